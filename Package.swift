@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The layout follows the design card: two executables (GrowHead, GrowWorker), the protocol (Wire),
+// the pipelines (Exec), a pure scheduler core, and thin module maps over the C libraries.
+let package = Package(
+    name: "grow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "grow-head", targets: ["GrowHead"]),
+        .executable(name: "grow-worker", targets: ["GrowWorker"]),
+        .library(name: "Wire", targets: ["Wire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .target(
+            name: "Wire",
+            dependencies: [
+                "CLZ4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Scheduler"),
+        .target(
+            name: "Exec",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "GrowHead",
+            dependencies: [
+                "Wire", "Scheduler", "Exec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "GrowWorker",
+            dependencies: [
+                "Wire", "Exec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // libFuzzer entry point over the frame and message decoders (scripts/fuzz builds it).
+        .executableTarget(
+            name: "WireFuzz",
+            dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
+        .executableTarget(
+            name: "WireBench",
+            dependencies: ["Wire", "CLZ4", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/Benchmarks/WireBench"
+        ),
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

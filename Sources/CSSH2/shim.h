@@ -1,0 +1,86 @@
+#ifndef GROW_CSSH2_SHIM_H
+#define GROW_CSSH2_SHIM_H
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+#include <string.h>
+
+// Most of libssh2's convenience API is macros over the *_ex functions; Swift imports neither
+// macros with arguments nor their defaults, so these typed wrappers call the *_ex forms.
+
+static inline LIBSSH2_SESSION *grow_ssh2_session_init(void) {
+    return libssh2_session_init_ex(NULL, NULL, NULL, NULL);
+}
+
+static inline int grow_ssh2_session_disconnect(LIBSSH2_SESSION *session, const char *description) {
+    return libssh2_session_disconnect_ex(session, SSH_DISCONNECT_BY_APPLICATION, description, "");
+}
+
+static inline int grow_ssh2_userauth_publickey_fromfile(LIBSSH2_SESSION *session, const char *user,
+                                                         const char *public_key, const char *private_key,
+                                                         const char *passphrase) {
+    return libssh2_userauth_publickey_fromfile_ex(session, user, (unsigned int)strlen(user), public_key,
+                                                  private_key, passphrase);
+}
+
+static inline LIBSSH2_CHANNEL *grow_ssh2_channel_open_session(LIBSSH2_SESSION *session) {
+    return libssh2_channel_open_ex(session, "session", sizeof("session") - 1, LIBSSH2_CHANNEL_WINDOW_DEFAULT,
+                                   LIBSSH2_CHANNEL_PACKET_DEFAULT, NULL, 0);
+}
+
+static inline int grow_ssh2_channel_exec(LIBSSH2_CHANNEL *channel, const char *command) {
+    return libssh2_channel_process_startup(channel, "exec", sizeof("exec") - 1, command,
+                                           (unsigned int)strlen(command));
+}
+
+static inline int grow_ssh2_channel_shell(LIBSSH2_CHANNEL *channel) {
+    return libssh2_channel_process_startup(channel, "shell", sizeof("shell") - 1, NULL, 0);
+}
+
+static inline int grow_ssh2_channel_request_pty(LIBSSH2_CHANNEL *channel, const char *term, int width, int height) {
+    return libssh2_channel_request_pty_ex(channel, term, (unsigned int)strlen(term), NULL, 0, width, height,
+                                          LIBSSH2_TERM_WIDTH_PX, LIBSSH2_TERM_HEIGHT_PX);
+}
+
+static inline int grow_ssh2_channel_setenv(LIBSSH2_CHANNEL *channel, const char *name, const char *value) {
+    return libssh2_channel_setenv_ex(channel, name, (unsigned int)strlen(name), value,
+                                     (unsigned int)strlen(value));
+}
+
+static inline ssize_t grow_ssh2_channel_read_stdout(LIBSSH2_CHANNEL *channel, char *buffer, size_t length) {
+    return libssh2_channel_read_ex(channel, 0, buffer, length);
+}
+
+static inline ssize_t grow_ssh2_channel_read_stderr(LIBSSH2_CHANNEL *channel, char *buffer, size_t length) {
+    return libssh2_channel_read_ex(channel, SSH_EXTENDED_DATA_STDERR, buffer, length);
+}
+
+static inline ssize_t grow_ssh2_channel_write_stdin(LIBSSH2_CHANNEL *channel, const char *buffer, size_t length) {
+    return libssh2_channel_write_ex(channel, 0, buffer, length);
+}
+
+static inline int grow_ssh2_channel_close_and_free(LIBSSH2_CHANNEL *channel) {
+    libssh2_channel_send_eof(channel);
+    libssh2_channel_close(channel);
+    libssh2_channel_wait_closed(channel);
+    return libssh2_channel_free(channel);
+}
+
+static inline LIBSSH2_SFTP_HANDLE *grow_ssh2_sftp_open(LIBSSH2_SFTP *sftp, const char *path, unsigned long flags,
+                                                      long mode) {
+    return libssh2_sftp_open_ex(sftp, path, (unsigned int)strlen(path), flags, mode, LIBSSH2_SFTP_OPENFILE);
+}
+
+static inline int grow_ssh2_sftp_mkdir(LIBSSH2_SFTP *sftp, const char *path, long mode) {
+    return libssh2_sftp_mkdir_ex(sftp, path, (unsigned int)strlen(path), mode);
+}
+
+static inline int grow_ssh2_sftp_rename(LIBSSH2_SFTP *sftp, const char *from, const char *to) {
+    return libssh2_sftp_rename_ex(sftp, from, (unsigned int)strlen(from), to, (unsigned int)strlen(to),
+                                  LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC |
+                                      LIBSSH2_SFTP_RENAME_NATIVE);
+}
+
+static inline int grow_ssh2_sftp_stat(LIBSSH2_SFTP *sftp, const char *path, LIBSSH2_SFTP_ATTRIBUTES *attributes) {
+    return libssh2_sftp_stat_ex(sftp, path, (unsigned int)strlen(path), LIBSSH2_SFTP_STAT, attributes);
+}
+#endif

@@ -1,0 +1,75 @@
+import NIOCore
+
+/// Frames to bytes and back, with no network code: the NIO handlers and the fuzzer both call this.
+public enum FrameCodec {
+    /// Takes one whole frame off the front of `buffer`, or returns nil (consuming nothing) when
+    /// the frame has not fully arrived. Works for any split of the byte stream.
+    public static func decode(
+        from buffer: inout ByteBuffer,
+        limits: WireLimits = .default,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) throws(WireError) -> Frame? {
+        guard let header = try FrameHeader.peek(in: buffer, maxFrameSize: limits.maxFrameSize) else { return nil }
+        let total = FrameHeader.size + Int(header.wireLength)
+        guard buffer.readableBytes >= total else { return nil }
+        buffer.moveReaderIndex(forwardBy: FrameHeader.size)
+        // readSlice cannot fail here: the length was checked just above.
+        guard let wire = buffer.readSlice(length: Int(header.wireLength)) else { return nil }
+        if header.isCompressed {
+            let raw = try LZ4Block.decompress(wire.readableBytesView, rawLength: Int(header.rawLength), allocator: allocator)
+            return Frame(type: header.type, payload: raw)
+        }
+        return Frame(type: header.type, payload: wire)
+    }
+
+    /// Appends a frame whose payload `writePayload` writes straight into `buffer` (no copy for
+    /// small payloads). Payloads of at least `limits.compressionThreshold` bytes are LZ4-compressed
+    /// in place when that saves enough; otherwise they go raw.
+    public static func encode(
+        type: UInt16,
+        into buffer: inout ByteBuffer,
+        limits: WireLimits = .default,
+        writePayload: (inout ByteBuffer) -> Void
+    ) throws(WireError) {
+        let headerIndex = buffer.writerIndex
+        buffer.writeRepeatingByte(0, count: FrameHeader.size)
+        let payloadIndex = buffer.writerIndex
+        writePayload(&buffer)
+        let rawLength = buffer.writerIndex - payloadIndex
+        guard rawLength <= limits.maxFrameSize else {
+            // Never send what the peer must refuse: roll the buffer back and tell the caller.
+            buffer.moveWriterIndex(to: headerIndex)
+            throw .frameTooLarge(length: UInt32(clamping: rawLength), limit: limits.maxFrameSize)
+        }
+        var header = FrameHeader(flags: 0, type: type, wireLength: UInt32(rawLength), rawLength: UInt32(rawLength))
+        if rawLength >= limits.compressionThreshold {
+            let limit = rawLength - rawLength / max(limits.minimumSavingsDivisor, 2)
+            var compressed = ByteBufferAllocator().buffer(capacity: limit)
+            let payloadOffset = payloadIndex - buffer.readerIndex
+            let paid = buffer.withUnsafeReadableBytes { all in
+                let payload = UnsafeRawBufferPointer(rebasing: all[payloadOffset...])
+                return LZ4Block.compress(payload, appendingTo: &compressed, limit: limit)
+            }
+            if paid {
+                buffer.moveWriterIndex(to: payloadIndex)
+                buffer.writeBuffer(&compressed)
+                header.flags |= FrameHeader.compressedFlag
+                header.wireLength = UInt32(buffer.writerIndex - payloadIndex)
+            }
+        }
+        header.write(at: headerIndex, in: &buffer)
+    }
+
+    /// Appends a frame carrying an already-encoded payload.
+    public static func encode(
+        type: UInt16,
+        payload: ByteBuffer,
+        into buffer: inout ByteBuffer,
+        limits: WireLimits = .default
+    ) throws(WireError) {
+        try encode(type: type, into: &buffer, limits: limits) { out in
+            var copy = payload
+            out.writeBuffer(&copy)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import NIOCore
+
+/// The fixed 16-byte header in front of every frame (all integers little-endian):
+///
+///     offset 0  magic 'G' 'W'   2 bytes
+///     offset 2  version         u8   (1)
+///     offset 3  flags           u8   (bit 0: payload is an LZ4 block)
+///     offset 4  message type    u16
+///     offset 6  reserved        u16  (0; ignored by readers)
+///     offset 8  wire length     u32  (payload bytes that follow the header)
+///     offset 12 raw length      u32  (payload bytes after decompression)
+public struct FrameHeader: Equatable, Sendable {
+    public static let size = 16
+    public static let magic: UInt16 = 0x5747  // "GW" read as little-endian u16
+    public static let version: UInt8 = 1
+    public static let compressedFlag: UInt8 = 0x01
+    static let knownFlags: UInt8 = compressedFlag
+
+    public var flags: UInt8
+    public var type: UInt16
+    public var wireLength: UInt32
+    public var rawLength: UInt32
+
+    public var isCompressed: Bool { flags & Self.compressedFlag != 0 }
+
+    public init(flags: UInt8, type: UInt16, wireLength: UInt32, rawLength: UInt32) {
+        self.flags = flags
+        self.type = type
+        self.wireLength = wireLength
+        self.rawLength = rawLength
+    }
+
+    /// Reads and validates a header at the buffer's reader index without consuming it.
+    /// Returns nil while fewer than 16 bytes are there. Every check that bounds an allocation
+    /// happens here, before the payload has arrived.
+    static func peek(in buffer: ByteBuffer, maxFrameSize: Int) throws(WireError) -> FrameHeader? {
+        guard buffer.readableBytes >= size else { return nil }
+        let start = buffer.readerIndex
+        guard let magic = buffer.getInteger(at: start, endianness: .little, as: UInt16.self),
+            let version = buffer.getInteger(at: start + 2, as: UInt8.self),
+            let flags = buffer.getInteger(at: start + 3, as: UInt8.self),
+            let type = buffer.getInteger(at: start + 4, endianness: .little, as: UInt16.self),
+            let wireLength = buffer.getInteger(at: start + 8, endianness: .little, as: UInt32.self),
+            let rawLength = buffer.getInteger(at: start + 12, endianness: .little, as: UInt32.self)
+        else { return nil }
+        guard magic == Self.magic else { throw .badMagic(magic) }
+        guard version == Self.version else { throw .unsupportedFrameVersion(version) }
+        guard flags & ~Self.knownFlags == 0 else { throw .unknownFlags(flags) }
+        guard Int(wireLength) <= maxFrameSize else { throw .frameTooLarge(length: wireLength, limit: maxFrameSize) }
+        guard Int(rawLength) <= maxFrameSize else { throw .frameTooLarge(length: rawLength, limit: maxFrameSize) }
+        let header = FrameHeader(flags: flags, type: type, wireLength: wireLength, rawLength: rawLength)
+        if !header.isCompressed && wireLength != rawLength {
+            throw .lengthMismatch(wire: wireLength, raw: rawLength)
+        }
+        return header
+    }
+
+    func write(at index: Int, in buffer: inout ByteBuffer) {
+        buffer.setInteger(Self.magic, at: index, endianness: .little)
+        buffer.setInteger(Self.version, at: index + 2)
+        buffer.setInteger(flags, at: index + 3)
+        buffer.setInteger(type, at: index + 4, endianness: .little)
+        buffer.setInteger(UInt16(0), at: index + 6, endianness: .little)
+        buffer.setInteger(wireLength, at: index + 8, endianness: .little)
+        buffer.setInteger(rawLength, at: index + 12, endianness: .little)
+    }
+}

@@ -1,0 +1,19 @@
+/// The message-protocol versions this build speaks (the frame header has its own version).
+public enum ProtocolVersion {
+    public static let supported: ClosedRange<UInt16> = 1...1
+
+    /// The highest version both sides speak, or nil.
+    static func negotiate(ours: ClosedRange<UInt16>, theirs: ClosedRange<UInt16>) -> UInt16? {
+        let high = min(ours.upperBound, theirs.upperBound)
+        return high >= max(ours.lowerBound, theirs.lowerBound) ? high : nil
+    }
+}
+
+/// What each side knows about the other once the handshake has succeeded.
+public struct PeerSession: Sendable, Equatable {
+    public var role: PeerRole
+    public var name: String
+    public var version: UInt16
+    public var sessionID: UInt64
+    public var heartbeatIntervalMs: UInt32
+}
