@@ -8,7 +8,7 @@ import Crypto
 
 /// The shared secret of a cluster. It keys the handshake's HMACs and is never sent, printed or
 /// logged: `description` is redacted on purpose.
-public struct ClusterToken: Sendable, CustomStringConvertible {
+public struct ClusterToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public static let minimumLength = 16
     public static let environmentVariable = "GROW_TOKEN"
 
@@ -16,6 +16,8 @@ public struct ClusterToken: Sendable, CustomStringConvertible {
     var key: SymmetricKey { SymmetricKey(data: secretBytes) }
 
     public var description: String { "ClusterToken(<redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: []) }
 
     public init(secret: String) throws(TokenError) {
         let trimmed = secret.trimmingWhitespace()

@@ -1,0 +1,191 @@
+import NIOCore
+import NIOEmbedded
+import XCTest
+
+@testable import Wire
+
+final class FrameDecoderTests: XCTestCase {
+    private func sampleStream() throws -> (ByteBuffer, [Message]) {
+        var generator = MessageGenerator(seed: 42)
+        var messages = Message.Kind.allCases.prefix(8).map { generator.message(of: $0) }
+        let bigText = String(repeating: "NDVI tile 31UDQ ", count: 400)
+        messages.append(.jobDefinition(JobDefinition(job: 3, name: "compressed", spec: bigText)))
+        messages.append(.listWorkers(Empty()))
+        return (try encodeFrames(messages), messages)
+    }
+
+    /// Feeds `chunks` one after another through a real NIO pipeline with the channel decoder.
+    private func decodeThroughChannel(_ chunks: [ByteBuffer], limits: WireLimits = .default) throws -> [Message] {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(MessageDecoder(limits: limits)))
+        var received: [Message] = []
+        for chunk in chunks {
+            try channel.writeInbound(chunk)
+            while let message: Message = try channel.readInbound() { received.append(message) }
+        }
+        XCTAssertTrue(try channel.finish().isClean)
+        return received
+    }
+
+    func testEverySplitOfAStreamDecodesTheSameMessages() throws {
+        let (stream, messages) = try sampleStream()
+        XCTAssertTrue(stream.readableBytesView.count > 200)
+        let n = stream.readableBytes
+        for cut in 0...n {
+            let chunks = [stream.getSlice(at: 0, length: cut)!, stream.getSlice(at: cut, length: n - cut)!]
+            XCTAssertEqual(try decodeThroughChannel(chunks), messages, "cut at \(cut)")
+        }
+    }
+
+    func testEveryTwoCutSplitOfTheFirstFrames() throws {
+        let messages: [Message] = [.requestTiles(RequestTiles(count: 4)), .heartbeat(Heartbeat(busySlots: 1, queuedTiles: 2, load: 0.5, rssBytes: 1 << 20)), .listWorkers(Empty())]
+        let stream = try encodeFrames(messages)
+        let n = stream.readableBytes
+        for a in 0...n {
+            for b in a...n {
+                let chunks = [
+                    stream.getSlice(at: 0, length: a)!, stream.getSlice(at: a, length: b - a)!,
+                    stream.getSlice(at: b, length: n - b)!,
+                ]
+                XCTAssertEqual(try decodeThroughChannel(chunks), messages, "cuts at \(a), \(b)")
+            }
+        }
+    }
+
+    func testOneBytePerRead() throws {
+        let (stream, messages) = try sampleStream()
+        let chunks = (0..<stream.readableBytes).map { stream.getSlice(at: $0, length: 1)! }
+        XCTAssertEqual(try decodeThroughChannel(chunks), messages)
+    }
+
+    func testManyFramesInOneRead() throws {
+        let messages = (0..<1000).map { Message.requestTiles(RequestTiles(count: UInt32($0))) }
+        XCTAssertEqual(try decodeThroughChannel([try encodeFrames(messages)]), messages)
+    }
+
+    // MARK: - Errors, each distinct
+
+    private func header(magic: UInt16 = FrameHeader.magic, version: UInt8 = FrameHeader.version, flags: UInt8 = 0,
+                        type: UInt16 = Message.Kind.requestTiles.rawValue, wire: UInt32, raw: UInt32) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: 16)
+        buffer.writeInteger(magic, endianness: .little)
+        buffer.writeInteger(version)
+        buffer.writeInteger(flags)
+        buffer.writeInteger(type, endianness: .little)
+        buffer.writeInteger(UInt16(0), endianness: .little)
+        buffer.writeInteger(wire, endianness: .little)
+        buffer.writeInteger(raw, endianness: .little)
+        return buffer
+    }
+
+    private func decodeError(_ bytes: ByteBuffer, limits: WireLimits = .default) -> WireError? {
+        var buffer = bytes
+        do {
+            while let frame = try FrameCodec.decode(from: &buffer, limits: limits) {
+                _ = try Message(frame: frame)
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testBadMagic() {
+        XCTAssertEqual(decodeError(header(magic: 0x5448, wire: 0, raw: 0)), .badMagic(0x5448))
+        // An HTTP request is rejected on its first 16 bytes.
+        var http = ByteBufferAllocator().buffer(capacity: 32)
+        http.writeString("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(decodeError(http), .badMagic(0x4547))
+    }
+
+    func testUnknownVersionAndFlags() {
+        XCTAssertEqual(decodeError(header(version: 9, wire: 0, raw: 0)), .unsupportedFrameVersion(9))
+        XCTAssertEqual(decodeError(header(flags: 0x82, wire: 0, raw: 0)), .unknownFlags(0x82))
+    }
+
+    func testLengthOverTheMaximumIsRejectedFromTheHeaderAlone() {
+        // Only the 16 header bytes exist: the decoder must not wait for (or allocate) 4 GiB.
+        XCTAssertEqual(decodeError(header(wire: UInt32.max, raw: UInt32.max)), .frameTooLarge(length: UInt32.max, limit: WireLimits.defaultMaxFrameSize))
+        XCTAssertEqual(decodeError(header(flags: 1, wire: 10, raw: 100_000_000)), .frameTooLarge(length: 100_000_000, limit: WireLimits.defaultMaxFrameSize))
+        let small = WireLimits(maxFrameSize: 1024)
+        XCTAssertEqual(decodeError(header(wire: 1025, raw: 1025), limits: small), .frameTooLarge(length: 1025, limit: 1024))
+    }
+
+    func testUncompressedLengthsMustAgree() {
+        XCTAssertEqual(decodeError(header(wire: 4, raw: 5)), .lengthMismatch(wire: 4, raw: 5))
+    }
+
+    func testUnknownMessageType() {
+        XCTAssertEqual(decodeError(header(type: 999, wire: 0, raw: 0)), .unknownMessageType(999))
+    }
+
+    func testCorruptLZ4() {
+        var frame = header(flags: 1, wire: 8, raw: 4096)
+        frame.writeBytes([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        XCTAssertEqual(decodeError(frame), .corruptCompressedPayload)
+    }
+
+    func testDecompressedSizeNotMatchingRawLength() throws {
+        // A valid LZ4 block of 2000 bytes, declared as 1000 and as 3000.
+        let message = Message.jobDefinition(JobDefinition(job: 1, name: "x", spec: String(repeating: "ab", count: 1000)))
+        let stream = try encodeFrames([message])
+        XCTAssertEqual(stream.getInteger(at: 3, as: UInt8.self), 1)
+        let raw = stream.getInteger(at: 12, endianness: .little, as: UInt32.self)!
+        for declared in [raw - 1, raw + 1, raw * 2] {
+            var tampered = stream
+            tampered.setInteger(declared, at: 12, endianness: .little)
+            let error = decodeError(tampered)
+            XCTAssertTrue(
+                error == .decompressedSizeMismatch(expected: declared, actual: Int(raw)) || error == .corruptCompressedPayload
+                    || error == .decompressedSizeMismatch(expected: declared, actual: Int(declared) + 1),
+                "declared \(declared): \(String(describing: error))")
+            XCTAssertNotNil(error)
+        }
+    }
+
+    func testTruncatedFrameAtEndOfStream() throws {
+        let stream = try encodeFrames([.submitJob(SubmitJob(name: "a", spec: "{}"))])
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(MessageDecoder()))
+        try channel.writeInbound(stream.getSlice(at: 0, length: stream.readableBytes - 2)!)
+        XCTAssertNil(try channel.readInbound(as: Message.self))
+        XCTAssertThrowsError(try channel.finish()) { error in
+            XCTAssertEqual(error as? WireError, .truncatedFrame(have: stream.readableBytes - 2))
+        }
+    }
+
+    func testTruncatedMessageBodies() {
+        // Frames whose payload ends inside a field, or whose counts and lengths lie.
+        var lyingCount = ByteBufferAllocator().buffer(capacity: 8)
+        lyingCount.writeVarint(UInt64(1))
+        lyingCount.writeVarint(UInt64(1_000_000_000))
+        XCTAssertEqual(
+            Result { try Message(frame: Frame(type: Message.Kind.assign.rawValue, payload: lyingCount)) }.failure,
+            .truncatedMessage("Assign.tiles"))
+        var lyingString = ByteBufferAllocator().buffer(capacity: 8)
+        lyingString.writeVarint(UInt64(1 << 40))
+        XCTAssertEqual(
+            Result { try Message(frame: Frame(type: Message.Kind.proof.rawValue, payload: lyingString)) }.failure,
+            .truncatedMessage("Proof.mac"))
+        var badVarint = ByteBufferAllocator().buffer(capacity: 16)
+        badVarint.writeBytes([UInt8](repeating: 0xFF, count: 11))
+        XCTAssertEqual(
+            Result { try Message(frame: Frame(type: Message.Kind.requestTiles.rawValue, payload: badVarint)) }.failure,
+            .malformedVarint("RequestTiles.count"))
+        var badUTF8 = ByteBufferAllocator().buffer(capacity: 8)
+        badUTF8.writeBytes([1, 0, 2, 0xC3, 0x28])  // level, job, then a 2-byte string that is not UTF-8
+        XCTAssertEqual(
+            Result { try Message(frame: Frame(type: Message.Kind.log.rawValue, payload: badUTF8)) }.failure,
+            .invalidUTF8("LogLine.text"))
+        var outOfRange = ByteBufferAllocator().buffer(capacity: 8)
+        outOfRange.writeVarint(UInt64(1) << 33)
+        XCTAssertEqual(
+            Result { try Message(frame: Frame(type: Message.Kind.requestTiles.rawValue, payload: outOfRange)) }.failure,
+            .valueOutOfRange("RequestTiles.count"))
+    }
+}
+
+extension Result where Success == Message, Failure == any Error {
+    var failure: WireError? {
+        if case .failure(let error) = self { return error as? WireError }
+        return nil
+    }
+}
