@@ -94,14 +94,14 @@ extension Scheduler {
         let pending = workers[slot].pendingRevokes.remove(at: position)
         releaseIncoming(pending)
         let acked = Set(indices)
-        var returned: [TileRef] = []
+        var returned: [(tile: TileRef, sequence: UInt64)] = []
         for index in pending.indices {
             let tile = TileRef(job: job, index: index)
             guard var held = workers[slot].held[tile], held.revoking else { continue }
             if acked.contains(index) {
                 _ = removeHeld(slot, tile)
                 // A backup copy that was given back simply ends; the primary goes on.
-                if !held.isBackup && copies[tile] == nil { returned.append(tile) }
+                if !held.isBackup && copies[tile] == nil { returned.append((tile, held.sequence)) }
             } else {
                 // Not given back: it stays where it is.
                 held.revoking = false
@@ -111,7 +111,8 @@ extension Scheduler {
         }
         noteStealable(slot)
         counters.tilesStolen += returned.count
-        var rest = returned[...]
+        // Hand them on in their original (curve) order.
+        var rest = returned.sorted { $0.sequence < $1.sequence }.map(\.tile)[...]
         if let thief = pending.thief, let thiefSlot = workerIndex[thief], !workers[thiefSlot].isDraining {
             var batch: [TileAssignment] = []
             while workers[thiefSlot].demand > 0, let tile = rest.first {
