@@ -25,7 +25,8 @@ struct DurationHistogram: Sendable {
     static func bucket(_ durationMs: UInt64) -> Int {
         let value = durationMs == .max ? durationMs : durationMs + 1
         let exponent = 63 - value.leadingZeroBitCount
-        let mantissa = exponent >= 3 ? (value >> UInt64(exponent - 3)) & 7 : (value << UInt64(3 - exponent)) & 7
+        let mantissa =
+            exponent >= 3 ? (value >> UInt64(exponent - 3)) & 7 : (value << UInt64(3 - exponent)) & 7
         return exponent * 8 + Int(mantissa)
     }
 

@@ -44,7 +44,9 @@ public enum DurationModel: Sendable, Hashable {
         return durations
     }
 
-    private static func pareto(alpha: Double, minimum: Double, using generator: inout SplitMix64) -> Double {
+    private static func pareto(alpha: Double, minimum: Double, using generator: inout SplitMix64)
+        -> Double
+    {
         minimum * pow(generator.unit(), -1 / max(alpha, 0.01))
     }
 }

@@ -42,7 +42,8 @@ public enum HilbertCurve {
             maxY = max(maxY, cell.y)
         }
         // Side: the smallest power of two covering the larger extent (capped at 2^32 per axis).
-        let extent = max(UInt64(truncatingIfNeeded: maxX &- minX), UInt64(truncatingIfNeeded: maxY &- minY))
+        let extent = max(
+            UInt64(truncatingIfNeeded: maxX &- minX), UInt64(truncatingIfNeeded: maxY &- minY))
         var side: UInt64 = 1
         while side <= extent && side < (1 << 32) { side <<= 1 }
         let keyed = cells.enumerated().map { position, cell -> (UInt64, UInt32) in

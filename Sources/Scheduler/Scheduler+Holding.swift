@@ -61,7 +61,9 @@ extension Scheduler {
 
     /// The surviving backup copy becomes an ordinary copy.
     private mutating func promote(_ worker: WorkerID, _ tile: TileRef) {
-        guard let slot = workerIndex[worker], var held = workers[slot].held[tile], held.isBackup else { return }
+        guard let slot = workerIndex[worker], var held = workers[slot].held[tile], held.isBackup else {
+            return
+        }
         held.isBackup = false
         if !held.isStarted { workers[slot].queuedBackups -= 1 }
         workers[slot].held[tile] = held
@@ -84,7 +86,9 @@ extension Scheduler {
         refreshState(tile)
         noteStealable(slot)
         if config.backupCopies && !held.isBackup {
-            backupHeap.push(BackupCandidate(startedAt: now, sequence: held.sequence, tile: tile, worker: workers[slot].id))
+            backupHeap.push(
+                BackupCandidate(
+                    startedAt: now, sequence: held.sequence, tile: tile, worker: workers[slot].id))
             if backupHeap.count > 2 * totalRunning + 1024 { compactBackupHeap() }
         }
     }
@@ -94,7 +98,9 @@ extension Scheduler {
         guard let holders = copies[tile], let jobSlot = jobIndex[tile.job] else { return }
         var started = false
         for holder in holders.all {
-            if let slot = workerIndex[holder], workers[slot].held[tile]?.isStarted == true { started = true }
+            if let slot = workerIndex[holder], workers[slot].held[tile]?.isStarted == true {
+                started = true
+            }
         }
         let state: TileState = started ? .running : .queued
         if jobs[jobSlot].state(of: tile.index) != state { setState(jobSlot, tile.index, state) }
@@ -114,12 +120,15 @@ extension Scheduler {
     /// no other copy go back to the pool front with attempt + 1; running tiles of a lost worker
     /// count a loss and may be quarantined.
     mutating func release(
-        _ slot: Int, reason: ReleaseReason, keeping kept: Set<TileRef> = [], out: inout [SchedulerDirective]
+        _ slot: Int, reason: ReleaseReason, keeping kept: Set<TileRef> = [],
+        out: inout [SchedulerDirective]
     ) {
         for pending in workers[slot].pendingRevokes { releaseIncoming(pending) }
         workers[slot].pendingRevokes = []
         workers[slot].incoming = 0
-        let held = workers[slot].held.filter { !kept.contains($0.key) }.sorted { $0.value.sequence < $1.value.sequence }
+        let held = workers[slot].held.filter { !kept.contains($0.key) }.sorted {
+            $0.value.sequence < $1.value.sequence
+        }
         var back: [TileRef] = []
         var cancels = CancelBatch()
         for (tile, record) in held {
@@ -179,7 +188,8 @@ extension Scheduler {
     }
 
     mutating func join(
-        _ worker: WorkerID, slots: Int, running: [TileAttempt], now: UInt64, out: inout [SchedulerDirective]
+        _ worker: WorkerID, slots: Int, running: [TileAttempt], now: UInt64,
+        out: inout [SchedulerDirective]
     ) {
         let slotCount = max(0, min(slots, config.maxSlotsPerWorker))
         let slot: Int

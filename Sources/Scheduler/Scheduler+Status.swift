@@ -13,7 +13,8 @@ extension Scheduler {
         guard let slot = jobIndex[job] else { return nil }
         let tiles = jobs[slot]
         return JobStatus(
-            job: job, tileCount: tiles.tileCount, pending: tiles.count(.pending), queued: tiles.count(.queued),
+            job: job, tileCount: tiles.tileCount, pending: tiles.count(.pending),
+            queued: tiles.count(.queued),
             running: tiles.count(.running), done: tiles.count(.done), failed: tiles.count(.failed),
             quarantined: tiles.count(.quarantined), cancelled: tiles.count(.cancelled),
             finished: tiles.finishedEmitted)
@@ -41,10 +42,14 @@ extension Scheduler {
     }
 
     /// Retryable failures so far.
-    public func failureCount(of tile: TileRef) -> Int? { job(of: tile).map { Int($0.failures[Int(tile.index)]) } }
+    public func failureCount(of tile: TileRef) -> Int? {
+        job(of: tile).map { Int($0.failures[Int(tile.index)]) }
+    }
 
     /// Lost workers that were running the tile.
-    public func lossCount(of tile: TileRef) -> Int? { job(of: tile).map { Int($0.losses[Int(tile.index)]) } }
+    public func lossCount(of tile: TileRef) -> Int? {
+        job(of: tile).map { Int($0.losses[Int(tile.index)]) }
+    }
 
     public func lastError(of tile: TileRef) -> String? { job(of: tile)?.errors[tile.index] }
 
@@ -56,7 +61,8 @@ extension Scheduler {
             let state = tiles.state(of: index)
             guard state == .failed || state == .quarantined else { return nil }
             return TileError(
-                tile: TileRef(job: id, index: index), state: state, attempts: UInt32(tiles.attempt[Int(index)]),
+                tile: TileRef(job: id, index: index), state: state,
+                attempts: UInt32(tiles.attempt[Int(index)]),
                 error: tiles.errors[index] ?? "")
         }
     }
@@ -97,7 +103,9 @@ extension Scheduler {
                 if held.isStarted { started += 1 } else { queued += 1 }
                 if held.revoking { revoking += 1 }
                 if held.isBackup && !held.isStarted { backups += 1 }
-                if held.revoking && held.isStarted { problems.append("\(tile) revoking but started on \(worker.id)") }
+                if held.revoking && held.isStarted {
+                    problems.append("\(tile) revoking but started on \(worker.id)")
+                }
                 guard let holders = copies[tile], holders.contains(worker.id) else {
                     problems.append("\(tile) held by \(worker.id) but not in copies")
                     continue
@@ -115,7 +123,9 @@ extension Scheduler {
             {
                 problems.append("counters of worker \(worker.id) disagree with its tiles")
             }
-            if worker.held.count > 0 && workerIndex[worker.id] == nil { problems.append("unindexed worker \(worker.id)") }
+            if worker.held.count > 0 && workerIndex[worker.id] == nil {
+                problems.append("unindexed worker \(worker.id)")
+            }
         }
         if running != totalRunning { problems.append("totalRunning \(totalRunning) != \(running)") }
         var copyCount = 0
@@ -133,12 +143,18 @@ extension Scheduler {
         var pending = 0
         for job in jobs {
             var counts = [Int](repeating: 0, count: TileState.allCases.count)
-            for position in 0..<job.tileCount { counts[Int(job.state(of: UInt32(position)).rawValue)] += 1 }
+            for position in 0..<job.tileCount {
+                counts[Int(job.state(of: UInt32(position)).rawValue)] += 1
+            }
             for state in TileState.allCases where counts[Int(state.rawValue)] != job.count(state) {
-                problems.append("job \(job.id) count of \(state) is \(job.count(state)), tiles say \(counts[Int(state.rawValue)])")
+                problems.append(
+                    "job \(job.id) count of \(state) is \(job.count(state)), tiles say \(counts[Int(state.rawValue)])"
+                )
             }
             pending += counts[Int(TileState.pending.rawValue)]
-            if job.isComplete != job.finishedEmitted { problems.append("job \(job.id) finished flag disagrees") }
+            if job.isComplete != job.finishedEmitted {
+                problems.append("job \(job.id) finished flag disagrees")
+            }
         }
         if pending != totalPending { problems.append("totalPending \(totalPending) != \(pending)") }
         return problems

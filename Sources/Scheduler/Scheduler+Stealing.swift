@@ -15,7 +15,8 @@ extension Scheduler {
             defer { stealHeap = heap }
             heap.compact { entry in
                 guard let victim = workerIndex[entry.worker] else { return false }
-                return workers[victim].stealable == entry.stealable && workers[victim].stealKey == entry.stealable
+                return workers[victim].stealable == entry.stealable
+                    && workers[victim].stealKey == entry.stealable
             }
         }
     }
@@ -68,8 +69,10 @@ extension Scheduler {
                 continue
             }
             // Newest unstarted tiles first (the back of its queue), one job per revoke.
-            let candidates = victim.held.filter { !$0.value.isStarted && !$0.value.revoking && !$0.value.isBackup }
-                .sorted { $0.value.sequence > $1.value.sequence }
+            let candidates = victim.held.filter {
+                !$0.value.isStarted && !$0.value.revoking && !$0.value.isBackup
+            }
+            .sorted { $0.value.sequence > $1.value.sequence }
             guard let job = candidates.first?.key.job else { continue }
             let count = min((victim.stealable + 1) / 2, wanted)
             var indices: [UInt32] = []
@@ -78,7 +81,8 @@ extension Scheduler {
                 workers[victimSlot].held[tile]?.revoking = true
             }
             workers[victimSlot].revoking += indices.count
-            workers[victimSlot].pendingRevokes.append(PendingRevoke(job: job, indices: indices, thief: thief))
+            workers[victimSlot].pendingRevokes.append(
+                PendingRevoke(job: job, indices: indices, thief: thief))
             workers[victimSlot].stealKey = 0
             workers[thiefSlot].incoming += indices.count
             counters.steals += 1
@@ -89,8 +93,12 @@ extension Scheduler {
     }
 
     /// A victim (or a draining worker) confirmed which revoked tiles it gave back.
-    mutating func revokeAcked(_ slot: Int, job: JobID, indices: [UInt32], out: inout [SchedulerDirective]) {
-        guard let position = workers[slot].pendingRevokes.firstIndex(where: { $0.job == job }) else { return }
+    mutating func revokeAcked(
+        _ slot: Int, job: JobID, indices: [UInt32], out: inout [SchedulerDirective]
+    ) {
+        guard let position = workers[slot].pendingRevokes.firstIndex(where: { $0.job == job }) else {
+            return
+        }
         let pending = workers[slot].pendingRevokes.remove(at: position)
         releaseIncoming(pending)
         let acked = Set(indices)
@@ -173,12 +181,18 @@ extension Scheduler {
                 setAside.append(entry)
                 continue
             }
-            guard let primarySlot = workerIndex[entry.worker], let primary = workers[primarySlot].held[entry.tile] else {
+            guard let primarySlot = workerIndex[entry.worker],
+                let primary = workers[primarySlot].held[entry.tile]
+            else {
                 continue
             }
             sequence += 1
-            addHeld(slot, entry.tile, HeldTile(attempt: primary.attempt, sequence: sequence, isBackup: true))
-            out.append(.assign(worker: worker, job: entry.tile.job, tiles: [TileAssignment(index: entry.tile.index, attempt: primary.attempt)]))
+            addHeld(
+                slot, entry.tile, HeldTile(attempt: primary.attempt, sequence: sequence, isBackup: true))
+            out.append(
+                .assign(
+                    worker: worker, job: entry.tile.job,
+                    tiles: [TileAssignment(index: entry.tile.index, attempt: primary.attempt)]))
             counters.backupsLaunched += 1
             launched += 1
         }

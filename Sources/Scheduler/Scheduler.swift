@@ -71,7 +71,8 @@ public struct Scheduler: Sendable {
         var out: [SchedulerDirective] = []
         switch event {
         case .jobSubmitted(let job, let tileCount, let order, let alreadyFinished):
-            submitJob(job, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished, out: &out)
+            submitJob(
+                job, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished, out: &out)
         case .jobCancelled(let job):
             cancelJob(job, out: &out)
         case .workerJoined(let worker, let slots, let running):
@@ -141,7 +142,9 @@ public struct Scheduler: Sendable {
     mutating func cancelJob(_ id: JobID, out: inout [SchedulerDirective]) {
         guard let jobSlot = jobIndex[id], !jobs[jobSlot].finishedEmitted else { return }
         for slot in workers.indices where workers[slot].alive {
-            let mine = workers[slot].held.filter { $0.key.job == id }.sorted { $0.value.sequence < $1.value.sequence }
+            let mine = workers[slot].held.filter { $0.key.job == id }.sorted {
+                $0.value.sequence < $1.value.sequence
+            }
             // Outstanding revokes for this job are moot: their tiles are cancelled below.
             for pending in workers[slot].pendingRevokes where pending.job == id {
                 releaseIncoming(pending)
@@ -190,7 +193,8 @@ public struct Scheduler: Sendable {
     }
 
     mutating func addWorker(_ id: WorkerID, slots: Int, now: UInt64) -> Int {
-        let state = WorkerState(id: id, slots: slots, queueTarget: config.queueTarget(slots: slots), now: now)
+        let state = WorkerState(
+            id: id, slots: slots, queueTarget: config.queueTarget(slots: slots), now: now)
         let slot: Int
         if let reused = freeWorkerSlots.popLast() {
             slot = reused
@@ -235,7 +239,9 @@ public struct Scheduler: Sendable {
             while want > 0, batch.count < max(1, config.maxBatch), let index = jobs[jobSlot].popPending() {
                 let attempt = UInt32(jobs[jobSlot].attempt[Int(index)])
                 sequence += 1
-                addHeld(slot, TileRef(job: jobs[jobSlot].id, index: index), HeldTile(attempt: attempt, sequence: sequence))
+                addHeld(
+                    slot, TileRef(job: jobs[jobSlot].id, index: index),
+                    HeldTile(attempt: attempt, sequence: sequence))
                 batch.append(TileAssignment(index: index, attempt: attempt))
                 want -= 1
             }
@@ -273,7 +279,9 @@ public struct Scheduler: Sendable {
         }
     }
 
-    mutating func start(_ slot: Int, tiles: [TileAttempt], now: UInt64, out: inout [SchedulerDirective]) {
+    mutating func start(
+        _ slot: Int, tiles: [TileAttempt], now: UInt64, out: inout [SchedulerDirective]
+    ) {
         var cancels = CancelBatch()
         for item in tiles {
             if workers[slot].held[item.tile] != nil {
@@ -286,10 +294,13 @@ public struct Scheduler: Sendable {
         cancels.flush(into: &out)
     }
 
-    mutating func complete(_ worker: WorkerID, results: [TileCompletion], out: inout [SchedulerDirective]) {
+    mutating func complete(
+        _ worker: WorkerID, results: [TileCompletion], out: inout [SchedulerDirective]
+    ) {
         var cancels = CancelBatch()
         for result in results {
-            guard let jobSlot = jobIndex[result.tile.job], jobs[jobSlot].contains(result.tile.index) else {
+            guard let jobSlot = jobIndex[result.tile.job], jobs[jobSlot].contains(result.tile.index)
+            else {
                 continue
             }
             if jobs[jobSlot].state(of: result.tile.index).isTerminal {
@@ -303,7 +314,8 @@ public struct Scheduler: Sendable {
             durations.record(result.durationMs)
             finish(
                 jobSlot, result.tile.index, as: .done,
-                entry: .tileFinished(job: result.tile.job, index: result.tile.index, attempt: result.attempt),
+                entry: .tileFinished(
+                    job: result.tile.job, index: result.tile.index, attempt: result.attempt),
                 reporter: worker, cancels: &cancels, out: &out)
         }
         cancels.flush(into: &out)
@@ -345,10 +357,14 @@ public struct Scheduler: Sendable {
     }
 
     /// One `assign` per `maxBatch` tiles.
-    func emitAssign(worker: WorkerID, job: JobID, tiles: [TileAssignment], out: inout [SchedulerDirective]) {
+    func emitAssign(
+        worker: WorkerID, job: JobID, tiles: [TileAssignment], out: inout [SchedulerDirective]
+    ) {
         let size = max(1, config.maxBatch)
         for start in stride(from: 0, to: tiles.count, by: size) {
-            out.append(.assign(worker: worker, job: job, tiles: Array(tiles[start..<min(start + size, tiles.count)])))
+            out.append(
+                .assign(
+                    worker: worker, job: job, tiles: Array(tiles[start..<min(start + size, tiles.count)])))
         }
     }
 

@@ -17,7 +17,9 @@ public struct Simulator {
         static func < (lhs: Event, rhs: Event) -> Bool {
             lhs.time != rhs.time ? lhs.time < rhs.time : lhs.order < rhs.order
         }
-        static func == (lhs: Event, rhs: Event) -> Bool { lhs.time == rhs.time && lhs.order == rhs.order }
+        static func == (lhs: Event, rhs: Event) -> Bool {
+            lhs.time == rhs.time && lhs.order == rhs.order
+        }
     }
 
     private enum Kind {
@@ -98,27 +100,39 @@ public struct Simulator {
         mutating func run() -> SimulationResult {
             let tiles = max(0, config.tiles)
             durations = config.tileDurationsMs ?? config.durations.sample(count: tiles, using: &rng)
-            if durations.count < tiles { durations += [UInt64](repeating: 1000, count: tiles - durations.count) }
+            if durations.count < tiles {
+                durations += [UInt64](repeating: 1000, count: tiles - durations.count)
+            }
             for _ in 0..<min(config.poisonTiles, tiles) {
                 poison.insert(UInt32(truncatingIfNeeded: rng.next() % UInt64(tiles)))
             }
             let slots = max(0, config.slotsPerWorker) * max(0, config.workers)
             result.totalWorkMs = durations.prefix(tiles).reduce(0, +)
             result.longestTileMs = durations.prefix(tiles).max() ?? 0
-            result.lowerBoundMs = max(slots > 0 ? result.totalWorkMs / UInt64(slots) : 0, result.longestTileMs)
+            result.lowerBoundMs = max(
+                slots > 0 ? result.totalWorkMs / UInt64(slots) : 0, result.longestTileMs)
 
             var curve: [UInt32]? = nil
             if let width = config.gridWidth, width > 0 {
                 let cells = (0..<tiles).map { (x: $0 % width, y: $0 / width) }
                 curve = HilbertCurve.order(of: cells)
             }
-            schedule(.toHead(.jobSubmitted(job: job, tileCount: tiles, order: curve, alreadyFinished: [])), at: 0)
+            schedule(
+                .toHead(.jobSubmitted(job: job, tileCount: tiles, order: curve, alreadyFinished: [])), at: 0
+            )
             for index in 0..<max(0, config.workers) {
                 workers.append(Worker(id: WorkerID(index + 1)))
-                schedule(.toHead(.workerJoined(worker: WorkerID(index + 1), slots: config.slotsPerWorker, running: [])), at: 0)
-                schedule(.toHead(.tilesRequested(worker: WorkerID(index + 1), freeSlots: config.slotsPerWorker)), at: 0)
+                schedule(
+                    .toHead(
+                        .workerJoined(worker: WorkerID(index + 1), slots: config.slotsPerWorker, running: [])),
+                    at: 0)
+                schedule(
+                    .toHead(.tilesRequested(worker: WorkerID(index + 1), freeSlots: config.slotsPerWorker)),
+                    at: 0)
                 if config.heartbeatIntervalMs > 0 {
-                    schedule(.heartbeat(index, session: 0), at: config.heartbeatIntervalMs + UInt64(index) % config.heartbeatIntervalMs)
+                    schedule(
+                        .heartbeat(index, session: 0),
+                        at: config.heartbeatIntervalMs + UInt64(index) % config.heartbeatIntervalMs)
                 }
             }
             if config.tickIntervalMs > 0 { schedule(.tick, at: config.tickIntervalMs) }
@@ -132,7 +146,9 @@ public struct Simulator {
                 now = event.time
                 process(event.kind)
                 if config.consistencyCheckEvery > 0 && processed % config.consistencyCheckEvery == 0 {
-                    for problem in scheduler.checkConsistency().prefix(3) { violation("scheduler: \(problem)") }
+                    for problem in scheduler.checkConsistency().prefix(3) {
+                        violation("scheduler: \(problem)")
+                    }
                 }
             }
             for problem in scheduler.checkConsistency().prefix(5) { violation("scheduler: \(problem)") }
@@ -159,7 +175,8 @@ public struct Simulator {
                 let directives = scheduler.handle(event, now: now)
                 for directive in directives { emit(directive) }
             case .toWorker(let index, let session, let directive):
-                guard workers[index].alive, workers[index].connected, workers[index].session == session else { return }
+                guard workers[index].alive, workers[index].connected, workers[index].session == session
+                else { return }
                 deliver(directive, to: index)
             case .complete(let index, let session, let tile, let token):
                 // Tokens identify a run: a crash or cancel forgets it, a partition does not.
@@ -168,7 +185,9 @@ public struct Simulator {
                 else { return }
                 finishRun(index, tile: tile, run: run)
             case .poison(let index, _, let token):
-                guard workers[index].alive, workers[index].running.values.contains(where: { $0.token == token }) else { return }
+                guard workers[index].alive,
+                    workers[index].running.values.contains(where: { $0.token == token })
+                else { return }
                 crash(index)
             case .heartbeat(let index, let session):
                 guard workers[index].alive, workers[index].session == session else { return }
@@ -199,7 +218,9 @@ public struct Simulator {
             switch directive {
             case .persist(let entry):
                 let index = Int(entry.tile.index)
-                guard index < journaled.count else { return violation("journal entry for unknown tile \(entry.tile)") }
+                guard index < journaled.count else {
+                    return violation("journal entry for unknown tile \(entry.tile)")
+                }
                 journaled[index] = journaled[index] &+ 1
                 if journaled[index] > 1 { violation("tile \(entry.tile) journaled twice: \(entry)") }
                 switch entry {
@@ -223,7 +244,9 @@ public struct Simulator {
                 put(directive, to: index)
             case .cancel(let worker, let job, let indices):
                 guard let index = workerIndex(worker) else { return }
-                for tileIndex in indices { workers[index].cancelPending[TileRef(job: job, index: tileIndex), default: 0] += 1 }
+                for tileIndex in indices {
+                    workers[index].cancelPending[TileRef(job: job, index: tileIndex), default: 0] += 1
+                }
                 put(directive, to: index)
             case .revoke(let worker, _, _):
                 guard let index = workerIndex(worker) else { return }
@@ -238,10 +261,13 @@ public struct Simulator {
 
         mutating func put(_ directive: SchedulerDirective, to index: Int) {
             guard workers[index].alive, workers[index].connected else {
-                if case .cancel(_, let job, let indices) = directive { dropCancels(index, job: job, indices: indices) }
+                if case .cancel(_, let job, let indices) = directive {
+                    dropCancels(index, job: job, indices: indices)
+                }
                 return
             }
-            schedule(.toWorker(index, session: workers[index].session, directive), at: now + config.latencyMs)
+            schedule(
+                .toWorker(index, session: workers[index].session, directive), at: now + config.latencyMs)
         }
 
         mutating func dropCancels(_ index: Int, job: JobID, indices: [UInt32]) {
@@ -263,9 +289,11 @@ public struct Simulator {
                     continue
                 }
                 let worker = workers[other]
-                guard worker.alive, worker.connected, !worker.headLost, worker.cancelPending[tile] == nil else { continue }
+                guard worker.alive, worker.connected, !worker.headLost, worker.cancelPending[tile] == nil
+                else { continue }
                 if !backup {
-                    violation("tile \(tile) assigned to worker \(index + 1) while worker \(other + 1) still holds it")
+                    violation(
+                        "tile \(tile) assigned to worker \(index + 1) while worker \(other + 1) still holds it")
                 }
             }
         }
@@ -321,9 +349,13 @@ public struct Simulator {
                 workers[index].running[item.tile] = Run(attempt: item.attempt, token: token, startedAt: now)
                 let duration = durations[Int(item.tile.index)]
                 if poison.contains(item.tile.index) {
-                    schedule(.poison(index, session: workers[index].session, token: token), at: now + min(duration, 100))
+                    schedule(
+                        .poison(index, session: workers[index].session, token: token),
+                        at: now + min(duration, 100))
                 } else {
-                    schedule(.complete(index, session: workers[index].session, tile: item.tile, token: token), at: now + duration)
+                    schedule(
+                        .complete(index, session: workers[index].session, tile: item.tile, token: token),
+                        at: now + duration)
                 }
                 started.append(item)
             }
@@ -341,9 +373,13 @@ public struct Simulator {
                 let retryable = rng.unit() > config.nonRetryableFraction
                 event = .tilesFailed(
                     worker: id,
-                    failures: [TileFailure(tile, attempt: run.attempt, error: "simulated error", retryable: retryable)])
+                    failures: [
+                        TileFailure(tile, attempt: run.attempt, error: "simulated error", retryable: retryable)
+                    ])
             } else {
-                event = .tilesDone(worker: id, results: [TileCompletion(tile, attempt: run.attempt, durationMs: now - run.startedAt)])
+                event = .tilesDone(
+                    worker: id,
+                    results: [TileCompletion(tile, attempt: run.attempt, durationMs: now - run.startedAt)])
             }
             if workers[index].connected {
                 send(event)
@@ -360,7 +396,9 @@ public struct Simulator {
             guard worker.alive, worker.connected else { return }
             let lowWater = max(1, (target - config.slotsPerWorker) / 2)
             if worker.queue.count < lowWater || worker.running.count < config.slotsPerWorker {
-                send(.tilesRequested(worker: worker.id, freeSlots: config.slotsPerWorker - worker.running.count))
+                send(
+                    .tilesRequested(
+                        worker: worker.id, freeSlots: config.slotsPerWorker - worker.running.count))
             }
         }
 
@@ -413,9 +451,12 @@ public struct Simulator {
             for event in workers[index].buffered { send(event) }
             workers[index].buffered = []
             if config.heartbeatIntervalMs > 0 {
-                schedule(.heartbeat(index, session: workers[index].session), at: now + config.heartbeatIntervalMs)
+                schedule(
+                    .heartbeat(index, session: workers[index].session), at: now + config.heartbeatIntervalMs)
             }
-            send(.tilesRequested(worker: id, freeSlots: config.slotsPerWorker - workers[index].running.count))
+            send(
+                .tilesRequested(worker: id, freeSlots: config.slotsPerWorker - workers[index].running.count)
+            )
         }
     }
 }

@@ -4,7 +4,9 @@ import XCTest
 
 final class BackupCopyTests: XCTestCase {
     /// A runs tile 0 from t=0; B ran tile 1 (100 ms) and is idle.
-    private func tail(_ config: SchedulerConfig = SchedulerConfig(prefetchPerSlot: 0, backupMinRunMs: 1000)) -> Harness {
+    private func tail(
+        _ config: SchedulerConfig = SchedulerConfig(prefetchPerSlot: 0, backupMinRunMs: 1000)
+    ) -> Harness {
         var h = Harness(config)
         h.submit(1, tiles: 2)
         h.join(1, slots: 1)
@@ -74,7 +76,8 @@ final class BackupCopyTests: XCTestCase {
         own.request(1)
         own.start(1, [tile(1, 0)])
         own.now = 10_000
-        XCTAssertEqual(own.request(1, free: 1).assigned.count, 0, "a backup on the primary's own worker is useless")
+        XCTAssertEqual(
+            own.request(1, free: 1).assigned.count, 0, "a backup on the primary's own worker is useless")
     }
 
     func testThresholdFollowsTheMedianDuration() {

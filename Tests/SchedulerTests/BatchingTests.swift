@@ -39,7 +39,8 @@ final class BatchingTests: XCTestCase {
         h.submit(2, tiles: 3)
         h.join(1, slots: 5)
         let out = h.request(1)
-        XCTAssertEqual(out.assigned.map(\.tile), [tile(1, 2), tile(1, 0), tile(1, 1), tile(2, 0), tile(2, 1)])
+        XCTAssertEqual(
+            out.assigned.map(\.tile), [tile(1, 2), tile(1, 0), tile(1, 1), tile(2, 0), tile(2, 1)])
         XCTAssertEqual(out.assigned.map(\.attempt), [1, 1, 1, 1, 1])
     }
 
@@ -67,7 +68,8 @@ final class BatchingTests: XCTestCase {
         let second = h.request(2).assignedTiles(to: 2)
         let xs2 = second.map { Int($0.index) % width }
         let ys2 = second.map { Int($0.index) / width }
-        XCTAssertLessThanOrEqual(((xs2.max() ?? 0) - (xs2.min() ?? 0) + 1) * ((ys2.max() ?? 0) - (ys2.min() ?? 0) + 1), 64)
+        XCTAssertLessThanOrEqual(
+            ((xs2.max() ?? 0) - (xs2.min() ?? 0) + 1) * ((ys2.max() ?? 0) - (ys2.min() ?? 0) + 1), 64)
     }
 
     func testHungryWorkerIsFedWhenWorkArrives() {
@@ -95,8 +97,13 @@ final class BatchingTests: XCTestCase {
         XCTAssertEqual(h.send(.heartbeat(worker: 99)).count, 0)
         XCTAssertEqual(h.send(.revokeAcked(worker: 99, job: 1, indices: [1])).count, 0)
         XCTAssertEqual(h.send(.workerLost(worker: 99)).count, 0)
-        XCTAssertEqual(h.send(.tilesFailed(worker: 99, failures: [TileFailure(tile(1, 1), attempt: 1, error: "x", retryable: true)])).count, 0)
-        XCTAssertEqual(h.send(.jobSubmitted(job: 5, tileCount: -1, order: nil, alreadyFinished: [])).count, 0)
+        XCTAssertEqual(
+            h.send(
+                .tilesFailed(
+                    worker: 99, failures: [TileFailure(tile(1, 1), attempt: 1, error: "x", retryable: true)])
+            ).count, 0)
+        XCTAssertEqual(
+            h.send(.jobSubmitted(job: 5, tileCount: -1, order: nil, alreadyFinished: [])).count, 0)
         XCTAssertEqual(h.scheduler.pendingCount, 10)
         h.assertConsistent()
     }

@@ -94,12 +94,14 @@ final class FailureTests: XCTestCase {
             h.start(worker, [tile(1, 0)])
             persisted += h.send(.workerLost(worker: worker)).persisted
         }
-        XCTAssertEqual(persisted, [.tileQuarantined(job: 1, index: 0, reason: "running on 3 lost workers")])
+        XCTAssertEqual(
+            persisted, [.tileQuarantined(job: 1, index: 0, reason: "running on 3 lost workers")])
         XCTAssertEqual(h.scheduler.tileState(tile(1, 0)), .quarantined)
         XCTAssertEqual(h.scheduler.jobStatus(1)?.quarantined, 1)
         XCTAssertEqual(h.scheduler.failedTiles(job: 1).map(\.state), [.quarantined])
         h.join(4, slots: 1)
-        XCTAssertEqual(h.request(4).assigned.map(\.tile), [tile(1, 1)], "the poison tile is not retried")
+        XCTAssertEqual(
+            h.request(4).assigned.map(\.tile), [tile(1, 1)], "the poison tile is not retried")
     }
 
     func testGracefulLeaveCountsNoLoss() {

@@ -20,7 +20,9 @@ final class HilbertCurveTests: XCTestCase {
     func testNonSquareAndSparseCellsAreStillAPermutation() {
         let order = HilbertCurve.order(width: 50, height: 30)
         XCTAssertEqual(Set(order).count, 1500)
-        let sparse = HilbertCurve.order(of: [(x: -5, y: 7), (x: 1_000_000, y: -3), (x: -5, y: 7), (x: 0, y: 0)])
+        let sparse = HilbertCurve.order(of: [
+            (x: -5, y: 7), (x: 1_000_000, y: -3), (x: -5, y: 7), (x: 0, y: 0),
+        ])
         XCTAssertEqual(Set(sparse), [0, 1, 2, 3])
         XCTAssertEqual(HilbertCurve.order(of: []), [])
     }

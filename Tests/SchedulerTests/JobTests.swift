@@ -70,7 +70,8 @@ final class JobTests: XCTestCase {
         XCTAssertEqual(directives.persisted, [])
         XCTAssertEqual(cancelled.scheduler.jobStatus(1)?.cancelled, 100)
         XCTAssertEqual(cancelled.scheduler.pendingCount, 0)
-        XCTAssertEqual(cancelled.done(1, [tile(1, 0)]).persisted, [], "results after a cancel are dropped")
+        XCTAssertEqual(
+            cancelled.done(1, [tile(1, 0)]).persisted, [], "results after a cancel are dropped")
         cancelled.assertConsistent()
     }
 
@@ -85,7 +86,9 @@ final class JobTests: XCTestCase {
             all += h.send(.drain(worker: 4, deadlineMs: 10))
             h.now = 20
             all += h.send(.tick)
-            for worker in [WorkerID(1), 2, 5, 6] { all += h.done(worker, h.running(worker)) + h.request(worker) }
+            for worker in [WorkerID(1), 2, 5, 6] {
+                all += h.done(worker, h.running(worker)) + h.request(worker)
+            }
             return all
         }
         XCTAssertEqual(run(), run())

@@ -18,10 +18,13 @@ final class ReconcileTests: XCTestCase {
 
     func testRejoiningWorkerKeepsWhatWasNotReassignedAndIsToldToStopTheRest() {
         var h = afterLoss()
-        let out = h.join(1, slots: 2, running: [TileAttempt(tile(1, 0), attempt: 1), TileAttempt(tile(1, 1), attempt: 1)])
+        let out = h.join(
+            1, slots: 2,
+            running: [TileAttempt(tile(1, 0), attempt: 1), TileAttempt(tile(1, 1), attempt: 1)])
         XCTAssertEqual(out.cancels.map(\.worker), [1])
         XCTAssertEqual(out.cancels.map(\.tile), [tile(1, 0)], "tile 0 is on worker 2 now")
-        XCTAssertEqual(h.running(1), [tile(1, 1)], "tile 1 was still pending: it continues where it runs")
+        XCTAssertEqual(
+            h.running(1), [tile(1, 1)], "tile 1 was still pending: it continues where it runs")
         XCTAssertEqual(h.scheduler.tileState(tile(1, 1)), .running)
         XCTAssertEqual(h.scheduler.holders(of: tile(1, 1)), [1])
         // Nobody else gets tile 1 from the (stale) pool entry.
@@ -34,7 +37,9 @@ final class ReconcileTests: XCTestCase {
         var h = afterLoss()
         h.start(2, [tile(1, 0)])
         h.done(2, [tile(1, 0)])
-        let out = h.join(1, slots: 2, running: [TileAttempt(tile(1, 0), attempt: 1), TileAttempt(tile(7, 3), attempt: 1)])
+        let out = h.join(
+            1, slots: 2,
+            running: [TileAttempt(tile(1, 0), attempt: 1), TileAttempt(tile(7, 3), attempt: 1)])
         XCTAssertEqual(Set(out.cancels.map(\.tile)), [tile(1, 0), tile(7, 3)])
     }
 

@@ -38,7 +38,8 @@ final class SimulatorTests: XCTestCase {
             XCTAssertLessThanOrEqual(with.ratio, 1.10, "seed \(seed)")
             XCTAssertGreaterThan(with.counters.steals, 0)
             XCTAssertEqual(without.counters.steals, 0)
-            XCTAssertGreaterThan(without.ratio, with.ratio + 0.05, "seed \(seed): stealing off should be worse")
+            XCTAssertGreaterThan(
+                without.ratio, with.ratio + 0.05, "seed \(seed): stealing off should be worse")
             gap += (without.ratio - with.ratio) / 4
         }
         // Measured: with stealing 1.01–1.04 × the bound, without 1.08–1.27 ×.

@@ -4,7 +4,9 @@ import XCTest
 
 final class StealingTests: XCTestCase {
     /// A holds 1 running + 4 queued tiles, B finished its share and asks for more.
-    private func loadedPair(_ config: SchedulerConfig = SchedulerConfig(prefetchPerSlot: 4, backupCopies: false)) -> Harness {
+    private func loadedPair(
+        _ config: SchedulerConfig = SchedulerConfig(prefetchPerSlot: 4, backupCopies: false)
+    ) -> Harness {
         var h = Harness(config)
         h.submit(1, tiles: 10)
         h.join(1, slots: 1)

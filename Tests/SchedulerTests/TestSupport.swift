@@ -17,12 +17,16 @@ struct Harness {
     }
 
     @discardableResult
-    mutating func submit(_ job: JobID, tiles: Int, order: [UInt32]? = nil, finished: [UInt32] = []) -> [SchedulerDirective] {
+    mutating func submit(_ job: JobID, tiles: Int, order: [UInt32]? = nil, finished: [UInt32] = [])
+        -> [SchedulerDirective]
+    {
         send(.jobSubmitted(job: job, tileCount: tiles, order: order, alreadyFinished: finished))
     }
 
     @discardableResult
-    mutating func join(_ worker: WorkerID, slots: Int, running: [TileAttempt] = []) -> [SchedulerDirective] {
+    mutating func join(_ worker: WorkerID, slots: Int, running: [TileAttempt] = [])
+        -> [SchedulerDirective]
+    {
         send(.workerJoined(worker: worker, slots: slots, running: running))
     }
 
@@ -35,17 +39,33 @@ struct Harness {
 
     @discardableResult
     mutating func start(_ worker: WorkerID, _ tiles: [TileRef]) -> [SchedulerDirective] {
-        send(.tilesStarted(worker: worker, tiles: tiles.map { TileAttempt($0, attempt: scheduler.attempt(of: $0) ?? 1) }))
+        send(
+            .tilesStarted(
+                worker: worker,
+                tiles: tiles.map { TileAttempt($0, attempt: scheduler.attempt(of: $0) ?? 1) }))
     }
 
     @discardableResult
-    mutating func done(_ worker: WorkerID, _ tiles: [TileRef], durationMs: UInt64 = 100, attempt: UInt32 = 1) -> [SchedulerDirective] {
-        send(.tilesDone(worker: worker, results: tiles.map { TileCompletion($0, attempt: attempt, durationMs: durationMs) }))
+    mutating func done(
+        _ worker: WorkerID, _ tiles: [TileRef], durationMs: UInt64 = 100, attempt: UInt32 = 1
+    ) -> [SchedulerDirective] {
+        send(
+            .tilesDone(
+                worker: worker,
+                results: tiles.map { TileCompletion($0, attempt: attempt, durationMs: durationMs) }))
     }
 
     @discardableResult
-    mutating func fail(_ worker: WorkerID, _ tile: TileRef, retryable: Bool = true, error: String = "boom") -> [SchedulerDirective] {
-        send(.tilesFailed(worker: worker, failures: [TileFailure(tile, attempt: scheduler.attempt(of: tile) ?? 1, error: error, retryable: retryable)]))
+    mutating func fail(
+        _ worker: WorkerID, _ tile: TileRef, retryable: Bool = true, error: String = "boom"
+    ) -> [SchedulerDirective] {
+        send(
+            .tilesFailed(
+                worker: worker,
+                failures: [
+                    TileFailure(
+                        tile, attempt: scheduler.attempt(of: tile) ?? 1, error: error, retryable: retryable)
+                ]))
     }
 
     func queued(_ worker: WorkerID) -> [TileRef] { scheduler.queuedTiles(on: worker) }
@@ -67,14 +87,18 @@ extension Array where Element == SchedulerDirective {
         }
     }
 
-    func assignedTiles(to worker: WorkerID) -> [TileRef] { assigned.filter { $0.worker == worker }.map(\.tile) }
+    func assignedTiles(to worker: WorkerID) -> [TileRef] {
+        assigned.filter { $0.worker == worker }.map(\.tile)
+    }
 
     var assignBatchSizes: [Int] {
         compactMap { if case .assign(_, _, let tiles) = $0 { return tiles.count } else { return nil } }
     }
 
     var revokes: [(worker: WorkerID, job: JobID, indices: [UInt32])] {
-        compactMap { if case .revoke(let w, let j, let i) = $0 { return (w, j, i) } else { return nil } }
+        compactMap {
+            if case .revoke(let w, let j, let i) = $0 { return (w, j, i) } else { return nil }
+        }
     }
 
     var cancels: [(worker: WorkerID, tile: TileRef)] {
@@ -84,9 +108,15 @@ extension Array where Element == SchedulerDirective {
         }
     }
 
-    var persisted: [JournalEntry] { compactMap { if case .persist(let e) = $0 { return e } else { return nil } } }
+    var persisted: [JournalEntry] {
+        compactMap { if case .persist(let e) = $0 { return e } else { return nil } }
+    }
 
-    var finishedJobs: [JobID] { compactMap { if case .jobFinished(let j) = $0 { return j } else { return nil } } }
+    var finishedJobs: [JobID] {
+        compactMap { if case .jobFinished(let j) = $0 { return j } else { return nil } }
+    }
 
-    var markedLost: [WorkerID] { compactMap { if case .markLost(let w) = $0 { return w } else { return nil } } }
+    var markedLost: [WorkerID] {
+        compactMap { if case .markLost(let w) = $0 { return w } else { return nil } }
+    }
 }
