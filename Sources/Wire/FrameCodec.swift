@@ -43,11 +43,12 @@ public enum FrameCodec {
         }
         var header = FrameHeader(flags: 0, type: type, wireLength: UInt32(rawLength), rawLength: UInt32(rawLength))
         if rawLength >= limits.compressionThreshold {
-            let limit = rawLength - rawLength / max(limits.minimumSavingsDivisor, 2)
-            var compressed = ByteBufferAllocator().buffer(capacity: limit)
             let payloadOffset = payloadIndex - buffer.readerIndex
+            let limit = limits.compressionLimit(rawLength: rawLength)
+            var compressed = ByteBufferAllocator().buffer(capacity: limit)
             let paid = buffer.withUnsafeReadableBytes { all in
                 let payload = UnsafeRawBufferPointer(rebasing: all[payloadOffset...])
+                guard worthCompressing(payload, limits: limits) else { return false }
                 return LZ4Block.compress(payload, appendingTo: &compressed, limit: limit)
             }
             if paid {
@@ -71,5 +72,15 @@ public enum FrameCodec {
             var copy = payload
             out.writeBuffer(&copy)
         }
+    }
+
+    /// For large payloads, compresses a slice from the middle first: if even that does not pay,
+    /// the whole payload would not either, and trying would cost more than sending it.
+    private static func worthCompressing(_ payload: UnsafeRawBufferPointer, limits: WireLimits) -> Bool {
+        guard payload.count >= limits.probeThreshold, limits.probeSize < payload.count else { return true }
+        let start = (payload.count - limits.probeSize) / 2
+        let probe = UnsafeRawBufferPointer(rebasing: payload[start..<(start + limits.probeSize)])
+        var scratch = ByteBufferAllocator().buffer(capacity: limits.probeSize)
+        return LZ4Block.compress(probe, appendingTo: &scratch, limit: limits.compressionLimit(rawLength: probe.count))
     }
 }

@@ -35,14 +35,16 @@ public struct FrameHeader: Equatable, Sendable {
     /// happens here, before the payload has arrived.
     static func peek(in buffer: ByteBuffer, maxFrameSize: Int) throws(WireError) -> FrameHeader? {
         guard buffer.readableBytes >= size else { return nil }
-        let start = buffer.readerIndex
-        guard let magic = buffer.getInteger(at: start, endianness: .little, as: UInt16.self),
-            let version = buffer.getInteger(at: start + 2, as: UInt8.self),
-            let flags = buffer.getInteger(at: start + 3, as: UInt8.self),
-            let type = buffer.getInteger(at: start + 4, endianness: .little, as: UInt16.self),
-            let wireLength = buffer.getInteger(at: start + 8, endianness: .little, as: UInt32.self),
-            let rawLength = buffer.getInteger(at: start + 12, endianness: .little, as: UInt32.self)
-        else { return nil }
+        let (magic, version, flags, type, wireLength, rawLength) = buffer.withUnsafeReadableBytes { bytes in
+            (
+                UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt16.self)),
+                bytes[2],
+                bytes[3],
+                UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self)),
+                UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)),
+                UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+            )
+        }
         guard magic == Self.magic else { throw .badMagic(magic) }
         guard version == Self.version else { throw .unsupportedFrameVersion(version) }
         guard flags & ~Self.knownFlags == 0 else { throw .unknownFlags(flags) }
@@ -56,12 +58,15 @@ public struct FrameHeader: Equatable, Sendable {
     }
 
     func write(at index: Int, in buffer: inout ByteBuffer) {
-        buffer.setInteger(Self.magic, at: index, endianness: .little)
-        buffer.setInteger(Self.version, at: index + 2)
-        buffer.setInteger(flags, at: index + 3)
-        buffer.setInteger(type, at: index + 4, endianness: .little)
-        buffer.setInteger(UInt16(0), at: index + 6, endianness: .little)
-        buffer.setInteger(wireLength, at: index + 8, endianness: .little)
-        buffer.setInteger(rawLength, at: index + 12, endianness: .little)
+        var bytes = (UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            raw.storeBytes(of: Self.magic.littleEndian, toByteOffset: 0, as: UInt16.self)
+            raw[2] = Self.version
+            raw[3] = flags
+            raw.storeBytes(of: type.littleEndian, toByteOffset: 4, as: UInt16.self)
+            raw.storeBytes(of: wireLength.littleEndian, toByteOffset: 8, as: UInt32.self)
+            raw.storeBytes(of: rawLength.littleEndian, toByteOffset: 12, as: UInt32.self)
+        }
+        withUnsafeBytes(of: &bytes) { _ = buffer.setBytes($0, at: index) }
     }
 }

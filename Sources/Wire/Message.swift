@@ -81,7 +81,7 @@ public enum Message: Equatable, Sendable {
     }
 
     /// Writes the message's fields (the frame payload, before compression).
-    public func encodePayload(to buffer: inout ByteBuffer) {
+    public func encodePayload(to buffer: inout WireWriter) {
         // A direct switch: going through `any WireRecord` would box large messages on the heap.
         switch self {
         case .hello(let m): m.encode(to: &buffer)
@@ -117,43 +117,50 @@ public enum Message: Equatable, Sendable {
 
     /// Appends the whole frame: header, then the payload, compressed when that pays.
     public func encodeFrame(into buffer: inout ByteBuffer, limits: WireLimits = .default) throws(WireError) {
-        try FrameCodec.encode(type: kind.rawValue, into: &buffer, limits: limits) { encodePayload(to: &$0) }
+        var writer = WireWriter(capacity: 64)
+        encodePayload(to: &writer)
+        try FrameCodec.encode(type: kind.rawValue, into: &buffer, limits: limits) { $0.writeBytes(writer.bytes) }
     }
 
     /// Decodes a frame's payload. Fields after the ones this version knows are ignored, so a newer
     /// peer may append fields to any message.
     public init(frame: Frame) throws(WireError) {
         guard let kind = Kind(rawValue: frame.type) else { throw .unknownMessageType(frame.type) }
-        var reader = WireReader(frame.payload)
+        self = try WireReader.read(frame.payload) { (reader: inout WireReader) throws(WireError) in
+            try Message.decodeBody(kind, from: &reader)
+        }
+    }
+
+    private static func decodeBody(_ kind: Kind, from reader: inout WireReader) throws(WireError) -> Message {
         switch kind {
-        case .hello: self = .hello(try Hello(from: &reader))
-        case .challenge: self = .challenge(try Challenge(from: &reader))
-        case .proof: self = .proof(try Proof(from: &reader))
-        case .welcome: self = .welcome(try Welcome(from: &reader))
-        case .refused: self = .refused(try Refused(from: &reader))
-        case .registerWorker: self = .registerWorker(try RegisterWorker(from: &reader))
-        case .heartbeat: self = .heartbeat(try Heartbeat(from: &reader))
-        case .requestTiles: self = .requestTiles(try RequestTiles(from: &reader))
-        case .jobDefinition: self = .jobDefinition(try JobDefinition(from: &reader))
-        case .assign: self = .assign(try Assign(from: &reader))
-        case .tilesStarted: self = .tilesStarted(try TilesStarted(from: &reader))
-        case .tileDone: self = .tileDone(try TileDone(from: &reader))
-        case .tileFailed: self = .tileFailed(try TileFailed(from: &reader))
-        case .revoke: self = .revoke(try TileIndices(from: &reader))
-        case .revokeAck: self = .revokeAck(try TileIndices(from: &reader))
-        case .cancelTiles: self = .cancelTiles(try TileIndices(from: &reader))
-        case .drain: self = .drain(try Drain(from: &reader))
-        case .log: self = .log(try LogLine(from: &reader))
-        case .shutdown: self = .shutdown(try Shutdown(from: &reader))
-        case .submitJob: self = .submitJob(try SubmitJob(from: &reader))
-        case .jobAccepted: self = .jobAccepted(try JobAccepted(from: &reader))
-        case .queryJobs: self = .queryJobs(try JobRef(from: &reader))
-        case .jobStatus: self = .jobStatus(try JobStatus(from: &reader))
-        case .watchJob: self = .watchJob(try JobRef(from: &reader))
-        case .cancelJob: self = .cancelJob(try JobRef(from: &reader))
-        case .listWorkers: self = .listWorkers(try Empty(from: &reader))
-        case .workerList: self = .workerList(try WorkerList(from: &reader))
-        case .errorReply: self = .errorReply(try ErrorReply(from: &reader))
+        case .hello: return .hello(try Hello(from: &reader))
+        case .challenge: return .challenge(try Challenge(from: &reader))
+        case .proof: return .proof(try Proof(from: &reader))
+        case .welcome: return .welcome(try Welcome(from: &reader))
+        case .refused: return .refused(try Refused(from: &reader))
+        case .registerWorker: return .registerWorker(try RegisterWorker(from: &reader))
+        case .heartbeat: return .heartbeat(try Heartbeat(from: &reader))
+        case .requestTiles: return .requestTiles(try RequestTiles(from: &reader))
+        case .jobDefinition: return .jobDefinition(try JobDefinition(from: &reader))
+        case .assign: return .assign(try Assign(from: &reader))
+        case .tilesStarted: return .tilesStarted(try TilesStarted(from: &reader))
+        case .tileDone: return .tileDone(try TileDone(from: &reader))
+        case .tileFailed: return .tileFailed(try TileFailed(from: &reader))
+        case .revoke: return .revoke(try TileIndices(from: &reader))
+        case .revokeAck: return .revokeAck(try TileIndices(from: &reader))
+        case .cancelTiles: return .cancelTiles(try TileIndices(from: &reader))
+        case .drain: return .drain(try Drain(from: &reader))
+        case .log: return .log(try LogLine(from: &reader))
+        case .shutdown: return .shutdown(try Shutdown(from: &reader))
+        case .submitJob: return .submitJob(try SubmitJob(from: &reader))
+        case .jobAccepted: return .jobAccepted(try JobAccepted(from: &reader))
+        case .queryJobs: return .queryJobs(try JobRef(from: &reader))
+        case .jobStatus: return .jobStatus(try JobStatus(from: &reader))
+        case .watchJob: return .watchJob(try JobRef(from: &reader))
+        case .cancelJob: return .cancelJob(try JobRef(from: &reader))
+        case .listWorkers: return .listWorkers(try Empty(from: &reader))
+        case .workerList: return .workerList(try WorkerList(from: &reader))
+        case .errorReply: return .errorReply(try ErrorReply(from: &reader))
         }
     }
 }

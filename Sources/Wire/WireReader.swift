@@ -1,27 +1,47 @@
-import NIOCore
-
-/// Reads the primitive encodings of `WireWriting.swift` from one message or record. Every read
-/// checks the bytes that are left, so a lying length can never cause a large allocation.
+/// Reads the primitive encodings of `WireWriter` from one message or record. Every read checks
+/// the bytes that are left, so a lying length can never cause a large allocation or a read past
+/// the end. It reads raw memory: create it only inside `withUnsafeReadableBytes` and never let it
+/// outlive that call (`WireReader.read` does this for you).
 public struct WireReader {
-    public var buffer: ByteBuffer
+    private let bytes: UnsafeRawBufferPointer
+    private var position = 0
 
-    public init(_ buffer: ByteBuffer) {
-        self.buffer = buffer
+    public init(unsafeBytes bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
     }
 
-    public var isAtEnd: Bool { buffer.readableBytes == 0 }
+    /// Runs `body` with a reader over the readable bytes of `buffer`.
+    public static func read<T>(
+        _ buffer: ByteBuffer,
+        _ body: (inout WireReader) throws(WireError) -> T
+    ) throws(WireError) -> T {
+        let result: Result<T, WireError> = buffer.withUnsafeReadableBytes { raw in
+            var reader = WireReader(unsafeBytes: raw)
+            do throws(WireError) {
+                return .success(try body(&reader))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    public var isAtEnd: Bool { position == bytes.count }
+    public var remaining: Int { bytes.count - position }
 
     public mutating func varint(_ what: @autoclosure () -> String) throws(WireError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while true {
-            guard let byte = buffer.readInteger(as: UInt8.self) else { throw .truncatedMessage(what()) }
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
             if shift == 63 && byte > 1 { throw .malformedVarint(what()) }
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return result }
             shift += 7
             if shift > 63 { throw .malformedVarint(what()) }
         }
+        throw .truncatedMessage(what())
     }
 
     public mutating func uint32(_ what: @autoclosure () -> String) throws(WireError) -> UInt32 {
@@ -48,71 +68,79 @@ public struct WireReader {
     }
 
     public mutating func bool(_ what: @autoclosure () -> String) throws(WireError) -> Bool {
-        guard let byte = buffer.readInteger(as: UInt8.self) else { throw .truncatedMessage(what()) }
+        guard position < bytes.count else { throw .truncatedMessage(what()) }
+        let byte = bytes[position]
+        position += 1
         guard byte <= 1 else { throw .valueOutOfRange(what()) }
         return byte == 1
     }
 
     public mutating func double(_ what: @autoclosure () -> String) throws(WireError) -> Double {
-        guard let bits = buffer.readInteger(endianness: .little, as: UInt64.self) else {
-            throw .truncatedMessage(what())
-        }
+        guard remaining >= 8 else { throw .truncatedMessage(what()) }
+        let bits = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        position += 8
         return Double(bitPattern: bits)
     }
 
-    private mutating func length(_ what: @autoclosure () -> String) throws(WireError) -> Int {
+    /// Takes a varint length and that many bytes.
+    private mutating func lengthPrefixed(_ what: @autoclosure () -> String) throws(WireError) -> UnsafeRawBufferPointer {
         let length = try varint(what())
-        guard length <= UInt64(buffer.readableBytes) else { throw .truncatedMessage(what()) }
-        return Int(length)
+        guard length <= UInt64(remaining) else { throw .truncatedMessage(what()) }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + Int(length))])
+        position += Int(length)
+        return slice
     }
 
     public mutating func string(_ what: @autoclosure () -> String) throws(WireError) -> String {
-        let count = try length(what())
-        guard let slice = buffer.readSlice(length: count) else { throw .truncatedMessage(what()) }
-        guard let text = slice.readableBytesView.withContiguousStorageIfAvailable({ String(validating: $0, as: UTF8.self) }) ?? String(validating: Array(slice.readableBytesView), as: UTF8.self)
-        else { throw .invalidUTF8(what()) }
+        let raw = try lengthPrefixed(what())
+        guard let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            throw .invalidUTF8(what())
+        }
         return text
     }
 
     public mutating func bytes(_ what: @autoclosure () -> String) throws(WireError) -> [UInt8] {
-        let count = try length(what())
-        guard let bytes = buffer.readBytes(length: count) else { throw .truncatedMessage(what()) }
-        return bytes
+        Array(try lengthPrefixed(what()))
     }
 
     /// Reads one length-prefixed record. Fields the record has beyond what `decode` reads (a
     /// newer peer's additions) are skipped.
-    public mutating func record<T>(_ what: @autoclosure () -> String, _ decode: (inout WireReader) throws(WireError) -> T) throws(WireError) -> T {
-        let count = try length(what())
-        guard let slice = buffer.readSlice(length: count) else { throw .truncatedMessage(what()) }
-        var inner = WireReader(slice)
+    public mutating func record<T>(
+        _ what: @autoclosure () -> String,
+        _ decode: (inout WireReader) throws(WireError) -> T
+    ) throws(WireError) -> T {
+        var inner = WireReader(unsafeBytes: try lengthPrefixed(what()))
         return try decode(&inner)
     }
 
     public mutating func list<Element: WireRecord>(_ what: @autoclosure () -> String) throws(WireError) -> [Element] {
-        let name = what()
-        let count = try varint(name)
+        let count = try varint(what())
         // Every element takes at least one byte: a count beyond the bytes left is a lie.
-        guard count <= UInt64(buffer.readableBytes) else { throw .truncatedMessage(name) }
+        guard count <= UInt64(remaining) else { throw .truncatedMessage(what()) }
         var elements: [Element] = []
         elements.reserveCapacity(Int(count))
         for _ in 0..<count {
-            elements.append(try record(name) { (reader: inout WireReader) throws(WireError) in try Element(from: &reader) })
+            var inner = WireReader(unsafeBytes: try lengthPrefixed(what()))
+            elements.append(try Element(from: &inner))
         }
         return elements
     }
 
-    public mutating func varintList<T: FixedWidthInteger & UnsignedInteger>(_ what: @autoclosure () -> String, as: T.Type = T.self) throws(WireError) -> [T] {
-        let name = what()
-        let count = try varint(name)
-        guard count <= UInt64(buffer.readableBytes) else { throw .truncatedMessage(name) }
+    public mutating func varintList<T: FixedWidthInteger & UnsignedInteger>(
+        _ what: @autoclosure () -> String,
+        as: T.Type = T.self
+    ) throws(WireError) -> [T] {
+        let count = try varint(what())
+        guard count <= UInt64(remaining) else { throw .truncatedMessage(what()) }
         var values: [T] = []
         values.reserveCapacity(Int(count))
         for _ in 0..<count {
-            let raw = try varint(name)
-            guard let value = T(exactly: raw) else { throw .valueOutOfRange(name) }
+            let raw = try varint(what())
+            guard let value = T(exactly: raw) else { throw .valueOutOfRange(what()) }
             values.append(value)
         }
         return values
     }
 }
+
+import NIOCore

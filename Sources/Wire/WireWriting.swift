@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The primitive encodings every message is built from:
+/// Builds a message payload from the primitive encodings:
 /// - unsigned integers as LEB128 varints (7 bits a byte, low group first);
 /// - signed integers zigzag-mapped, then as varints;
 /// - Double as 8 bytes IEEE-754 little-endian; Bool as one byte 0/1;
@@ -8,15 +8,25 @@ import NIOCore
 /// - a record (an element of a list) as a varint byte length and its fields, so a newer peer
 ///   can append fields to it and an older one skips them;
 /// - a list as a varint count and its elements.
-extension ByteBuffer {
+///
+/// It writes into a plain byte array: appending to a local array costs far less per byte than
+/// going through ByteBuffer's shared storage, and payloads are copied into the frame once.
+public struct WireWriter {
+    public var bytes: [UInt8]
+
+    public init(capacity: Int = 64) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
     @inlinable
     public mutating func writeVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
-            writeInteger(UInt8(truncatingIfNeeded: value) | 0x80)
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        writeInteger(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value))
     }
 
     @inlinable
@@ -31,43 +41,44 @@ extension ByteBuffer {
 
     @inlinable
     public mutating func writeBool(_ value: Bool) {
-        writeInteger(value ? UInt8(1) : 0)
+        bytes.append(value ? 1 : 0)
     }
 
     @inlinable
     public mutating func writeDouble(_ value: Double) {
-        writeInteger(value.bitPattern, endianness: .little)
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     @inlinable
     public mutating func writeLengthPrefixedString(_ value: String) {
-        writeVarint(UInt64(value.utf8.count))
-        writeString(value)
+        var value = value
+        value.withUTF8 { utf8 in
+            writeVarint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     @inlinable
     public mutating func writeLengthPrefixedBytes(_ value: [UInt8]) {
         writeVarint(UInt64(value.count))
-        writeBytes(value)
+        bytes.append(contentsOf: value)
     }
 
     /// Writes a varint byte length followed by what `body` writes. One byte is reserved for the
     /// length; the rare record of 128 bytes or more is moved up to make room for a longer one.
     @inlinable
-    public mutating func writeRecord(_ body: (inout ByteBuffer) -> Void) {
-        let lengthIndex = writerIndex
-        writeInteger(UInt8(0))
-        let bodyIndex = writerIndex
+    public mutating func writeRecord(_ body: (inout WireWriter) -> Void) {
+        let lengthIndex = bytes.count
+        bytes.append(0)
         body(&self)
-        let length = writerIndex - bodyIndex
+        let length = bytes.count - lengthIndex - 1
         if length < 0x80 {
-            setInteger(UInt8(length), at: lengthIndex)
+            bytes[lengthIndex] = UInt8(length)
             return
         }
-        let bodyBytes = getBytes(at: bodyIndex, length: length) ?? []
-        moveWriterIndex(to: lengthIndex)
-        writeVarint(UInt64(length))
-        writeBytes(bodyBytes)
+        var prefix = WireWriter(capacity: 10)
+        prefix.writeVarint(UInt64(length))
+        bytes.replaceSubrange(lengthIndex..<(lengthIndex + 1), with: prefix.bytes)
     }
 
     @inlinable

@@ -152,40 +152,31 @@ final class FrameDecoderTests: XCTestCase {
         }
     }
 
+    private func decodeBody(_ kind: Message.Kind, _ build: (inout WireWriter) -> Void) -> WireError? {
+        var writer = WireWriter()
+        build(&writer)
+        do {
+            _ = try Message(frame: Frame(type: kind.rawValue, payload: ByteBuffer(bytes: writer.bytes)))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     func testTruncatedMessageBodies() {
-        // Frames whose payload ends inside a field, or whose counts and lengths lie.
-        var lyingCount = ByteBufferAllocator().buffer(capacity: 8)
-        lyingCount.writeVarint(UInt64(1))
-        lyingCount.writeVarint(UInt64(1_000_000_000))
+        // Payloads that end inside a field, or whose counts and lengths lie.
         XCTAssertEqual(
-            Result { try Message(frame: Frame(type: Message.Kind.assign.rawValue, payload: lyingCount)) }.failure,
+            decodeBody(.assign) { $0.writeVarint(UInt64(1)); $0.writeVarint(UInt64(1_000_000_000)) },
             .truncatedMessage("Assign.tiles"))
-        var lyingString = ByteBufferAllocator().buffer(capacity: 8)
-        lyingString.writeVarint(UInt64(1 << 40))
+        XCTAssertEqual(decodeBody(.proof) { $0.writeVarint(UInt64(1 << 40)) }, .truncatedMessage("Proof.mac"))
+        XCTAssertEqual(decodeBody(.heartbeat) { $0.writeVarint(UInt64(1)) }, .truncatedMessage("Heartbeat.queuedTiles"))
         XCTAssertEqual(
-            Result { try Message(frame: Frame(type: Message.Kind.proof.rawValue, payload: lyingString)) }.failure,
-            .truncatedMessage("Proof.mac"))
-        var badVarint = ByteBufferAllocator().buffer(capacity: 16)
-        badVarint.writeBytes([UInt8](repeating: 0xFF, count: 11))
-        XCTAssertEqual(
-            Result { try Message(frame: Frame(type: Message.Kind.requestTiles.rawValue, payload: badVarint)) }.failure,
+            decodeBody(.requestTiles) { $0.bytes += [UInt8](repeating: 0xFF, count: 11) },
             .malformedVarint("RequestTiles.count"))
-        var badUTF8 = ByteBufferAllocator().buffer(capacity: 8)
-        badUTF8.writeBytes([1, 0, 2, 0xC3, 0x28])  // level, job, then a 2-byte string that is not UTF-8
-        XCTAssertEqual(
-            Result { try Message(frame: Frame(type: Message.Kind.log.rawValue, payload: badUTF8)) }.failure,
-            .invalidUTF8("LogLine.text"))
-        var outOfRange = ByteBufferAllocator().buffer(capacity: 8)
-        outOfRange.writeVarint(UInt64(1) << 33)
-        XCTAssertEqual(
-            Result { try Message(frame: Frame(type: Message.Kind.requestTiles.rawValue, payload: outOfRange)) }.failure,
-            .valueOutOfRange("RequestTiles.count"))
+        // level, job, then a 2-byte string that is not UTF-8
+        XCTAssertEqual(decodeBody(.log) { $0.bytes += [1, 0, 2, 0xC3, 0x28] }, .invalidUTF8("LogLine.text"))
+        XCTAssertEqual(decodeBody(.requestTiles) { $0.writeVarint(UInt64(1) << 33) }, .valueOutOfRange("RequestTiles.count"))
+        XCTAssertEqual(decodeBody(.shutdown) { $0.writeLengthPrefixedString("x"); $0.bytes.append(7) }, .valueOutOfRange("Shutdown.graceful"))
     }
 }
 
-extension Result where Success == Message, Failure == any Error {
-    var failure: WireError? {
-        if case .failure(let error) = self { return error as? WireError }
-        return nil
-    }
-}

@@ -1,5 +1,4 @@
 import Crypto
-import NIOCore
 
 /// The two proofs of the handshake. Each is HMAC-SHA256 under the cluster token over a label
 /// (so a client's proof can never stand in for the head's, or the reverse) and the transcript:
@@ -11,10 +10,10 @@ enum HandshakeMAC {
     static let serverLabel = Array("grow-v1 server proof\0".utf8)
 
     static func transcript(hello: Hello, challenge: Challenge) -> [UInt8] {
-        var buffer = ByteBufferAllocator().buffer(capacity: 128)
-        buffer.writeRecord { hello.encode(to: &$0) }
-        buffer.writeRecord { challenge.encode(to: &$0) }
-        return Array(buffer.readableBytesView)
+        var writer = WireWriter(capacity: 128)
+        writer.writeRecord { hello.encode(to: &$0) }
+        writer.writeRecord { challenge.encode(to: &$0) }
+        return writer.bytes
     }
 
     static func mac(label: [UInt8], transcript: [UInt8], token: ClusterToken) -> [UInt8] {

@@ -15,7 +15,7 @@ public struct SubmitJob: WireRecord, Equatable {
         spec = try reader.string("SubmitJob.spec")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeLengthPrefixedString(name)
         buffer.writeLengthPrefixedString(spec)
     }
@@ -39,7 +39,7 @@ public struct JobAccepted: WireRecord, Equatable {
         recordsPath = try reader.string("JobAccepted.recordsPath")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeVarint(tileCount)
         buffer.writeLengthPrefixedString(recordsPath)
@@ -57,7 +57,7 @@ public struct JobRef: WireRecord, Equatable {
         job = try reader.uint32("JobRef.job")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
     }
 }
@@ -120,7 +120,7 @@ public struct JobSummary: WireRecord, Equatable {
         recordsPath = try reader.string("JobSummary.recordsPath")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeLengthPrefixedString(name)
         buffer.writeVarint(state.rawValue)
@@ -147,7 +147,7 @@ public struct JobStatus: WireRecord, Equatable {
         jobs = try reader.list("JobStatus.jobs")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeList(jobs)
     }
 }
@@ -200,7 +200,7 @@ public struct WorkerSummary: WireRecord, Equatable {
         lastHeartbeatAgoMs = try reader.varint("WorkerSummary.lastHeartbeatAgoMs")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeLengthPrefixedString(workerID)
         buffer.writeLengthPrefixedString(host)
         buffer.writeVarint(state.rawValue)
@@ -224,7 +224,7 @@ public struct WorkerList: WireRecord, Equatable {
         workers = try reader.list("WorkerList.workers")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeList(workers)
     }
 }
@@ -248,7 +248,7 @@ public struct ErrorReply: WireRecord, Equatable {
         message = try reader.string("ErrorReply.message")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(code.rawValue)
         buffer.writeLengthPrefixedString(message)
     }
@@ -258,5 +258,5 @@ public struct ErrorReply: WireRecord, Equatable {
 public struct Empty: WireRecord, Equatable {
     public init() {}
     public init(from reader: inout WireReader) throws(WireError) {}
-    public func encode(to buffer: inout ByteBuffer) {}
+    public func encode(to buffer: inout WireWriter) {}
 }

@@ -50,7 +50,7 @@ public struct Hello: WireRecord, Equatable {
         nonce = try reader.bytes("Hello.nonce")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(minVersion)
         buffer.writeVarint(maxVersion)
         buffer.writeVarint(role.rawValue)
@@ -77,7 +77,7 @@ public struct Challenge: WireRecord, Equatable {
         headName = try reader.string("Challenge.headName")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(version)
         buffer.writeLengthPrefixedBytes(nonce)
         buffer.writeLengthPrefixedString(headName)
@@ -94,7 +94,7 @@ public struct Proof: WireRecord, Equatable {
         mac = try reader.bytes("Proof.mac")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeLengthPrefixedBytes(mac)
     }
 }
@@ -117,7 +117,7 @@ public struct Welcome: WireRecord, Equatable {
         heartbeatIntervalMs = try reader.uint32("Welcome.heartbeatIntervalMs")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeLengthPrefixedBytes(mac)
         buffer.writeVarint(sessionID)
         buffer.writeVarint(heartbeatIntervalMs)
@@ -139,7 +139,7 @@ public struct Refused: WireRecord, Equatable {
         text = try reader.string("Refused.text")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(reason.rawValue)
         buffer.writeLengthPrefixedString(text)
     }

@@ -25,7 +25,7 @@ public struct TileResult: WireRecord, Equatable {
         detail = try reader.string("TileResult.detail")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeVarint(index)
         buffer.writeVarint(attempt)
@@ -61,7 +61,7 @@ public struct TileFailure: WireRecord, Equatable {
         error = try reader.string("TileFailure.error")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeVarint(index)
         buffer.writeVarint(attempt)
@@ -81,7 +81,7 @@ public struct TileDone: WireRecord, Equatable {
         results = try reader.list("TileDone.results")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeList(results)
     }
 }
@@ -96,7 +96,7 @@ public struct TileFailed: WireRecord, Equatable {
         failures = try reader.list("TileFailed.failures")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeList(failures)
     }
 }

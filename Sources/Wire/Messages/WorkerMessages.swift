@@ -18,7 +18,7 @@ public struct TileRun: WireRecord, Hashable {
         attempt = try reader.uint32("TileRun.attempt")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeVarint(index)
         buffer.writeVarint(attempt)
@@ -62,7 +62,7 @@ public struct RegisterWorker: WireRecord, Equatable {
         running = try reader.list("RegisterWorker.running")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeLengthPrefixedString(workerID)
         buffer.writeVarint(incarnation)
         buffer.writeLengthPrefixedString(host)
@@ -95,7 +95,7 @@ public struct Heartbeat: WireRecord, Equatable {
         rssBytes = try reader.varint("Heartbeat.rssBytes")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(busySlots)
         buffer.writeVarint(queuedTiles)
         buffer.writeDouble(load)
@@ -113,7 +113,7 @@ public struct RequestTiles: WireRecord, Equatable {
         count = try reader.uint32("RequestTiles.count")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(count)
     }
 }
@@ -136,7 +136,7 @@ public struct JobDefinition: WireRecord, Equatable {
         spec = try reader.string("JobDefinition.spec")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeLengthPrefixedString(name)
         buffer.writeLengthPrefixedString(spec)
@@ -158,7 +158,7 @@ public struct TileAssignment: WireRecord, Hashable {
         attempt = try reader.uint32("TileAssignment.attempt")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(index)
         buffer.writeVarint(attempt)
     }
@@ -179,7 +179,7 @@ public struct Assign: WireRecord, Equatable {
         tiles = try reader.list("Assign.tiles")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeList(tiles)
     }
@@ -200,7 +200,7 @@ public struct TilesStarted: WireRecord, Equatable {
         tiles = try reader.list("TilesStarted.tiles")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeList(tiles)
     }
@@ -222,7 +222,7 @@ public struct TileIndices: WireRecord, Equatable {
         indices = try reader.varintList("TileIndices.indices")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(job)
         buffer.writeVarintList(indices)
     }
@@ -243,7 +243,7 @@ public struct Drain: WireRecord, Equatable {
         reason = try reader.string("Drain.reason")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(deadlineUnixMs)
         buffer.writeLengthPrefixedString(reason)
     }
@@ -271,7 +271,7 @@ public struct LogLine: WireRecord, Equatable {
         text = try reader.string("LogLine.text")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(level.rawValue)
         buffer.writeVarint(job)
         buffer.writeLengthPrefixedString(text)
@@ -293,7 +293,7 @@ public struct Shutdown: WireRecord, Equatable {
         graceful = try reader.bool("Shutdown.graceful")
     }
 
-    public func encode(to buffer: inout ByteBuffer) {
+    public func encode(to buffer: inout WireWriter) {
         buffer.writeLengthPrefixedString(reason)
         buffer.writeBool(graceful)
     }
