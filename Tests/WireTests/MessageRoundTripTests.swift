@@ -97,3 +97,13 @@ final class MessageRoundTripTests: XCTestCase {
         XCTAssertEqual(buffer.readableBytes, 0, "nothing half-written stays in the buffer")
     }
 }
+
+final class ProtocolDocumentTests: XCTestCase {
+    /// The worked example in docs/protocol.md, byte for byte.
+    func testDocumentedExampleFrame() throws {
+        let buffer = try encodeFrames([.requestTiles(RequestTiles(count: 4))])
+        XCTAssertEqual(
+            Array(buffer.readableBytesView),
+            [0x47, 0x57, 0x01, 0x00, 0x12, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x04])
+    }
+}
