@@ -1,0 +1,164 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A job's records, as eo-grow keeps them: a folder `logs/<UTC time>-<pipeline>-<id>/` with
+/// `pipeline.log` (appended while the job runs), and at the end `finished.json` and `failed.json`
+/// (JSON lists of tile names; `failed.json` can be fed back as `test_subset`) and
+/// `pipeline-report.json`. Files are private to the user (0600, folder 0700); the final three are
+/// written to a temporary name, fsync'd and renamed, so a half-written file never appears.
+///
+/// Used from one thread at a time (the head's records actor or queue).
+public final class JobRecords: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public static let logFileName = "pipeline.log"
+    public static let finishedFileName = "finished.json"
+    public static let failedFileName = "failed.json"
+    public static let reportFileName = "pipeline-report.json"
+
+    public let directory: String
+    private var logFD: Int32
+    private var buffer: [UInt8] = []
+    private static let flushThreshold = 64 * 1024
+
+    /// `<UTC yyyy-MM-dd'T'HH-mm-ss'Z'>-<pipeline>-<id>`, e.g. `2024-05-01T12-30-05Z-command-7`.
+    /// Characters that do not belong in a folder name become `_`.
+    public static func directoryName(startedAt: Date, pipeline: String, id: String) -> String {
+        "\(UTCTime.fileStamp(startedAt))-\(safe(pipeline))-\(safe(id))"
+    }
+
+    private static func safe(_ text: String) -> String {
+        let cleaned = String(
+            text.unicodeScalars.map { scalar -> Character in
+                let allowed =
+                    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || scalar == "-" || scalar == "_" || scalar == "."
+                return allowed ? Character(scalar) : "_"
+            })
+        return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "_" : cleaned
+    }
+
+    /// Creates the folder (and its parents; the folder itself 0700) and opens `pipeline.log`
+    /// (0600) for appending, so a restarted head continues the same log.
+    public init(directory: String) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(path: directory, message: "cannot create the records folder: \(error.localizedDescription)")
+        }
+        guard chmod(directory, 0o700) == 0 else {
+            throw Failure(path: directory, message: "cannot set mode 0700: \(Self.errorText(errno))")
+        }
+        let logPath = (directory as NSString).appendingPathComponent(Self.logFileName)
+        let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(path: logPath, message: "cannot open: \(Self.errorText(errno))") }
+        _ = fchmod(fd, 0o600)
+        logFD = fd
+    }
+
+    deinit {
+        flush()
+        if logFD >= 0 { close(logFD) }
+    }
+
+    /// Appends `<ISO 8601 UTC time> <line>` to pipeline.log (buffered: see `flush`). A line with
+    /// newlines continues on tab-indented lines, as in eo-grow's log.
+    public func log(_ line: String) {
+        let text = line.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\n\t")
+        buffer.append(contentsOf: "\(UTCTime.iso8601(Date())) \(text)\n".utf8)
+        if buffer.count >= Self.flushThreshold { flush() }
+    }
+
+    /// Writes buffered log lines to the file (no fsync).
+    public func flush() {
+        guard !buffer.isEmpty, logFD >= 0 else { return }
+        _ = Self.writeAll(logFD, buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes finished.json, failed.json and pipeline-report.json (each atomically) and syncs the
+    /// log. `report.failedTiles` is taken from `failed` when empty.
+    public func writeFinal(finished: [String], failed: [FailedTile], report: JobReport) throws {
+        flush()
+        if logFD >= 0 { _ = fsync(logFD) }
+        var report = report
+        if report.failedTiles.isEmpty { report.failedTiles = failed }
+
+        try writeAtomically(Self.finishedFileName, Self.nameList(finished))
+        try writeAtomically(Self.failedFileName, Self.nameList(failed.map(\.name)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(report)
+        } catch {
+            throw Failure(path: Self.reportFileName, message: "cannot encode the report: \(error)")
+        }
+        try writeAtomically(Self.reportFileName, Array(data) + [UInt8(ascii: "\n")])
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// A JSON list of strings, one per line.
+    static func nameList(_ names: [String]) -> [UInt8] {
+        if names.isEmpty { return Array("[]\n".utf8) }
+        let body = names.map { "  " + JSONValue.quote($0) }.joined(separator: ",\n")
+        return Array("[\n\(body)\n]\n".utf8)
+    }
+
+    /// temp name in the same folder → write → fsync → rename over the final name.
+    private func writeAtomically(_ fileName: String, _ bytes: [UInt8]) throws {
+        let finalPath = (directory as NSString).appendingPathComponent(fileName)
+        let tempPath = (directory as NSString).appendingPathComponent(
+            ".\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(path: tempPath, message: "cannot create: \(Self.errorText(errno))") }
+        var problem: String?
+        if fchmod(fd, 0o600) != 0 {
+            problem = "cannot set mode 0600: \(Self.errorText(errno))"
+        } else if let error = Self.writeAll(fd, bytes) {
+            problem = "cannot write: \(Self.errorText(error))"
+        } else if fsync(fd) != 0 {
+            problem = "cannot fsync: \(Self.errorText(errno))"
+        }
+        if close(fd) != 0, problem == nil { problem = "cannot close: \(Self.errorText(errno))" }
+        if problem == nil, rename(tempPath, finalPath) != 0 {
+            problem = "cannot rename to \(fileName): \(Self.errorText(errno))"
+        }
+        if let problem {
+            unlink(tempPath)
+            throw Failure(path: finalPath, message: problem)
+        }
+    }
+
+    /// nil on success, else errno.
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
+    }
+
+    private static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
