@@ -54,7 +54,9 @@ struct JSONParser {
                 while position < bytes.count, bytes[position] != 0x0A { position += 1 }
             } else if byte == UInt8(ascii: "/"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "*") {
                 position += 2
-                while position + 1 < bytes.count, !(bytes[position] == UInt8(ascii: "*") && bytes[position + 1] == UInt8(ascii: "/")) {
+                while position + 1 < bytes.count,
+                    !(bytes[position] == UInt8(ascii: "*") && bytes[position + 1] == UInt8(ascii: "/"))
+                {
                     position += 1
                 }
                 position = min(position + 2, bytes.count)
@@ -71,9 +73,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try object(path: path)
         case UInt8(ascii: "["): return try array(path: path)
         case UInt8(ascii: "\""): return .string(try string(path: path))
-        case UInt8(ascii: "t"): try literal("true", path: path); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false", path: path); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null", path: path); return .null
+        case UInt8(ascii: "t"):
+            try literal("true", path: path)
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false", path: path)
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null", path: path)
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number(path: path))
         default: throw failure(path, "unexpected character '\(Character(Unicode.Scalar(byte)))'")
         }
@@ -152,13 +160,17 @@ struct JSONParser {
         if current == UInt8(ascii: "-") { position += 1 }
         func digits(_ parser: inout JSONParser) -> Int {
             let from = parser.position
-            while let byte = parser.current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { parser.position += 1 }
+            while let byte = parser.current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                parser.position += 1
+            }
             return parser.position - from
         }
         let integerStart = position
         let integerDigits = digits(&self)
         if integerDigits == 0 { throw failure(path, "expected digits") }
-        if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") { throw failure(path, "leading zero in a number") }
+        if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") {
+            throw failure(path, "leading zero in a number")
+        }
         if current == UInt8(ascii: ".") {
             position += 1
             if digits(&self) == 0 { throw failure(path, "expected digits after '.'") }
@@ -179,7 +191,8 @@ struct JSONParser {
         var runStart = position
         func flush(_ parser: JSONParser, _ scalars: inout String.UnicodeScalarView, _ from: Int) {
             if from < parser.position {
-                scalars.append(contentsOf: String(decoding: parser.bytes[from..<parser.position], as: UTF8.self).unicodeScalars)
+                scalars.append(
+                    contentsOf: String(decoding: parser.bytes[from..<parser.position], as: UTF8.self).unicodeScalars)
             }
         }
         while true {
@@ -210,11 +223,14 @@ struct JSONParser {
             case UInt8(ascii: "u"):
                 var code = try hex4(path: path)
                 if (0xD800..<0xDC00).contains(code) {
-                    guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
+                    guard current == UInt8(ascii: "\\"), position + 1 < bytes.count,
+                        bytes[position + 1] == UInt8(ascii: "u")
                     else { throw failure(path, "lone surrogate in \\u escape") }
                     position += 2
                     let low = try hex4(path: path)
-                    guard (0xDC00..<0xE000).contains(low) else { throw failure(path, "bad surrogate pair in \\u escape") }
+                    guard (0xDC00..<0xE000).contains(low) else {
+                        throw failure(path, "bad surrogate pair in \\u escape")
+                    }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw failure(path, "invalid \\u escape") }

@@ -89,7 +89,8 @@ private struct SpecReader {
         }
 
         guard let tilesValue = top["tiles"] else {
-            throw fail("tiles", "missing; expected a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names")
+            throw fail(
+                "tiles", "missing; expected a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names")
         }
         let tiles = try tileSet(tilesValue)
 
@@ -113,7 +114,8 @@ private struct SpecReader {
                 throw fail("command", "only for \"pipeline\": \"command\", not \(JSONValue.quote(pipeline.rawValue))")
             }
             guard case .array(let items) = value, !items.isEmpty else {
-                throw fail("command", "expected a non-empty list of strings (program and arguments), got \(value.excerpt)")
+                throw fail(
+                    "command", "expected a non-empty list of strings (program and arguments), got \(value.excerpt)")
             }
             var argv: [String] = []
             for (position, item) in items.enumerated() {
@@ -130,7 +132,8 @@ private struct SpecReader {
 
         if let value = top["environment"] {
             guard pipeline == .command else {
-                throw fail("environment", "only for \"pipeline\": \"command\", not \(JSONValue.quote(pipeline.rawValue))")
+                throw fail(
+                    "environment", "only for \"pipeline\": \"command\", not \(JSONValue.quote(pipeline.rawValue))")
             }
             guard case .object(let members) = value else {
                 throw fail("environment", "expected an object of strings, got \(value.excerpt)")
@@ -156,7 +159,8 @@ private struct SpecReader {
             }
             spec.sleep = try sleepDistribution(value)
         } else if pipeline == .sleep {
-            throw fail("sleep", "missing; expected e.g. {\"fixed_ms\": 10} or {\"pareto\": {\"scale_ms\": 5, \"alpha\": 1.5}}")
+            throw fail(
+                "sleep", "missing; expected e.g. {\"fixed_ms\": 10} or {\"pareto\": {\"scale_ms\": 5, \"alpha\": 1.5}}")
         }
 
         if let value = top["max_attempts"] {
@@ -232,8 +236,12 @@ private struct SpecReader {
                 throw fail("tiles.grid", "missing; expected {\"columns\": C, \"rows\": R}")
             }
             let grid = try object(gridValue, at: "tiles.grid", allowed: ["columns", "rows"])
-            guard let columnsValue = grid["columns"] else { throw fail("tiles.grid.columns", "missing; expected an integer >= 1") }
-            guard let rowsValue = grid["rows"] else { throw fail("tiles.grid.rows", "missing; expected an integer >= 1") }
+            guard let columnsValue = grid["columns"] else {
+                throw fail("tiles.grid.columns", "missing; expected an integer >= 1")
+            }
+            guard let rowsValue = grid["rows"] else {
+                throw fail("tiles.grid.rows", "missing; expected an integer >= 1")
+            }
             let columns = try integer(columnsValue, at: "tiles.grid.columns", in: 1...TileSet.maxCount)
             let rows = try integer(rowsValue, at: "tiles.grid.rows", in: 1...TileSet.maxCount)
             var prefix = TileSet.defaultGridPrefix
@@ -258,7 +266,9 @@ private struct SpecReader {
             }
         default:
             throw fail(
-                "tiles", "expected a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names, got \(value.excerpt)")
+                "tiles",
+                "expected a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names, got \(value.excerpt)"
+            )
         }
     }
 
@@ -313,7 +323,8 @@ private struct SpecReader {
             }
             return .pareto(scaleMs: scale, alpha: alpha, seed: seed)
         case "lognormal":
-            let lognormal = try object(members["lognormal"] ?? .null, at: "sleep.lognormal", allowed: ["median_ms", "sigma"])
+            let lognormal = try object(
+                members["lognormal"] ?? .null, at: "sleep.lognormal", allowed: ["median_ms", "sigma"])
             let median = try number(lognormal["median_ms"], at: "sleep.lognormal.median_ms", "a number > 0", positive)
             let sigma = try number(lognormal["sigma"], at: "sleep.lognormal.sigma", "a number in 0...10") {
                 $0 >= 0 && $0 <= 10

@@ -89,7 +89,8 @@ final class OneShot: Sendable {
     }
 
     func fire() {
-        let (continuation, cleanup) = state.withLock { state -> (CheckedContinuation<Void, Never>?, (@Sendable () -> Void)?) in
+        let (continuation, cleanup) = state.withLock {
+            state -> (CheckedContinuation<Void, Never>?, (@Sendable () -> Void)?) in
             guard !state.fired else { return (nil, nil) }
             state.fired = true
             defer {

@@ -149,10 +149,12 @@ public struct TileExecutor: Sendable {
             switch error {
             case .notFound: return .failed(durationMicros: 0, retryable: false, error: "command not found: \(program)")
             case .permissionDenied:
-                return .failed(durationMicros: 0, retryable: false, error: "cannot execute \(program): permission denied")
+                return .failed(
+                    durationMicros: 0, retryable: false, error: "cannot execute \(program): permission denied")
             case .other(let code):
                 return .failed(
-                    durationMicros: 0, retryable: true, error: "cannot start \(program): \(String(cString: strerror(code)))")
+                    durationMicros: 0, retryable: true,
+                    error: "cannot start \(program): \(String(cString: strerror(code)))")
             }
         }
 
