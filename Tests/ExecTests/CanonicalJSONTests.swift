@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import Exec
@@ -54,5 +55,15 @@ final class CanonicalJSONTests: XCTestCase {
 
     func testJSONValueEscapesControlCharacters() {
         XCTAssertEqual(JSONValue.string("a\u{01}\"\\\n").canonicalText, #""a\u0001\"\\\n""#)
+    }
+
+    func testCanonicalTextDecodesToTheSameValueWithJSONDecoder() throws {
+        for json in specs {
+            let spec = try JobSpec.parse(json: json, source: "a.json")
+            let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(spec.canonicalJSON().utf8))
+            XCTAssertEqual(decoded, spec.canonicalValue, json)
+            let reencoded = try JSONEncoder().encode(decoded)
+            XCTAssertEqual(try JSONDecoder().decode(JSONValue.self, from: reencoded), decoded)
+        }
     }
 }

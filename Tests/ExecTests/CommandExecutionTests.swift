@@ -45,6 +45,25 @@ final class CommandExecutionTests: XCTestCase {
         XCTAssertEqual(error, "command not found: grow-no-such-program-xyz")
     }
 
+    func testNonExecutableFileIsNotRetryable() async throws {
+        let dir = try makeScratchDirectory(self)
+        let script = (dir as NSString).appendingPathComponent("script.sh")
+        try "#!/bin/sh\necho hi\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let spec = try commandSpec([script])
+        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertFalse(retryable)
+        XCTAssertEqual(error, "cannot execute \(script): permission denied")
+    }
+
+    func testChildClosingItsOutputEarlyIsStillWaitedFor() async throws {
+        let dir = try makeScratchDirectory(self)
+        let spec = try commandSpec(["sh", "-c", "exec >&- 2>&-; sleep 0.1; exit 4"])
+        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        guard case .failed(let micros, true, "exit 4") = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertGreaterThanOrEqual(micros, 100_000)
+    }
+
     func testKilledBySignal() async throws {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "echo dying >&2; kill -SEGV $$"])
