@@ -49,7 +49,8 @@ import Wire
 /// Opening compacts: the state is written to `journal.compact` (header, a checkpoint with the
 /// next job id, then per job its submission, a summary of its finished tiles, its failed and
 /// quarantined tiles, how it ended), fsync'd, renamed over `journal`, and the directory fsync'd.
-/// That also cuts off a dropped tail before new records are appended. Finished and cancelled
+/// That also cuts off a dropped tail before new records are appended (the file as it was stays
+/// as `journal.damaged` until the next drop, for inspection). Finished and cancelled
 /// jobs beyond the `keepFinishedJobs` most recent (highest ids) are left out.
 ///
 /// `journal.lock` in the same directory is held (flock) while a journal is open, so two heads
@@ -112,6 +113,7 @@ public final class Journal: @unchecked Sendable {
             for record in replay.compactedRecords() {
                 appendFramed(to: &bytes) { record.encode(to: &$0) }
             }
+            if goodEnd < data.count { keepDamagedCopy(path) }
             let fd = try replaceFile(path, directory: directory, with: bytes)
 
             let state = replay.state(
@@ -335,16 +337,25 @@ public final class Journal: @unchecked Sendable {
             return
         }
         guard errno == ENOENT else { throw posixError(path, "cannot stat the state directory") }
-        var parent = path
-        while parent.count > 1 && parent.hasSuffix("/") { parent.removeLast() }
-        if let slash = parent.lastIndex(of: "/") {
-            parent = String(parent[..<slash])
-            if !parent.isEmpty { try makeDirectory(parent) }
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let parent: String
+        if let slash = trimmed.lastIndex(of: "/") {
+            parent = slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+            try makeDirectory(parent)
+        } else {
+            parent = "."
         }
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
             throw posixError(path, "cannot create the state directory")
         }
         _ = chmod(path, 0o700)
+        // Make the new directory's entry durable too (best effort).
+        let parentFD = openFile(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if parentFD >= 0 {
+            _ = fsyncFile(parentFD, path: parent)
+            _ = systemClose(parentFD)
+        }
     }
 
     private static func lock(_ path: String) throws(JournalError) -> Int32 {
@@ -422,6 +433,15 @@ public final class Journal: @unchecked Sendable {
         return fd
     }
 
+    /// Before compaction cuts off a dropped tail, keeps the file as it was under
+    /// `journal.damaged` (a hard link, so `journal` exists throughout), for a post-mortem of
+    /// anything worse than a torn last record. Best effort; the next drop replaces it.
+    private static func keepDamagedCopy(_ path: String) {
+        let copy = path + ".damaged"
+        _ = unlink(copy)
+        _ = link(path, copy)
+    }
+
     /// Writes all of `bytes`; returns how many were written and the error that stopped it.
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) -> (written: Int, error: JournalError?) {
         bytes.withUnsafeBytes { raw in
@@ -430,7 +450,7 @@ public final class Journal: @unchecked Sendable {
                 let count = write(fd, raw.baseAddress! + written, raw.count - written)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    return (written, posixError(path, "write failed"))
+                    return (written, posixError(path, "write failed", writing: true))
                 }
                 written += count
             }
@@ -447,7 +467,7 @@ public final class Journal: @unchecked Sendable {
                 let result = fsync(fd)
             #endif
             if result == 0 { return nil }
-            if errno != EINTR { return posixError(path, "fsync failed") }
+            if errno != EINTR { return posixError(path, "fsync failed", writing: true) }
         }
     }
 
@@ -472,11 +492,11 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// A `JournalError` from `errno`.
-    private static func posixError(_ path: String, _ what: String) -> JournalError {
+    private static func posixError(_ path: String, _ what: String, writing: Bool = false) -> JournalError {
         let code = errno
-        let kind: JournalError.Kind = (code == EACCES || code == EPERM) ? .permissionDenied : .unreadable
-        let kindForWrites: JournalError.Kind = what.hasPrefix("write") || what.hasPrefix("fsync") ? .writeFailed : kind
-        return JournalError(kindForWrites, path: path, "\(what): \(String(cString: strerror(code)))")
+        let kind: JournalError.Kind =
+            writing ? .writeFailed : (code == EACCES || code == EPERM) ? .permissionDenied : .unreadable
+        return JournalError(kind, path: path, "\(what): \(String(cString: strerror(code)))")
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -133,6 +133,7 @@ final class JournalTests: XCTestCase {
         journal.close()
         let bytes = try fileBytes(directory + "/journal")
         XCTAssertEqual(Array(bytes.prefix(8)), Array("GROWJNL".utf8) + [1])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/journal.damaged"))
         XCTAssertEqual(journal.bytesWritten, bytes.count)
     }
 
@@ -302,7 +303,9 @@ final class JournalTests: XCTestCase {
         for position in [start, start + 2, start + 4, start + 8, ends[3] - 1] {
             var damaged = bytes
             damaged[position] ^= 0x40
-            let state = try reopen(try directory(withJournal: damaged))
+            let directory = try directory(withJournal: damaged)
+            let state = try reopen(directory)
+            XCTAssertEqual(try fileBytes(directory + "/journal.damaged"), damaged)
             XCTAssertEqual(state.jobs.map(\.finished), [[1]], "byte \(position)")
             XCTAssertEqual(state.droppedTailBytes, bytes.count - start, "byte \(position)")
         }
