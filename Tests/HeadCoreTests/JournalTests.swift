@@ -166,14 +166,16 @@ final class JournalTests: XCTestCase {
         var replayed: [StoredRecord] = []
         var offset = 0
         while offset < bytes.count {
-            let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
+            let length =
+                Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
+                | Int(bytes[offset + 3]) << 24
             let body = Array(bytes[(offset + 8)..<(offset + 8 + length)])
             let crc =
                 UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16
                 | UInt32(bytes[offset + 7]) << 24
             XCTAssertEqual(crc, CRC32C.checksum(body))
             let record = try body.withUnsafeBytes { raw in
-                var reader = WireReaderBox.reader(raw)
+                var reader = WireReader(unsafeBytes: raw)
                 return try StoredRecord.decode(&reader)
             }
             replayed.append(try XCTUnwrap(record))
@@ -509,9 +511,4 @@ final class JournalTests: XCTestCase {
         XCTAssertEqual(try reopen(directory).jobs.first?.finished, Array(0..<16_000))
         XCTAssertNil(journal.failure)
     }
-}
-
-/// `WireReader` over raw bytes, for decoding bodies in tests.
-enum WireReaderBox {
-    static func reader(_ raw: UnsafeRawBufferPointer) -> WireReader { WireReader(unsafeBytes: raw) }
 }
