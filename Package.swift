@@ -36,10 +36,30 @@ let package = Package(
             name: "Exec",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        // The head's runtime (server, journal, records) and the worker's, as libraries so tests
+        // reach them; the executables are thin command lines over these.
+        .target(
+            name: "HeadCore",
+            dependencies: [
+                "Wire", "Scheduler", "Exec",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WorkerCore",
+            dependencies: [
+                "Wire", "Exec",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "Wire", "Scheduler", "Exec",
+                "Wire", "Scheduler", "Exec", "HeadCore", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "GrowWorker",
             dependencies: [
-                "Wire", "Exec",
+                "Wire", "Exec", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,6 +92,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "ExecTests", dependencies: ["Exec"]),
+        .testTarget(name: "HeadCoreTests", dependencies: ["HeadCore", "Scheduler", "Exec", "Wire"]),
+        // Real grow-head and grow-worker processes on loopback and in network namespaces.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Exec", "Wire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

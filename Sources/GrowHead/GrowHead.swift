@@ -1,26 +1,15 @@
 import ArgumentParser
-import Wire
 
 @main
 struct GrowHead: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grow-head",
-        abstract: "The head of a grow cluster.",
-        subcommands: [Token.self]
+        abstract: "The head of a grow cluster: schedules EO tiles onto workers.",
+        discussion: """
+            Start a head with `grow-head start`, point workers at it with
+            `grow-worker --address HEAD:6379`, then `grow-head submit job.json --wait`.
+            Or run everything on this machine at once: `grow-head run job.json --workers 2`.
+            """,
+        subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self]
     )
-}
-
-struct Token: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a new cluster token file (mode 0600).")
-
-    @Argument(help: "Where to write the token.") var path: String
-
-    func run() throws {
-        do {
-            _ = try ClusterToken.createTokenFile(at: path)
-            print("wrote a new cluster token to \(path)")
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
 }

@@ -1,9 +1,65 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Wire
+import WorkerCore
 
 @main
 struct GrowWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grow-worker",
-        abstract: "A worker of a grow cluster: pulls tiles from the head and runs them."
-    )
+        abstract: "A worker of a grow cluster: pulls tiles from the head and runs them.",
+        discussion: """
+            Connects to the head (and reconnects with backoff whenever the connection drops),
+            runs tiles in parallel slots, and keeps working while the head is away. SIGTERM
+            (or a spot interruption) drains it: running tiles finish and are reported, then it exits.
+            Exit codes: 0 drained or stopped by the head, 2 refused (wrong token) or bad arguments.
+            """)
+
+    @Option(help: "The head's address, HOST:PORT.") var address: String
+    @Option(help: "Tiles to run at the same time (default: one per CPU).") var slots: Int?
+    @Option(help: "File with the cluster token (GROW_TOKEN wins if set).")
+    var tokenFile = (ProcessInfo.processInfo.environment["HOME"] ?? "/root") + "/.grow/token"
+    @Option(help: "Where tiles run (created if missing).") var workDir = NSTemporaryDirectory() + "grow-worker"
+    @Option(help: "This worker's stable name (default: HOST-PID).") var workerID: String?
+    @Option(help: "Tiles each slot holds in reserve.") var prefetch = 2
+    @Option(help: "Seconds a draining worker has to finish (a spot instance gets 120).") var drainGrace = 120.0
+
+    func run() async throws {
+        let fail: (String) -> ExitCode = { message in
+            FileHandle.standardError.write(Data("grow-worker: \(message)\n".utf8))
+            return ExitCode(2)
+        }
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (1...65535).contains(port), colon > address.startIndex
+        else { throw fail("address \"\(address)\" is not HOST:PORT") }
+        let host = String(address[..<colon])
+        let slotCount = slots ?? ProcessInfo.processInfo.activeProcessorCount
+        guard slotCount >= 1, slotCount <= 4096 else { throw fail("--slots must be between 1 and 4096") }
+        let token: ClusterToken
+        do {
+            token = try ClusterToken.load(environment: ProcessInfo.processInfo.environment, file: tokenFile)
+        } catch {
+            throw fail("\(error)")
+        }
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger(label: "grow-worker")
+        let id = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let config = WorkerConfig(
+            host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
+            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000))
+        let runtime = WorkerRuntime(config: config, logger: logger)
+        let signals = Task {
+            for await _ in Signals.termination() {
+                await runtime.drain(reason: "SIGTERM")
+            }
+        }
+        let ending = await runtime.run()
+        signals.cancel()
+        switch ending {
+        case .refused(let message): throw fail(message)
+        case .drained: logger.info("drained; exiting")
+        case .shutDownByHead(let reason): logger.info("stopped by the head: \(reason)")
+        }
+    }
 }

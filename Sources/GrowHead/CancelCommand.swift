@@ -1,0 +1,21 @@
+import ArgumentParser
+import HeadCore
+import Wire
+
+struct Cancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cancel a job: pending tiles are dropped, running ones stopped.")
+
+    @Argument(help: "The job's number (see `grow-head status`).") var job: UInt32
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await reportingUserErrors {
+            let (host, port) = try connection.endpoint()
+            let client = try await HeadClient.connect(host: host, port: port, token: connection.token())
+            let jobs = try await UserError.wrap { () async throws -> [JobSummary] in try await client.cancel(job) }
+            for summary in jobs {
+                print("job \(summary.job) \(summary.state): \(summary.done) done, \(summary.failed) failed")
+            }
+        }
+    }
+}

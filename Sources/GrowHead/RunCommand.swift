@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import HeadCore
+import Logging
+import Scheduler
+import Wire
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a job on this machine: a head and N local workers, then stop them.",
+        discussion: "The quickest way to try a job. Exits 0 when every tile finished, 1 when some failed.")
+
+    @Argument(help: "The job file (JSON).") var job: String
+    @Option(help: "Worker processes to start.") var workers = 2
+    @Option(help: "Slots per worker.") var slots = 2
+    @Option(help: "Directory for the journal and records (default: a new temporary one).") var stateDir: String?
+    @Flag(help: "Do not take unstarted tiles back from busy workers for idle ones.") var noStealing = false
+    @Option(help: "Tiles each worker slot holds in reserve.") var prefetch = 2
+
+    func run() async throws {
+        try await reportingUserErrors {
+            guard workers >= 1, slots >= 1 else { throw UserError("--workers and --slots must be at least 1") }
+            let (name, spec) = try JobFile.load(job)
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .warning
+                return handler
+            }
+            let logger = Logger(label: "grow-head run")
+            let state = stateDir ?? NSTemporaryDirectory() + "grow-run-\(ProcessInfo.processInfo.processIdentifier)"
+            let secret = ClusterToken.generateSecret()
+            var scheduler = SchedulerConfig()
+            scheduler.stealing = !noStealing
+            scheduler.prefetchPerSlot = prefetch
+            let config = HeadConfig(
+                host: "127.0.0.1", port: 0, stateDirectory: state, token: try ClusterToken(secret: secret), scheduler: scheduler)
+            let server = try HeadServer(config: config, logger: logger)
+            let port = try await server.start()
+            let children = try LocalWorkers.spawn(
+                count: workers, slots: slots, port: port, secret: secret, workDirectory: state + "/work", prefetch: prefetch)
+            defer { children.terminate() }
+            let client = try await HeadClient.connect(host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+            let accepted = try await UserError.wrap { () async throws -> JobAccepted in try await client.submit(name: name, spec: spec) }
+            print("job \(accepted.job): \(accepted.tileCount) tiles on \(workers) workers × \(slots) slots")
+            let watcher = try await HeadClient.connect(host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+            let final = try await JobWatch.follow(accepted.job, with: watcher)
+            try await server.stop(stopWorkers: true)
+            children.wait(seconds: 5)
+            if final.failed + final.quarantined > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Worker processes started next to an embedded head.
+struct LocalWorkers {
+    let processes: [Process]
+
+    static func spawn(count: Int, slots: Int, port: Int, secret: String, workDirectory: String, prefetch: Int) throws -> LocalWorkers {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("grow-worker")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw UserError("cannot find grow-worker next to grow-head (\(executable.path))")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment[ClusterToken.environmentVariable] = secret
+        let processes = try (0..<count).map { number -> Process in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = [
+                "--address", "127.0.0.1:\(port)", "--slots", "\(slots)", "--prefetch", "\(prefetch)",
+                "--work-dir", workDirectory + "/worker-\(number)", "--worker-id", "local-\(number)",
+            ]
+            process.environment = environment
+            try process.run()
+            return process
+        }
+        return LocalWorkers(processes: processes)
+    }
+
+    func wait(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while processes.contains(where: \.isRunning), Date() < deadline { usleep(20_000) }
+    }
+
+    func terminate() {
+        for process in processes where process.isRunning { process.terminate() }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import HeadCore
+import Logging
+import Scheduler
+import Wire
+import WorkerCore
+
+struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the head daemon: accept workers and jobs on TCP (default port 6379).",
+        discussion: """
+            State (the journal and, unless a job names a project folder, its records) lives in
+            --state-dir; a restarted head resumes its jobs from there. Workers and clients prove
+            they hold the cluster token; the head creates the token file if there is none.
+            SIGTERM or Ctrl-C: the journal is flushed, workers are told to stop, the head exits.
+            """)
+
+    @Option(help: "TCP port to listen on.") var port = 6379
+    @Option(help: "Address to listen on (0.0.0.0: every interface).") var bind = "0.0.0.0"
+    @Option(help: "Directory for the journal and records.") var stateDir = DefaultPaths.stateDirectory
+    @Option(help: "Cluster token file (created with mode 0600 if missing; GROW_TOKEN wins if set).")
+    var tokenFile = DefaultPaths.tokenFile
+    @Option(help: "Seconds without a heartbeat after which a worker is lost.") var heartbeatTimeout = 5.0
+    @Option(help: "Seconds between worker heartbeats.") var heartbeatInterval = 1.0
+    @Option(help: "Tiles each worker slot holds in reserve, so slots never wait for the head.") var prefetch = 2
+    @Option(help: "A tile that was running on this many lost workers is quarantined.") var quarantineAfter = 3
+    @Flag(help: "Do not take unstarted tiles back from busy workers for idle ones.") var noStealing = false
+    @Flag(help: "Do not run backup copies of the slowest tiles at the end of a job.") var noBackups = false
+    @Flag(help: "On SIGTERM leave the workers running (they reconnect to the next head).") var keepWorkers = false
+
+    func run() async throws {
+        try await reportingUserErrors {
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let logger = Logger(label: "grow-head")
+            let token = try loadOrCreateToken(logger: logger)
+            guard heartbeatTimeout > 0, heartbeatInterval > 0, heartbeatInterval < heartbeatTimeout else {
+                throw UserError("--heartbeat-interval must be positive and shorter than --heartbeat-timeout")
+            }
+            var scheduler = SchedulerConfig()
+            scheduler.heartbeatTimeoutMs = UInt64(heartbeatTimeout * 1000)
+            scheduler.prefetchPerSlot = prefetch
+            scheduler.quarantineAfterLosses = quarantineAfter
+            scheduler.stealing = !noStealing
+            scheduler.backupCopies = !noBackups
+            let config = HeadConfig(
+                host: bind, port: port, stateDirectory: stateDir, token: token,
+                heartbeatIntervalMs: UInt32(heartbeatInterval * 1000), scheduler: scheduler)
+            let server: HeadServer
+            do {
+                server = try HeadServer(config: config, logger: logger)
+            } catch {
+                throw UserError("cannot open the state directory \(stateDir): \(error)")
+            }
+            if server.resumedJobs > 0 { logger.info("resuming \(server.resumedJobs) job(s) from the journal") }
+            do {
+                _ = try await server.start()
+            } catch {
+                throw UserError("cannot listen on \(bind):\(port): \(error)")
+            }
+            for await signal in Signals.termination() {
+                logger.info("stopping on signal \(signal)")
+                break
+            }
+            try await server.stop(stopWorkers: !keepWorkers)
+        }
+    }
+
+    private func loadOrCreateToken(logger: Logger) throws -> ClusterToken {
+        let environment = ProcessInfo.processInfo.environment
+        if environment[ClusterToken.environmentVariable] == nil, !FileManager.default.fileExists(atPath: tokenFile) {
+            let directory = (tokenFile as NSString).deletingLastPathComponent
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            _ = try UserError.wrap { try ClusterToken.createTokenFile(at: tokenFile) }
+            logger.info("created a new cluster token", metadata: ["file": "\(tokenFile)"])
+        }
+        return try UserError.wrap { try ClusterToken.load(environment: environment, file: tokenFile) }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import HeadCore
+import Wire
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the head's workers and jobs.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await reportingUserErrors {
+            let (host, port) = try connection.endpoint()
+            let token = try connection.token()
+            let workers = try await HeadClient.connect(host: host, port: port, token: token).workers()
+            let jobs = try await HeadClient.connect(host: host, port: port, token: token).jobs()
+            print(StatusReport.render(workers: workers, jobs: jobs))
+        }
+    }
+}
+
+/// `status` as tables a person reads at a glance.
+enum StatusReport {
+    static func render(workers: [WorkerSummary], jobs: [JobSummary]) -> String {
+        var lines: [String] = []
+        let active = workers.filter { $0.state != .lost }
+        let slots = active.reduce(0) { $0 + Int($1.slots) }
+        let busy = active.reduce(0) { $0 + Int($1.busySlots) }
+        lines.append("Workers: \(active.count) up, \(workers.count - active.count) lost; slots \(busy)/\(slots) busy")
+        if !workers.isEmpty {
+            lines.append(
+                table(
+                    ["WORKER", "HOST", "STATE", "SLOTS", "BUSY", "QUEUED", "LOAD", "RSS", "DONE", "HEARD"],
+                    workers.map { worker in
+                        [
+                            worker.workerID, worker.host, "\(worker.state)", "\(worker.slots)", "\(worker.busySlots)",
+                            "\(worker.queuedTiles)", String(format: "%.2f", worker.load), bytes(worker.rssBytes),
+                            "\(worker.tilesDone)", ago(worker.lastHeartbeatAgoMs),
+                        ]
+                    }))
+        }
+        lines.append("")
+        lines.append("Jobs: \(jobs.filter { $0.state == .running }.count) running, \(jobs.count) in all")
+        if !jobs.isEmpty {
+            lines.append(
+                table(
+                    ["JOB", "NAME", "STATE", "DONE", "FAILED", "QUAR", "RUNNING", "PENDING", "PROGRESS"],
+                    jobs.map { job in
+                        let finished = job.done + job.failed + job.quarantined
+                        let percent = job.total == 0 ? 100 : Double(finished) * 100 / Double(job.total)
+                        return [
+                            "\(job.job)", job.name, "\(job.state)", "\(job.done)/\(job.total)", "\(job.failed)", "\(job.quarantined)",
+                            "\(job.running)", "\(job.pending)", String(format: "%.1f%%", percent),
+                        ]
+                    }))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.map { "  " + $0 }.joined(separator: "\n")
+    }
+
+    static func bytes(_ value: UInt64) -> String {
+        value >= 1 << 30 ? String(format: "%.1fG", Double(value) / Double(1 << 30)) : "\(value >> 20)M"
+    }
+
+    static func ago(_ ms: UInt64) -> String {
+        ms < 1000 ? "\(ms)ms ago" : String(format: "%.0fs ago", Double(ms) / 1000)
+    }
+}

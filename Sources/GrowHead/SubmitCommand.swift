@@ -1,0 +1,59 @@
+import ArgumentParser
+import Exec
+import Foundation
+import HeadCore
+import Wire
+
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Submit a job file to a running head.",
+        discussion: "With --wait, follows the job with a progress bar and exits 0 when every tile finished, 1 when some failed.")
+
+    @Argument(help: "The job file (JSON).") var job: String
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Follow the job until it ends.") var wait = false
+
+    func run() async throws {
+        try await reportingUserErrors {
+            let (name, spec) = try JobFile.load(job)
+            let (host, port) = try connection.endpoint()
+            let client = try await HeadClient.connect(host: host, port: port, token: connection.token())
+            let accepted = try await UserError.wrap { () async throws -> JobAccepted in
+                try await client.submit(name: name, spec: spec)
+            }
+            print("job \(accepted.job) accepted: \(accepted.tileCount) tiles; records in \(accepted.recordsPath)")
+            guard wait else { return }
+            let watcher = try await HeadClient.connect(host: host, port: port, token: connection.token())
+            let final = try await JobWatch.follow(accepted.job, with: watcher)
+            if final.failed + final.quarantined > 0 || final.state == .cancelled { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Reads and checks a job file before it goes to the head, so mistakes show up here with the
+/// file's name.
+enum JobFile {
+    static func load(_ path: String) throws -> (name: String, spec: String) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UserError("cannot read job file \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(path) is not UTF-8 text") }
+        let source = (path as NSString).lastPathComponent
+        let spec = try UserError.wrap { try JobSpec.parse(json: text, source: source) }
+        return (spec.name, spec.canonicalJSON())
+    }
+}
+
+enum JobWatch {
+    /// Shows the job's progress until it ends and prints where its records are.
+    static func follow(_ job: UInt32, with client: HeadClient) async throws -> JobSummary {
+        var bar = ProgressBar()
+        let final = try await client.watch(job) { bar.update($0) }
+        bar.finish()
+        let seconds = Double(final.finishedUnixMs - final.submittedUnixMs) / 1000
+        print(
+            "job \(final.job) \(final.state == .cancelled ? "cancelled" : "finished") in \(String(format: "%.1f", seconds)) s: "
+                + "\(final.done) done, \(final.failed) failed, \(final.quarantined) quarantined; records: \(final.recordsPath)")
+        return final
+    }
+}

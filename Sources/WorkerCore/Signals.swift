@@ -1,0 +1,21 @@
+@preconcurrency import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// SIGTERM and SIGINT as an async sequence, so a daemon can shut down cleanly.
+public enum Signals {
+    public static func termination() -> AsyncStream<Int32> {
+        AsyncStream { continuation in
+            let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { continuation.yield(number) }
+                source.resume()
+                return source
+            }
+            continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
+        }
+    }
+}

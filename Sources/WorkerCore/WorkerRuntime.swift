@@ -1,0 +1,361 @@
+import Exec
+import Logging
+import NIOCore
+import Wire
+
+/// A worker: connects to the head (again and again, with backoff), registers, keeps a prefetch
+/// queue, runs tiles in parallel slots, reports results in batches, heartbeats, and keeps working
+/// while the head is away (results wait and are redelivered; the head drops duplicates).
+public actor WorkerRuntime {
+    struct QueuedTile: Sendable {
+        var job: UInt32
+        var index: UInt32
+        var attempt: UInt32
+    }
+
+    struct TileKey: Hashable {
+        var job: UInt32
+        var index: UInt32
+    }
+
+    /// Why `run` returned.
+    public enum Ending: Sendable, Equatable {
+        case drained
+        case shutDownByHead(String)
+        case refused(String)
+    }
+
+    let config: WorkerConfig
+    let logger: Logger
+    private let executor = TileExecutor()
+    private let incarnation = ProcessStats.unixMs()
+
+    private var jobs: [UInt32: JobSpec] = [:]
+    private var invalidJobs: [UInt32: String] = [:]
+    private var queue: [QueuedTile] = []
+    private var running: [TileKey: (attempt: UInt32, cancellation: TileCancellation)] = [:]
+    /// Running tiles the head cancelled: their outcome is dropped.
+    private var cancelledRunning: Set<TileKey> = []
+    private var idleSlots: [CheckedContinuation<QueuedTile?, Never>] = []
+
+    private var writer: NIOAsyncChannelOutboundWriter<Message>?
+    private var heartbeatIntervalMs: UInt64 = 1000
+    private var startedBatch: [UInt32: [Wire.TileAssignment]] = [:]
+    private var unsentResults: [TileResult] = []
+    private var unsentFailures: [Wire.TileFailure] = []
+    /// Result frames already written, kept for a while for redelivery after a reconnect.
+    private var recentlySent: [(sentAtMs: UInt64, message: Message)] = []
+    private var flushScheduled = false
+    private var requestOutstanding = false
+
+    private var stopping = false
+    private var ending: Ending?
+    private var endWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(config: WorkerConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    // MARK: - Life cycle
+
+    /// Runs until drained, shut down by the head, or refused (wrong token: exit code 2).
+    public func run() async -> Ending {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<config.slots {
+                group.addTask { await self.slotLoop() }
+            }
+            group.addTask { await self.connectionLoop() }
+            group.addTask { await self.heartbeatLoop() }
+            await waitForEnding()
+            group.cancelAll()
+            wakeIdleSlots()
+        }
+        return ending ?? .drained
+    }
+
+    /// SIGTERM or a spot interruption notice: tell the head, stop starting tiles, finish the
+    /// running ones, report them, then end (or end at the deadline regardless).
+    public func drain(reason: String) async {
+        guard !stopping else { return }
+        stopping = true
+        let deadline = ProcessStats.unixMs() + config.drainGraceMs
+        logger.info("draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
+        await send([.drain(Drain(deadlineUnixMs: deadline, reason: reason))])
+        queue.removeAll()
+        wakeIdleSlots()
+        Task {
+            try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))
+            await self.end(.drained)
+        }
+        await endIfIdle(.drained)
+    }
+
+    private func waitForEnding() async {
+        if ending != nil { return }
+        await withCheckedContinuation { endWaiters.append($0) }
+    }
+
+    private func end(_ reason: Ending) {
+        guard ending == nil else { return }
+        ending = reason
+        for waiter in endWaiters { waiter.resume() }
+        endWaiters = []
+    }
+
+    /// A stopping worker ends once nothing runs and every result has been handed to the socket.
+    private func endIfIdle(_ reason: Ending) async {
+        guard stopping, running.isEmpty else { return }
+        await flush()
+        if unsentResults.isEmpty && unsentFailures.isEmpty || writer == nil { end(reason) }
+    }
+
+    // MARK: - Connection
+
+    private func connectionLoop() async {
+        var backoffMs = config.reconnectInitialMs
+        while ending == nil {
+            do {
+                let connection = try await WireClient.connect(
+                    host: config.host, port: config.port, token: config.token, role: .worker, name: config.workerID)
+                backoffMs = config.reconnectInitialMs
+                try await connection.channel.executeThenClose { inbound, outbound in
+                    await self.attach(outbound, session: connection.session)
+                    for try await message in inbound {
+                        await self.handle(message)
+                        if await self.ending != nil { break }
+                    }
+                }
+                logger.warning("connection to the head closed; reconnecting")
+            } catch WireError.refusedByPeer(let reason, let text) where reason == .authenticationFailed || reason == .noCommonVersion {
+                let message = "the head at \(config.host):\(config.port) refused this worker: \(text)"
+                    + (reason == .authenticationFailed ? " (is the cluster token the head's?)" : "")
+                end(.refused(message))
+                return
+            } catch let error as WireError {
+                if case .authenticationFailed = error {
+                    end(.refused("the head at \(config.host):\(config.port) failed to prove the cluster token: \(error)"))
+                    return
+                }
+                logger.warning("connection to the head failed; retrying", metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
+            } catch {
+                logger.warning("connection to the head failed; retrying", metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
+            }
+            detach()
+            if ending != nil { return }
+            try? await Task.sleep(for: .milliseconds(Int64(backoffMs)))
+            backoffMs = min(config.reconnectMaxMs, backoffMs * 2)
+        }
+    }
+
+    private func attach(_ outbound: NIOAsyncChannelOutboundWriter<Message>, session: PeerSession) async {
+        writer = outbound
+        heartbeatIntervalMs = UInt64(max(session.heartbeatIntervalMs, 50))
+        // Tiles queued but not started go back to the head's pool on a reconnect: the head
+        // keeps only what still runs here.
+        queue.removeAll()
+        requestOutstanding = false
+        let held = running.map { TileRun(job: $0.key.job, index: $0.key.index, attempt: $0.value.attempt) }
+        let register = RegisterWorker(
+            workerID: config.workerID, incarnation: incarnation, host: ProcessStats.hostName(),
+            cpus: UInt32(ProcessStats.cpuCount()), memoryBytes: ProcessStats.memoryBytes(), slots: UInt32(config.slots),
+            version: "grow 0.1", running: held)
+        let now = ProcessStats.monotonicMs()
+        recentlySent.removeAll { now - $0.sentAtMs > config.redeliveryWindowMs }
+        let redeliver = recentlySent.map(\.message)
+        logger.info("connected to the head", metadata: ["head": "\(session.name)", "still running": "\(held.count)", "redelivering": "\(redeliver.count)"])
+        await send([.registerWorker(register)] + redeliver)
+        await flush()
+        requestMoreIfLow()
+    }
+
+    private func detach() {
+        writer = nil
+    }
+
+    private func heartbeatLoop() async {
+        while ending == nil {
+            try? await Task.sleep(for: .milliseconds(Int64(heartbeatIntervalMs)))
+            guard writer != nil, ending == nil else { continue }
+            let heartbeat = Heartbeat(
+                busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
+                rssBytes: ProcessStats.residentBytes())
+            await send([.heartbeat(heartbeat)])
+        }
+    }
+
+    private func send(_ messages: [Message]) async {
+        guard let writer, !messages.isEmpty else { return }
+        do {
+            try await writer.write(contentsOf: messages)
+        } catch {
+            // The connection is going; the connection loop notices and reconnects.
+            self.writer = nil
+        }
+    }
+
+    // MARK: - Messages from the head
+
+    private func handle(_ message: Message) async {
+        switch message {
+        case .jobDefinition(let definition):
+            do {
+                jobs[definition.job] = try JobSpec.parse(json: definition.spec, source: "job \(definition.job)")
+            } catch {
+                invalidJobs[definition.job] = "\(error)"
+            }
+        case .assign(let assign):
+            requestOutstanding = false
+            guard !stopping else { return }
+            for tile in assign.tiles {
+                enqueue(QueuedTile(job: assign.job, index: tile.index, attempt: tile.attempt))
+            }
+        case .revoke(let revoke):
+            let wanted = Set(revoke.indices)
+            var given: [UInt32] = []
+            queue.removeAll { tile in
+                guard tile.job == revoke.job, wanted.contains(tile.index) else { return false }
+                given.append(tile.index)
+                return true
+            }
+            await send([.revokeAck(TileIndices(job: revoke.job, indices: given))])
+            requestMoreIfLow()
+        case .cancelTiles(let cancel):
+            let indices = Set(cancel.indices)
+            queue.removeAll { $0.job == cancel.job && indices.contains($0.index) }
+            for index in cancel.indices {
+                let key = TileKey(job: cancel.job, index: index)
+                if let entry = running[key] {
+                    cancelledRunning.insert(key)
+                    entry.cancellation.cancel()
+                }
+            }
+        case .shutdown(let shutdown):
+            logger.info("the head asked this worker to stop", metadata: ["reason": "\(shutdown.reason)"])
+            stopping = true
+            queue.removeAll()
+            wakeIdleSlots()
+            if !shutdown.graceful {
+                for entry in running.values { entry.cancellation.cancel() }
+                end(.shutDownByHead(shutdown.reason))
+            } else {
+                await endIfIdle(.shutDownByHead(shutdown.reason))
+                if ending == nil {
+                    Task {
+                        while await self.ending == nil {
+                            try? await Task.sleep(for: .milliseconds(20))
+                            await self.endIfIdle(.shutDownByHead(shutdown.reason))
+                        }
+                    }
+                }
+            }
+        case .log(let line):
+            logger.info("head: \(line.text)")
+        default:
+            logger.debug("ignoring unexpected message", metadata: ["kind": "\(message.kind)"])
+        }
+    }
+
+    // MARK: - Slots
+
+    private func enqueue(_ tile: QueuedTile) {
+        if !idleSlots.isEmpty {
+            idleSlots.removeFirst().resume(returning: tile)
+        } else {
+            queue.append(tile)
+        }
+    }
+
+    private func wakeIdleSlots() {
+        let waiting = idleSlots
+        idleSlots = []
+        for slot in waiting { slot.resume(returning: nil) }
+    }
+
+    private func nextTile() async -> QueuedTile? {
+        if stopping || ending != nil || Task.isCancelled { return nil }
+        if !queue.isEmpty {
+            let tile = queue.removeFirst()
+            requestMoreIfLow()
+            return tile
+        }
+        requestMoreIfLow()
+        return await withCheckedContinuation { idleSlots.append($0) }
+    }
+
+    private func requestMoreIfLow() {
+        guard !stopping, !requestOutstanding, writer != nil else { return }
+        let holding = queue.count + running.count
+        let target = config.slots * (1 + config.prefetchPerSlot)
+        guard holding < target - config.slots / 2 || queue.isEmpty else { return }
+        requestOutstanding = true
+        let count = UInt32(target - holding)
+        Task { await self.send([.requestTiles(RequestTiles(count: count))]) }
+    }
+
+    private func slotLoop() async {
+        while let tile = await nextTile() {
+            let key = TileKey(job: tile.job, index: tile.index)
+            guard let spec = jobs[tile.job] else {
+                let why = invalidJobs[tile.job] ?? "the head sent no definition for job \(tile.job)"
+                record(tile, .failed(durationMicros: 0, retryable: false, error: why))
+                continue
+            }
+            let cancellation = TileCancellation()
+            running[key] = (tile.attempt, cancellation)
+            startedBatch[tile.job, default: []].append(Wire.TileAssignment(index: tile.index, attempt: tile.attempt))
+            scheduleFlush()
+            let context = TileContext(
+                job: tile.job, index: tile.index, attempt: tile.attempt, name: spec.tiles.name(of: tile.index),
+                workDir: config.workDirectory + "/job-\(tile.job)")
+            let outcome = await executor.run(spec, context, cancellation: cancellation)
+            running[key] = nil
+            if cancelledRunning.remove(key) == nil {
+                record(tile, outcome)
+            }
+            if stopping { await endIfIdle(ending ?? .drained) }
+        }
+    }
+
+    private func record(_ tile: QueuedTile, _ outcome: TileOutcome) {
+        switch outcome {
+        case .done(let micros, let detail):
+            unsentResults.append(TileResult(job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, detail: detail))
+        case .failed(let micros, let retryable, let error):
+            unsentFailures.append(
+                Wire.TileFailure(job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, retryable: retryable, error: error))
+        }
+        scheduleFlush()
+    }
+
+    // MARK: - Batching
+
+    /// Results and start notices from many slots go out together: the flush runs after the
+    /// work already queued on this actor, which is when the batch has gathered.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task { await self.flush() }
+    }
+
+    private func flush() async {
+        flushScheduled = false
+        guard writer != nil else { return }
+        var messages: [Message] = []
+        for (job, tiles) in startedBatch.sorted(by: { $0.key < $1.key }) {
+            messages.append(.tilesStarted(TilesStarted(job: job, tiles: tiles)))
+        }
+        startedBatch.removeAll()
+        var results: [Message] = []
+        if !unsentResults.isEmpty { results.append(.tileDone(TileDone(results: unsentResults))) }
+        if !unsentFailures.isEmpty { results.append(.tileFailed(TileFailed(failures: unsentFailures))) }
+        unsentResults.removeAll()
+        unsentFailures.removeAll()
+        let now = ProcessStats.monotonicMs()
+        for message in results { recentlySent.append((now, message)) }
+        if let first = recentlySent.first, now - first.sentAtMs > config.redeliveryWindowMs {
+            recentlySent.removeAll { now - $0.sentAtMs > config.redeliveryWindowMs }
+        }
+        await send(messages + results)
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// grow-head and grow-worker as real processes on loopback: whole jobs, killed workers, a killed
+/// head, bad input. Each test owns its processes and kills them at the end.
+final class RuntimeTests: XCTestCase {
+    private func finishedNames(_ cluster: ClusterHarness) throws -> [String] {
+        try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("finished.json")) as? [String] ?? []
+    }
+
+    private func failedEntries(_ cluster: ClusterHarness) throws -> [[String: Any]] {
+        try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("failed.json")) as? [[String: Any]] ?? []
+    }
+
+    private func report(_ cluster: ClusterHarness) throws -> [String: Any] {
+        try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
+    }
+
+    /// Lines of every marker file: how often each tile's command ran.
+    private func executions(in folder: URL) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            counts[name] = text.split(separator: "\n").count
+        }
+        return counts
+    }
+
+    func testFiveThousandTilesOnTwoWorkersFinishExactlyOnce() throws {
+        let cluster = try ClusterHarness(name: "5000")
+        try cluster.startHead()
+        try cluster.startWorker("w1", slots: 2)
+        try cluster.startWorker("w2", slots: 2)
+        let job = try cluster.writeJob("noop.json", #"{"name": "five-thousand", "pipeline": "noop", "tiles": 5000}"#)
+        let submit = try cluster.headCommand(["submit", job.path, "--wait"])
+        XCTAssertEqual(submit.status, 0, submit.output)
+        let finished = try finishedNames(cluster)
+        XCTAssertEqual(finished.count, 5000)
+        XCTAssertEqual(Set(finished).count, 5000, "a tile is recorded twice")
+        XCTAssertEqual(Set(finished), Set((0..<5000).map { "tile-\($0)" }))
+        XCTAssertEqual(try failedEntries(cluster).count, 0)
+        let byWorker = try report(cluster)["tilesByWorker"] as? [String: Int] ?? [:]
+        XCTAssertEqual(byWorker.values.reduce(0, +), 5000)
+        XCTAssertEqual(Set(byWorker.keys), ["w1", "w2"], "both workers took part")
+        let status = try cluster.headCommand(["status"])
+        XCTAssertEqual(status.status, 0, status.output)
+        XCTAssertTrue(status.output.contains("Workers: 2 up"), status.output)
+        XCTAssertTrue(status.output.contains("5000/5000"), status.output)
+    }
+
+    func testKilledWorkersTilesFinishElsewhere() throws {
+        let cluster = try ClusterHarness(name: "killworker")
+        try cluster.startHead(extra: ["--heartbeat-timeout", "2"])
+        let markers = cluster.directory.appendingPathComponent("markers")
+        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        let victim = try cluster.startWorker("victim", slots: 2)
+        try cluster.startWorker("survivor", slots: 2)
+        let job = try cluster.writeJob(
+            "sleepy.json",
+            """
+            {"name": "sleepy", "pipeline": "command", "tiles": 200,
+             "command": ["sh", "-c", "sleep 0.05; echo {attempt} >> \(markers.path)/{tile}"]}
+            """)
+        let submit = try cluster.spawn(ClusterHarness.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path], log: "submit")
+        cluster.eventually("the victim to have run some tiles") {
+            (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 30
+        }
+        cluster.kill9(victim)
+        submit.waitUntilExit()
+        XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit"))
+        let finished = try finishedNames(cluster)
+        XCTAssertEqual(Set(finished).count, 200)
+        XCTAssertEqual(finished.count, 200)
+        let counts = try executions(in: markers)
+        XCTAssertEqual(counts.count, 200, "every tile ran")
+        let report = try report(cluster)
+        XCTAssertGreaterThan(report["reissuedAfterLoss"] as? Int ?? 0, 0, "the report shows the re-run tiles: \(report)")
+        XCTAssertEqual(report["workersLost"] as? Int, 1)
+    }
+
+    func testRestartedHeadResumesWithoutRerunningFinishedTiles() throws {
+        let cluster = try ClusterHarness(name: "killhead")
+        let head = try cluster.startHead(extra: ["--no-backups"])
+        let markers = cluster.directory.appendingPathComponent("markers")
+        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        try cluster.startWorker("w1", slots: 2)
+        try cluster.startWorker("w2", slots: 2)
+        let job = try cluster.writeJob(
+            "resume.json",
+            """
+            {"name": "resume", "pipeline": "command", "tiles": 300, "max_attempts": 3,
+             "command": ["sh", "-c", "sleep 0.02; echo {attempt} >> \(markers.path)/{tile}"]}
+            """)
+        let submit = try cluster.headCommand(["submit", job.path])
+        XCTAssertEqual(submit.status, 0, submit.output)
+        cluster.eventually("a third of the tiles to be done") {
+            (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 100
+        }
+        cluster.kill9(head)
+        let doneBeforeKill = try executions(in: markers).count
+        XCTAssertLessThan(doneBeforeKill, 300, "the head was killed mid-job")
+        try cluster.startHead(extra: ["--no-backups"])
+        cluster.eventually("the resumed job to finish") {
+            FileManager.default.fileExists(atPath: (try? cluster.recordsFolder().appendingPathComponent("finished.json").path) ?? "/nonexistent")
+        }
+        let finished = try finishedNames(cluster)
+        XCTAssertEqual(finished.count, 300)
+        XCTAssertEqual(Set(finished).count, 300)
+        let counts = try executions(in: markers)
+        XCTAssertEqual(counts.count, 300)
+        let rerun = counts.filter { $0.value > 1 }
+        XCTAssertEqual(rerun.count, 0, "finished tiles ran again after the restart: \(rerun.keys.sorted())")
+        XCTAssertTrue(cluster.log("head").contains("resuming 1 job"), cluster.log("head"))
+    }
+
+    func testWrongTokenWorkerIsRefusedAndExitsTwo() throws {
+        let cluster = try ClusterHarness(name: "token")
+        try cluster.startHead()
+        let wrong = cluster.directory.appendingPathComponent("wrong-token")
+        XCTAssertEqual(try cluster.run(ClusterHarness.headBinary, ["token", wrong.path]).status, 0)
+        let result = try cluster.run(
+            ClusterHarness.workerBinary, ["--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path, "--slots", "1"])
+        XCTAssertEqual(result.status, 2, result.output)
+        XCTAssertTrue(result.output.contains("refused this worker"), result.output)
+        XCTAssertTrue(result.output.contains("cluster token"), result.output)
+        XCTAssertFalse(result.output.contains(try String(contentsOf: wrong, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)), "the token was printed")
+    }
+
+    func testUnknownJobFieldIsAClearError() throws {
+        let cluster = try ClusterHarness(name: "badjob")
+        try cluster.startHead()
+        let job = try cluster.writeJob("bad.json", #"{"pipeline": "noop", "tiles": 10, "tilez": 3}"#)
+        let result = try cluster.headCommand(["submit", job.path])
+        XCTAssertEqual(result.status, 2, result.output)
+        XCTAssertTrue(result.output.contains("bad.json"), result.output)
+        XCTAssertTrue(result.output.contains("tilez"), result.output)
+        XCTAssertEqual(result.output.split(separator: "\n").count, 1, "one line: \(result.output)")
+    }
+
+    func testAlwaysFailingTileEndsInFailedJSONAfterMaxAttempts() throws {
+        let cluster = try ClusterHarness(name: "failing")
+        try cluster.startHead()
+        try cluster.startWorker("w1", slots: 2)
+        let job = try cluster.writeJob(
+            "failing.json",
+            """
+            {"name": "failing", "pipeline": "command", "tiles": 20, "max_attempts": 3,
+             "command": ["sh", "-c", "if [ {index} = 7 ]; then echo 'no data for this tile' >&2; exit 3; fi"]}
+            """)
+        let result = try cluster.headCommand(["submit", job.path, "--wait"])
+        XCTAssertEqual(result.status, 1, result.output)
+        let failed = try failedEntries(cluster)
+        XCTAssertEqual(failed.count, 1)
+        XCTAssertEqual(failed.first?["name"] as? String, "tile-7")
+        XCTAssertEqual(failed.first?["attempts"] as? Int, 3)
+        XCTAssertTrue((failed.first?["error"] as? String ?? "").contains("no data for this tile"), "\(failed)")
+        XCTAssertEqual(try finishedNames(cluster).count, 19)
+    }
+
+    func testTileThatKillsItsWorkerIsQuarantined() throws {
+        let cluster = try ClusterHarness(name: "poison")
+        try cluster.startHead(extra: ["--heartbeat-timeout", "2", "--quarantine-after", "3"])
+        let job = try cluster.writeJob(
+            "poison.json",
+            """
+            {"name": "poison", "pipeline": "command", "tiles": 30,
+             "command": ["sh", "-c", "if [ {index} = 5 ]; then kill -9 $PPID; sleep 5; fi; sleep 0.01"]}
+            """)
+        // A supervisor restarts workers that die, as systemd or Docker would.
+        var generation = 0
+        try cluster.startWorker("w\(generation)", slots: 1)
+        try cluster.startWorker("v\(generation)", slots: 1)
+        let submit = try cluster.spawn(ClusterHarness.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path], log: "submit")
+        while submit.isRunning {
+            for (name, process) in cluster.workers where !process.isRunning && name.hasSuffix("\(generation)") {
+                generation += 1
+                try cluster.startWorker(String(name.first!) + "\(generation)", slots: 1)
+            }
+            usleep(50_000)
+            if generation > 20 { break }
+        }
+        submit.waitUntilExit()
+        XCTAssertEqual(submit.terminationStatus, 1, cluster.log("submit"))
+        let failed = try failedEntries(cluster)
+        XCTAssertEqual(failed.count, 1, "\(failed)")
+        XCTAssertEqual(failed.first?["name"] as? String, "tile-5")
+        XCTAssertEqual(failed.first?["quarantined"] as? Bool, true)
+        XCTAssertEqual(try finishedNames(cluster).count, 29)
+    }
+
+    func testGarbageOversizedFramesAndWrongTokensDoNotDisturbARunningJob() throws {
+        let cluster = try ClusterHarness(name: "garbage")
+        try cluster.startHead()
+        try cluster.startWorker("w1", slots: 2)
+        let job = try cluster.writeJob(
+            "steady.json", #"{"name": "steady", "pipeline": "sleep", "tiles": 100, "sleep": {"fixed_ms": 20}}"#)
+        let submit = try cluster.spawn(ClusterHarness.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path], log: "submit")
+        usleep(300_000)
+        var oversized: [UInt8] = [0x47, 0x57, 1, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+        oversized += [UInt8](repeating: 0, count: 64)
+        for payload in [Array("GET / HTTP/1.1\r\nHost: head\r\n\r\n".utf8), oversized, (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }] {
+            XCTAssertTrue(RawSocket.sendAndExpectClose(port: cluster.port, bytes: payload), "the head did not close a garbage connection")
+        }
+        let wrong = cluster.directory.appendingPathComponent("other-token")
+        _ = try cluster.run(ClusterHarness.headBinary, ["token", wrong.path])
+        let intruder = try cluster.run(ClusterHarness.headBinary, ["status", "--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path])
+        XCTAssertEqual(intruder.status, 2, intruder.output)
+        submit.waitUntilExit()
+        XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit"))
+        XCTAssertEqual(Set(try finishedNames(cluster)).count, 100)
+        XCTAssertTrue(cluster.head?.isRunning ?? false)
+    }
+}
+
+/// A plain TCP socket for sending bytes that are not grow frames.
+enum RawSocket {
+    /// Sends `bytes`; true when the head then closes the connection (reads EOF or a reset).
+    static func sendAndExpectClose(port: Int, bytes: [UInt8]) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { return false }
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var timeout = timeval(tv_sec: 15, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count == 0 { return true }
+            if count < 0 { return errno == ECONNRESET }
+        }
+    }
+}
