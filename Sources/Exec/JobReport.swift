@@ -36,6 +36,8 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var backupsLaunched = 0
     public var duplicateResults = 0
     public var workersLost = 0
+    /// Tiles sent back to the pool because their worker was lost, left or ran out of drain time.
+    public var reissuedAfterLoss = 0
 
     /// Filled by `JobRecords.writeFinal` from its `failed` list when left empty.
     public var failedTiles: [FailedTile] = []
@@ -90,6 +92,7 @@ public struct JobReport: Codable, Sendable, Equatable {
         case backupsLaunched = "backups_launched"
         case duplicateResults = "duplicate_results"
         case workersLost = "workers_lost"
+        case reissuedAfterLoss = "reissued_after_loss"
         // instance_info
         case host
     }
@@ -128,6 +131,7 @@ public struct JobReport: Codable, Sendable, Equatable {
         try scheduler.encode(backupsLaunched, forKey: .backupsLaunched)
         try scheduler.encode(duplicateResults, forKey: .duplicateResults)
         try scheduler.encode(workersLost, forKey: .workersLost)
+        try scheduler.encode(reissuedAfterLoss, forKey: .reissuedAfterLoss)
 
         try top.encode(failedTiles, forKey: .failedTiles)
         try top.encode(versions, forKey: .versions)
@@ -170,6 +174,7 @@ public struct JobReport: Codable, Sendable, Equatable {
         backupsLaunched = try scheduler.decode(Int.self, forKey: .backupsLaunched)
         duplicateResults = try scheduler.decode(Int.self, forKey: .duplicateResults)
         workersLost = try scheduler.decode(Int.self, forKey: .workersLost)
+        reissuedAfterLoss = try scheduler.decodeIfPresent(Int.self, forKey: .reissuedAfterLoss) ?? 0
 
         failedTiles = try top.decodeIfPresent([FailedTile].self, forKey: .failedTiles) ?? []
         versions = try top.decodeIfPresent([String: String].self, forKey: .versions) ?? [:]

@@ -10,8 +10,7 @@ struct Cancel: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingUserErrors {
-            let (host, port) = try connection.endpoint()
-            let client = try await HeadClient.connect(host: host, port: port, token: connection.token())
+            let client = try await connection.connect()
             let jobs = try await UserError.wrap { () async throws -> [JobSummary] in try await client.cancel(job) }
             for summary in jobs {
                 print("job \(summary.job) \(summary.state): \(summary.done) done, \(summary.failed) failed")

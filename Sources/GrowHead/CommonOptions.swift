@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadCore
 import Wire
 
 /// Where the head is and how to prove we belong: shared by the client verbs.
@@ -12,6 +13,22 @@ struct ConnectionOptions: ParsableArguments {
 
     func endpoint() throws -> (host: String, port: Int) {
         try Address.parse(address)
+    }
+
+    /// Connects and authenticates; failures become one clear line.
+    func connect() async throws -> HeadClient {
+        let (host, port) = try endpoint()
+        let token = try token()
+        do {
+            return try await HeadClient.connect(host: host, port: port, token: token)
+        } catch WireError.refusedByPeer(let reason, let text) {
+            let hint = reason == .authenticationFailed ? " (is --token-file the cluster's token?)" : ""
+            throw UserError("the head at \(address) refused this client: \(text)\(hint)")
+        } catch let error as WireError {
+            throw UserError("handshake with \(address) failed: \(error)")
+        } catch {
+            throw UserError("cannot reach the head at \(address): \(error)")
+        }
     }
 
     func token() throws -> ClusterToken {

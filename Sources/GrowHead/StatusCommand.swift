@@ -10,10 +10,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingUserErrors {
-            let (host, port) = try connection.endpoint()
-            let token = try connection.token()
-            let workers = try await HeadClient.connect(host: host, port: port, token: token).workers()
-            let jobs = try await HeadClient.connect(host: host, port: port, token: token).jobs()
+            let workers = try await connection.connect().workers()
+            let jobs = try await connection.connect().jobs()
             print(StatusReport.render(workers: workers, jobs: jobs))
         }
     }

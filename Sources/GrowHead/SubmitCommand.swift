@@ -16,14 +16,13 @@ struct Submit: AsyncParsableCommand {
     func run() async throws {
         try await reportingUserErrors {
             let (name, spec) = try JobFile.load(job)
-            let (host, port) = try connection.endpoint()
-            let client = try await HeadClient.connect(host: host, port: port, token: connection.token())
+            let client = try await connection.connect()
             let accepted = try await UserError.wrap { () async throws -> JobAccepted in
                 try await client.submit(name: name, spec: spec)
             }
             print("job \(accepted.job) accepted: \(accepted.tileCount) tiles; records in \(accepted.recordsPath)")
             guard wait else { return }
-            let watcher = try await HeadClient.connect(host: host, port: port, token: connection.token())
+            let watcher = try await connection.connect()
             let final = try await JobWatch.follow(accepted.job, with: watcher)
             if final.failed + final.quarantined > 0 || final.state == .cancelled { throw ExitCode(1) }
         }

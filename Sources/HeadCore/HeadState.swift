@@ -219,7 +219,16 @@ final class HeadState {
     private func register(_ job: HeadJob, alreadyFinished: [UInt32]) {
         jobs[job.id] = job
         jobOrder.append(job.id)
-        handle(.jobSubmitted(job: job.id, tileCount: job.tileCount, order: job.curveOrder(), alreadyFinished: alreadyFinished))
+        var finished = alreadyFinished
+        if job.spec.skipExisting {
+            // eo-grow's skip_existing: tiles whose output is already there count as done.
+            let known = Set(alreadyFinished)
+            let skipped = job.spec.planTiles(job: job.id).skipped.compactMap(job.position(ofTile:)).filter { !known.contains($0) }
+            job.skipped = skipped.count
+            finished += skipped
+            if !skipped.isEmpty { job.records?.log("skip_existing: \(skipped.count) tiles already have their output") }
+        }
+        handle(.jobSubmitted(job: job.id, tileCount: job.tileCount, order: job.curveOrder(), alreadyFinished: finished))
     }
 
     /// A job from the journal of an earlier run of this head.
@@ -237,7 +246,9 @@ final class HeadState {
             submittedUnixMs: recovered.submittedUnixMs)
         job.done = Set(recovered.finished).count
         job.recoveredFinished = recovered.finished
-        for (index, error) in recovered.failed { job.failures[index] = .init(error: error, attempts: 0, quarantined: false) }
+        for (index, error) in recovered.failed {
+            job.failures[index] = .init(error: error, attempts: recovered.failedAttempts[index] ?? 0, quarantined: false)
+        }
         for (index, reason) in recovered.quarantined { job.failures[index] = .init(error: reason, attempts: 0, quarantined: true) }
         for (worker, count) in recovered.tilesByWorker { job.tilesByWorker[worker] = count }
         if let finished = recovered.finishedUnixMs ?? recovered.cancelledUnixMs {
@@ -413,7 +424,7 @@ final class HeadState {
         return Wire.JobSummary(
             job: job.id, name: job.spec.name, state: state, total: UInt64(job.tileCount),
             pending: UInt64((counts?.pending ?? 0) + (counts?.queued ?? 0)), running: UInt64(counts?.running ?? 0),
-            done: UInt64(job.done), failed: UInt64(job.failedCount), quarantined: UInt64(job.quarantinedCount),
+            done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount), quarantined: UInt64(job.quarantinedCount),
             retries: UInt64(scheduler.counters.retries), submittedUnixMs: job.submittedUnixMs,
             finishedUnixMs: job.finishedUnixMs ?? 0, recordsPath: job.recordsPath)
     }

@@ -11,7 +11,7 @@ enum JobReportBuilder {
             pipeline: job.spec.pipeline.rawValue, name: job.spec.name, jobID: "\(job.id)",
             startTime: JobReport.timestamp(start), endTime: JobReport.timestamp(end),
             elapsedSeconds: end.timeIntervalSince(start), state: job.cancelled ? "cancelled" : "finished",
-            config: try? JSONDecoder().decode(JSONValue.self, from: Data(job.specJSON.utf8)))
+            config: job.spec.canonicalValue)
         report.tilesTotal = job.tileCount
         report.tilesDone = job.done
         report.tilesFailed = job.failedCount
@@ -25,6 +25,7 @@ enum JobReportBuilder {
         report.backupsLaunched = counters.backupsLaunched
         report.duplicateResults = counters.duplicateResults
         report.workersLost = counters.workersLost
+        report.reissuedAfterLoss = counters.reissuedAfterLoss
         report.failedTiles = failed
         report.host = ProcessInfo.processInfo.hostName
         return report

@@ -46,7 +46,12 @@ public actor WorkerRuntime {
     /// Result frames already written, kept for a while for redelivery after a reconnect.
     private var recentlySent: [(sentAtMs: UInt64, message: Message)] = []
     private var flushScheduled = false
+    /// A RequestTiles is on its way or was answered with nothing yet; `requestedAtMs` lets the
+    /// heartbeat ask again if the head stays silent.
     private var requestOutstanding = false
+    private var requestedAtMs: UInt64 = 0
+    /// Tiles to ask for in the next flush (0: none).
+    private var pendingRequest: UInt32 = 0
 
     private var stopping = false
     private var ending: Ending?
@@ -181,6 +186,12 @@ public actor WorkerRuntime {
                 busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
                 rssBytes: ProcessStats.residentBytes())
             await send([.heartbeat(heartbeat)])
+            // An idle worker whose request went unanswered for a heartbeat asks again (the head
+            // also feeds waiting workers unasked when tiles come back; this covers the rest).
+            if requestOutstanding, queue.isEmpty, ProcessStats.monotonicMs() - requestedAtMs >= heartbeatIntervalMs {
+                requestOutstanding = false
+                requestMoreIfLow()
+            }
         }
     }
 
@@ -289,8 +300,11 @@ public actor WorkerRuntime {
         let target = config.slots * (1 + config.prefetchPerSlot)
         guard holding < target - config.slots / 2 || queue.isEmpty else { return }
         requestOutstanding = true
-        let count = UInt32(target - holding)
-        Task { await self.send([.requestTiles(RequestTiles(count: count))]) }
+        requestedAtMs = ProcessStats.monotonicMs()
+        // Sent with the next flush, after the results it follows: the head must see the
+        // finished tiles first, or it thinks our queue is still full and gives nothing.
+        pendingRequest = UInt32(target - holding)
+        scheduleFlush()
     }
 
     private func slotLoop() async {
@@ -356,6 +370,11 @@ public actor WorkerRuntime {
         if let first = recentlySent.first, now - first.sentAtMs > config.redeliveryWindowMs {
             recentlySent.removeAll { now - $0.sentAtMs > config.redeliveryWindowMs }
         }
-        await send(messages + results)
+        var request: [Message] = []
+        if pendingRequest > 0 {
+            request = [.requestTiles(RequestTiles(count: pendingRequest))]
+            pendingRequest = 0
+        }
+        await send(messages + results + request)
     }
 }

@@ -88,7 +88,7 @@ final class PartitionTests: XCTestCase {
         XCTAssertEqual(finished.count, 400)
         XCTAssertEqual(Set(finished).count, 400, "nothing lost, nothing twice")
         let report = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
-        XCTAssertGreaterThan(report["reissuedAfterLoss"] as? Int ?? 0, 0, "the cut-off worker's tiles ran elsewhere: \(report)")
+        XCTAssertGreaterThan((report["scheduler"] as? [String: Any])?["reissued_after_loss"] as? Int ?? 0, 0, "the cut-off worker's tiles ran elsewhere: \(report)")
         cluster.eventually("the cut-off worker to reconnect", timeoutSeconds: 30) {
             cluster.log("worker-cut-off").components(separatedBy: "connected to the head").count >= 3
         }

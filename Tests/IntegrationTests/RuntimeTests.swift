@@ -12,8 +12,12 @@ final class RuntimeTests: XCTestCase {
         try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("finished.json")) as? [String] ?? []
     }
 
+    /// failed.json lists the names; the report has the details.
     private func failedEntries(_ cluster: ClusterHarness) throws -> [[String: Any]] {
-        try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("failed.json")) as? [[String: Any]] ?? []
+        let names = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("failed.json")) as? [String] ?? []
+        let details = try report(cluster)["failed_tiles"] as? [[String: Any]] ?? []
+        XCTAssertEqual(names, details.compactMap { $0["name"] as? String })
+        return details
     }
 
     private func report(_ cluster: ClusterHarness) throws -> [String: Any] {
@@ -43,7 +47,7 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(Set(finished).count, 5000, "a tile is recorded twice")
         XCTAssertEqual(Set(finished), Set((0..<5000).map { "tile-\($0)" }))
         XCTAssertEqual(try failedEntries(cluster).count, 0)
-        let byWorker = try report(cluster)["tilesByWorker"] as? [String: Int] ?? [:]
+        let byWorker = (try report(cluster)["workers"] as? [String: Any])?["tiles"] as? [String: Int] ?? [:]
         XCTAssertEqual(byWorker.values.reduce(0, +), 5000)
         XCTAssertEqual(Set(byWorker.keys), ["w1", "w2"], "both workers took part")
         let status = try cluster.headCommand(["status"])
@@ -78,8 +82,8 @@ final class RuntimeTests: XCTestCase {
         let counts = try executions(in: markers)
         XCTAssertEqual(counts.count, 200, "every tile ran")
         let report = try report(cluster)
-        XCTAssertGreaterThan(report["reissuedAfterLoss"] as? Int ?? 0, 0, "the report shows the re-run tiles: \(report)")
-        XCTAssertEqual(report["workersLost"] as? Int, 1)
+        XCTAssertGreaterThan((report["scheduler"] as? [String: Any])?["reissued_after_loss"] as? Int ?? 0, 0, "the report shows the re-run tiles: \(report)")
+        XCTAssertEqual((report["scheduler"] as? [String: Any])?["workers_lost"] as? Int, 1)
     }
 
     func testRestartedHeadResumesWithoutRerunningFinishedTiles() throws {
@@ -209,6 +213,7 @@ final class RuntimeTests: XCTestCase {
         _ = try cluster.run(ClusterHarness.headBinary, ["token", wrong.path])
         let intruder = try cluster.run(ClusterHarness.headBinary, ["status", "--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path])
         XCTAssertEqual(intruder.status, 2, intruder.output)
+        XCTAssertTrue(intruder.output.contains("refused this client"), intruder.output)
         submit.waitUntilExit()
         XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit"))
         XCTAssertEqual(Set(try finishedNames(cluster)).count, 100)

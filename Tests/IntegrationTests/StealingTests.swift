@@ -21,7 +21,7 @@ final class StealingTests: XCTestCase {
         let result = try cluster.headCommand(["submit", job.path, "--wait"])
         XCTAssertEqual(result.status, 0, result.output)
         let report = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
-        return try XCTUnwrap(report["elapsedSeconds"] as? Double, "\(report)")
+        return try XCTUnwrap((report["pipeline_execution_stats"] as? [String: Any])?["elapsed_time"] as? Double, "\(report)")
     }
 
     func testMakespanWithStealingIsNearTheLowerBound() throws {
