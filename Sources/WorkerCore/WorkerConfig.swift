@@ -23,7 +23,7 @@ public struct WorkerConfig: Sendable {
     public init(
         host: String, port: Int, token: ClusterToken, slots: Int, workDirectory: String, workerID: String,
         prefetchPerSlot: Int = 2, reconnectInitialMs: UInt64 = 100, reconnectMaxMs: UInt64 = 5000,
-        drainGraceMs: UInt64 = 120_000, redeliveryWindowMs: UInt64 = 30_000
+        drainGraceMs: UInt64 = 120_000, redeliveryWindowMs: UInt64 = 5000
     ) {
         self.host = host
         self.port = port

@@ -86,8 +86,9 @@ public actor WorkerRuntime {
         stopping = true
         let deadline = ProcessStats.unixMs() + config.drainGraceMs
         logger.info("draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
+        // The queue stays until the head's Revoke takes it back (or the connection closes, which
+        // returns it too); the slots just stop taking from it.
         await send([.drain(Drain(deadlineUnixMs: deadline, reason: reason))])
-        queue.removeAll()
         wakeIdleSlots()
         Task {
             try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))

@@ -86,6 +86,38 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual((report["scheduler"] as? [String: Any])?["workers_lost"] as? Int, 1)
     }
 
+    func testSigtermDrainsAWorkerWithoutLosingOrRepeatingTiles() throws {
+        let cluster = try ClusterHarness(name: "drain")
+        try cluster.startHead(extra: ["--no-backups"])
+        let markers = cluster.directory.appendingPathComponent("markers")
+        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        let leaving = try cluster.startWorker("leaving", slots: 2)
+        try cluster.startWorker("staying", slots: 2)
+        let job = try cluster.writeJob(
+            "drain.json",
+            """
+            {"name": "drain", "pipeline": "command", "tiles": 120,
+             "command": ["sh", "-c", "sleep 0.1; echo {attempt} >> \(markers.path)/{tile}"]}
+            """)
+        let submit = try cluster.spawn(
+            ClusterHarness.headBinary,
+            ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path],
+            log: "submit")
+        cluster.eventually("some tiles to be done") {
+            (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 20
+        }
+        kill(leaving.processIdentifier, SIGTERM)
+        leaving.waitUntilExit()
+        XCTAssertEqual(leaving.terminationStatus, 0, cluster.log("worker-leaving"))
+        XCTAssertTrue(cluster.log("worker-leaving").contains("draining"), cluster.log("worker-leaving"))
+        submit.waitUntilExit()
+        XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit"))
+        let counts = try executions(in: markers)
+        XCTAssertEqual(counts.count, 120, "every tile ran")
+        XCTAssertEqual(counts.filter { $0.value > 1 }.count, 0, "a drained worker's tiles ran twice: \(counts.filter { $0.value > 1 })")
+        XCTAssertEqual(Set(try finishedNames(cluster)).count, 120)
+    }
+
     func testRestartedHeadResumesWithoutRerunningFinishedTiles() throws {
         let cluster = try ClusterHarness(name: "killhead")
         let head = try cluster.startHead(extra: ["--no-backups"])
