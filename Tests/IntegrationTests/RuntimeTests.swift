@@ -153,6 +153,20 @@ final class RuntimeTests: XCTestCase {
         XCTAssertTrue(cluster.log("head").contains("resuming 1 job"), cluster.log("head"))
     }
 
+    func testRunStartsAHeadAndLocalWorkersAndStopsThem() throws {
+        let cluster = try ClusterHarness(name: "run")
+        let job = try cluster.writeJob(
+            "grid.json", #"{"name": "grid", "pipeline": "sleep", "tiles": {"grid": {"columns": 12, "rows": 10}}, "sleep": {"fixed_ms": 5}}"#)
+        let result = try cluster.run(
+            ClusterHarness.headBinary, ["run", job.path, "--workers", "2", "--slots", "2", "--state-dir", cluster.stateDirectory.path])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("120 done, 0 failed"), result.output)
+        let finished = try finishedNames(cluster)
+        XCTAssertEqual(Set(finished), Set((0..<120).map { "tile_\($0 % 12)_\($0 / 12)" }))
+        let leftovers = try cluster.run(URL(fileURLWithPath: "/usr/bin/pgrep"), ["-f", "grow-worker.*\(cluster.stateDirectory.path)"])
+        XCTAssertNotEqual(leftovers.status, 0, "run left workers behind: \(leftovers.output)")
+    }
+
     func testWrongTokenWorkerIsRefusedAndExitsTwo() throws {
         let cluster = try ClusterHarness(name: "token")
         try cluster.startHead()
