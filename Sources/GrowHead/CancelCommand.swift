@@ -3,7 +3,8 @@ import HeadCore
 import Wire
 
 struct Cancel: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Cancel a job: pending tiles are dropped, running ones stopped.")
+    static let configuration = CommandConfiguration(
+        abstract: "Cancel a job: pending tiles are dropped, running ones stopped.")
 
     @Argument(help: "The job's number (see `grow-head status`).") var job: UInt32
     @OptionGroup var connection: ConnectionOptions

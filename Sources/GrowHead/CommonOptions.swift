@@ -44,7 +44,8 @@ enum DefaultPaths {
 
 enum Address {
     static func parse(_ text: String) throws -> (host: String, port: Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
         else {
             throw UserError("address \"\(text)\" is not HOST:PORT (e.g. 10.0.0.5:6379)")
         }
@@ -64,7 +65,9 @@ struct UserError: Error, CustomStringConvertible {
     }
 
     static func wrap<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as UserError { throw error } catch { throw UserError("\(error)") }
+        do { return try await body() } catch let error as UserError { throw error } catch {
+            throw UserError("\(error)")
+        }
     }
 }
 

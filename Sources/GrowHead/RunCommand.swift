@@ -33,16 +33,22 @@ struct Run: AsyncParsableCommand {
             scheduler.stealing = !noStealing
             scheduler.prefetchPerSlot = prefetch
             let config = HeadConfig(
-                host: "127.0.0.1", port: 0, stateDirectory: state, token: try ClusterToken(secret: secret), scheduler: scheduler)
+                host: "127.0.0.1", port: 0, stateDirectory: state, token: try ClusterToken(secret: secret),
+                scheduler: scheduler)
             let server = try HeadServer(config: config, logger: logger)
             let port = try await server.start()
             let children = try LocalWorkers.spawn(
-                count: workers, slots: slots, port: port, secret: secret, workDirectory: state + "/work", prefetch: prefetch)
+                count: workers, slots: slots, port: port, secret: secret, workDirectory: state + "/work",
+                prefetch: prefetch)
             defer { children.terminate() }
-            let client = try await HeadClient.connect(host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
-            let accepted = try await UserError.wrap { () async throws -> JobAccepted in try await client.submit(name: name, spec: spec) }
+            let client = try await HeadClient.connect(
+                host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+            let accepted = try await UserError.wrap { () async throws -> JobAccepted in
+                try await client.submit(name: name, spec: spec)
+            }
             print("job \(accepted.job): \(accepted.tileCount) tiles on \(workers) workers × \(slots) slots")
-            let watcher = try await HeadClient.connect(host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+            let watcher = try await HeadClient.connect(
+                host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
             let final = try await JobWatch.follow(accepted.job, with: watcher)
             try await server.stop(stopWorkers: true)
             children.wait(seconds: 5)
@@ -55,7 +61,9 @@ struct Run: AsyncParsableCommand {
 struct LocalWorkers {
     let processes: [Process]
 
-    static func spawn(count: Int, slots: Int, port: Int, secret: String, workDirectory: String, prefetch: Int) throws -> LocalWorkers {
+    static func spawn(count: Int, slots: Int, port: Int, secret: String, workDirectory: String, prefetch: Int) throws
+        -> LocalWorkers
+    {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("grow-worker")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {

@@ -70,7 +70,8 @@ struct Start: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         if environment[ClusterToken.environmentVariable] == nil, !FileManager.default.fileExists(atPath: tokenFile) {
             let directory = (tokenFile as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             _ = try UserError.wrap { try ClusterToken.createTokenFile(at: tokenFile) }
             logger.info("created a new cluster token", metadata: ["file": "\(tokenFile)"])
         }

@@ -47,7 +47,8 @@ enum StatusReport {
                         let finished = job.done + job.failed + job.quarantined
                         let percent = job.total == 0 ? 100 : Double(finished) * 100 / Double(job.total)
                         return [
-                            "\(job.job)", job.name, "\(job.state)", "\(job.done)/\(job.total)", "\(job.failed)", "\(job.quarantined)",
+                            "\(job.job)", job.name, "\(job.state)", "\(job.done)/\(job.total)", "\(job.failed)",
+                            "\(job.quarantined)",
                             "\(job.running)", "\(job.pending)", String(format: "%.1f%%", percent),
                         ]
                     }))

@@ -7,7 +7,9 @@ import Wire
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a job file to a running head.",
-        discussion: "With --wait, follows the job with a progress bar and exits 0 when every tile finished, 1 when some failed.")
+        discussion:
+            "With --wait, follows the job with a progress bar and exits 0 when every tile finished, 1 when some failed."
+    )
 
     @Argument(help: "The job file (JSON).") var job: String
     @OptionGroup var connection: ConnectionOptions
@@ -52,7 +54,8 @@ enum JobWatch {
         let seconds = Double(final.finishedUnixMs - final.submittedUnixMs) / 1000
         print(
             "job \(final.job) \(final.state == .cancelled ? "cancelled" : "finished") in \(String(format: "%.1f", seconds)) s: "
-                + "\(final.done) done, \(final.failed) failed, \(final.quarantined) quarantined; records: \(final.recordsPath)")
+                + "\(final.done) done, \(final.failed) failed, \(final.quarantined) quarantined; records: \(final.recordsPath)"
+        )
         return final
     }
 }

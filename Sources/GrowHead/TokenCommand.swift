@@ -5,7 +5,8 @@ import Wire
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new cluster token file (mode 0600).",
-        discussion: "Copy the file to every worker (grow-head up does this for you). An existing file is never overwritten.")
+        discussion:
+            "Copy the file to every worker (grow-head up does this for you). An existing file is never overwritten.")
 
     @Argument(help: "Where to write the token.") var path: String = DefaultPaths.tokenFile
 
@@ -13,7 +14,8 @@ struct Token: AsyncParsableCommand {
         try await reportingUserErrors {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
-                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try? FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             _ = try UserError.wrap { try ClusterToken.createTokenFile(at: path) }
             print("wrote a new cluster token to \(path)")

@@ -31,7 +31,9 @@ final class HeadJob {
         var quarantined: Bool
     }
 
-    init(id: UInt32, spec: JobSpec, specJSON: String, recordsPath: String, records: JobRecords?, submittedUnixMs: UInt64) {
+    init(
+        id: UInt32, spec: JobSpec, specJSON: String, recordsPath: String, records: JobRecords?, submittedUnixMs: UInt64
+    ) {
         self.id = id
         self.spec = spec
         self.specJSON = specJSON
@@ -115,6 +117,7 @@ struct TileDurations {
         count == 0
             ? nil
             : DurationStats(
-                count: count, mean: meanSeconds, p50: percentile(0.5), p95: percentile(0.95), max: Double(maxMicros) / 1e6)
+                count: count, mean: meanSeconds, p50: percentile(0.5), p95: percentile(0.95),
+                max: Double(maxMicros) / 1e6)
     }
 }

@@ -26,12 +26,15 @@ public final class HeadServer: @unchecked Sendable {
         loop = group.next()
         (journal, recovered) = try Journal.open(directory: config.stateDirectory)
         if recovered.droppedTailBytes > 0 {
-            logger.warning("journal ended in a torn record; dropped it", metadata: ["bytes": "\(recovered.droppedTailBytes)"])
+            logger.warning(
+                "journal ended in a torn record; dropped it", metadata: ["bytes": "\(recovered.droppedTailBytes)"])
         }
     }
 
     /// Jobs the journal says were still running when the head last stopped.
-    public var resumedJobs: Int { recovered.jobs.filter { $0.finishedUnixMs == nil && $0.cancelledUnixMs == nil }.count }
+    public var resumedJobs: Int {
+        recovered.jobs.filter { $0.finishedUnixMs == nil && $0.cancelledUnixMs == nil }.count
+    }
 
     /// Binds and starts serving; returns the port actually bound (useful with port 0).
     public func start(onJobFinished: (@Sendable (Wire.JobSummary) -> Void)? = nil) async throws -> Int {
@@ -64,15 +67,18 @@ public final class HeadServer: @unchecked Sendable {
             }
             .bind(host: config.host, port: config.port).get()
         listener = channel
-        timers.append(loop.scheduleRepeatedTask(initialDelay: config.tickInterval, delay: config.tickInterval) { _ in
-            boundState.value.tick()
-        })
-        timers.append(loop.scheduleRepeatedTask(initialDelay: config.progressInterval, delay: config.progressInterval) { _ in
-            boundState.value.sendProgress()
-        })
+        timers.append(
+            loop.scheduleRepeatedTask(initialDelay: config.tickInterval, delay: config.tickInterval) { _ in
+                boundState.value.tick()
+            })
+        timers.append(
+            loop.scheduleRepeatedTask(initialDelay: config.progressInterval, delay: config.progressInterval) { _ in
+                boundState.value.sendProgress()
+            })
         _ = loop
         let port = channel.localAddress?.port ?? config.port
-        logger.info("head listening", metadata: ["address": "\(config.host):\(port)", "state": "\(config.stateDirectory)"])
+        logger.info(
+            "head listening", metadata: ["address": "\(config.host):\(port)", "state": "\(config.stateDirectory)"])
         return port
     }
 

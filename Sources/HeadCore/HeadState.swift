@@ -86,7 +86,8 @@ final class HeadState {
     }
 
     private func protocolError(_ text: String, on connection: PeerConnection) {
-        logger.warning("protocol error, closing connection", metadata: ["peer": "\(connection.session.name)", "error": "\(text)"])
+        logger.warning(
+            "protocol error, closing connection", metadata: ["peer": "\(connection.session.name)", "error": "\(text)"])
         if connection.session.role == .client {
             send(.errorReply(ErrorReply(code: .invalidRequest, message: text)), to: connection)
             flush()
@@ -102,11 +103,13 @@ final class HeadState {
             return protocolError("RegisterWorker needs a worker id and at least one slot", on: connection)
         }
         let now = Clock.monotonicMs()
-        let id = workerIDsByKey[register.workerID] ?? {
-            defer { nextWorkerID += 1 }
-            workerIDsByKey[register.workerID] = nextWorkerID
-            return nextWorkerID
-        }()
+        let id =
+            workerIDsByKey[register.workerID]
+            ?? {
+                defer { nextWorkerID += 1 }
+                workerIDsByKey[register.workerID] = nextWorkerID
+                return nextWorkerID
+            }()
         if let previous = workers[id]?.connection, previous !== connection {
             // Same worker on a new connection before the old one was seen to drop: the old one
             // is stale. Detach it first so its close is not taken for a loss.
@@ -124,7 +127,10 @@ final class HeadState {
         }
         logger.info(
             "worker joined",
-            metadata: ["worker": "\(register.workerID)", "host": "\(register.host)", "slots": "\(register.slots)", "still running": "\(running.count)"])
+            metadata: [
+                "worker": "\(register.workerID)", "host": "\(register.host)", "slots": "\(register.slots)",
+                "still running": "\(running.count)",
+            ])
         handle(.workerJoined(worker: id, slots: Int(register.slots), running: running))
     }
 
@@ -136,7 +142,9 @@ final class HeadState {
     private func positions(of job: UInt32, _ tiles: [Wire.TileAssignment]) -> [TileAttempt] {
         guard let headJob = jobs[job] else { return [] }
         return tiles.compactMap { tile in
-            headJob.position(ofTile: tile.index).map { TileAttempt(TileRef(job: job, index: $0), attempt: tile.attempt) }
+            headJob.position(ofTile: tile.index).map {
+                TileAttempt(TileRef(job: job, index: $0), attempt: tile.attempt)
+            }
         }
     }
 
@@ -159,9 +167,13 @@ final class HeadState {
         var failures: [ReportedFailure] = []
         for failure in failed.failures {
             guard let job = jobs[failure.job], let position = job.position(ofTile: failure.index) else { continue }
-            job.records?.log("tile \(job.tileName(ofPosition: position)) attempt \(failure.attempt) failed on \(worker.key): \(failure.error)")
+            job.records?.log(
+                "tile \(job.tileName(ofPosition: position)) attempt \(failure.attempt) failed on \(worker.key): \(failure.error)"
+            )
             failures.append(
-                ReportedFailure(TileRef(job: failure.job, index: position), attempt: failure.attempt, error: failure.error, retryable: failure.retryable))
+                ReportedFailure(
+                    TileRef(job: failure.job, index: position), attempt: failure.attempt, error: failure.error,
+                    retryable: failure.retryable))
         }
         handle(.tilesFailed(worker: worker.id, failures: failures))
     }
@@ -171,7 +183,9 @@ final class HeadState {
         let nowUnix = Clock.unixMs()
         let remaining = drain.deadlineUnixMs > nowUnix ? drain.deadlineUnixMs - nowUnix : 0
         worker.state = .draining
-        logger.info("worker draining", metadata: ["worker": "\(worker.key)", "reason": "\(drain.reason)", "seconds left": "\(remaining / 1000)"])
+        logger.info(
+            "worker draining",
+            metadata: ["worker": "\(worker.key)", "reason": "\(drain.reason)", "seconds left": "\(remaining / 1000)"])
         handle(.drain(worker: worker.id, deadlineMs: Clock.monotonicMs() + remaining))
     }
 
@@ -197,22 +211,34 @@ final class HeadState {
         nextJobID += 1
         let submitted = Clock.unixMs()
         let recordsRoot = spec.projectFolder.map { $0 + "/logs" } ?? config.stateDirectory + "/logs"
-        let recordsPath = recordsRoot + "/"
+        let recordsPath =
+            recordsRoot + "/"
             + JobRecords.directoryName(
-                startedAt: Date(timeIntervalSince1970: Double(submitted) / 1000), pipeline: spec.pipeline.rawValue, id: "\(id)")
+                startedAt: Date(timeIntervalSince1970: Double(submitted) / 1000), pipeline: spec.pipeline.rawValue,
+                id: "\(id)")
         let records: JobRecords
         do {
             try FileManager.default.createDirectory(atPath: recordsRoot, withIntermediateDirectories: true)
             records = try JobRecords(directory: recordsPath)
         } catch {
-            return send(.errorReply(ErrorReply(code: .invalidJob, message: "cannot write records to \(recordsPath): \(error)")), to: connection)
+            return send(
+                .errorReply(ErrorReply(code: .invalidJob, message: "cannot write records to \(recordsPath): \(error)")),
+                to: connection)
         }
         let specJSON = spec.canonicalJSON()
-        journal.append(.jobSubmitted(job: id, name: spec.name, spec: specJSON, submittedUnixMs: submitted, recordsPath: recordsPath))
-        let job = HeadJob(id: id, spec: spec, specJSON: specJSON, recordsPath: recordsPath, records: records, submittedUnixMs: submitted)
-        records.log("job \(id) \"\(spec.name)\" submitted by \(connection.session.name): \(job.tileCount) tiles, pipeline \(spec.pipeline.rawValue)")
+        journal.append(
+            .jobSubmitted(
+                job: id, name: spec.name, spec: specJSON, submittedUnixMs: submitted, recordsPath: recordsPath))
+        let job = HeadJob(
+            id: id, spec: spec, specJSON: specJSON, recordsPath: recordsPath, records: records,
+            submittedUnixMs: submitted)
+        records.log(
+            "job \(id) \"\(spec.name)\" submitted by \(connection.session.name): \(job.tileCount) tiles, pipeline \(spec.pipeline.rawValue)"
+        )
         register(job, alreadyFinished: [])
-        send(.jobAccepted(JobAccepted(job: id, tileCount: UInt64(job.tileCount), recordsPath: recordsPath)), to: connection)
+        send(
+            .jobAccepted(JobAccepted(job: id, tileCount: UInt64(job.tileCount), recordsPath: recordsPath)),
+            to: connection)
         logger.info("job submitted", metadata: ["job": "\(id)", "name": "\(spec.name)", "tiles": "\(job.tileCount)"])
     }
 
@@ -223,7 +249,9 @@ final class HeadState {
         if job.spec.skipExisting {
             // eo-grow's skip_existing: tiles whose output is already there count as done.
             let known = Set(alreadyFinished)
-            let skipped = job.spec.planTiles(job: job.id).skipped.compactMap(job.position(ofTile:)).filter { !known.contains($0) }
+            let skipped = job.spec.planTiles(job: job.id).skipped.compactMap(job.position(ofTile:)).filter {
+                !known.contains($0)
+            }
             job.skipped = skipped.count
             finished += skipped
             if !skipped.isEmpty { job.records?.log("skip_existing: \(skipped.count) tiles already have their output") }
@@ -237,19 +265,25 @@ final class HeadState {
         do {
             spec = try JobSpec.parse(json: recovered.spec, source: "journal job \(recovered.job)")
         } catch {
-            logger.error("journal holds a job that no longer parses; skipped", metadata: ["job": "\(recovered.job)", "error": "\(error)"])
+            logger.error(
+                "journal holds a job that no longer parses; skipped",
+                metadata: ["job": "\(recovered.job)", "error": "\(error)"])
             return
         }
         let records = try? JobRecords(directory: recovered.recordsPath)
         let job = HeadJob(
-            id: recovered.job, spec: spec, specJSON: recovered.spec, recordsPath: recovered.recordsPath, records: records,
+            id: recovered.job, spec: spec, specJSON: recovered.spec, recordsPath: recovered.recordsPath,
+            records: records,
             submittedUnixMs: recovered.submittedUnixMs)
         job.done = Set(recovered.finished).count
         job.recoveredFinished = recovered.finished
         for (index, error) in recovered.failed {
-            job.failures[index] = .init(error: error, attempts: recovered.failedAttempts[index] ?? 0, quarantined: false)
+            job.failures[index] = .init(
+                error: error, attempts: recovered.failedAttempts[index] ?? 0, quarantined: false)
         }
-        for (index, reason) in recovered.quarantined { job.failures[index] = .init(error: reason, attempts: 0, quarantined: true) }
+        for (index, reason) in recovered.quarantined {
+            job.failures[index] = .init(error: reason, attempts: 0, quarantined: true)
+        }
         for (worker, count) in recovered.tilesByWorker { job.tilesByWorker[worker] = count }
         if let finished = recovered.finishedUnixMs ?? recovered.cancelledUnixMs {
             job.finishedUnixMs = finished
@@ -296,19 +330,27 @@ final class HeadState {
             guard let connection = workers[worker]?.connection, let headJob = jobs[job] else { return }
             if !connection.knownJobs.contains(job) {
                 connection.knownJobs.insert(job)
-                send(.jobDefinition(JobDefinition(job: job, name: headJob.spec.name, spec: headJob.specJSON)), to: connection)
+                send(
+                    .jobDefinition(JobDefinition(job: job, name: headJob.spec.name, spec: headJob.specJSON)),
+                    to: connection)
             }
-            let assignments = tiles.map { Wire.TileAssignment(index: headJob.tileIndex(ofPosition: $0.index), attempt: $0.attempt) }
+            let assignments = tiles.map {
+                Wire.TileAssignment(index: headJob.tileIndex(ofPosition: $0.index), attempt: $0.attempt)
+            }
             send(.assign(Assign(job: job, tiles: assignments)), to: connection)
         case .revoke(let worker, let job, let indices):
             guard let connection = workers[worker]?.connection, let headJob = jobs[job] else { return }
             send(.revoke(TileIndices(job: job, indices: indices.map(headJob.tileIndex(ofPosition:)))), to: connection)
         case .cancel(let worker, let job, let indices):
             guard let connection = workers[worker]?.connection, let headJob = jobs[job] else { return }
-            send(.cancelTiles(TileIndices(job: job, indices: indices.map(headJob.tileIndex(ofPosition:)))), to: connection)
+            send(
+                .cancelTiles(TileIndices(job: job, indices: indices.map(headJob.tileIndex(ofPosition:)))),
+                to: connection)
         case .markLost(let worker):
             guard let record = workers[worker] else { return }
-            logger.warning("worker lost: no heartbeat within \(config.scheduler.heartbeatTimeoutMs) ms", metadata: ["worker": "\(record.key)"])
+            logger.warning(
+                "worker lost: no heartbeat within \(config.scheduler.heartbeatTimeoutMs) ms",
+                metadata: ["worker": "\(record.key)"])
             record.state = .lost
             if let connection = record.connection {
                 connection.worker = nil
@@ -326,7 +368,10 @@ final class HeadState {
         switch entry {
         case .tileFinished(let job, let index, let attempt):
             let context = resultContext[TileRef(job: job, index: index)]
-            journal.append(.tileFinished(job: job, index: index, attempt: attempt, durationMicros: context?.micros ?? 0, worker: context?.worker ?? ""))
+            journal.append(
+                .tileFinished(
+                    job: job, index: index, attempt: attempt, durationMicros: context?.micros ?? 0,
+                    worker: context?.worker ?? ""))
             guard let headJob = jobs[job] else { return }
             headJob.done += 1
             if let context {
@@ -339,14 +384,17 @@ final class HeadState {
             journal.append(.tileFailed(job: job, index: index, attempts: attempts, error: error))
             guard let headJob = jobs[job] else { return }
             headJob.failures[index] = .init(error: error, attempts: attempts, quarantined: false)
-            headJob.records?.log("tile \(headJob.tileName(ofPosition: index)) failed for good after \(attempts) attempts: \(error)")
+            headJob.records?.log(
+                "tile \(headJob.tileName(ofPosition: index)) failed for good after \(attempts) attempts: \(error)")
         case .tileQuarantined(let job, let index, let reason):
             let attempts = scheduler.attempt(of: TileRef(job: job, index: index)) ?? 0
             journal.append(.tileQuarantined(job: job, index: index, reason: reason))
             guard let headJob = jobs[job] else { return }
             headJob.failures[index] = .init(error: reason, attempts: attempts, quarantined: true)
             headJob.records?.log("tile \(headJob.tileName(ofPosition: index)) quarantined: \(reason)")
-            logger.warning("tile quarantined", metadata: ["job": "\(job)", "tile": "\(headJob.tileName(ofPosition: index))", "reason": "\(reason)"])
+            logger.warning(
+                "tile quarantined",
+                metadata: ["job": "\(job)", "tile": "\(headJob.tileName(ofPosition: index))", "reason": "\(reason)"])
         }
     }
 
@@ -357,24 +405,33 @@ final class HeadState {
         journal.append(.jobFinished(job: id, finishedUnixMs: now))
         var finishedNames: [String] = []
         finishedNames.reserveCapacity(job.done)
-        for position in 0..<UInt32(job.tileCount) where scheduler.tileState(TileRef(job: id, index: position)) == .done {
+        for position in 0..<UInt32(job.tileCount) where scheduler.tileState(TileRef(job: id, index: position)) == .done
+        {
             if job.failures[position] == nil { finishedNames.append(job.tileName(ofPosition: position)) }
         }
         let failed = job.failures.sorted { $0.key < $1.key }.map { position, info in
             FailedTile(
-                name: job.tileName(ofPosition: position), index: job.tileIndex(ofPosition: position), attempts: Int(info.attempts),
+                name: job.tileName(ofPosition: position), index: job.tileIndex(ofPosition: position),
+                attempts: Int(info.attempts),
                 error: info.error, quarantined: info.quarantined)
         }
-        let report = JobReportBuilder.report(for: job, finishedUnixMs: now, counters: scheduler.counters, failed: failed)
+        let report = JobReportBuilder.report(
+            for: job, finishedUnixMs: now, counters: scheduler.counters, failed: failed)
         do {
             try job.records?.writeFinal(finished: finishedNames, failed: failed, report: report)
         } catch {
             logger.error("could not write the job's records", metadata: ["job": "\(id)", "error": "\(error)"])
         }
         job.records?.log(
-            "job \(job.cancelled ? "cancelled" : "finished"): \(job.done) done, \(job.failedCount) failed, \(job.quarantinedCount) quarantined")
+            "job \(job.cancelled ? "cancelled" : "finished"): \(job.done) done, \(job.failedCount) failed, \(job.quarantinedCount) quarantined"
+        )
         job.records?.flush()
-        logger.info("job finished", metadata: ["job": "\(id)", "done": "\(job.done)", "failed": "\(job.failedCount)", "quarantined": "\(job.quarantinedCount)"])
+        logger.info(
+            "job finished",
+            metadata: [
+                "job": "\(id)", "done": "\(job.done)", "failed": "\(job.failedCount)",
+                "quarantined": "\(job.quarantinedCount)",
+            ])
         let summary = summary(of: job)
         for connection in connections.values where connection.watching.contains(id) {
             send(.jobStatus(Wire.JobStatus(jobs: [summary])), to: connection)
@@ -424,7 +481,8 @@ final class HeadState {
         return Wire.JobSummary(
             job: job.id, name: job.spec.name, state: state, total: UInt64(job.tileCount),
             pending: UInt64((counts?.pending ?? 0) + (counts?.queued ?? 0)), running: UInt64(counts?.running ?? 0),
-            done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount), quarantined: UInt64(job.quarantinedCount),
+            done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount),
+            quarantined: UInt64(job.quarantinedCount),
             retries: UInt64(scheduler.counters.retries), submittedUnixMs: job.submittedUnixMs,
             finishedUnixMs: job.finishedUnixMs ?? 0, recordsPath: job.recordsPath)
     }
@@ -434,7 +492,8 @@ final class HeadState {
         return workers.values.sorted { $0.id < $1.id }.map { worker in
             WorkerSummary(
                 workerID: worker.key, host: worker.host, state: worker.state, slots: worker.slots,
-                busySlots: worker.heartbeat.busySlots, queuedTiles: worker.heartbeat.queuedTiles, load: worker.heartbeat.load,
+                busySlots: worker.heartbeat.busySlots, queuedTiles: worker.heartbeat.queuedTiles,
+                load: worker.heartbeat.load,
                 rssBytes: worker.heartbeat.rssBytes, tilesDone: worker.tilesDone,
                 lastHeartbeatAgoMs: now > worker.lastHeardMs ? now - worker.lastHeardMs : 0)
         }

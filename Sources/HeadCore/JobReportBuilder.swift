@@ -4,7 +4,9 @@ import Scheduler
 
 /// Fills eo-grow's pipeline-report.json from what the head knows about a finished job.
 enum JobReportBuilder {
-    static func report(for job: HeadJob, finishedUnixMs: UInt64, counters: SchedulerCounters, failed: [FailedTile]) -> JobReport {
+    static func report(for job: HeadJob, finishedUnixMs: UInt64, counters: SchedulerCounters, failed: [FailedTile])
+        -> JobReport
+    {
         let start = Date(timeIntervalSince1970: Double(job.submittedUnixMs) / 1000)
         let end = Date(timeIntervalSince1970: Double(finishedUnixMs) / 1000)
         var report = JobReport(

@@ -16,7 +16,8 @@ public enum FrameCodec {
         // readSlice cannot fail here: the length was checked just above.
         guard let wire = buffer.readSlice(length: Int(header.wireLength)) else { return nil }
         if header.isCompressed {
-            let raw = try LZ4Block.decompress(wire.readableBytesView, rawLength: Int(header.rawLength), allocator: allocator)
+            let raw = try LZ4Block.decompress(
+                wire.readableBytesView, rawLength: Int(header.rawLength), allocator: allocator)
             return Frame(type: header.type, payload: raw)
         }
         return Frame(type: header.type, payload: wire)

@@ -6,7 +6,9 @@ import NIOCore
 enum LZ4Block {
     /// Compresses `source` and appends the result to `destination` if it comes out at most
     /// `limit` bytes; returns false (leaving `destination` as it was) when it would not.
-    static func compress(_ source: UnsafeRawBufferPointer, appendingTo destination: inout ByteBuffer, limit: Int) -> Bool {
+    static func compress(_ source: UnsafeRawBufferPointer, appendingTo destination: inout ByteBuffer, limit: Int)
+        -> Bool
+    {
         guard source.count > 0, source.count <= Int(LZ4_MAX_INPUT_SIZE), limit > 0 else { return false }
         var written = 0
         destination.writeWithUnsafeMutableBytes(minimumWritableBytes: limit) { output in
@@ -23,7 +25,9 @@ enum LZ4Block {
     }
 
     /// Decompresses `source` into exactly `rawLength` bytes.
-    static func decompress(_ source: ByteBufferView, rawLength: Int, allocator: ByteBufferAllocator) throws(WireError) -> ByteBuffer {
+    static func decompress(_ source: ByteBufferView, rawLength: Int, allocator: ByteBufferAllocator) throws(WireError)
+        -> ByteBuffer
+    {
         var output = allocator.buffer(capacity: rawLength + 1)
         if rawLength == 0 {
             guard source.isEmpty else { throw .corruptCompressedPayload }

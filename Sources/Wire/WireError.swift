@@ -58,7 +58,8 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case .authenticationFailed(let why):
             return "authentication failed: \(why)"
         case .noCommonProtocolVersion(let ours, let theirs):
-            return "no common protocol version (ours \(ours.lowerBound)-\(ours.upperBound), peer \(theirs.lowerBound)-\(theirs.upperBound))"
+            return
+                "no common protocol version (ours \(ours.lowerBound)-\(ours.upperBound), peer \(theirs.lowerBound)-\(theirs.upperBound))"
         case .handshakeTimeout(let seconds):
             return "handshake not completed within \(seconds) s"
         case .refusedByPeer(let reason, let text):

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Reads the primitive encodings of `WireWriter` from one message or record. Every read checks
 /// the bytes that are left, so a lying length can never cause a large allocation or a read past
 /// the end. It reads raw memory: create it only inside `withUnsafeReadableBytes` and never let it
@@ -83,7 +85,8 @@ public struct WireReader {
     }
 
     /// Takes a varint length and that many bytes.
-    private mutating func lengthPrefixed(_ what: @autoclosure () -> String) throws(WireError) -> UnsafeRawBufferPointer {
+    private mutating func lengthPrefixed(_ what: @autoclosure () -> String) throws(WireError) -> UnsafeRawBufferPointer
+    {
         let length = try varint(what())
         guard length <= UInt64(remaining) else { throw .truncatedMessage(what()) }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + Int(length))])
@@ -142,5 +145,3 @@ public struct WireReader {
         return values
     }
 }
-
-import NIOCore

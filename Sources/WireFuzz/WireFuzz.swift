@@ -62,7 +62,9 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             }
             for path in paths {
                 let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-                _ = bytes.withUnsafeBufferPointer { fuzzWire($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+                _ = bytes.withUnsafeBufferPointer {
+                    fuzzWire($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count)
+                }
             }
             print("replayed \(paths.count) inputs")
         }
@@ -74,24 +76,35 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let tiles = (0..<6).map { TileAssignment(index: UInt32($0 * 37), attempt: 1) }
             let summary = JobSummary(
                 job: 1, name: "ndvi", state: .running, total: 100, pending: 50, running: 4, done: 40, failed: 1,
-                quarantined: 0, retries: 2, submittedUnixMs: 1_790_000_000_000, finishedUnixMs: 0, recordsPath: "logs/x")
+                quarantined: 0, retries: 2, submittedUnixMs: 1_790_000_000_000, finishedUnixMs: 0, recordsPath: "logs/x"
+            )
             let worker = WorkerSummary(
                 workerID: "w-1", host: "10.0.0.2", state: .active, slots: 2, busySlots: 2, queuedTiles: 4, load: 1.5,
                 rssBytes: 20 << 20, tilesDone: 99, lastHeartbeatAgoMs: 300)
             let messages: [Message] = [
-                .hello(Hello(minVersion: 1, maxVersion: 1, role: .worker, name: "w-1", nonce: Array(repeating: 7, count: 32))),
+                .hello(
+                    Hello(
+                        minVersion: 1, maxVersion: 1, role: .worker, name: "w-1", nonce: Array(repeating: 7, count: 32))
+                ),
                 .challenge(Challenge(version: 1, nonce: Array(repeating: 9, count: 32), headName: "head")),
                 .proof(Proof(mac: Array(repeating: 1, count: 32))),
                 .welcome(Welcome(mac: Array(repeating: 2, count: 32), sessionID: 5, heartbeatIntervalMs: 1000)),
                 .refused(Refused(reason: .authenticationFailed, text: "authentication failed")),
-                .registerWorker(RegisterWorker(workerID: "w-1", incarnation: 3, host: "h", cpus: 2, memoryBytes: 1 << 34, slots: 2, version: "0.1", running: [TileRun(job: 1, index: 4, attempt: 1)])),
+                .registerWorker(
+                    RegisterWorker(
+                        workerID: "w-1", incarnation: 3, host: "h", cpus: 2, memoryBytes: 1 << 34, slots: 2,
+                        version: "0.1", running: [TileRun(job: 1, index: 4, attempt: 1)])),
                 .heartbeat(Heartbeat(busySlots: 2, queuedTiles: 4, load: 1.5, rssBytes: 20 << 20)),
                 .requestTiles(RequestTiles(count: 4)),
                 .jobDefinition(JobDefinition(job: 1, name: "ndvi", spec: #"{"pipeline": "noop", "tiles": 100}"#)),
                 .assign(Assign(job: 1, tiles: tiles)),
                 .tilesStarted(TilesStarted(job: 1, tiles: Array(tiles.prefix(2)))),
-                .tileDone(TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 1500, detail: "ok")])),
-                .tileFailed(TileFailed(failures: [TileFailure(job: 1, index: 37, attempt: 2, durationMicros: 9, retryable: true, error: "exit 1")])),
+                .tileDone(
+                    TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 1500, detail: "ok")])),
+                .tileFailed(
+                    TileFailed(failures: [
+                        TileFailure(job: 1, index: 37, attempt: 2, durationMicros: 9, retryable: true, error: "exit 1")
+                    ])),
                 .revoke(TileIndices(job: 1, indices: [74, 111])),
                 .revokeAck(TileIndices(job: 1, indices: [111])),
                 .cancelTiles(TileIndices(job: 1, indices: [74])),

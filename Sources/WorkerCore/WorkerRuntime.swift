@@ -85,7 +85,8 @@ public actor WorkerRuntime {
         guard !stopping else { return }
         stopping = true
         let deadline = ProcessStats.unixMs() + config.drainGraceMs
-        logger.info("draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
+        logger.info(
+            "draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
         // The queue stays until the head's Revoke takes it back (or the connection closes, which
         // returns it too); the slots just stop taking from it.
         await send([.drain(Drain(deadlineUnixMs: deadline, reason: reason))])
@@ -133,19 +134,28 @@ public actor WorkerRuntime {
                     }
                 }
                 logger.warning("connection to the head closed; reconnecting")
-            } catch WireError.refusedByPeer(let reason, let text) where reason == .authenticationFailed || reason == .noCommonVersion {
-                let message = "the head at \(config.host):\(config.port) refused this worker: \(text)"
+            } catch WireError.refusedByPeer(let reason, let text)
+                where reason == .authenticationFailed || reason == .noCommonVersion
+            {
+                let message =
+                    "the head at \(config.host):\(config.port) refused this worker: \(text)"
                     + (reason == .authenticationFailed ? " (is the cluster token the head's?)" : "")
                 end(.refused(message))
                 return
             } catch let error as WireError {
                 if case .authenticationFailed = error {
-                    end(.refused("the head at \(config.host):\(config.port) failed to prove the cluster token: \(error)"))
+                    end(
+                        .refused(
+                            "the head at \(config.host):\(config.port) failed to prove the cluster token: \(error)"))
                     return
                 }
-                logger.warning("connection to the head failed; retrying", metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
+                logger.warning(
+                    "connection to the head failed; retrying",
+                    metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
             } catch {
-                logger.warning("connection to the head failed; retrying", metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
+                logger.warning(
+                    "connection to the head failed; retrying",
+                    metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
             }
             detach()
             if ending != nil { return }
@@ -169,7 +179,11 @@ public actor WorkerRuntime {
         let now = ProcessStats.monotonicMs()
         recentlySent.removeAll { now - $0.sentAtMs > config.redeliveryWindowMs }
         let redeliver = recentlySent.map(\.message)
-        logger.info("connected to the head", metadata: ["head": "\(session.name)", "still running": "\(held.count)", "redelivering": "\(redeliver.count)"])
+        logger.info(
+            "connected to the head",
+            metadata: [
+                "head": "\(session.name)", "still running": "\(held.count)", "redelivering": "\(redeliver.count)",
+            ])
         await send([.registerWorker(register)] + redeliver)
         await flush()
         requestMoreIfLow()
@@ -335,10 +349,14 @@ public actor WorkerRuntime {
     private func record(_ tile: QueuedTile, _ outcome: TileOutcome) {
         switch outcome {
         case .done(let micros, let detail):
-            unsentResults.append(TileResult(job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, detail: detail))
+            unsentResults.append(
+                TileResult(
+                    job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, detail: detail))
         case .failed(let micros, let retryable, let error):
             unsentFailures.append(
-                Wire.TileFailure(job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, retryable: retryable, error: error))
+                Wire.TileFailure(
+                    job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros,
+                    retryable: retryable, error: error))
         }
         scheduleFlush()
     }

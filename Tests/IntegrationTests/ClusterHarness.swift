@@ -23,7 +23,8 @@ final class ClusterHarness {
     static var workerBinary: URL { buildDirectory.appendingPathComponent("grow-worker") }
 
     init(name: String) throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("grow-it-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "grow-it-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         stateDirectory = directory.appendingPathComponent("state")
         tokenFile = directory.appendingPathComponent("token")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -56,7 +57,9 @@ final class ClusterHarness {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw XCTSkip("cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -68,7 +71,10 @@ final class ClusterHarness {
     func startHead(extra: [String] = [], bind: String = "127.0.0.1") throws -> Process {
         let process = try spawn(
             Self.headBinary,
-            ["start", "--port", "\(port)", "--bind", bind, "--state-dir", stateDirectory.path, "--token-file", tokenFile.path] + extra,
+            [
+                "start", "--port", "\(port)", "--bind", bind, "--state-dir", stateDirectory.path, "--token-file",
+                tokenFile.path,
+            ] + extra,
             log: "head")
         head = process
         try waitForPort()
@@ -76,16 +82,21 @@ final class ClusterHarness {
     }
 
     @discardableResult
-    func startWorker(_ name: String, slots: Int = 2, extra: [String] = [], prefix: [String] = [], address: String? = nil) throws -> Process {
-        let arguments = [
-            "--address", address ?? "127.0.0.1:\(port)", "--slots", "\(slots)", "--token-file", tokenFile.path,
-            "--work-dir", directory.appendingPathComponent("work-\(name)").path, "--worker-id", name,
-        ] + extra
+    func startWorker(
+        _ name: String, slots: Int = 2, extra: [String] = [], prefix: [String] = [], address: String? = nil
+    ) throws -> Process {
+        let arguments =
+            [
+                "--address", address ?? "127.0.0.1:\(port)", "--slots", "\(slots)", "--token-file", tokenFile.path,
+                "--work-dir", directory.appendingPathComponent("work-\(name)").path, "--worker-id", name,
+            ] + extra
         let process: Process
         if prefix.isEmpty {
             process = try spawn(Self.workerBinary, arguments, log: "worker-\(name)")
         } else {
-            process = try spawn(URL(fileURLWithPath: prefix[0]), Array(prefix.dropFirst()) + [Self.workerBinary.path] + arguments, log: "worker-\(name)")
+            process = try spawn(
+                URL(fileURLWithPath: prefix[0]), Array(prefix.dropFirst()) + [Self.workerBinary.path] + arguments,
+                log: "worker-\(name)")
         }
         workers[name] = process
         return process
@@ -96,7 +107,9 @@ final class ClusterHarness {
         process.waitUntilExit()
     }
 
-    func spawn(_ executable: URL, _ arguments: [String], log: String, environment: [String: String] = [:]) throws -> Process {
+    func spawn(_ executable: URL, _ arguments: [String], log: String, environment: [String: String] = [:]) throws
+        -> Process
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -118,7 +131,9 @@ final class ClusterHarness {
 
     /// Runs a command to completion; returns its exit status and combined output.
     @discardableResult
-    func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -152,7 +167,9 @@ final class ClusterHarness {
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             address.sin_port = UInt16(port).bigEndian
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
             }
             close(fd)
             if connected { return }

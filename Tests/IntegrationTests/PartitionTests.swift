@@ -74,7 +74,10 @@ final class PartitionTests: XCTestCase {
             "partition.json", #"{"name": "partition", "pipeline": "sleep", "tiles": 400, "sleep": {"fixed_ms": 50}}"#)
         let submit = try cluster.spawn(
             ClusterHarness.headBinary,
-            ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path],
+            [
+                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
+                cluster.tokenFile.path,
+            ],
             log: "submit")
         cluster.eventually("the cut-off worker to join") { cluster.log("head").contains("cut-off") }
         usleep(800_000)
@@ -84,11 +87,16 @@ final class PartitionTests: XCTestCase {
         try ip(["link", "set", test.hostSide, "up"])
         submit.waitUntilExit()
         XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit"))
-        let finished = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("finished.json")) as? [String] ?? []
+        let finished =
+            try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("finished.json")) as? [String] ?? []
         XCTAssertEqual(finished.count, 400)
         XCTAssertEqual(Set(finished).count, 400, "nothing lost, nothing twice")
-        let report = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
-        XCTAssertGreaterThan((report["scheduler"] as? [String: Any])?["reissued_after_loss"] as? Int ?? 0, 0, "the cut-off worker's tiles ran elsewhere: \(report)")
+        let report =
+            try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json"))
+            as? [String: Any] ?? [:]
+        XCTAssertGreaterThan(
+            (report["scheduler"] as? [String: Any])?["reissued_after_loss"] as? Int ?? 0, 0,
+            "the cut-off worker's tiles ran elsewhere: \(report)")
         cluster.eventually("the cut-off worker to reconnect", timeoutSeconds: 30) {
             cluster.log("worker-cut-off").components(separatedBy: "connected to the head").count >= 3
         }

@@ -14,14 +14,16 @@ final class RuntimeTests: XCTestCase {
 
     /// failed.json lists the names; the report has the details.
     private func failedEntries(_ cluster: ClusterHarness) throws -> [[String: Any]] {
-        let names = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("failed.json")) as? [String] ?? []
+        let names =
+            try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("failed.json")) as? [String] ?? []
         let details = try report(cluster)["failed_tiles"] as? [[String: Any]] ?? []
         XCTAssertEqual(names, details.compactMap { $0["name"] as? String })
         return details
     }
 
     private func report(_ cluster: ClusterHarness) throws -> [String: Any] {
-        try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
+        try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any]
+            ?? [:]
     }
 
     /// Lines of every marker file: how often each tile's command ran.
@@ -69,7 +71,12 @@ final class RuntimeTests: XCTestCase {
             {"name": "sleepy", "pipeline": "command", "tiles": 200,
              "command": ["sh", "-c", "sleep 0.05; echo {attempt} >> \(markers.path)/{tile}"]}
             """)
-        let submit = try cluster.spawn(ClusterHarness.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path], log: "submit")
+        let submit = try cluster.spawn(
+            ClusterHarness.headBinary,
+            [
+                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
+                cluster.tokenFile.path,
+            ], log: "submit")
         cluster.eventually("the victim to have run some tiles") {
             (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 30
         }
@@ -82,7 +89,9 @@ final class RuntimeTests: XCTestCase {
         let counts = try executions(in: markers)
         XCTAssertEqual(counts.count, 200, "every tile ran")
         let report = try report(cluster)
-        XCTAssertGreaterThan((report["scheduler"] as? [String: Any])?["reissued_after_loss"] as? Int ?? 0, 0, "the report shows the re-run tiles: \(report)")
+        XCTAssertGreaterThan(
+            (report["scheduler"] as? [String: Any])?["reissued_after_loss"] as? Int ?? 0, 0,
+            "the report shows the re-run tiles: \(report)")
         XCTAssertEqual((report["scheduler"] as? [String: Any])?["workers_lost"] as? Int, 1)
     }
 
@@ -101,7 +110,10 @@ final class RuntimeTests: XCTestCase {
             """)
         let submit = try cluster.spawn(
             ClusterHarness.headBinary,
-            ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path],
+            [
+                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
+                cluster.tokenFile.path,
+            ],
             log: "submit")
         cluster.eventually("some tiles to be done") {
             (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 20
@@ -114,7 +126,9 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit"))
         let counts = try executions(in: markers)
         XCTAssertEqual(counts.count, 120, "every tile ran")
-        XCTAssertEqual(counts.filter { $0.value > 1 }.count, 0, "a drained worker's tiles ran twice: \(counts.filter { $0.value > 1 })")
+        XCTAssertEqual(
+            counts.filter { $0.value > 1 }.count, 0,
+            "a drained worker's tiles ran twice: \(counts.filter { $0.value > 1 })")
         XCTAssertEqual(Set(try finishedNames(cluster)).count, 120)
     }
 
@@ -141,7 +155,8 @@ final class RuntimeTests: XCTestCase {
         XCTAssertLessThan(doneBeforeKill, 300, "the head was killed mid-job")
         try cluster.startHead(extra: ["--no-backups"])
         cluster.eventually("the resumed job to finish") {
-            FileManager.default.fileExists(atPath: (try? cluster.recordsFolder().appendingPathComponent("finished.json").path) ?? "/nonexistent")
+            FileManager.default.fileExists(
+                atPath: (try? cluster.recordsFolder().appendingPathComponent("finished.json").path) ?? "/nonexistent")
         }
         let finished = try finishedNames(cluster)
         XCTAssertEqual(finished.count, 300)
@@ -156,14 +171,18 @@ final class RuntimeTests: XCTestCase {
     func testRunStartsAHeadAndLocalWorkersAndStopsThem() throws {
         let cluster = try ClusterHarness(name: "run")
         let job = try cluster.writeJob(
-            "grid.json", #"{"name": "grid", "pipeline": "sleep", "tiles": {"grid": {"columns": 12, "rows": 10}}, "sleep": {"fixed_ms": 5}}"#)
+            "grid.json",
+            #"{"name": "grid", "pipeline": "sleep", "tiles": {"grid": {"columns": 12, "rows": 10}}, "sleep": {"fixed_ms": 5}}"#
+        )
         let result = try cluster.run(
-            ClusterHarness.headBinary, ["run", job.path, "--workers", "2", "--slots", "2", "--state-dir", cluster.stateDirectory.path])
+            ClusterHarness.headBinary,
+            ["run", job.path, "--workers", "2", "--slots", "2", "--state-dir", cluster.stateDirectory.path])
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.output.contains("120 done, 0 failed"), result.output)
         let finished = try finishedNames(cluster)
         XCTAssertEqual(Set(finished), Set((0..<120).map { "tile_\($0 % 12)_\($0 / 12)" }))
-        let leftovers = try cluster.run(URL(fileURLWithPath: "/usr/bin/pgrep"), ["-f", "grow-worker.*\(cluster.stateDirectory.path)"])
+        let leftovers = try cluster.run(
+            URL(fileURLWithPath: "/usr/bin/pgrep"), ["-f", "grow-worker.*\(cluster.stateDirectory.path)"])
         XCTAssertNotEqual(leftovers.status, 0, "run left workers behind: \(leftovers.output)")
     }
 
@@ -173,11 +192,15 @@ final class RuntimeTests: XCTestCase {
         let wrong = cluster.directory.appendingPathComponent("wrong-token")
         XCTAssertEqual(try cluster.run(ClusterHarness.headBinary, ["token", wrong.path]).status, 0)
         let result = try cluster.run(
-            ClusterHarness.workerBinary, ["--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path, "--slots", "1"])
+            ClusterHarness.workerBinary,
+            ["--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path, "--slots", "1"])
         XCTAssertEqual(result.status, 2, result.output)
         XCTAssertTrue(result.output.contains("refused this worker"), result.output)
         XCTAssertTrue(result.output.contains("cluster token"), result.output)
-        XCTAssertFalse(result.output.contains(try String(contentsOf: wrong, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)), "the token was printed")
+        XCTAssertFalse(
+            result.output.contains(
+                try String(contentsOf: wrong, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)),
+            "the token was printed")
     }
 
     func testUnknownJobFieldIsAClearError() throws {
@@ -224,7 +247,12 @@ final class RuntimeTests: XCTestCase {
         var generation = 0
         try cluster.startWorker("w\(generation)", slots: 1)
         try cluster.startWorker("v\(generation)", slots: 1)
-        let submit = try cluster.spawn(ClusterHarness.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path], log: "submit")
+        let submit = try cluster.spawn(
+            ClusterHarness.headBinary,
+            [
+                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
+                cluster.tokenFile.path,
+            ], log: "submit")
         while submit.isRunning {
             for (name, process) in cluster.workers where !process.isRunning && name.hasSuffix("\(generation)") {
                 generation += 1
@@ -248,16 +276,27 @@ final class RuntimeTests: XCTestCase {
         try cluster.startWorker("w1", slots: 2)
         let job = try cluster.writeJob(
             "steady.json", #"{"name": "steady", "pipeline": "sleep", "tiles": 100, "sleep": {"fixed_ms": 20}}"#)
-        let submit = try cluster.spawn(ClusterHarness.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file", cluster.tokenFile.path], log: "submit")
+        let submit = try cluster.spawn(
+            ClusterHarness.headBinary,
+            [
+                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
+                cluster.tokenFile.path,
+            ], log: "submit")
         usleep(300_000)
         var oversized: [UInt8] = [0x47, 0x57, 1, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
         oversized += [UInt8](repeating: 0, count: 64)
-        for payload in [Array("GET / HTTP/1.1\r\nHost: head\r\n\r\n".utf8), oversized, (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }] {
-            XCTAssertTrue(RawSocket.sendAndExpectClose(port: cluster.port, bytes: payload), "the head did not close a garbage connection")
+        for payload in [
+            Array("GET / HTTP/1.1\r\nHost: head\r\n\r\n".utf8), oversized,
+            (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) },
+        ] {
+            XCTAssertTrue(
+                RawSocket.sendAndExpectClose(port: cluster.port, bytes: payload),
+                "the head did not close a garbage connection")
         }
         let wrong = cluster.directory.appendingPathComponent("other-token")
         _ = try cluster.run(ClusterHarness.headBinary, ["token", wrong.path])
-        let intruder = try cluster.run(ClusterHarness.headBinary, ["status", "--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path])
+        let intruder = try cluster.run(
+            ClusterHarness.headBinary, ["status", "--address", "127.0.0.1:\(cluster.port)", "--token-file", wrong.path])
         XCTAssertEqual(intruder.status, 2, intruder.output)
         XCTAssertTrue(intruder.output.contains("refused this client"), intruder.output)
         submit.waitUntilExit()
@@ -278,7 +317,9 @@ enum RawSocket {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else { return false }
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -24,11 +24,15 @@ final class StealingTests: XCTestCase {
         try cluster.startHead(extra: ["--no-backups"] + options + (stealing ? [] : ["--no-stealing"]))
         try cluster.startWorker("w1", slots: 2, extra: options)
         try cluster.startWorker("w2", slots: 2, extra: options)
-        cluster.eventually("both workers to join") { cluster.log("head").components(separatedBy: "worker joined").count == 3 }
+        cluster.eventually("both workers to join") {
+            cluster.log("head").components(separatedBy: "worker joined").count == 3
+        }
         let job = try cluster.writeJob("job.json", json)
         let result = try cluster.headCommand(["submit", job.path, "--wait"])
         XCTAssertEqual(result.status, 0, result.output)
-        let report = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
+        let report =
+            try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("pipeline-report.json"))
+            as? [String: Any] ?? [:]
         let stats = report["pipeline_execution_stats"] as? [String: Any]
         return try XCTUnwrap(stats?["elapsed_time"] as? Double, "\(report)")
     }
@@ -39,9 +43,10 @@ final class StealingTests: XCTestCase {
         let lowerBound = max(durations.reduce(0, +) / 4, durations.max() ?? 0)
         let withStealing = try makespan(paretoJob, stealing: true, prefetch: 8)
         let withoutStealing = try makespan(paretoJob, stealing: false, prefetch: 8)
-        print(String(
-            format: "pareto job: lower bound %.2f s; stealing %.2f s (%.3f×); no stealing %.2f s (%.3f×)",
-            lowerBound, withStealing, withStealing / lowerBound, withoutStealing, withoutStealing / lowerBound))
+        print(
+            String(
+                format: "pareto job: lower bound %.2f s; stealing %.2f s (%.3f×); no stealing %.2f s (%.3f×)",
+                lowerBound, withStealing, withStealing / lowerBound, withoutStealing, withoutStealing / lowerBound))
         XCTAssertLessThanOrEqual(withStealing / lowerBound, 1.10, "stealing should end within 10% of the lower bound")
     }
 
@@ -49,10 +54,12 @@ final class StealingTests: XCTestCase {
         let lowerBound = (32 * 0.2 + 32 * 0.02) / 4
         let withStealing = try makespan(patchJob, stealing: true, prefetch: 16)
         let withoutStealing = try makespan(patchJob, stealing: false, prefetch: 16)
-        print(String(
-            format: "patch job: lower bound %.2f s; stealing %.2f s (%.3f×); no stealing %.2f s (%.3f×)",
-            lowerBound, withStealing, withStealing / lowerBound, withoutStealing, withoutStealing / lowerBound))
+        print(
+            String(
+                format: "patch job: lower bound %.2f s; stealing %.2f s (%.3f×); no stealing %.2f s (%.3f×)",
+                lowerBound, withStealing, withStealing / lowerBound, withoutStealing, withoutStealing / lowerBound))
         XCTAssertLessThanOrEqual(withStealing / lowerBound, 1.25, "stealing should balance the slow patch")
-        XCTAssertGreaterThan(withoutStealing / withStealing, 1.3, "without stealing one worker runs the whole slow patch")
+        XCTAssertGreaterThan(
+            withoutStealing / withStealing, 1.3, "without stealing one worker runs the whole slow patch")
     }
 }

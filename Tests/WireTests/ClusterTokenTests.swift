@@ -43,7 +43,9 @@ final class ClusterTokenTests: XCTestCase {
         XCTAssertThrowsError(try ClusterToken.load(environment: [:], file: nil)) { error in
             XCTAssertEqual(error as? TokenError, .missing)
         }
-        XCTAssertThrowsError(try ClusterToken.load(environment: [:], file: directory.appendingPathComponent("none").path)) {
+        XCTAssertThrowsError(
+            try ClusterToken.load(environment: [:], file: directory.appendingPathComponent("none").path)
+        ) {
             error in
             guard case .unreadableFile = error as? TokenError else { return XCTFail("\(error)") }
         }

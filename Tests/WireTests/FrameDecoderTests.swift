@@ -37,7 +37,10 @@ final class FrameDecoderTests: XCTestCase {
     }
 
     func testEveryTwoCutSplitOfTheFirstFrames() throws {
-        let messages: [Message] = [.requestTiles(RequestTiles(count: 4)), .heartbeat(Heartbeat(busySlots: 1, queuedTiles: 2, load: 0.5, rssBytes: 1 << 20)), .listWorkers(Empty())]
+        let messages: [Message] = [
+            .requestTiles(RequestTiles(count: 4)),
+            .heartbeat(Heartbeat(busySlots: 1, queuedTiles: 2, load: 0.5, rssBytes: 1 << 20)), .listWorkers(Empty()),
+        ]
         let stream = try encodeFrames(messages)
         let n = stream.readableBytes
         for a in 0...n {
@@ -64,8 +67,10 @@ final class FrameDecoderTests: XCTestCase {
 
     // MARK: - Errors, each distinct
 
-    private func header(magic: UInt16 = FrameHeader.magic, version: UInt8 = FrameHeader.version, flags: UInt8 = 0,
-                        type: UInt16 = Message.Kind.requestTiles.rawValue, wire: UInt32, raw: UInt32) -> ByteBuffer {
+    private func header(
+        magic: UInt16 = FrameHeader.magic, version: UInt8 = FrameHeader.version, flags: UInt8 = 0,
+        type: UInt16 = Message.Kind.requestTiles.rawValue, wire: UInt32, raw: UInt32
+    ) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: 16)
         buffer.writeInteger(magic, endianness: .little)
         buffer.writeInteger(version)
@@ -104,10 +109,15 @@ final class FrameDecoderTests: XCTestCase {
 
     func testLengthOverTheMaximumIsRejectedFromTheHeaderAlone() {
         // Only the 16 header bytes exist: the decoder must not wait for (or allocate) 4 GiB.
-        XCTAssertEqual(decodeError(header(wire: UInt32.max, raw: UInt32.max)), .frameTooLarge(length: UInt32.max, limit: WireLimits.defaultMaxFrameSize))
-        XCTAssertEqual(decodeError(header(flags: 1, wire: 10, raw: 100_000_000)), .frameTooLarge(length: 100_000_000, limit: WireLimits.defaultMaxFrameSize))
+        XCTAssertEqual(
+            decodeError(header(wire: UInt32.max, raw: UInt32.max)),
+            .frameTooLarge(length: UInt32.max, limit: WireLimits.defaultMaxFrameSize))
+        XCTAssertEqual(
+            decodeError(header(flags: 1, wire: 10, raw: 100_000_000)),
+            .frameTooLarge(length: 100_000_000, limit: WireLimits.defaultMaxFrameSize))
         let small = WireLimits(maxFrameSize: 1024)
-        XCTAssertEqual(decodeError(header(wire: 1025, raw: 1025), limits: small), .frameTooLarge(length: 1025, limit: 1024))
+        XCTAssertEqual(
+            decodeError(header(wire: 1025, raw: 1025), limits: small), .frameTooLarge(length: 1025, limit: 1024))
     }
 
     func testUncompressedLengthsMustAgree() {
@@ -126,7 +136,8 @@ final class FrameDecoderTests: XCTestCase {
 
     func testDecompressedSizeNotMatchingRawLength() throws {
         // A valid LZ4 block of 2000 bytes, declared as 1000 and as 3000.
-        let message = Message.jobDefinition(JobDefinition(job: 1, name: "x", spec: String(repeating: "ab", count: 1000)))
+        let message = Message.jobDefinition(
+            JobDefinition(job: 1, name: "x", spec: String(repeating: "ab", count: 1000)))
         let stream = try encodeFrames([message])
         XCTAssertEqual(stream.getInteger(at: 3, as: UInt8.self), 1)
         let raw = stream.getInteger(at: 12, endianness: .little, as: UInt32.self)!
@@ -135,7 +146,8 @@ final class FrameDecoderTests: XCTestCase {
             tampered.setInteger(declared, at: 12, endianness: .little)
             let error = decodeError(tampered)
             XCTAssertTrue(
-                error == .decompressedSizeMismatch(expected: declared, actual: Int(raw)) || error == .corruptCompressedPayload
+                error == .decompressedSizeMismatch(expected: declared, actual: Int(raw))
+                    || error == .corruptCompressedPayload
                     || error == .decompressedSizeMismatch(expected: declared, actual: Int(declared) + 1),
                 "declared \(declared): \(String(describing: error))")
             XCTAssertNotNil(error)
@@ -166,7 +178,10 @@ final class FrameDecoderTests: XCTestCase {
     func testTruncatedMessageBodies() {
         // Payloads that end inside a field, or whose counts and lengths lie.
         XCTAssertEqual(
-            decodeBody(.assign) { $0.writeVarint(UInt64(1)); $0.writeVarint(UInt64(1_000_000_000)) },
+            decodeBody(.assign) {
+                $0.writeVarint(UInt64(1))
+                $0.writeVarint(UInt64(1_000_000_000))
+            },
             .truncatedMessage("Assign.tiles"))
         XCTAssertEqual(decodeBody(.proof) { $0.writeVarint(UInt64(1 << 40)) }, .truncatedMessage("Proof.mac"))
         XCTAssertEqual(decodeBody(.heartbeat) { $0.writeVarint(UInt64(1)) }, .truncatedMessage("Heartbeat.queuedTiles"))
@@ -175,8 +190,12 @@ final class FrameDecoderTests: XCTestCase {
             .malformedVarint("RequestTiles.count"))
         // level, job, then a 2-byte string that is not UTF-8
         XCTAssertEqual(decodeBody(.log) { $0.bytes += [1, 0, 2, 0xC3, 0x28] }, .invalidUTF8("LogLine.text"))
-        XCTAssertEqual(decodeBody(.requestTiles) { $0.writeVarint(UInt64(1) << 33) }, .valueOutOfRange("RequestTiles.count"))
-        XCTAssertEqual(decodeBody(.shutdown) { $0.writeLengthPrefixedString("x"); $0.bytes.append(7) }, .valueOutOfRange("Shutdown.graceful"))
+        XCTAssertEqual(
+            decodeBody(.requestTiles) { $0.writeVarint(UInt64(1) << 33) }, .valueOutOfRange("RequestTiles.count"))
+        XCTAssertEqual(
+            decodeBody(.shutdown) {
+                $0.writeLengthPrefixedString("x")
+                $0.bytes.append(7)
+            }, .valueOutOfRange("Shutdown.graceful"))
     }
 }
-

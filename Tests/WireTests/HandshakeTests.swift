@@ -11,9 +11,13 @@ final class HandshakeTests: XCTestCase {
     }
 
     /// Runs both machines against each other; returns what each side ended with.
-    private func run(client: inout ClientHandshake, server: inout ServerHandshake) -> (ClientHandshake.Action, ServerHandshake.Action) {
+    private func run(client: inout ClientHandshake, server: inout ServerHandshake) -> (
+        ClientHandshake.Action, ServerHandshake.Action
+    ) {
         let challenge = server.receive(.hello(client.hello))
-        guard case .send(let challengeMessage) = challenge else { return (.fail(.authenticationFailed("no challenge")), challenge) }
+        guard case .send(let challengeMessage) = challenge else {
+            return (.fail(.authenticationFailed("no challenge")), challenge)
+        }
         let proof = client.receive(challengeMessage)
         guard case .send(let proofMessage) = proof else { return (proof, challenge) }
         let serverResult = server.receive(proofMessage)
@@ -29,7 +33,8 @@ final class HandshakeTests: XCTestCase {
         var head = server(token)
         let (clientEnd, serverEnd) = run(client: &client, server: &head)
         guard case .complete(let session) = clientEnd else { return XCTFail("client: \(clientEnd)") }
-        XCTAssertEqual(session, PeerSession(role: .worker, name: "head", version: 1, sessionID: 7, heartbeatIntervalMs: 1000))
+        XCTAssertEqual(
+            session, PeerSession(role: .worker, name: "head", version: 1, sessionID: 7, heartbeatIntervalMs: 1000))
         guard case .complete(_, let peer) = serverEnd else { return XCTFail("server: \(serverEnd)") }
         XCTAssertEqual(peer.name, "w1")
         XCTAssertEqual(peer.role, .worker)
@@ -49,7 +54,8 @@ final class HandshakeTests: XCTestCase {
         var rogue = ServerHandshake(token: wrongToken, headName: "rogue", sessionID: 1, heartbeatIntervalMs: 1000)
         guard case .send(let challenge) = rogue.receive(.hello(client.hello)) else { return XCTFail() }
         guard case .send(.proof) = client.receive(challenge) else { return XCTFail() }
-        let forged = Message.welcome(Welcome(mac: [UInt8](repeating: 0, count: 32), sessionID: 1, heartbeatIntervalMs: 1000))
+        let forged = Message.welcome(
+            Welcome(mac: [UInt8](repeating: 0, count: 32), sessionID: 1, heartbeatIntervalMs: 1000))
         guard case .fail(.authenticationFailed) = client.receive(forged) else { return XCTFail() }
     }
 
@@ -70,12 +76,17 @@ final class HandshakeTests: XCTestCase {
     func testMessagesBeforeTheHandshakeAreRejected() {
         var head = server(token)
         let action = head.receive(.submitJob(SubmitJob(name: "x", spec: "{}")))
-        guard case .reject(_, .unexpectedMessage(expected: "Hello", got: "submitJob")) = action else { return XCTFail("\(action)") }
+        guard case .reject(_, .unexpectedMessage(expected: "Hello", got: "submitJob")) = action else {
+            return XCTFail("\(action)")
+        }
         // And after a Hello, anything but a Proof.
         var again = server(token)
         let client = ClientHandshake(token: token, role: .client, name: "c")
         _ = again.receive(.hello(client.hello))
-        guard case .reject(_, .unexpectedMessage(expected: "Proof", got: "listWorkers")) = again.receive(.listWorkers(Empty())) else {
+        guard
+            case .reject(_, .unexpectedMessage(expected: "Proof", got: "listWorkers")) = again.receive(
+                .listWorkers(Empty()))
+        else {
             return XCTFail()
         }
     }

@@ -31,9 +31,11 @@ final class LoopbackHead: @unchecked Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handshake = ServerHandshake(token: token, headName: "test-head", sessionID: 1, heartbeatIntervalMs: 1000)
+                    let handshake = ServerHandshake(
+                        token: token, headName: "test-head", sessionID: 1, heartbeatIntervalMs: 1000)
                     try WirePipeline.addServerHandlers(
-                        to: channel.pipeline.syncOperations, handshake: handshake, limits: limits, timeout: handshakeTimeout,
+                        to: channel.pipeline.syncOperations, handshake: handshake, limits: limits,
+                        timeout: handshakeTimeout,
                         logger: logger)
                     try channel.pipeline.syncOperations.addHandler(App())
                 }
@@ -95,7 +97,8 @@ final class LoopbackTCPTests: XCTestCase {
     }
 
     private func goodClientRoundTrip(job: UInt32) async throws {
-        let connection = try await WireClient.connect(host: "127.0.0.1", port: head.port, token: token, role: .client, name: "good")
+        let connection = try await WireClient.connect(
+            host: "127.0.0.1", port: head.port, token: token, role: .client, name: "good")
         XCTAssertEqual(connection.session.name, "test-head")
         try await connection.channel.executeThenClose { inbound, outbound in
             try await outbound.write(.queryJobs(JobRef(job: job)))
@@ -112,7 +115,8 @@ final class LoopbackTCPTests: XCTestCase {
     func testWrongTokenIsClosedWithAClearError() async throws {
         let wrong = try ClusterToken(secret: "not-the-cluster-token")
         do {
-            _ = try await WireClient.connect(host: "127.0.0.1", port: head.port, token: wrong, role: .worker, name: "bad")
+            _ = try await WireClient.connect(
+                host: "127.0.0.1", port: head.port, token: wrong, role: .worker, name: "bad")
             XCTFail("a wrong token must not connect")
         } catch let error as WireError {
             XCTAssertEqual(error, .refusedByPeer(.authenticationFailed, "authentication failed"))
@@ -136,9 +140,13 @@ final class LoopbackTCPTests: XCTestCase {
         }
         // Replay them on a new connection, with a request behind: only a refusal comes back.
         let replay = try await RawPeer.connect(port: head.port)
-        let received = try await replay.sendAndCollectUntilClosed([.hello(client.hello), recordedProof, .queryJobs(JobRef(job: 1))])
+        let received = try await replay.sendAndCollectUntilClosed([
+            .hello(client.hello), recordedProof, .queryJobs(JobRef(job: 1)),
+        ])
         XCTAssertEqual(received.count, 2, "\(received)")
-        guard case .challenge = received.first, case .refused(let refused) = received.last else { return XCTFail("\(received)") }
+        guard case .challenge = received.first, case .refused(let refused) = received.last else {
+            return XCTFail("\(received)")
+        }
         XCTAssertEqual(refused.reason, .authenticationFailed)
         try await goodClientRoundTrip(job: 2)
     }

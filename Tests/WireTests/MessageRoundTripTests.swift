@@ -23,14 +23,16 @@ final class MessageRoundTripTests: XCTestCase {
         let values: [UInt64] = [0, 1, 127, 128, 16_383, 16_384, UInt64(UInt32.max), UInt64.max - 1, UInt64.max]
         for value in values { writer.writeVarint(value) }
         XCTAssertEqual(writer.bytes.count, 1 + 1 + 1 + 2 + 2 + 3 + 5 + 10 + 10)
-        let decoded = try WireReader.read(ByteBuffer(bytes: writer.bytes)) { (reader: inout WireReader) throws(WireError) in
+        let decoded = try WireReader.read(ByteBuffer(bytes: writer.bytes)) {
+            (reader: inout WireReader) throws(WireError) in
             try values.map { _ throws(WireError) in try reader.varint("v") }
         }
         XCTAssertEqual(decoded, values)
         for value: Int64 in [0, -1, 1, .min, .max] {
             var signed = WireWriter()
             signed.writeZigZag(value)
-            let back = try WireReader.read(ByteBuffer(bytes: signed.bytes)) { (reader: inout WireReader) throws(WireError) in
+            let back = try WireReader.read(ByteBuffer(bytes: signed.bytes)) {
+                (reader: inout WireReader) throws(WireError) in
                 try reader.zigZag("z")
             }
             XCTAssertEqual(back, value)
@@ -39,14 +41,16 @@ final class MessageRoundTripTests: XCTestCase {
 
     func testLongRecordsGetMultiByteLengths() throws {
         // A record of 128+ bytes needs a 2-byte length: the writer must shift the body.
-        let long = TileResult(job: 1, index: 2, attempt: 3, durationMicros: 4, detail: String(repeating: "é", count: 300))
+        let long = TileResult(
+            job: 1, index: 2, attempt: 3, durationMicros: 4, detail: String(repeating: "é", count: 300))
         let message = Message.tileDone(TileDone(results: [long, long]))
         var buffer = try encodeFrames([message], limits: WireLimits(compressionThreshold: .max))
         XCTAssertEqual(try decodeAll(&buffer), [message])
     }
 
     func testSmallMessagesAreCompactAndUncompressed() throws {
-        let assign = Message.assign(Assign(job: 1, tiles: (0..<10).map { TileAssignment(index: UInt32($0), attempt: 1) }))
+        let assign = Message.assign(
+            Assign(job: 1, tiles: (0..<10).map { TileAssignment(index: UInt32($0), attempt: 1) }))
         let buffer = try encodeFrames([assign])
         // 16 header + job + count + 10 × (length + index + attempt)
         XCTAssertEqual(buffer.readableBytes, FrameHeader.size + 1 + 1 + 10 * 3)
@@ -82,10 +86,12 @@ final class MessageRoundTripTests: XCTestCase {
             }
         }
         payload.writeLengthPrefixedString("trailing field from the future")
-        let message = try Message(frame: Frame(type: Message.Kind.assign.rawValue, payload: ByteBuffer(bytes: payload.bytes)))
+        let message = try Message(
+            frame: Frame(type: Message.Kind.assign.rawValue, payload: ByteBuffer(bytes: payload.bytes)))
         XCTAssertEqual(
             message,
-            .assign(Assign(job: 9, tiles: [TileAssignment(index: 5, attempt: 1), TileAssignment(index: 6, attempt: 1)])))
+            .assign(
+                Assign(job: 9, tiles: [TileAssignment(index: 5, attempt: 1), TileAssignment(index: 6, attempt: 1)])))
     }
 
     func testEncoderRefusesAFrameOverTheLimit() {

@@ -53,7 +53,8 @@ struct MessageGenerator {
     mutating func message(of kind: Message.Kind) -> Message {
         switch kind {
         case .hello:
-            return .hello(Hello(minVersion: u16(), maxVersion: u16(), role: pick(PeerRole.self), name: string(), nonce: bytes()))
+            return .hello(
+                Hello(minVersion: u16(), maxVersion: u16(), role: pick(PeerRole.self), name: string(), nonce: bytes()))
         case .challenge: return .challenge(Challenge(version: u16(), nonce: bytes(), headName: string()))
         case .proof: return .proof(Proof(mac: bytes()))
         case .welcome: return .welcome(Welcome(mac: bytes(), sessionID: u64(), heartbeatIntervalMs: u32()))
@@ -72,16 +73,21 @@ struct MessageGenerator {
         case .tilesStarted: return .tilesStarted(TilesStarted(job: u32(), tiles: list { $0.assignment() }))
         case .tileDone:
             return .tileDone(
-                TileDone(results: list {
-                    TileResult(job: $0.u32(), index: $0.u32(), attempt: $0.u32(), durationMicros: $0.u64(), detail: $0.string())
-                }))
+                TileDone(
+                    results: list {
+                        TileResult(
+                            job: $0.u32(), index: $0.u32(), attempt: $0.u32(), durationMicros: $0.u64(),
+                            detail: $0.string())
+                    }))
         case .tileFailed:
             return .tileFailed(
-                TileFailed(failures: list {
-                    TileFailure(
-                        job: $0.u32(), index: $0.u32(), attempt: $0.u32(), durationMicros: $0.u64(), retryable: $0.bool(),
-                        error: $0.string())
-                }))
+                TileFailed(
+                    failures: list {
+                        TileFailure(
+                            job: $0.u32(), index: $0.u32(), attempt: $0.u32(), durationMicros: $0.u64(),
+                            retryable: $0.bool(),
+                            error: $0.string())
+                    }))
         case .revoke: return .revoke(indices())
         case .revokeAck: return .revokeAck(indices())
         case .cancelTiles: return .cancelTiles(indices())
@@ -93,23 +99,27 @@ struct MessageGenerator {
         case .queryJobs: return .queryJobs(jobRef())
         case .jobStatus:
             return .jobStatus(
-                JobStatus(jobs: list {
-                    JobSummary(
-                        job: $0.u32(), name: $0.string(), state: $0.pick(JobSummary.State.self), total: $0.u64(),
-                        pending: $0.u64(), running: $0.u64(), done: $0.u64(), failed: $0.u64(), quarantined: $0.u64(),
-                        retries: $0.u64(), submittedUnixMs: $0.u64(), finishedUnixMs: $0.u64(), recordsPath: $0.string())
-                }))
+                JobStatus(
+                    jobs: list {
+                        JobSummary(
+                            job: $0.u32(), name: $0.string(), state: $0.pick(JobSummary.State.self), total: $0.u64(),
+                            pending: $0.u64(), running: $0.u64(), done: $0.u64(), failed: $0.u64(),
+                            quarantined: $0.u64(),
+                            retries: $0.u64(), submittedUnixMs: $0.u64(), finishedUnixMs: $0.u64(),
+                            recordsPath: $0.string())
+                    }))
         case .watchJob: return .watchJob(jobRef())
         case .cancelJob: return .cancelJob(jobRef())
         case .listWorkers: return .listWorkers(Empty())
         case .workerList:
             return .workerList(
-                WorkerList(workers: list {
-                    WorkerSummary(
-                        workerID: $0.string(), host: $0.string(), state: $0.pick(WorkerSummary.State.self),
-                        slots: $0.u32(), busySlots: $0.u32(), queuedTiles: $0.u32(), load: $0.double(),
-                        rssBytes: $0.u64(), tilesDone: $0.u64(), lastHeartbeatAgoMs: $0.u64())
-                }))
+                WorkerList(
+                    workers: list {
+                        WorkerSummary(
+                            workerID: $0.string(), host: $0.string(), state: $0.pick(WorkerSummary.State.self),
+                            slots: $0.u32(), busySlots: $0.u32(), queuedTiles: $0.u32(), load: $0.double(),
+                            rssBytes: $0.u64(), tilesDone: $0.u64(), lastHeartbeatAgoMs: $0.u64())
+                    }))
         case .errorReply:
             return .errorReply(ErrorReply(code: pick(ErrorReply.Code.self), message: string()))
         }

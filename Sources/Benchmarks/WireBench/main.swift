@@ -62,11 +62,12 @@ func smallMessageSeconds(_ messages: [Message], count: Int) throws -> (Double, I
 let (smallSeconds, smallSum) = try smallMessageSeconds(smallMessages, count: smallCount)
 var checksum = smallSum
 let smallRate = Double(smallCount) / smallSeconds
-let averageSmallBytes = try smallMessages.map { m -> Int in
-    var b = ByteBufferAllocator().buffer(capacity: 64)
-    try m.encodeFrame(into: &b)
-    return b.readableBytes
-}.reduce(0, +) / smallMessages.count
+let averageSmallBytes =
+    try smallMessages.map { m -> Int in
+        var b = ByteBufferAllocator().buffer(capacity: 64)
+        try m.encodeFrame(into: &b)
+        return b.readableBytes
+    }.reduce(0, +) / smallMessages.count
 
 // MARK: 1 MiB payloads
 
@@ -80,7 +81,8 @@ if let payloadPath, let data = FileManager.default.contents(atPath: payloadPath)
     raster = [UInt8](repeating: 0, count: mebibyte)
     for i in 0..<(mebibyte / 2) {
         state = state &* 6_364_136_223_846_793_005 &+ 1
-        let x = Double(i % 1024), y = Double(i / 1024)
+        let x = Double(i % 1024)
+        let y = Double(i / 1024)
         let value = 2500 + 900 * sin(x / 37) * cos(y / 23) + Double(state >> 60)
         let v = UInt16(max(0, min(65535, value)))
         raster[2 * i] = UInt8(v & 0xFF)
@@ -142,7 +144,8 @@ let rawLZ4Seconds = best {
     for _ in 0..<payloadRounds {
         raster.withUnsafeBytes { source in
             compressedSize = LZ4_compress_default(
-                source.baseAddress!.assumingMemoryBound(to: CChar.self), &compressed, Int32(mebibyte), Int32(compressed.count))
+                source.baseAddress!.assumingMemoryBound(to: CChar.self), &compressed, Int32(mebibyte),
+                Int32(compressed.count))
         }
         checksum &+= Int(LZ4_decompress_safe(compressed, &restored, compressedSize, Int32(mebibyte)))
     }
@@ -166,10 +169,16 @@ let results: [String: Any] = [
     "checksum": checksum,
 ]
 
-print(String(format: "small messages (encode+decode, one core): %.2f M/s (goal >= 2 M/s), %d bytes per frame", smallRate / 1e6, averageSmallBytes))
+print(
+    String(
+        format: "small messages (encode+decode, one core): %.2f M/s (goal >= 2 M/s), %d bytes per frame",
+        smallRate / 1e6, averageSmallBytes))
 print(String(format: "1 MiB raster, no LZ4:           %.2f GB/s", plain.gbps))
 func line(_ label: String, _ result: (gbps: Double, wireBytes: Int, sum: Int)) {
-    print(String(format: "%@ %.2f GB/s, %d -> %d bytes on the wire (ratio %.2f)", label, result.gbps, mebibyte, result.wireBytes, Double(mebibyte) / Double(result.wireBytes)))
+    print(
+        String(
+            format: "%@ %.2f GB/s, %d -> %d bytes on the wire (ratio %.2f)", label, result.gbps, mebibyte,
+            result.wireBytes, Double(mebibyte) / Double(result.wireBytes)))
 }
 line("1 MiB raster, LZ4 policy on:   ", lz4)
 line("1 MiB raster, LZ4 forced:      ", forced)

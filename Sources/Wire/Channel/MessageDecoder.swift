@@ -12,14 +12,17 @@ public struct MessageDecoder: ByteToMessageDecoder {
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let frame = try FrameCodec.decode(from: &buffer, limits: limits, allocator: context.channel.allocator) else {
+        guard let frame = try FrameCodec.decode(from: &buffer, limits: limits, allocator: context.channel.allocator)
+        else {
             return .needMoreData
         }
         context.fireChannelRead(wrapInboundOut(try Message(frame: frame)))
         return .continue
     }
 
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+        -> DecodingState
+    {
         while try decode(context: context, buffer: &buffer) == .continue {}
         if buffer.readableBytes > 0 {
             let have = buffer.readableBytes

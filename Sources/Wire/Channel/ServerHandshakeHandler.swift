@@ -34,7 +34,8 @@ public final class ServerHandshakeHandler: ChannelInboundHandler, RemovableChann
         let seconds = Double(timeout.nanoseconds) / 1e9
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleTask(in: timeout) {
-            loopBoundSelf.value.fail(context: loopBoundContext.value, error: .handshakeTimeout(seconds: seconds), refusal: nil)
+            loopBoundSelf.value.fail(
+                context: loopBoundContext.value, error: .handshakeTimeout(seconds: seconds), refusal: nil)
         }
     }
 

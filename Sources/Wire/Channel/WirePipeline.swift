@@ -18,7 +18,8 @@ public enum WirePipeline {
         try pipeline.addHandler(ByteToMessageHandler(MessageDecoder(limits: limits)))
         try pipeline.addHandler(MessageToByteHandler(MessageEncoder(limits: limits)))
         try pipeline.addHandler(
-            ServerHandshakeHandler(machine: handshake, timeout: timeout, logger: logger, onAuthenticated: onAuthenticated)
+            ServerHandshakeHandler(
+                machine: handshake, timeout: timeout, logger: logger, onAuthenticated: onAuthenticated)
         )
     }
 

@@ -55,7 +55,8 @@ public struct ClientHandshake: Sendable {
 
         case (.awaitingWelcome(let version, let headName, let transcript), .welcome(let welcome)):
             state = .finished
-            guard HandshakeMAC.verify(welcome.mac, label: HandshakeMAC.serverLabel, transcript: transcript, token: token)
+            guard
+                HandshakeMAC.verify(welcome.mac, label: HandshakeMAC.serverLabel, transcript: transcript, token: token)
             else {
                 return .fail(.authenticationFailed("head \"\(headName)\" could not prove it holds the cluster token"))
             }

@@ -49,9 +49,11 @@ public struct ServerHandshake: Sendable {
         switch (state, message) {
         case (.awaitingHello, .hello(let hello)):
             guard hello.nonce.count == HandshakeMAC.nonceLength, hello.minVersion <= hello.maxVersion else {
-                return fail(.protocolViolation, .valueOutOfRange("Hello.nonce must be \(HandshakeMAC.nonceLength) bytes"))
+                return fail(
+                    .protocolViolation, .valueOutOfRange("Hello.nonce must be \(HandshakeMAC.nonceLength) bytes"))
             }
-            guard let version = ProtocolVersion.negotiate(ours: versions, theirs: hello.minVersion...hello.maxVersion) else {
+            guard let version = ProtocolVersion.negotiate(ours: versions, theirs: hello.minVersion...hello.maxVersion)
+            else {
                 return fail(
                     .noCommonVersion,
                     .noCommonProtocolVersion(ours: versions, theirs: hello.minVersion...hello.maxVersion)
@@ -66,8 +68,11 @@ public struct ServerHandshake: Sendable {
             return .send(.challenge(challenge))
 
         case (.awaitingProof(let hello, let version, let transcript), .proof(let proof)):
-            guard HandshakeMAC.verify(proof.mac, label: HandshakeMAC.clientLabel, transcript: transcript, token: token) else {
-                return fail(.authenticationFailed, .authenticationFailed("peer \"\(hello.name)\" sent a wrong proof (wrong cluster token?)"))
+            guard HandshakeMAC.verify(proof.mac, label: HandshakeMAC.clientLabel, transcript: transcript, token: token)
+            else {
+                return fail(
+                    .authenticationFailed,
+                    .authenticationFailed("peer \"\(hello.name)\" sent a wrong proof (wrong cluster token?)"))
             }
             state = .finished
             let mac = HandshakeMAC.mac(label: HandshakeMAC.serverLabel, transcript: transcript, token: token)
@@ -88,7 +93,8 @@ public struct ServerHandshake: Sendable {
         case (.awaitingProof, _):
             return fail(.protocolViolation, .unexpectedMessage(expected: "Proof", got: "\(message.kind)"))
         case (.finished, _):
-            return fail(.protocolViolation, .unexpectedMessage(expected: "nothing (handshake over)", got: "\(message.kind)"))
+            return fail(
+                .protocolViolation, .unexpectedMessage(expected: "nothing (handshake over)", got: "\(message.kind)"))
         }
     }
 

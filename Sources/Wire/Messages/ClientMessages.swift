@@ -65,7 +65,9 @@ public struct JobRef: WireRecord, Equatable {
 /// The state of one job, as counts.
 public struct JobSummary: WireRecord, Equatable {
     public enum State: UInt8, Sendable, CaseIterable {
-        case running = 1, finished = 2, cancelled = 3
+        case running = 1
+        case finished = 2
+        case cancelled = 3
     }
 
     public var job: UInt32
@@ -155,7 +157,9 @@ public struct JobStatus: WireRecord, Equatable {
 /// One worker as the head sees it.
 public struct WorkerSummary: WireRecord, Equatable {
     public enum State: UInt8, Sendable, CaseIterable {
-        case active = 1, draining = 2, lost = 3
+        case active = 1
+        case draining = 2
+        case lost = 3
     }
 
     public var workerID: String
@@ -232,7 +236,11 @@ public struct WorkerList: WireRecord, Equatable {
 /// Head → client: a request could not be served (unknown job, invalid spec, …).
 public struct ErrorReply: WireRecord, Equatable {
     public enum Code: UInt16, Sendable, CaseIterable {
-        case invalidRequest = 1, unknownJob = 2, invalidJob = 3, internalError = 4, unknown = 0xFFFF
+        case invalidRequest = 1
+        case unknownJob = 2
+        case invalidJob = 3
+        case internalError = 4
+        case unknown = 0xFFFF
     }
 
     public var code: Code

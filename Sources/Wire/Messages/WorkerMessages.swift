@@ -252,7 +252,10 @@ public struct Drain: WireRecord, Equatable {
 /// Either direction: a log line for the other side's log (job 0: not about a job).
 public struct LogLine: WireRecord, Equatable {
     public enum Level: UInt8, Sendable, CaseIterable {
-        case debug = 0, info = 1, warning = 2, error = 3
+        case debug = 0
+        case info = 1
+        case warning = 2
+        case error = 3
     }
 
     public var level: Level
