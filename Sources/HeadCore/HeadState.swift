@@ -337,7 +337,7 @@ final class HeadState {
             let assignments = tiles.map {
                 Wire.TileAssignment(index: headJob.tileIndex(ofPosition: $0.index), attempt: $0.attempt)
             }
-            send(.assign(Assign(job: job, tiles: assignments)), to: connection)
+            send(.assign(TileBatch(job: job, tiles: assignments)), to: connection)
         case .revoke(let worker, let job, let indices):
             guard let connection = workers[worker]?.connection, let headJob = jobs[job] else { return }
             send(.revoke(TileIndices(job: job, indices: indices.map(headJob.tileIndex(ofPosition:)))), to: connection)

@@ -97,8 +97,8 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 .heartbeat(Heartbeat(busySlots: 2, queuedTiles: 4, load: 1.5, rssBytes: 20 << 20)),
                 .requestTiles(RequestTiles(count: 4)),
                 .jobDefinition(JobDefinition(job: 1, name: "ndvi", spec: #"{"pipeline": "noop", "tiles": 100}"#)),
-                .assign(Assign(job: 1, tiles: tiles)),
-                .tilesStarted(TilesStarted(job: 1, tiles: Array(tiles.prefix(2)))),
+                .assign(TileBatch(job: 1, tiles: tiles)),
+                .tilesStarted(TileBatch(job: 1, tiles: Array(tiles.prefix(2)))),
                 .tileDone(
                     TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 1500, detail: "ok")])),
                 .tileFailed(

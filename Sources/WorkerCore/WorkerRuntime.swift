@@ -376,7 +376,7 @@ public actor WorkerRuntime {
         guard writer != nil else { return }
         var messages: [Message] = []
         for (job, tiles) in startedBatch.sorted(by: { $0.key < $1.key }) {
-            messages.append(.tilesStarted(TilesStarted(job: job, tiles: tiles)))
+            messages.append(.tilesStarted(TileBatch(job: job, tiles: tiles)))
         }
         startedBatch.removeAll()
         var results: [Message] = []

@@ -47,14 +47,32 @@ final class ClusterHarness {
         head?.waitUntilExit()
     }
 
+    /// 127.0.0.1:`port` as a socket address.
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
+    }
+
+    /// Connects a new TCP socket to 127.0.0.1:`port`; returns the descriptor, or nil.
+    static func connectLoopback(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        if connected { return fd }
+        close(fd)
+        return nil
+    }
+
     /// A port nobody listens on right now.
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -151,6 +169,13 @@ final class ClusterHarness {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// `grow-head submit JOB --wait` in the background, logging to submit.log.
+    func startSubmit(_ job: URL) throws -> Process {
+        try spawn(
+            Self.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(port)", "--token-file", tokenFile.path],
+            log: "submit")
+    }
+
     func headCommand(_ arguments: [String]) throws -> (status: Int32, output: String) {
         try run(Self.headBinary, arguments + ["--address", "127.0.0.1:\(port)", "--token-file", tokenFile.path])
     }
@@ -161,18 +186,10 @@ final class ClusterHarness {
 
     private func waitForPort() throws {
         for _ in 0..<500 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
+            if let fd = Self.connectLoopback(port: port) {
+                close(fd)
+                return
             }
-            close(fd)
-            if connected { return }
             if let head, !head.isRunning { break }
             usleep(20_000)
         }

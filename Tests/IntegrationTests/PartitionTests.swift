@@ -72,13 +72,7 @@ final class PartitionTests: XCTestCase {
         try cluster.startWorker("steady", slots: 2)
         let job = try cluster.writeJob(
             "partition.json", #"{"name": "partition", "pipeline": "sleep", "tiles": 400, "sleep": {"fixed_ms": 50}}"#)
-        let submit = try cluster.spawn(
-            ClusterHarness.headBinary,
-            [
-                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
-                cluster.tokenFile.path,
-            ],
-            log: "submit")
+        let submit = try cluster.startSubmit(job)
         cluster.eventually("the cut-off worker to join") { cluster.log("head").contains("cut-off") }
         usleep(800_000)
         try ip(["link", "set", test.hostSide, "down"])

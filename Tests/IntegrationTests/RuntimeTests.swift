@@ -71,12 +71,7 @@ final class RuntimeTests: XCTestCase {
             {"name": "sleepy", "pipeline": "command", "tiles": 200,
              "command": ["sh", "-c", "sleep 0.05; echo {attempt} >> \(markers.path)/{tile}"]}
             """)
-        let submit = try cluster.spawn(
-            ClusterHarness.headBinary,
-            [
-                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
-                cluster.tokenFile.path,
-            ], log: "submit")
+        let submit = try cluster.startSubmit(job)
         cluster.eventually("the victim to have run some tiles") {
             (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 30
         }
@@ -108,13 +103,7 @@ final class RuntimeTests: XCTestCase {
             {"name": "drain", "pipeline": "command", "tiles": 120,
              "command": ["sh", "-c", "sleep 0.1; echo {attempt} >> \(markers.path)/{tile}"]}
             """)
-        let submit = try cluster.spawn(
-            ClusterHarness.headBinary,
-            [
-                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
-                cluster.tokenFile.path,
-            ],
-            log: "submit")
+        let submit = try cluster.startSubmit(job)
         cluster.eventually("some tiles to be done") {
             (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 20
         }
@@ -247,12 +236,7 @@ final class RuntimeTests: XCTestCase {
         var generation = 0
         try cluster.startWorker("w\(generation)", slots: 1)
         try cluster.startWorker("v\(generation)", slots: 1)
-        let submit = try cluster.spawn(
-            ClusterHarness.headBinary,
-            [
-                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
-                cluster.tokenFile.path,
-            ], log: "submit")
+        let submit = try cluster.startSubmit(job)
         while submit.isRunning {
             for (name, process) in cluster.workers where !process.isRunning && name.hasSuffix("\(generation)") {
                 generation += 1
@@ -276,12 +260,7 @@ final class RuntimeTests: XCTestCase {
         try cluster.startWorker("w1", slots: 2)
         let job = try cluster.writeJob(
             "steady.json", #"{"name": "steady", "pipeline": "sleep", "tiles": 100, "sleep": {"fixed_ms": 20}}"#)
-        let submit = try cluster.spawn(
-            ClusterHarness.headBinary,
-            [
-                "submit", job.path, "--wait", "--address", "127.0.0.1:\(cluster.port)", "--token-file",
-                cluster.tokenFile.path,
-            ], log: "submit")
+        let submit = try cluster.startSubmit(job)
         usleep(300_000)
         var oversized: [UInt8] = [0x47, 0x57, 1, 0, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
         oversized += [UInt8](repeating: 0, count: 64)
@@ -310,18 +289,8 @@ final class RuntimeTests: XCTestCase {
 enum RawSocket {
     /// Sends `bytes`; true when the head then closes the connection (reads EOF or a reset).
     static func sendAndExpectClose(port: Int, bytes: [UInt8]) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = ClusterHarness.connectLoopback(port: port) else { return false }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return false }
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var timeout = timeval(tv_sec: 15, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -182,7 +182,7 @@ final class FrameDecoderTests: XCTestCase {
                 $0.writeVarint(UInt64(1))
                 $0.writeVarint(UInt64(1_000_000_000))
             },
-            .truncatedMessage("Assign.tiles"))
+            .truncatedMessage("TileBatch.tiles"))
         XCTAssertEqual(decodeBody(.proof) { $0.writeVarint(UInt64(1 << 40)) }, .truncatedMessage("Proof.mac"))
         XCTAssertEqual(decodeBody(.heartbeat) { $0.writeVarint(UInt64(1)) }, .truncatedMessage("Heartbeat.queuedTiles"))
         XCTAssertEqual(

@@ -50,7 +50,7 @@ final class MessageRoundTripTests: XCTestCase {
 
     func testSmallMessagesAreCompactAndUncompressed() throws {
         let assign = Message.assign(
-            Assign(job: 1, tiles: (0..<10).map { TileAssignment(index: UInt32($0), attempt: 1) }))
+            TileBatch(job: 1, tiles: (0..<10).map { TileAssignment(index: UInt32($0), attempt: 1) }))
         let buffer = try encodeFrames([assign])
         // 16 header + job + count + 10 × (length + index + attempt)
         XCTAssertEqual(buffer.readableBytes, FrameHeader.size + 1 + 1 + 10 * 3)
@@ -91,7 +91,7 @@ final class MessageRoundTripTests: XCTestCase {
         XCTAssertEqual(
             message,
             .assign(
-                Assign(job: 9, tiles: [TileAssignment(index: 5, attempt: 1), TileAssignment(index: 6, attempt: 1)])))
+                TileBatch(job: 9, tiles: [TileAssignment(index: 5, attempt: 1), TileAssignment(index: 6, attempt: 1)])))
     }
 
     func testEncoderRefusesAFrameOverTheLimit() {

@@ -69,8 +69,8 @@ struct MessageGenerator {
             return .heartbeat(Heartbeat(busySlots: u32(), queuedTiles: u32(), load: double(), rssBytes: u64()))
         case .requestTiles: return .requestTiles(RequestTiles(count: u32()))
         case .jobDefinition: return .jobDefinition(JobDefinition(job: u32(), name: string(), spec: string()))
-        case .assign: return .assign(Assign(job: u32(), tiles: list { $0.assignment() }))
-        case .tilesStarted: return .tilesStarted(TilesStarted(job: u32(), tiles: list { $0.assignment() }))
+        case .assign: return .assign(TileBatch(job: u32(), tiles: list { $0.assignment() }))
+        case .tilesStarted: return .tilesStarted(TileBatch(job: u32(), tiles: list { $0.assignment() }))
         case .tileDone:
             return .tileDone(
                 TileDone(

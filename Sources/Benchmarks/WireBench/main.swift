@@ -39,9 +39,9 @@ while let argument = arguments.popFirst() {
 let smallMessages: [Message] = [
     .heartbeat(Heartbeat(busySlots: 2, queuedTiles: 4, load: 1.25, rssBytes: 24 << 20)),
     .requestTiles(RequestTiles(count: 4)),
-    .assign(Assign(job: 3, tiles: (0..<8).map { TileAssignment(index: 1000 + $0, attempt: 1) })),
+    .assign(TileBatch(job: 3, tiles: (0..<8).map { TileAssignment(index: 1000 + $0, attempt: 1) })),
     .tileDone(TileDone(results: [TileResult(job: 3, index: 1003, attempt: 1, durationMicros: 152_000, detail: "")])),
-    .tilesStarted(TilesStarted(job: 3, tiles: [TileAssignment(index: 1004, attempt: 1)])),
+    .tilesStarted(TileBatch(job: 3, tiles: [TileAssignment(index: 1004, attempt: 1)])),
 ]
 let smallCount = 2_000_000
 

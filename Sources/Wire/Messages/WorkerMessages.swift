@@ -164,8 +164,9 @@ public struct TileAssignment: WireRecord, Hashable {
     }
 }
 
-/// Head → worker: a batch of tiles of one job to queue and run.
-public struct Assign: WireRecord, Equatable {
+/// Tiles of one job with their attempts: head → worker in Assign (queue and run these; may come
+/// unrequested), worker → head in TilesStarted (these left the queue and began to run).
+public struct TileBatch: WireRecord, Equatable {
     public var job: UInt32
     public var tiles: [TileAssignment]
 
@@ -175,29 +176,8 @@ public struct Assign: WireRecord, Equatable {
     }
 
     public init(from reader: inout WireReader) throws(WireError) {
-        job = try reader.uint32("Assign.job")
-        tiles = try reader.list("Assign.tiles")
-    }
-
-    public func encode(to buffer: inout WireWriter) {
-        buffer.writeVarint(job)
-        buffer.writeList(tiles)
-    }
-}
-
-/// Worker → head: these tiles left the queue and began to run (a batch).
-public struct TilesStarted: WireRecord, Equatable {
-    public var job: UInt32
-    public var tiles: [TileAssignment]
-
-    public init(job: UInt32, tiles: [TileAssignment]) {
-        self.job = job
-        self.tiles = tiles
-    }
-
-    public init(from reader: inout WireReader) throws(WireError) {
-        job = try reader.uint32("TilesStarted.job")
-        tiles = try reader.list("TilesStarted.tiles")
+        job = try reader.uint32("TileBatch.job")
+        tiles = try reader.list("TileBatch.tiles")
     }
 
     public func encode(to buffer: inout WireWriter) {
