@@ -23,6 +23,8 @@ struct Start: AsyncParsableCommand {
     var tokenFile = DefaultPaths.tokenFile
     @Option(help: "Seconds without a heartbeat after which a worker is lost.") var heartbeatTimeout = 5.0
     @Option(help: "Seconds between worker heartbeats.") var heartbeatInterval = 1.0
+    @Option(help: "After a restart, seconds to wait for workers to report back before handing out tiles (default: the heartbeat timeout).")
+    var resumeGrace: Double?
     @Option(help: "Tiles each worker slot holds in reserve, so slots never wait for the head.") var prefetch = 2
     @Option(help: "A tile that was running on this many lost workers is quarantined.") var quarantineAfter = 3
     @Flag(help: "Do not take unstarted tiles back from busy workers for idle ones.") var noStealing = false
@@ -45,7 +47,8 @@ struct Start: AsyncParsableCommand {
             scheduler.backupCopies = !noBackups
             let config = HeadConfig(
                 host: bind, port: port, stateDirectory: stateDir, token: token,
-                heartbeatIntervalMs: UInt32(heartbeatInterval * 1000), scheduler: scheduler)
+                heartbeatIntervalMs: UInt32(heartbeatInterval * 1000), scheduler: scheduler,
+                resumeGraceMs: resumeGrace.map { UInt64(max(0, $0) * 1000) })
             let server: HeadServer
             do {
                 server = try HeadServer(config: config, logger: logger)

@@ -18,6 +18,9 @@ public struct HeadConfig: Sendable {
     public var tickInterval: TimeAmount
     /// How often watchers of a job get a progress frame.
     public var progressInterval: TimeAmount
+    /// After a restart with unfinished jobs: how long to wait for workers to come back and report
+    /// before handing out tiles (default: the heartbeat timeout).
+    public var resumeGraceMs: UInt64
 
     public init(
         host: String = "0.0.0.0",
@@ -30,8 +33,10 @@ public struct HeadConfig: Sendable {
         handshakeTimeout: TimeAmount = .seconds(10),
         limits: WireLimits = .default,
         tickInterval: TimeAmount = .milliseconds(100),
-        progressInterval: TimeAmount = .milliseconds(500)
+        progressInterval: TimeAmount = .milliseconds(500),
+        resumeGraceMs: UInt64? = nil
     ) {
+        self.resumeGraceMs = resumeGraceMs ?? scheduler.heartbeatTimeoutMs
         self.host = host
         self.port = port
         self.stateDirectory = stateDirectory

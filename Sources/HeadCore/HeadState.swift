@@ -25,6 +25,11 @@ final class HeadState {
     private var touched: [ObjectIdentifier: Channel] = [:]
     /// Durations and workers of the results being handled, for the persist that follows.
     private var resultContext: [TileRef: (micros: UInt64, worker: String)] = [:]
+    /// After a restart with unfinished jobs, tiles are handed out only once this (monotonic) time
+    /// has passed, so workers that kept running while the head was away can reconnect first and
+    /// report what they finished; otherwise another worker would run those tiles again.
+    private var holdAssignmentsUntilMs: UInt64 = 0
+    private var deferredRequests: [UInt64: Int] = [:]
     /// Called once a job has finished and its records are written (used by `grow-head run`).
     var onJobFinished: ((Wire.JobSummary) -> Void)?
 
@@ -35,6 +40,9 @@ final class HeadState {
         scheduler = Scheduler(config: config.scheduler)
         nextJobID = max(recovered.nextJobID, 1)
         for job in recovered.jobs { recover(job) }
+        if recovered.jobs.contains(where: { !$0.isDone }) {
+            holdAssignmentsUntilMs = Clock.monotonicMs() + config.resumeGraceMs
+        }
     }
 
     // MARK: - Connections
@@ -63,7 +71,11 @@ final class HeadState {
             connection.worker?.heartbeat = heartbeat
             handleFromWorker(connection) { .heartbeat(worker: $0) }
         case (.worker, .requestTiles(let request)):
-            handleFromWorker(connection) { .tilesRequested(worker: $0, freeSlots: Int(request.count)) }
+            if holdAssignmentsUntilMs > 0, let worker = connection.worker {
+                deferredRequests[worker.id] = Int(request.count)
+            } else {
+                handleFromWorker(connection) { .tilesRequested(worker: $0, freeSlots: Int(request.count)) }
+            }
         case (.worker, .tilesStarted(let started)):
             let tiles = positions(of: started.job, started.tiles)
             handleFromWorker(connection) { .tilesStarted(worker: $0, tiles: tiles) }
@@ -444,6 +456,14 @@ final class HeadState {
 
     func tick() {
         handle(.tick)
+        if holdAssignmentsUntilMs > 0, Clock.monotonicMs() >= holdAssignmentsUntilMs {
+            holdAssignmentsUntilMs = 0
+            logger.info("resume grace over: handing out tiles", metadata: ["waiting workers": "\(deferredRequests.count)"])
+            for (worker, count) in deferredRequests.sorted(by: { $0.key < $1.key }) where workers[worker]?.connection != nil {
+                handle(.tilesRequested(worker: worker, freeSlots: count))
+            }
+            deferredRequests = [:]
+        }
         flush()
     }
 
