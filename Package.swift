@@ -84,6 +84,7 @@ let package = Package(
             dependencies: ["Wire", "CLZ4", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/Benchmarks/WireBench"
         ),
+        .executableTarget(name: "SchedulerBench", dependencies: ["Scheduler"], path: "Sources/Benchmarks/SchedulerBench"),
         .testTarget(
             name: "WireTests",
             dependencies: [
