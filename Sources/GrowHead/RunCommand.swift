@@ -32,6 +32,7 @@ struct Run: AsyncParsableCommand {
             var scheduler = SchedulerConfig()
             scheduler.stealing = !noStealing
             scheduler.prefetchPerSlot = prefetch
+            scheduler.prefetchWindowMs = 50
             let config = HeadConfig(
                 host: "127.0.0.1", port: 0, stateDirectory: state, token: try ClusterToken(secret: secret),
                 scheduler: scheduler)

@@ -23,9 +23,14 @@ struct Start: AsyncParsableCommand {
     var tokenFile = DefaultPaths.tokenFile
     @Option(help: "Seconds without a heartbeat after which a worker is lost.") var heartbeatTimeout = 5.0
     @Option(help: "Seconds between worker heartbeats.") var heartbeatInterval = 1.0
-    @Option(help: "After a restart, seconds to wait for workers to report back before handing out tiles (default: the heartbeat timeout).")
+    @Option(
+        help:
+            "After a restart, seconds to wait for workers to report back before handing out tiles (default: the heartbeat timeout)."
+    )
     var resumeGrace: Double?
     @Option(help: "Tiles each worker slot holds in reserve, so slots never wait for the head.") var prefetch = 2
+    @Option(help: "For short tiles, also queue this many milliseconds of work per slot (0: off).")
+    var prefetchWindowMs = 50
     @Option(help: "A tile that was running on this many lost workers is quarantined.") var quarantineAfter = 3
     @Flag(help: "Do not take unstarted tiles back from busy workers for idle ones.") var noStealing = false
     @Flag(help: "Do not run backup copies of the slowest tiles at the end of a job.") var noBackups = false
@@ -42,6 +47,7 @@ struct Start: AsyncParsableCommand {
             var scheduler = SchedulerConfig()
             scheduler.heartbeatTimeoutMs = UInt64(heartbeatTimeout * 1000)
             scheduler.prefetchPerSlot = prefetch
+            scheduler.prefetchWindowMs = UInt64(max(0, prefetchWindowMs))
             scheduler.quarantineAfterLosses = quarantineAfter
             scheduler.stealing = !noStealing
             scheduler.backupCopies = !noBackups

@@ -216,10 +216,20 @@ public struct Scheduler: Sendable {
 
     mutating func request(_ slot: Int, freeSlots: Int, now: UInt64, out: inout [SchedulerDirective]) {
         workers[slot].reportedFreeSlots = max(0, min(freeSlots, workers[slot].slots))
+        workers[slot].queueTarget = queueTarget(forSlots: workers[slot].slots)
         guard !workers[slot].isDraining else { return }
         topUp(slot, out: &out)
         if workers[slot].demand > 0 { markHungry(slot) }
         _ = serveIdle(slot, now: now, out: &out)
+    }
+
+    /// `config.queueTarget`, grown for short tiles when `prefetchWindowMs` is set.
+    func queueTarget(forSlots slots: Int) -> Int {
+        let base = config.queueTarget(slots: slots)
+        guard config.prefetchWindowMs > 0, durations.samples >= 8, let median = durations.median else { return base }
+        let perSlot = min(
+            Double(max(config.maxPrefetchPerSlot, 0)), Double(config.prefetchWindowMs) / max(median, 0.01))
+        return max(base, slots * (1 + Int(perSlot)))
     }
 
     mutating func markHungry(_ slot: Int) {

@@ -3,6 +3,11 @@ public struct SchedulerConfig: Sendable, Hashable {
     /// A worker holds up to `slots * (1 + prefetchPerSlot)` tiles (running + queued), so each slot
     /// has `prefetchPerSlot` tiles waiting and never waits for the head between tiles.
     public var prefetchPerSlot: Int = 2
+    /// When above 0, a worker's queue also holds about this much work per slot at the median tile
+    /// time (at most `maxPrefetchPerSlot` tiles a slot): short tiles then travel in large batches
+    /// instead of waiting on round trips, while long tiles keep small queues for stealing.
+    public var prefetchWindowMs: UInt64 = 0
+    public var maxPrefetchPerSlot: Int = 64
     /// A tile is run at most this many times when its runs fail (retryable errors); then it is
     /// failed. Re-runs caused by lost workers do not count here (see `quarantineAfterLosses`).
     public var maxAttempts: Int = 3
@@ -26,12 +31,15 @@ public struct SchedulerConfig: Sendable, Hashable {
     public var maxSlotsPerWorker: Int = 4096
 
     public init(
-        prefetchPerSlot: Int = 2, maxAttempts: Int = 3, heartbeatTimeoutMs: UInt64 = 5000,
+        prefetchPerSlot: Int = 2, prefetchWindowMs: UInt64 = 0, maxPrefetchPerSlot: Int = 64, maxAttempts: Int = 3,
+        heartbeatTimeoutMs: UInt64 = 5000,
         stealing: Bool = true, backupCopies: Bool = true, backupMedianFactor: Double = 2.0,
         backupMinRunMs: UInt64 = 0, quarantineAfterLosses: Int = 3, maxBatch: Int = 256,
         maxSlotsPerWorker: Int = 4096
     ) {
         self.prefetchPerSlot = prefetchPerSlot
+        self.prefetchWindowMs = prefetchWindowMs
+        self.maxPrefetchPerSlot = maxPrefetchPerSlot
         self.maxAttempts = maxAttempts
         self.heartbeatTimeoutMs = heartbeatTimeoutMs
         self.stealing = stealing

@@ -45,11 +45,14 @@ public actor WorkerRuntime {
     private var unsentFailures: [Wire.TileFailure] = []
     /// Result frames already written, kept for a while for redelivery after a reconnect.
     private var recentlySent: [(sentAtMs: UInt64, message: Message)] = []
+    private var lastPruneMs: UInt64 = 0
     private var flushScheduled = false
     /// A RequestTiles is on its way or was answered with nothing yet; `requestedAtMs` lets the
     /// heartbeat ask again if the head stays silent.
     private var requestOutstanding = false
     private var requestedAtMs: UInt64 = 0
+    /// The most tiles the head has had us hold at once.
+    private var largestHolding = 0
     /// Tiles to ask for in the next flush (0: none).
     private var pendingRequest: UInt32 = 0
 
@@ -176,8 +179,8 @@ public actor WorkerRuntime {
             workerID: config.workerID, incarnation: incarnation, host: ProcessStats.hostName(),
             cpus: UInt32(ProcessStats.cpuCount()), memoryBytes: ProcessStats.memoryBytes(), slots: UInt32(config.slots),
             version: "grow 0.1", running: held)
-        let now = ProcessStats.monotonicMs()
-        recentlySent.removeAll { now - $0.sentAtMs > config.redeliveryWindowMs }
+        lastPruneMs = 0
+        pruneRecentlySent(now: ProcessStats.monotonicMs())
         let redeliver = recentlySent.map(\.message)
         logger.info(
             "connected to the head",
@@ -236,6 +239,7 @@ public actor WorkerRuntime {
             for tile in assign.tiles {
                 enqueue(QueuedTile(job: assign.job, index: tile.index, attempt: tile.attempt))
             }
+            largestHolding = max(largestHolding, queue.count + running.count)
         case .revoke(let revoke):
             let wanted = Set(revoke.indices)
             var given: [UInt32] = []
@@ -312,8 +316,9 @@ public actor WorkerRuntime {
     private func requestMoreIfLow() {
         guard !stopping, !requestOutstanding, writer != nil else { return }
         let holding = queue.count + running.count
-        let target = config.slots * (1 + config.prefetchPerSlot)
-        guard holding < target - config.slots / 2 || queue.isEmpty else { return }
+        // The head may grant more than our own prefetch (short tiles): ask again at half of it.
+        let target = max(config.slots * (1 + config.prefetchPerSlot), largestHolding)
+        guard holding * 2 <= target + config.slots || queue.isEmpty else { return }
         requestOutstanding = true
         requestedAtMs = ProcessStats.monotonicMs()
         // Sent with the next flush, after the results it follows: the head must see the
@@ -363,6 +368,17 @@ public actor WorkerRuntime {
 
     // MARK: - Batching
 
+    /// Drops result frames older than the redelivery window. They are in time order, so this cuts
+    /// a prefix, and at most every 250 ms: pruning on every flush made a busy worker's cost per
+    /// tile grow with the window's contents.
+    private func pruneRecentlySent(now: UInt64) {
+        guard now >= lastPruneMs + 250 else { return }
+        lastPruneMs = now
+        let cutoff = now > config.redeliveryWindowMs ? now - config.redeliveryWindowMs : 0
+        let stale = recentlySent.firstIndex { $0.sentAtMs >= cutoff } ?? recentlySent.count
+        recentlySent.removeFirst(stale)
+    }
+
     /// Results and start notices from many slots go out together: the flush runs after the
     /// work already queued on this actor, which is when the batch has gathered.
     private func scheduleFlush() {
@@ -386,9 +402,7 @@ public actor WorkerRuntime {
         unsentFailures.removeAll()
         let now = ProcessStats.monotonicMs()
         for message in results { recentlySent.append((now, message)) }
-        if let first = recentlySent.first, now - first.sentAtMs > config.redeliveryWindowMs {
-            recentlySent.removeAll { now - $0.sentAtMs > config.redeliveryWindowMs }
-        }
+        pruneRecentlySent(now: now)
         var request: [Message] = []
         if pendingRequest > 0 {
             request = [.requestTiles(RequestTiles(count: pendingRequest))]
