@@ -37,18 +37,16 @@ public final class HeadServer: @unchecked Sendable {
     }
 
     /// Binds and starts serving; returns the port actually bound (useful with port 0).
-    public func start(onJobFinished: (@Sendable (Wire.JobSummary) -> Void)? = nil) async throws -> Int {
+    public func start() async throws -> Int {
         let config = self.config
         let logger = self.logger
         let journal = self.journal
         let recovered = self.recovered
         let boundState: NIOLoopBound<HeadState> = try await loop.submit {
             let state = HeadState(config: config, journal: journal, recovered: recovered, logger: logger)
-            state.onJobFinished = onJobFinished
             return NIOLoopBound(state, eventLoop: self.loop)
         }.get()
         state = boundState
-        let loop = self.loop
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -75,22 +73,10 @@ public final class HeadServer: @unchecked Sendable {
             loop.scheduleRepeatedTask(initialDelay: config.progressInterval, delay: config.progressInterval) { _ in
                 boundState.value.sendProgress()
             })
-        _ = loop
         let port = channel.localAddress?.port ?? config.port
         logger.info(
             "head listening", metadata: ["address": "\(config.host):\(port)", "state": "\(config.stateDirectory)"])
         return port
-    }
-
-    /// Runs `body` with the head's state on its loop (for the embedded `run` and tests).
-    func withState<T: Sendable>(_ body: @escaping @Sendable (HeadState) -> T) async throws -> T {
-        guard let state else { throw ChannelError.ioOnClosedChannel }
-        return try await loop.submit { body(state.value) }.get()
-    }
-
-    /// Job summaries, as `status` shows them.
-    public func jobSummaries() async throws -> [Wire.JobSummary] {
-        try await withState { $0.summaries(0) }
     }
 
     /// Stops listening, tells workers (when asked), makes the journal durable.
@@ -105,10 +91,5 @@ public final class HeadServer: @unchecked Sendable {
         try await listener?.close()
         journal.close()
         try await group.shutdownGracefully()
-    }
-
-    /// Waits until the listener closes.
-    public func waitUntilClosed() async throws {
-        try await listener?.closeFuture.get()
     }
 }

@@ -30,8 +30,6 @@ final class HeadState {
     /// report what they finished; otherwise another worker would run those tiles again.
     private var holdAssignmentsUntilMs: UInt64 = 0
     private var deferredRequests: [UInt64: Int] = [:]
-    /// Called once a job has finished and its records are written (used by `grow-head run`).
-    var onJobFinished: ((Wire.JobSummary) -> Void)?
 
     init(config: HeadConfig, journal: Journal, recovered: JournalState, logger: Logger) {
         self.config = config
@@ -449,7 +447,6 @@ final class HeadState {
             send(.jobStatus(Wire.JobStatus(jobs: [summary])), to: connection)
             connection.watching.remove(id)
         }
-        onJobFinished?(summary)
     }
 
     // MARK: - Time

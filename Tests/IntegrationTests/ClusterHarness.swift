@@ -128,13 +128,7 @@ final class ClusterHarness {
     func spawn(_ executable: URL, _ arguments: [String], log: String, environment: [String: String] = [:]) throws
         -> Process
     {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["GROW_TOKEN"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        let process = Self.makeProcess(executable, arguments, environment: environment)
         let logURL = directory.appendingPathComponent("\(log).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logURL)
@@ -147,11 +141,9 @@ final class ClusterHarness {
         return process
     }
 
-    /// Runs a command to completion; returns its exit status and combined output.
-    @discardableResult
-    func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (
-        status: Int32, output: String
-    ) {
+    /// A process with this test's environment: no GROW_TOKEN from outside, so each test's token
+    /// file is the one used.
+    static func makeProcess(_ executable: URL, _ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -159,6 +151,27 @@ final class ClusterHarness {
         env["GROW_TOKEN"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        return process
+    }
+
+    /// A folder where command tiles leave one marker file per tile (a line per run).
+    func makeMarkers() throws -> URL {
+        let markers = directory.appendingPathComponent("markers")
+        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        return markers
+    }
+
+    /// How many tiles have left a marker so far.
+    func markerCount(_ markers: URL) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0
+    }
+
+    /// Runs a command to completion; returns its exit status and combined output.
+    @discardableResult
+    func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
+        let process = Self.makeProcess(executable, arguments, environment: environment)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -61,8 +61,7 @@ final class RuntimeTests: XCTestCase {
     func testKilledWorkersTilesFinishElsewhere() throws {
         let cluster = try ClusterHarness(name: "killworker")
         try cluster.startHead(extra: ["--heartbeat-timeout", "2"])
-        let markers = cluster.directory.appendingPathComponent("markers")
-        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        let markers = try cluster.makeMarkers()
         let victim = try cluster.startWorker("victim", slots: 2)
         try cluster.startWorker("survivor", slots: 2)
         let job = try cluster.writeJob(
@@ -73,7 +72,7 @@ final class RuntimeTests: XCTestCase {
             """)
         let submit = try cluster.startSubmit(job)
         cluster.eventually("the victim to have run some tiles") {
-            (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 30
+            cluster.markerCount(markers) >= 30
         }
         cluster.kill9(victim)
         submit.waitUntilExit()
@@ -93,8 +92,7 @@ final class RuntimeTests: XCTestCase {
     func testSigtermDrainsAWorkerWithoutLosingOrRepeatingTiles() throws {
         let cluster = try ClusterHarness(name: "drain")
         try cluster.startHead(extra: ["--no-backups"])
-        let markers = cluster.directory.appendingPathComponent("markers")
-        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        let markers = try cluster.makeMarkers()
         let leaving = try cluster.startWorker("leaving", slots: 2)
         try cluster.startWorker("staying", slots: 2)
         let job = try cluster.writeJob(
@@ -105,7 +103,7 @@ final class RuntimeTests: XCTestCase {
             """)
         let submit = try cluster.startSubmit(job)
         cluster.eventually("some tiles to be done") {
-            (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 20
+            cluster.markerCount(markers) >= 20
         }
         kill(leaving.processIdentifier, SIGTERM)
         leaving.waitUntilExit()
@@ -124,8 +122,7 @@ final class RuntimeTests: XCTestCase {
     func testRestartedHeadResumesWithoutRerunningFinishedTiles() throws {
         let cluster = try ClusterHarness(name: "killhead")
         let head = try cluster.startHead(extra: ["--no-backups"])
-        let markers = cluster.directory.appendingPathComponent("markers")
-        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        let markers = try cluster.makeMarkers()
         try cluster.startWorker("w1", slots: 2)
         try cluster.startWorker("w2", slots: 2)
         let job = try cluster.writeJob(
@@ -137,7 +134,7 @@ final class RuntimeTests: XCTestCase {
         let submit = try cluster.headCommand(["submit", job.path])
         XCTAssertEqual(submit.status, 0, submit.output)
         cluster.eventually("a third of the tiles to be done") {
-            (try? FileManager.default.contentsOfDirectory(atPath: markers.path).count) ?? 0 >= 100
+            cluster.markerCount(markers) >= 100
         }
         cluster.kill9(head)
         let doneBeforeKill = try executions(in: markers).count
