@@ -20,6 +20,8 @@ final class HeadJob {
     /// Tiles not run because their output already existed (skip_existing).
     var skipped = 0
     var failures: [UInt32: FailedTileInfo] = [:]
+    /// Failed runs reported by workers (a tile failing three times counts three).
+    var failedRuns = 0
     var durations = TileDurations()
     var tilesByWorker: [String: Int] = [:]
     /// Tiles finished before a head restart (positions), kept for the final records.
@@ -54,6 +56,8 @@ final class HeadJob {
     var isFinished: Bool { finishedUnixMs != nil }
     var failedCount: Int { failures.values.filter { !$0.quarantined }.count }
     var quarantinedCount: Int { failures.values.filter(\.quarantined).count }
+    /// Runs that were repeated after a failure: failed runs that did not end their tile.
+    var retries: Int { max(0, failedRuns - failedCount) }
 
     /// The spec's tile index for a scheduler position.
     func tileIndex(ofPosition position: UInt32) -> UInt32 {

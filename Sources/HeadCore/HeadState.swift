@@ -177,6 +177,7 @@ final class HeadState {
         var failures: [ReportedFailure] = []
         for failure in failed.failures {
             guard let job = jobs[failure.job], let position = job.position(ofTile: failure.index) else { continue }
+            job.failedRuns += 1
             job.records?.log(
                 "tile \(job.tileName(ofPosition: position)) attempt \(failure.attempt) failed on \(worker.key): \(failure.error)"
             )
@@ -500,7 +501,7 @@ final class HeadState {
             pending: UInt64((counts?.pending ?? 0) + (counts?.queued ?? 0)), running: UInt64(counts?.running ?? 0),
             done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount),
             quarantined: UInt64(job.quarantinedCount),
-            retries: UInt64(scheduler.counters.retries), submittedUnixMs: job.submittedUnixMs,
+            retries: UInt64(job.retries), submittedUnixMs: job.submittedUnixMs,
             finishedUnixMs: job.finishedUnixMs ?? 0, recordsPath: job.recordsPath)
     }
 

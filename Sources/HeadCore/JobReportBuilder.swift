@@ -19,7 +19,7 @@ enum JobReportBuilder {
         report.tilesFailed = job.failedCount
         report.tilesQuarantined = job.quarantinedCount
         report.tilesSkipped = job.skipped
-        report.retries = counters.retries
+        report.retries = job.retries
         report.tileDurations = job.durations.stats
         report.tilesPerWorker = job.tilesByWorker
         report.steals = counters.steals

@@ -218,6 +218,7 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(failed.first?["attempts"] as? Int, 3)
         XCTAssertTrue((failed.first?["error"] as? String ?? "").contains("no data for this tile"), "\(failed)")
         XCTAssertEqual(try finishedNames(cluster).count, 19)
+        XCTAssertEqual((try report(cluster)["tiles"] as? [String: Any])?["retries"] as? Int, 2, "two runs were retries")
     }
 
     func testTileThatKillsItsWorkerIsQuarantined() throws {
