@@ -189,6 +189,19 @@ final class RuntimeTests: XCTestCase {
             "the token was printed")
     }
 
+    func testArgumentMistakesExitTwo() throws {
+        let cluster = try ClusterHarness(name: "args")
+        let missingJob = try cluster.run(ClusterHarness.headBinary, ["submit"])
+        XCTAssertEqual(missingJob.status, 2, missingJob.output)
+        XCTAssertTrue(missingJob.output.contains("<job>"), missingJob.output)
+        let badAddress = try cluster.run(ClusterHarness.workerBinary, ["--address", "nowhere", "--token-file", cluster.tokenFile.path])
+        XCTAssertEqual(badAddress.status, 2, badAddress.output)
+        XCTAssertTrue(badAddress.output.contains("HOST:PORT"), badAddress.output)
+        let help = try cluster.run(ClusterHarness.headBinary, ["start", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.output.contains("--state-dir"), help.output)
+    }
+
     func testUnknownJobFieldIsAClearError() throws {
         let cluster = try ClusterHarness(name: "badjob")
         try cluster.startHead()
