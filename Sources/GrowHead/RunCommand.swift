@@ -10,7 +10,10 @@ struct Run: AsyncParsableCommand {
         abstract: "Run a job on this machine: a head and N local workers, then stop them.",
         discussion: "The quickest way to try a job. Exits 0 when every tile finished, 1 when some failed.")
 
-    @Argument(help: "The job file (JSON).") var job: String
+    @Argument(help: "The job file (eo-grow config language: JSON with comments, **imports, ${var:name}).") var job:
+        String
+    @Option(name: .customShort("v"), help: "Set a config variable: -v name:value (repeatable).") var variable:
+        [String] = []
     @Option(help: "Worker processes to start.") var workers = 2
     @Option(help: "Slots per worker.") var slots = 2
     @Option(help: "Directory for the journal and records (default: a new temporary one).") var stateDir: String?
@@ -20,7 +23,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         try await reportingUserErrors {
             guard workers >= 1, slots >= 1 else { throw UserError("--workers and --slots must be at least 1") }
-            let (name, spec) = try JobFile.load(job)
+            let (name, spec) = try JobFile.load(job, variables: variable)
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = .warning

@@ -11,13 +11,16 @@ struct Submit: AsyncParsableCommand {
             "With --wait, follows the job with a progress bar and exits 0 when every tile finished, 1 when some failed."
     )
 
-    @Argument(help: "The job file (JSON).") var job: String
+    @Argument(help: "The job file (eo-grow config language: JSON with comments, **imports, ${var:name}).") var job:
+        String
+    @Option(name: .customShort("v"), help: "Set a config variable: -v name:value (repeatable).") var variable:
+        [String] = []
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Follow the job until it ends.") var wait = false
 
     func run() async throws {
         try await reportingUserErrors {
-            let (name, spec) = try JobFile.load(job)
+            let (name, spec) = try JobFile.load(job, variables: variable)
             let client = try await connection.connect()
             let accepted = try await UserError.wrap { () async throws -> JobAccepted in
                 try await client.submit(name: name, spec: spec)
@@ -34,13 +37,13 @@ struct Submit: AsyncParsableCommand {
 /// Reads and checks a job file before it goes to the head, so mistakes show up here with the
 /// file's name.
 enum JobFile {
-    static func load(_ path: String) throws -> (name: String, spec: String) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UserError("cannot read job file \(path)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(path) is not UTF-8 text") }
+    static func load(_ path: String, variables: [String]) throws -> (name: String, spec: String) {
         let source = (path as NSString).lastPathComponent
-        let spec = try UserError.wrap { try JobSpec.parse(json: text, source: source) }
+        let spec = try UserError.wrap {
+            let assignments = try ConfigLoader.parseVariableAssignments(variables)
+            let text = try ConfigLoader.load(path: path, variables: assignments)
+            return try JobSpec.parse(json: text, source: source)
+        }
         return (spec.name, spec.canonicalJSON())
     }
 }

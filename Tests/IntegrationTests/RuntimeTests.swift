@@ -189,12 +189,36 @@ final class RuntimeTests: XCTestCase {
             "the token was printed")
     }
 
+    func testJobFilesUseEoGrowsConfigLanguage() throws {
+        let cluster = try ClusterHarness(name: "config")
+        _ = try cluster.writeJob("shared.json", #"{"variables": {"mode": "slow"}, "max_attempts": 2}"#)
+        let job = try cluster.writeJob(
+            "job.json",
+            """
+            // imports shared settings; ${var:mode} comes from -v
+            {"**shared": "shared.json", "name": "config-${var:mode}", "pipeline": "command", "tiles": 4,
+             "command": ["sh", "-c", "echo ${var:mode} {tile} >> ${config_path}/out.txt"]}
+            """)
+        let result = try cluster.run(
+            ClusterHarness.headBinary,
+            ["run", job.path, "-v", "mode:fast", "--workers", "1", "--state-dir", cluster.stateDirectory.path])
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = try String(contentsOf: cluster.directory.appendingPathComponent("out.txt"), encoding: .utf8)
+            .split(separator: "\n").sorted()
+        XCTAssertEqual(lines, ["fast tile-0", "fast tile-1", "fast tile-2", "fast tile-3"])
+        let unknown = try cluster.writeJob("unknown.json", #"{"pipeline": "noop", "tiles": 1, "name": "${var:nope}"}"#)
+        let failed = try cluster.run(ClusterHarness.headBinary, ["run", unknown.path])
+        XCTAssertEqual(failed.status, 2, failed.output)
+        XCTAssertTrue(failed.output.contains("name: unknown variable 'nope'"), failed.output)
+    }
+
     func testArgumentMistakesExitTwo() throws {
         let cluster = try ClusterHarness(name: "args")
         let missingJob = try cluster.run(ClusterHarness.headBinary, ["submit"])
         XCTAssertEqual(missingJob.status, 2, missingJob.output)
         XCTAssertTrue(missingJob.output.contains("<job>"), missingJob.output)
-        let badAddress = try cluster.run(ClusterHarness.workerBinary, ["--address", "nowhere", "--token-file", cluster.tokenFile.path])
+        let badAddress = try cluster.run(
+            ClusterHarness.workerBinary, ["--address", "nowhere", "--token-file", cluster.tokenFile.path])
         XCTAssertEqual(badAddress.status, 2, badAddress.output)
         XCTAssertTrue(badAddress.output.contains("HOST:PORT"), badAddress.output)
         let help = try cluster.run(ClusterHarness.headBinary, ["start", "--help"])
