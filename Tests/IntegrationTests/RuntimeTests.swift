@@ -212,6 +212,23 @@ final class RuntimeTests: XCTestCase {
         XCTAssertTrue(failed.output.contains("name: unknown variable 'nope'"), failed.output)
     }
 
+    func testHeadSigtermTellsWorkersAndKeepsItsJournal() throws {
+        let cluster = try ClusterHarness(name: "headterm")
+        let head = try cluster.startHead()
+        let worker = try cluster.startWorker("w1", slots: 2)
+        let job = try cluster.writeJob("quick.json", #"{"name": "quick", "pipeline": "noop", "tiles": 50}"#)
+        XCTAssertEqual(try cluster.headCommand(["submit", job.path, "--wait"]).status, 0)
+        kill(head.processIdentifier, SIGTERM)
+        head.waitUntilExit()
+        XCTAssertEqual(head.terminationStatus, 0, cluster.log("head"))
+        worker.waitUntilExit()
+        XCTAssertEqual(worker.terminationStatus, 0, cluster.log("worker-w1"))
+        XCTAssertTrue(cluster.log("worker-w1").contains("stopped by the head"), cluster.log("worker-w1"))
+        try cluster.startHead()
+        let status = try cluster.headCommand(["status"])
+        XCTAssertTrue(status.output.contains("50/50"), "the restarted head lost the finished job: \(status.output)")
+    }
+
     func testArgumentMistakesExitTwo() throws {
         let cluster = try ClusterHarness(name: "args")
         let missingJob = try cluster.run(ClusterHarness.headBinary, ["submit"])
