@@ -30,6 +30,7 @@ final class HeadState {
     /// report what they finished; otherwise another worker would run those tiles again.
     private var holdAssignmentsUntilMs: UInt64 = 0
     private var deferredRequests: [UInt64: Int] = [:]
+    private var reportedJournalFailure = false
 
     init(config: HeadConfig, journal: Journal, recovered: JournalState, logger: Logger) {
         self.config = config
@@ -453,6 +454,12 @@ final class HeadState {
     // MARK: - Time
 
     func tick() {
+        if !reportedJournalFailure, let failure = journal.failure {
+            // The journal stops writing after a failed write or fsync; say so loudly once. A
+            // restarted head resumes from what reached the disk.
+            reportedJournalFailure = true
+            logger.critical("the journal can no longer be written; progress from now on is not durable: \(failure)")
+        }
         handle(.tick)
         if holdAssignmentsUntilMs > 0, Clock.monotonicMs() >= holdAssignmentsUntilMs {
             holdAssignmentsUntilMs = 0
