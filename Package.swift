@@ -56,10 +56,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What both command lines share: signal handling and exit codes.
+        .target(
+            name: "GrowCLI",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "Wire", "Scheduler", "Exec", "HeadCore", "WorkerCore",
+                "Wire", "Scheduler", "Exec", "HeadCore", "GrowCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "GrowWorker",
             dependencies: [
-                "Wire", "Exec", "WorkerCore",
+                "Wire", "Exec", "WorkerCore", "GrowCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

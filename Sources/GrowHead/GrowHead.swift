@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GrowCLI
 
 @main
 struct GrowHead: AsyncParsableCommand {
@@ -14,21 +15,5 @@ struct GrowHead: AsyncParsableCommand {
         subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self]
     )
 
-    /// Argument mistakes exit with 2 (ArgumentParser's default is 64), like every other user error.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
+    static func main() async { await mainExitingTwoOnUsageErrors() }
 }

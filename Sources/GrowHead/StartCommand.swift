@@ -4,7 +4,7 @@ import HeadCore
 import Logging
 import Scheduler
 import Wire
-import WorkerCore
+import GrowCLI
 
 struct Start: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

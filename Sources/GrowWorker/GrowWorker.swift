@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GrowCLI
 import Logging
 import Wire
 import WorkerCore
@@ -16,23 +17,7 @@ struct GrowWorker: AsyncParsableCommand {
             Exit codes: 0 drained or stopped by the head, 2 refused (wrong token) or bad arguments.
             """)
 
-    /// Argument mistakes exit with 2 (ArgumentParser's default is 64), like every other user error.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
+    static func main() async { await mainExitingTwoOnUsageErrors() }
 
     @Option(help: "The head's address, HOST:PORT.") var address: String
     @Option(help: "Tiles to run at the same time (default: one per CPU).") var slots: Int?

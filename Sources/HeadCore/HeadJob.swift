@@ -24,8 +24,6 @@ final class HeadJob {
     var failedRuns = 0
     var durations = TileDurations()
     var tilesByWorker: [String: Int] = [:]
-    /// Tiles finished before a head restart (positions), kept for the final records.
-    var recoveredFinished: [UInt32] = []
 
     struct FailedTileInfo {
         var error: String

@@ -76,7 +76,7 @@ final class HeadState {
                 handleFromWorker(connection) { .tilesRequested(worker: $0, freeSlots: Int(request.count)) }
             }
         case (.worker, .tilesStarted(let started)):
-            let tiles = positions(of: started.job, started.tiles)
+            let tiles = started.tiles.compactMap { attempt(job: started.job, index: $0.index, attempt: $0.attempt) }
             handleFromWorker(connection) { .tilesStarted(worker: $0, tiles: tiles) }
         case (.worker, .tileDone(let done)): tilesDone(done, from: connection)
         case (.worker, .tileFailed(let failed)): tilesFailed(failed, from: connection)
@@ -132,10 +132,7 @@ final class HeadState {
         record.connection = connection
         workers[id] = record
         connection.worker = record
-        let running = register.running.compactMap { run -> TileAttempt? in
-            guard let position = jobs[run.job]?.position(ofTile: run.index) else { return nil }
-            return TileAttempt(TileRef(job: run.job, index: position), attempt: run.attempt)
-        }
+        let running = register.running.compactMap { attempt(job: $0.job, index: $0.index, attempt: $0.attempt) }
         logger.info(
             "worker joined",
             metadata: [
@@ -150,13 +147,10 @@ final class HeadState {
         handle(event(worker.id))
     }
 
-    private func positions(of job: UInt32, _ tiles: [Wire.TileAssignment]) -> [TileAttempt] {
-        guard let headJob = jobs[job] else { return [] }
-        return tiles.compactMap { tile in
-            headJob.position(ofTile: tile.index).map {
-                TileAttempt(TileRef(job: job, index: $0), attempt: tile.attempt)
-            }
-        }
+    /// A worker's (job, tile index, attempt) as the scheduler numbers it; nil for tiles of jobs
+    /// or indices this head does not run.
+    private func attempt(job: UInt32, index: UInt32, attempt: UInt32) -> TileAttempt? {
+        jobs[job]?.position(ofTile: index).map { TileAttempt(TileRef(job: job, index: $0), attempt: attempt) }
     }
 
     private func tilesDone(_ done: TileDone, from connection: PeerConnection) {
@@ -288,7 +282,6 @@ final class HeadState {
             records: records,
             submittedUnixMs: recovered.submittedUnixMs)
         job.done = Set(recovered.finished).count
-        job.recoveredFinished = recovered.finished
         for (index, error) in recovered.failed {
             job.failures[index] = .init(
                 error: error, attempts: recovered.failedAttempts[index] ?? 0, quarantined: false)
@@ -463,8 +456,10 @@ final class HeadState {
         handle(.tick)
         if holdAssignmentsUntilMs > 0, Clock.monotonicMs() >= holdAssignmentsUntilMs {
             holdAssignmentsUntilMs = 0
-            logger.info("resume grace over: handing out tiles", metadata: ["waiting workers": "\(deferredRequests.count)"])
-            for (worker, count) in deferredRequests.sorted(by: { $0.key < $1.key }) where workers[worker]?.connection != nil {
+            logger.info(
+                "resume grace over: handing out tiles", metadata: ["waiting workers": "\(deferredRequests.count)"])
+            for (worker, count) in deferredRequests.sorted(by: { $0.key < $1.key })
+            where workers[worker]?.connection != nil {
                 handle(.tilesRequested(worker: worker, freeSlots: count))
             }
             deferredRequests = [:]

@@ -56,7 +56,10 @@ public actor WorkerRuntime {
     /// Tiles to ask for in the next flush (0: none).
     private var pendingRequest: UInt32 = 0
 
-    private var stopping = false
+    /// Set when the worker stops taking tiles (drain, or the head's Shutdown): how `run` will end
+    /// once the running tiles are reported.
+    private var stopReason: Ending?
+    private var stopping: Bool { stopReason != nil }
     private var ending: Ending?
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -86,7 +89,7 @@ public actor WorkerRuntime {
     /// running ones, report them, then end (or end at the deadline regardless).
     public func drain(reason: String) async {
         guard !stopping else { return }
-        stopping = true
+        stopReason = .drained
         let deadline = ProcessStats.unixMs() + config.drainGraceMs
         logger.info(
             "draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
@@ -98,7 +101,7 @@ public actor WorkerRuntime {
             try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))
             await self.end(.drained)
         }
-        await endIfIdle(.drained)
+        await endIfIdle()
     }
 
     private func waitForEnding() async {
@@ -114,10 +117,10 @@ public actor WorkerRuntime {
     }
 
     /// A stopping worker ends once nothing runs and every result has been handed to the socket.
-    private func endIfIdle(_ reason: Ending) async {
-        guard stopping, running.isEmpty else { return }
+    private func endIfIdle() async {
+        guard let stopReason, running.isEmpty else { return }
         await flush()
-        if unsentResults.isEmpty && unsentFailures.isEmpty || writer == nil { end(reason) }
+        if unsentResults.isEmpty && unsentFailures.isEmpty || writer == nil { end(stopReason) }
     }
 
     // MARK: - Connection
@@ -262,22 +265,15 @@ public actor WorkerRuntime {
             }
         case .shutdown(let shutdown):
             logger.info("the head asked this worker to stop", metadata: ["reason": "\(shutdown.reason)"])
-            stopping = true
+            stopReason = .shutDownByHead(shutdown.reason)
             queue.removeAll()
             wakeIdleSlots()
             if !shutdown.graceful {
                 for entry in running.values { entry.cancellation.cancel() }
                 end(.shutDownByHead(shutdown.reason))
             } else {
-                await endIfIdle(.shutDownByHead(shutdown.reason))
-                if ending == nil {
-                    Task {
-                        while await self.ending == nil {
-                            try? await Task.sleep(for: .milliseconds(20))
-                            await self.endIfIdle(.shutDownByHead(shutdown.reason))
-                        }
-                    }
-                }
+                // Ends now if idle, else when the last running tile has been reported (slotLoop).
+                await endIfIdle()
             }
         case .log(let line):
             logger.info("head: \(line.text)")
@@ -347,7 +343,7 @@ public actor WorkerRuntime {
             if cancelledRunning.remove(key) == nil {
                 record(tile, outcome)
             }
-            if stopping { await endIfIdle(ending ?? .drained) }
+            await endIfIdle()
         }
     }
 
