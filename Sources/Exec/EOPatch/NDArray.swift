@@ -1,0 +1,55 @@
+/// A dense, C-ordered (row-major) n-dimensional array: what an EOPatch feature holds
+/// (`data` features are T×H×W×C, `data_timeless` H×W×C, masks the same with Bool/UInt8).
+/// The storage is one contiguous Swift array so kernels can run over it with raw pointers.
+public struct NDArray<Element>: @unchecked Sendable {
+    public private(set) var shape: [Int]
+    public var storage: [Element]
+
+    /// Fails (precondition) when `storage.count` is not the product of `shape`: callers build
+    /// arrays from shapes they computed, never from unchecked input (the npy reader checks first).
+    public init(shape: [Int], storage: [Element]) {
+        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == storage.count, "shape does not match storage")
+        self.shape = shape
+        self.storage = storage
+    }
+
+    public init(shape: [Int], repeating value: Element) {
+        self.init(shape: shape, storage: Array(repeating: value, count: shape.reduce(1, *)))
+    }
+
+    public var count: Int { storage.count }
+    public var rank: Int { shape.count }
+
+    /// Row-major strides in elements.
+    public var strides: [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[axis] = step
+            step *= shape[axis]
+        }
+        return strides
+    }
+
+    public subscript(indices: Int...) -> Element {
+        get { storage[offset(indices)] }
+        set { storage[offset(indices)] = newValue }
+    }
+
+    private func offset(_ indices: [Int]) -> Int {
+        precondition(indices.count == shape.count, "wrong number of indices")
+        var offset = 0
+        for (axis, index) in indices.enumerated() {
+            precondition(index >= 0 && index < shape[axis], "index out of range")
+            offset = offset * shape[axis] + index
+        }
+        return offset
+    }
+
+    /// The same elements under another shape with the same count.
+    public func reshaped(_ newShape: [Int]) -> NDArray {
+        NDArray(shape: newShape, storage: storage)
+    }
+}
+
+extension NDArray: Equatable where Element: Equatable {}
