@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .target(
             name: "Wire",
             dependencies: [
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "Scheduler"),
         .target(
             name: "Exec",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]
         ),
         // The head's runtime (server, journal, records) and the worker's, as libraries so tests
         // reach them; the executables are thin command lines over these.

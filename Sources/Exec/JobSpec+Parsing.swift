@@ -20,7 +20,7 @@ extension JobSpec {
 }
 
 /// Walks the parsed JSON, turning each problem into a `JobSpecError` at its key path.
-private struct SpecReader {
+struct SpecReader {
     let source: String
 
     init(source: String) { self.source = source }

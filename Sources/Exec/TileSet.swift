@@ -12,16 +12,36 @@ public struct TileSet: Sendable, Equatable {
         case count
         case grid(columns: Int, rows: Int, prefix: String)
         case names([String])
+        case area(AreaGrid)
     }
 
     let form: Form
     public let count: Int
     private let lookup: [String: UInt32]
+    /// The tiles of an area grid with their geometry (empty for the other forms).
+    public let areaTiles: [AreaGrid.Tile]
 
-    private init(form: Form, count: Int, lookup: [String: UInt32] = [:]) {
+    private init(form: Form, count: Int, lookup: [String: UInt32] = [:], areaTiles: [AreaGrid.Tile] = []) {
         self.form = form
         self.count = count
         self.lookup = lookup
+        self.areaTiles = areaTiles
+    }
+
+    /// The patches of an area split into a UTM grid, named as eo-grow names them.
+    public static func area(_ grid: AreaGrid) -> TileSet? {
+        let tiles = grid.tiles
+        guard (1...maxCount).contains(tiles.count) else { return nil }
+        var lookup: [String: UInt32] = [:]
+        lookup.reserveCapacity(tiles.count)
+        for (index, tile) in tiles.enumerated() { lookup[tile.name] = UInt32(index) }
+        return TileSet(form: .area(grid), count: tiles.count, lookup: lookup, areaTiles: tiles)
+    }
+
+    /// The area grid, when the tiles come from one.
+    public var areaGrid: AreaGrid? {
+        if case .area(let grid) = form { return grid }
+        return nil
     }
 
     public static func == (lhs: TileSet, rhs: TileSet) -> Bool {
@@ -100,6 +120,9 @@ public struct TileSet: Sendable, Equatable {
         case .names(let names):
             guard Int(index) < names.count else { return "tile-\(index)" }
             return names[Int(index)]
+        case .area:
+            guard Int(index) < areaTiles.count else { return "tile-\(index)" }
+            return areaTiles[Int(index)].name
         }
     }
 
@@ -124,7 +147,7 @@ public struct TileSet: Sendable, Equatable {
                 x < columns, y < rows
             else { return nil }
             return UInt32(y * columns + x)
-        case .names:
+        case .names, .area:
             return lookup[name]
         }
     }

@@ -1,0 +1,35 @@
+/// `"pipeline": "mosaicking"`: one temporal composite per tile over its valid observations.
+///
+///     "input_folder_key": "features", "output_folder_key": "mosaics",
+///     "feature": ["data", "BANDS"], "method": "median" | "mean" | "max_ndvi",
+///     "ndvi_feature_name": "NDVI", "valid_data_feature": ["mask", "VALID_DATA"],
+///     "output_feature_name": "MOSAIC"
+///
+/// Writes `data_timeless/<output_feature_name>` (H×W×C float32; NaN where no valid observation).
+public struct MosaickingParameters: Sendable, Equatable {
+    public enum Method: String, Sendable, Equatable, CaseIterable {
+        case median, mean
+        case maxNDVI = "max_ndvi"
+    }
+
+    public var inputFolderKey: String
+    public var outputFolderKey: String
+    public var feature: FeatureRef
+    public var method: Method
+    public var ndviFeatureName: String
+    public var validDataFeature: FeatureRef?
+    public var outputFeatureName: String
+    public var compressLevel: Int
+
+    init(_ reader: inout ParameterReader) throws(JobSpecError) {
+        inputFolderKey = try reader.string("input_folder_key")
+        outputFolderKey = try reader.string("output_folder_key")
+        feature = try reader.feature("feature", types: [.data])
+        method = Method(rawValue: try reader.choice("method", Method.allCases.map(\.rawValue), default: "median")) ?? .median
+        ndviFeatureName = try reader.string("ndvi_feature_name", default: "NDVI")
+        validDataFeature = reader.members["valid_data_feature"] == nil
+            ? nil : try reader.feature("valid_data_feature", types: [.mask])
+        outputFeatureName = try reader.string("output_feature_name", default: "MOSAIC")
+        compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
+    }
+}

@@ -1,0 +1,51 @@
+/// The pixel grid of one tile: its CRS, its bounds (with any buffer) and its resolution. Scenes
+/// are warped into it, EOPatch arrays are laid out on it (row 0 at the top, north), and exported
+/// maps carry it as their georeferencing.
+public struct TileRasterGrid: Sendable, Equatable {
+    public var epsg: Int32
+    public var bounds: BoundingBox
+    public var resolution: Double
+    public var width: Int
+    public var height: Int
+
+    /// nil when the bounds are not a whole number of pixels of `resolution` (to 1e-6 of a pixel).
+    public init?(epsg: Int32, bounds: BoundingBox, resolution: Double) {
+        guard resolution > 0 else { return nil }
+        let columns = bounds.width / resolution
+        let rows = bounds.height / resolution
+        guard columns >= 1, rows >= 1, abs(columns - columns.rounded()) < 1e-6, abs(rows - rows.rounded()) < 1e-6
+        else { return nil }
+        self.epsg = epsg
+        self.bounds = bounds
+        self.resolution = resolution
+        self.width = Int(columns.rounded())
+        self.height = Int(rows.rounded())
+    }
+
+    /// GDAL's affine transform: x = gt0 + col*gt1, y = gt3 + row*gt5 (north up).
+    public var geoTransform: [Double] {
+        [bounds.minX, resolution, 0, bounds.maxY, 0, -resolution]
+    }
+}
+
+/// An axis-aligned rectangle in a projected CRS (metres for UTM).
+public struct BoundingBox: Sendable, Equatable, Codable {
+    public var minX: Double
+    public var minY: Double
+    public var maxX: Double
+    public var maxY: Double
+
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.minX = minX
+        self.minY = minY
+        self.maxX = maxX
+        self.maxY = maxY
+    }
+
+    public var width: Double { maxX - minX }
+    public var height: Double { maxY - minY }
+
+    public func expanded(x: Double, y: Double) -> BoundingBox {
+        BoundingBox(minX: minX - x, minY: minY - y, maxX: maxX + x, maxY: maxY + y)
+    }
+}
