@@ -33,9 +33,11 @@ let package = Package(
             ]
         ),
         .target(name: "Scheduler"),
+        // S3 client on libcurl (SigV4 by curl, retries, multipart, streaming).
+        .target(name: "ObjectStore", dependencies: ["CCurl"]),
         .target(
             name: "Exec",
-            dependencies: ["CGDAL", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CGDAL", "ObjectStore", .product(name: "Logging", package: "swift-log")]
         ),
         // The head's runtime (server, journal, records) and the worker's, as libraries so tests
         // reach them; the executables are thin command lines over these.
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "Wire", "Scheduler", "Exec", "HeadCore", "GrowCLI",
+                "Wire", "Scheduler", "Exec", "HeadCore", "GrowCLI", "ObjectStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,6 +102,8 @@ let package = Package(
         ),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec"]),
+        // The S3 client and S3Storage against a real moto server with signature checks.
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Exec"]),
         .testTarget(name: "HeadCoreTests", dependencies: ["HeadCore", "Scheduler", "Exec", "Wire"]),
         // Real grow-head and grow-worker processes on loopback and in network namespaces.
         .testTarget(

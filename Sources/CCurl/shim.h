@@ -39,6 +39,17 @@ static inline CURLcode grow_curl_setopt_header_function(CURL *handle, grow_curl_
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+typedef int (*grow_curl_seek_callback)(void *context, curl_off_t offset, int origin);
+
+static inline CURLcode grow_curl_setopt_seek_function(CURL *handle, grow_curl_seek_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, callback);
+}
+
+// CURL_READFUNC_ABORT and CURL_SEEKFUNC_* are macros Swift may not import as constants.
+static inline size_t grow_curl_readfunc_abort(void) { return CURL_READFUNC_ABORT; }
+static inline int grow_curl_seekfunc_ok(void) { return CURL_SEEKFUNC_OK; }
+static inline int grow_curl_seekfunc_cantseek(void) { return CURL_SEEKFUNC_CANTSEEK; }
+
 static inline CURLcode grow_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

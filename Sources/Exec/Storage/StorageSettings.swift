@@ -21,17 +21,9 @@ public struct StorageSettings: Sendable, Equatable {
 
 /// Opens the storage a project folder names.
 public enum Storage {
-    /// How `s3://` folders are opened; the S3 backend installs itself here, so `Exec`'s pipelines
-    /// need not know which object store they write to.
-    nonisolated(unsafe) public static var openObjectStore:
-        (@Sendable (_ folder: String, _ settings: StorageSettings) throws -> any ProjectStorage)? = nil
-
     public static func open(_ folder: String, settings: StorageSettings = StorageSettings()) throws -> any ProjectStorage {
         if folder.hasPrefix("s3://") {
-            guard let openObjectStore else {
-                throw StorageError(.invalid, folder, "s3:// project folders are not supported by this build")
-            }
-            return try openObjectStore(folder, settings)
+            return try S3Storage(root: folder, settings: settings)
         }
         if folder.contains("://") {
             throw StorageError(.invalid, folder, "unsupported project folder: expected a local path or s3://bucket/prefix")

@@ -1,0 +1,16 @@
+import Foundation
+
+/// A value behind a lock, for the little state threads share (idle handles, progress, the
+/// first error of a parallel transfer).
+final class Guarded<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,40 @@
+/// A failed S3 operation as one line that names the object or bucket, the endpoint, what went
+/// wrong and what to check:
+/// `s3://bucket/key at https://endpoint: signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY`.
+/// Never contains a secret.
+public struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The object, bucket, upload or policy does not exist.
+        case notFound
+        /// Credentials are missing, wrong, expired or not allowed (the user's to fix).
+        case denied
+        /// A setting, address or argument that cannot be used as given (the user's to fix).
+        case invalid
+        /// The store or the network failed, also after retries.
+        case failed
+    }
+
+    public var kind: Kind
+    /// What the line starts with: `s3://bucket/key at https://endpoint`, a setting's value, or
+    /// empty when the message names it itself (`bucket "x" does not exist at ...`).
+    public var subject: String
+    /// The rest of the line (without the subject).
+    public var message: String
+    /// The HTTP status, when the server answered.
+    public var status: Int?
+    /// S3's error code (`NoSuchKey`, `SignatureDoesNotMatch`), when it sent one.
+    public var code: String?
+
+    public init(_ kind: Kind, _ subject: String, _ message: String, status: Int? = nil, code: String? = nil) {
+        self.kind = kind
+        self.subject = subject
+        self.message = message
+        self.status = status
+        self.code = code
+    }
+
+    public var description: String { subject.isEmpty ? message : "\(subject): \(message)" }
+
+    /// Whether the user can fix it (bad credentials, missing bucket, bad address): exit code 2.
+    public var isUserError: Bool { kind != .failed }
+}

@@ -1,0 +1,44 @@
+/// How transfers behave: retries, multipart sizes, parallelism, timeouts.
+public struct S3Options: Sendable, Equatable {
+    public var retry = RetryPolicy()
+    /// Objects larger than this are uploaded in parts (and downloaded in parallel ranges).
+    public var multipartThreshold: UInt64 = 16 << 20
+    /// Size of one part (S3: at least 5 MiB except the last; grown when a file needs more than
+    /// 10,000 parts).
+    public var partSize: UInt64 = 16 << 20
+    /// Parts transferred at the same time, each on its own connection.
+    public var concurrency = 4
+    /// Seconds to establish a connection.
+    public var connectTimeout = 10
+    /// A transfer slower than 1 byte/s for this many seconds is abandoned (and retried):
+    /// catches a stalled peer without capping how long a large transfer may take.
+    public var stallTimeout = 30
+
+    public init() {}
+}
+
+/// Everything a client needs to talk to one S3 endpoint, resolved from settings, environment
+/// and AWS files by `S3ConfigResolver`.
+public struct S3Config: Sendable, Equatable {
+    public var endpoint: S3Endpoint
+    public var region: String
+    /// nil: anonymous requests (public buckets only).
+    public var credentials: S3Credentials?
+    /// The profile whose settings were read (for messages).
+    public var profile: String
+    /// A CA bundle file for TLS (`AWS_CA_BUNDLE`), else the system's.
+    public var caBundle: String?
+    public var options: S3Options
+
+    public init(
+        endpoint: S3Endpoint, region: String, credentials: S3Credentials?, profile: String = "default",
+        caBundle: String? = nil, options: S3Options = S3Options()
+    ) {
+        self.endpoint = endpoint
+        self.region = region
+        self.credentials = credentials
+        self.profile = profile
+        self.caBundle = caBundle
+        self.options = options
+    }
+}
