@@ -24,7 +24,8 @@ extension JobSpec {
         }
         if let sleep { members["sleep"] = Self.value(of: sleep) }
         if let tileTimeoutSeconds { members["tile_timeout"] = .number(tileTimeoutSeconds) }
-        if let projectFolder { members["storage"] = .object(["project_folder": .string(projectFolder)]) }
+        if projectFolder != nil || !structure.isEmpty { members["storage"] = storageValue }
+        for (key, value) in eoMembers { members[key] = value }
         if let testSubset { members["test_subset"] = .array(testSubset.map { .number(Double($0)) }) }
         if let output { members["output"] = .string(output) }
         return .object(members)
@@ -41,7 +42,20 @@ extension JobSpec {
             ])
         case .names(let names):
             return .array(names.map { .string($0) })
+        case .area(let grid):
+            return .object(["area_grid": grid.jsonValue])
         }
+    }
+
+    private var storageValue: JSONValue {
+        var storage: [String: JSONValue] = [:]
+        if let projectFolder { storage["project_folder"] = .string(projectFolder) }
+        if !structure.isEmpty { storage["structure"] = .object(structure.mapValues { .string($0) }) }
+        if let profile = storageSettings.profile { storage["aws_profile"] = .string(profile) }
+        if let region = storageSettings.region { storage["aws_region"] = .string(region) }
+        if let endpoint = storageSettings.endpoint { storage["endpoint_url"] = .string(endpoint) }
+        if let pathStyle = storageSettings.pathStyle { storage["path_style"] = .bool(pathStyle) }
+        return .object(storage)
     }
 
     private static func value(of sleep: SleepDistribution) -> JSONValue {

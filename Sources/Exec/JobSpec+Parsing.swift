@@ -1,7 +1,10 @@
 extension JobSpec {
     static let topLevelKeys = [
-        "command", "environment", "max_attempts", "name", "output", "pipeline", "raise_on_failure", "skip_existing",
-        "sleep", "storage", "test_subset", "tile_timeout", "tiles",
+        "area", "command", "environment", "logging", "max_attempts", "name", "output", "pipeline", "pipeline_name",
+        "raise_on_failure", "skip_existing", "sleep", "storage", "test_subset", "tile_timeout", "tiles",
+    ]
+    static let storageKeys = [
+        "aws_profile", "aws_region", "endpoint_url", "manager", "path_style", "project_folder", "structure",
     ]
     static let reservedEnvironment: Set<String> = ["GROW_TILE", "GROW_TILE_INDEX", "GROW_ATTEMPT", "GROW_JOB"]
 
@@ -70,42 +73,95 @@ struct SpecReader {
     }
 
     mutating func spec(_ root: JSONValue) throws(JobSpecError) -> JobSpec {
-        guard case .object = root else { throw fail("", "expected a JSON object at the top, got \(root.excerpt)") }
-        let top = try object(root, at: "", allowed: JobSpec.topLevelKeys)
-
+        guard case .object(let allMembers) = root else {
+            throw fail("", "expected a JSON object at the top, got \(root.excerpt)")
+        }
         let kinds = PipelineKind.allCases.map { JSONValue.quote($0.rawValue) }.joined(separator: ", ")
-        guard let pipelineValue = top["pipeline"] else { throw fail("pipeline", "missing; expected one of \(kinds)") }
+        guard let pipelineValue = allMembers["pipeline"] else { throw fail("pipeline", "missing; expected one of \(kinds)") }
         let pipelineName = try string(pipelineValue, at: "pipeline")
-        guard let pipeline = PipelineKind(rawValue: pipelineName) else {
+        guard let pipeline = PipelineNames.kind(pipelineName) else {
             throw fail("pipeline", "unknown pipeline \(pipelineValue.excerpt); expected one of \(kinds)")
+        }
+        // The keys every job has; an EO pipeline reads the rest as its parameters.
+        let top = allMembers.filter { JobSpec.topLevelKeys.contains($0.key) }
+        let rest = allMembers.filter { !JobSpec.topLevelKeys.contains($0.key) }
+        if !pipeline.isEO, let key = rest.keys.sorted().first {
+            throw fail(key, "unknown key; expected one of \(JobSpec.topLevelKeys.joined(separator: ", "))")
         }
 
         var name = pipeline.rawValue
-        if let value = top["name"] {
-            name = try string(value, at: "name")
+        if let value = top["name"] ?? top["pipeline_name"] {
+            let key = top["name"] != nil ? "name" : "pipeline_name"
+            name = try string(value, at: key)
             if name.isEmpty || name.count > 200 || name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                throw fail("name", "expected 1 to 200 printable characters, got \(value.excerpt)")
+                throw fail(key, "expected 1 to 200 printable characters, got \(value.excerpt)")
             }
         }
 
-        guard let tilesValue = top["tiles"] else {
-            throw fail(
-                "tiles", "missing; expected a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names")
-        }
-        let tiles = try tileSet(tilesValue)
-
-        var spec = JobSpec(name: name, pipeline: pipeline, tiles: tiles)
-
         var projectFolder: String?
+        var structure: [String: String] = [:]
+        var settings = StorageSettings()
         if let value = top["storage"] {
-            let storage = try object(value, at: "storage", allowed: ["project_folder"])
+            let storage = try object(value, at: "storage", allowed: JobSpec.storageKeys)
             if let folder = storage["project_folder"] {
                 let text = try string(folder, at: "storage.project_folder")
                 if text.isEmpty { throw fail("storage.project_folder", "expected a non-empty path") }
                 projectFolder = text
             }
+            if let value = storage["structure"] {
+                guard case .object(let members) = value else {
+                    throw fail("storage.structure", "expected an object of folder keys to paths, got \(value.excerpt)")
+                }
+                for key in members.keys.sorted() {
+                    let path = try string(members[key] ?? .null, at: "storage.structure.\(key)")
+                    if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+                        throw fail("storage.structure.\(key)", "expected a path inside the project folder, got \(JSONValue.quote(path))")
+                    }
+                    structure[key] = path
+                }
+            }
+            if let value = storage["aws_profile"] { settings.profile = try string(value, at: "storage.aws_profile") }
+            if let value = storage["aws_region"] { settings.region = try string(value, at: "storage.aws_region") }
+            if let value = storage["endpoint_url"] { settings.endpoint = try string(value, at: "storage.endpoint_url") }
+            if let value = storage["path_style"] { settings.pathStyle = try bool(value, at: "storage.path_style") }
         }
+
+        var eo: EOParameters?
+        var eoMembers: [String: JSONValue] = [:]
+        if pipeline.isEO {
+            guard projectFolder != nil else {
+                throw fail("storage.project_folder", "missing; the \(pipeline.rawValue) pipeline reads and writes EOPatches there")
+            }
+            var reader = ParameterReader(source: source, members: rest)
+            eo = try EOParameters.read(pipeline, &reader)
+            try reader.finish(
+                expected: "a parameter of the \(pipeline.rawValue) pipeline or one of \(JobSpec.topLevelKeys.joined(separator: ", "))")
+            eoMembers = rest
+            for key in eo?.folderKeys ?? [] where structure[key] == nil && JobSpec.defaultStructure[key] == nil {
+                throw fail("storage.structure", "has no folder key \(JSONValue.quote(key)); add e.g. \"\(key)\": \"\(key)\"")
+            }
+        }
+
+        let tiles: TileSet
+        if let areaValue = top["area"] {
+            guard top["tiles"] == nil else { throw fail("area", "give either \"area\" or \"tiles\", not both") }
+            tiles = try areaTiles(areaValue, projectFolder: projectFolder, structure: structure, settings: settings)
+        } else if let tilesValue = top["tiles"] {
+            tiles = try tileSet(tilesValue)
+        } else if pipeline == .mergeSamples, case .success(let one) = TileSet.named(["merged"]) {
+            tiles = one
+        } else {
+            throw fail(
+                "tiles",
+                "missing; expected \"area\" (an AOI split into a UTM grid), a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names")
+        }
+
+        var spec = JobSpec(name: name, pipeline: pipeline, tiles: tiles)
         spec.projectFolder = projectFolder
+        spec.structure = structure
+        spec.storageSettings = settings
+        spec.eo = eo
+        spec.eoMembers = eoMembers
 
         let templateContext = (grid: tiles.isGrid, projectFolder: projectFolder != nil)
 
@@ -187,7 +243,7 @@ struct SpecReader {
         }
         if let value = top["skip_existing"] {
             spec.skipExisting = try bool(value, at: "skip_existing")
-            if spec.skipExisting, spec.output == nil {
+            if spec.skipExisting, spec.output == nil, spec.eo == nil {
                 throw fail("skip_existing", "needs \"output\", the path template of the file each tile writes")
             }
         }
@@ -229,6 +285,12 @@ struct SpecReader {
         case .number:
             let count = try integer(value, at: "tiles", in: 1...TileSet.maxCount)
             guard let tiles = TileSet.numbered(count) else { throw fail("tiles", "expected 1...\(TileSet.maxCount)") }
+            return tiles
+        case .object(let given) where given["area_grid"] != nil:
+            let members = try object(value, at: "tiles", allowed: ["area_grid"])
+            guard let grid = AreaGrid(json: members["area_grid"] ?? .null), let tiles = TileSet.area(grid) else {
+                throw fail("tiles.area_grid", "expected an area grid as grow writes it, with 1...\(TileSet.maxCount) tiles")
+            }
             return tiles
         case .object:
             let members = try object(value, at: "tiles", allowed: ["grid", "prefix"])

@@ -31,6 +31,15 @@ public struct JobSpec: Sendable, Equatable {
     public var output: String?
     /// `"raise_on_failure"`: the job as a whole fails if any tile failed (default false).
     public var raiseOnFailure: Bool
+    /// `"storage": {"structure": {"data": "data", ...}}`: folder keys the EO pipelines name
+    /// (`input_folder_key`, `output_folder_key`), as paths under the project folder.
+    public var structure: [String: String] = [:]
+    /// `"storage"`'s object-store settings (endpoint, region, profile) for `s3://` folders.
+    public var storageSettings = StorageSettings()
+    /// The parameters of a native EO pipeline (nil for command, noop, sleep).
+    public var eo: EOParameters?
+    /// The top-level keys `eo` was read from, written back as they were by `canonicalJSON()`.
+    var eoMembers: [String: JSONValue] = [:]
 
     public static let defaultMaxAttempts = 3
     public static let maxAttemptsRange = 1...100
@@ -63,9 +72,22 @@ public struct JobSpec: Sendable, Equatable {
         return Array(0..<UInt32(tiles.count))
     }
 
+    /// eo-grow's default folders, used when `storage.structure` does not name a key.
+    public static let defaultStructure = ["input_data": "input-data", "cache": "cache", "logs": "logs"]
+
+    /// The folder (relative to the project folder) a folder key names.
+    public func folder(forKey key: String) -> String? {
+        structure[key] ?? JobSpec.defaultStructure[key]
+    }
+
     /// The `output` path of a tile (nil without `output`). `{attempt}` and `{work_dir}` are not
-    /// allowed in `output`, so this is the same on the head and on every worker.
+    /// allowed in `output`, so this is the same on the head and on every worker. For the EO
+    /// pipelines it is the file that marks the tile's result complete (an EOPatch's
+    /// `bbox.geojson`, written last; an exported map).
     public func outputPath(forTile index: UInt32, job: UInt32) -> String? {
+        if let key = eoOutputKey(forTile: index), let projectFolder {
+            return projectFolder.hasSuffix("/") ? projectFolder + key : projectFolder + "/" + key
+        }
         guard let output, case .success(let template) = TileTemplate.parse(output) else { return nil }
         let coordinates = tiles.coordinates(of: index)
         let path = template.render(
@@ -83,7 +105,7 @@ public struct JobSpec: Sendable, Equatable {
     /// by the default check.
     public func planTiles(job: UInt32, outputExists: (String) -> Bool = JobSpec.localFileExists) -> TilePlan {
         let selected = selectedTiles
-        guard skipExisting, output != nil else { return TilePlan(run: selected, skipped: []) }
+        guard skipExisting, output != nil || eo != nil else { return TilePlan(run: selected, skipped: []) }
         var plan = TilePlan(run: [], skipped: [])
         for index in selected {
             if let path = outputPath(forTile: index, job: job), outputExists(path) {

@@ -43,6 +43,12 @@ public struct TileExecutor: Sendable {
                 case .failed(_, let retryable, let error):
                     return .failed(durationMicros: micros(), retryable: retryable, error: error)
                 }
+            case .importTiff, .features, .mosaicking, .sampling, .mergeSamples, .exportMaps:
+                switch await EOTileRunner.run(spec, tile, cancellation: cancellation) {
+                case .done(_, let detail): return .done(durationMicros: micros(), detail: detail)
+                case .failed(_, let retryable, let error):
+                    return .failed(durationMicros: micros(), retryable: retryable, error: error)
+                }
             }
         } onCancel: {
             cancellation.cancel()

@@ -16,6 +16,10 @@ final class HeadJob {
 
     var finishedUnixMs: UInt64?
     var cancelled = false
+    /// The job's final step (e.g. the mosaics of export_maps) is running.
+    var finalizing = false
+    /// The final step failed: the job is finished but counts one failure more.
+    var finalizationFailed = false
     var done = 0
     /// Tiles not run because their output already existed (skip_existing).
     var skipped = 0

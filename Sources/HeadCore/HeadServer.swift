@@ -43,7 +43,7 @@ public final class HeadServer: @unchecked Sendable {
         let journal = self.journal
         let recovered = self.recovered
         let boundState: NIOLoopBound<HeadState> = try await loop.submit {
-            let state = HeadState(config: config, journal: journal, recovered: recovered, logger: logger)
+            let state = HeadState(config: config, journal: journal, recovered: recovered, logger: logger, loop: self.loop)
             return NIOLoopBound(state, eventLoop: self.loop)
         }.get()
         state = boundState

@@ -10,6 +10,8 @@ import Wire
 /// Every method runs on the head's one event loop; nothing here blocks (the journal writes and
 /// fsyncs on its own thread).
 final class HeadState {
+    /// The event loop that owns this state; the final step of a job reports back on it.
+    let loop: any EventLoop
     let config: HeadConfig
     let logger: Logger
     private var scheduler: Scheduler
@@ -32,7 +34,8 @@ final class HeadState {
     private var deferredRequests: [UInt64: Int] = [:]
     private var reportedJournalFailure = false
 
-    init(config: HeadConfig, journal: Journal, recovered: JournalState, logger: Logger) {
+    init(config: HeadConfig, journal: Journal, recovered: JournalState, logger: Logger, loop: any EventLoop) {
+        self.loop = loop
         self.config = config
         self.logger = logger
         self.journal = journal
@@ -404,21 +407,52 @@ final class HeadState {
     }
 
     private func finish(_ id: UInt32) {
-        guard let job = jobs[id], !job.isFinished else { return }
-        let now = Clock.unixMs()
-        job.finishedUnixMs = now
-        journal.append(.jobFinished(job: id, finishedUnixMs: now))
+        guard let job = jobs[id], !job.isFinished, !job.finalizing else { return }
         var finishedNames: [String] = []
         finishedNames.reserveCapacity(job.done)
         for position in 0..<UInt32(job.tileCount) where scheduler.tileState(TileRef(job: id, index: position)) == .done
         {
             if job.failures[position] == nil { finishedNames.append(job.tileName(ofPosition: position)) }
         }
-        let failed = job.failures.sorted { $0.key < $1.key }.map { position, info in
+        // Some pipelines end with a step over all tiles (export_maps: the mosaics). It runs off
+        // the event loop; the job counts as finished (and is journalled so) only after it, so a
+        // head restarted meanwhile runs it again.
+        if !job.cancelled, let step = JobFinalization.step(for: job.spec, finishedTiles: finishedNames) {
+            job.finalizing = true
+            job.records?.log("all tiles done; \(step.title)")
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            let loop = self.loop
+            DispatchQueue.global().async {
+                let outcome = step.run()
+                loop.execute { bound.value.complete(id, finishedNames: finishedNames, finalization: outcome) }
+            }
+            return
+        }
+        complete(id, finishedNames: finishedNames, finalization: nil)
+    }
+
+    private func complete(_ id: UInt32, finishedNames: [String], finalization: JobFinalization.Outcome?) {
+        guard let job = jobs[id], !job.isFinished else { return }
+        job.finalizing = false
+        let now = Clock.unixMs()
+        job.finishedUnixMs = now
+        journal.append(.jobFinished(job: id, finishedUnixMs: now))
+        var failed = job.failures.sorted { $0.key < $1.key }.map { position, info in
             FailedTile(
                 name: job.tileName(ofPosition: position), index: job.tileIndex(ofPosition: position),
                 attempts: Int(info.attempts),
                 error: info.error, quarantined: info.quarantined)
+        }
+        switch finalization {
+        case .done(let lines)?:
+            for line in lines { job.records?.log(line) }
+        case .failed(let error)?:
+            job.records?.log("final step failed: \(error)")
+            logger.error("job's final step failed", metadata: ["job": "\(id)", "error": "\(error)"])
+            failed.append(FailedTile(name: "final-step", index: UInt32.max, attempts: 1, error: error, quarantined: false))
+            job.finalizationFailed = true
+        case nil:
+            break
         }
         let report = JobReportBuilder.report(
             for: job, finishedUnixMs: now, counters: scheduler.counters, failed: failed)
@@ -501,7 +535,7 @@ final class HeadState {
         return Wire.JobSummary(
             job: job.id, name: job.spec.name, state: state, total: UInt64(job.tileCount),
             pending: UInt64((counts?.pending ?? 0) + (counts?.queued ?? 0)), running: UInt64(counts?.running ?? 0),
-            done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount),
+            done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount + (job.finalizationFailed ? 1 : 0)),
             quarantined: UInt64(job.quarantinedCount),
             retries: UInt64(job.retries), submittedUnixMs: job.submittedUnixMs,
             finishedUnixMs: job.finishedUnixMs ?? 0, recordsPath: job.recordsPath)

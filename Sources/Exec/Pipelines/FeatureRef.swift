@@ -1,10 +1,10 @@
 /// An EOPatch feature named in a config, `["data", "NDVI"]`: its type (the folder it lives in)
 /// and its name (the file, without `.npy`).
 public struct FeatureRef: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public var kind: FeatureKind
+    public var kind: FeatureType
     public var name: String
 
-    public init(kind: FeatureKind, name: String) {
+    public init(kind: FeatureType, name: String) {
         self.kind = kind
         self.name = name
     }
@@ -19,14 +19,3 @@ public struct FeatureRef: Sendable, Equatable, Hashable, CustomStringConvertible
     }
 }
 
-/// eo-learn's feature types as the folders of an EOPatch.
-public enum FeatureKind: String, Sendable, CaseIterable {
-    case data, mask, scalar, label
-    case dataTimeless = "data_timeless"
-    case maskTimeless = "mask_timeless"
-    case scalarTimeless = "scalar_timeless"
-    case labelTimeless = "label_timeless"
-
-    /// Temporal features carry time as their first axis.
-    public var isTemporal: Bool { ![.dataTimeless, .maskTimeless, .scalarTimeless, .labelTimeless].contains(self) }
-}

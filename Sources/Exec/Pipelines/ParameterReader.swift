@@ -123,7 +123,7 @@ struct ParameterReader {
     }
 
     /// An EOPatch feature as eo-grow writes it: `["data", "BANDS"]`.
-    mutating func feature(_ key: String, default fallback: FeatureRef? = nil, types: [FeatureKind]? = nil) throws(JobSpecError)
+    mutating func feature(_ key: String, default fallback: FeatureRef? = nil, types: [FeatureType]? = nil) throws(JobSpecError)
         -> FeatureRef
     {
         guard let value = value(key) else {
@@ -133,8 +133,8 @@ struct ParameterReader {
         guard case .array(let items) = value, items.count == 2, case .string(let typeName) = items[0],
             case .string(let name) = items[1], !name.isEmpty
         else { throw fail(key, "expected [\"<feature type>\", \"<name>\"], got \(value.excerpt)") }
-        let allowed = types ?? FeatureKind.allCases
-        guard let kind = FeatureKind(rawValue: typeName), allowed.contains(kind) else {
+        let allowed = types ?? FeatureType.arrayTypes
+        guard let kind = FeatureType(rawValue: typeName), allowed.contains(kind) else {
             throw fail(key, "unknown feature type \(JSONValue.quote(typeName)); expected one of \(allowed.map(\.rawValue).joined(separator: ", "))")
         }
         guard FeatureRef.isValidName(name) else { throw fail(key, "feature name \(JSONValue.quote(name)) cannot be a file name") }

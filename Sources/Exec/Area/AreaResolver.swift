@@ -1,0 +1,57 @@
+import Foundation
+
+/// Turns a config's `area` into its grid: finds the AOI file (absolute, or in the project's
+/// `input_data` folder), and reuses the grid cached in the project's `cache` folder when the AOI
+/// file and the split's parameters are unchanged, else splits and caches.
+enum AreaResolver {
+    static func grid(
+        _ settings: AreaSettings, storage: any ProjectStorage, inputFolder: String, cacheFolder: String
+    ) throws -> AreaGrid {
+        let aoiKey = settings.filename.hasPrefix("/") || settings.filename.contains("://")
+            ? nil : join(inputFolder, settings.filename)
+        let aoiBytes: [UInt8]
+        if let aoiKey {
+            aoiBytes = try storage.read(aoiKey)
+        } else {
+            aoiBytes = try LocalStorage(root: "/").read(String(settings.filename.dropFirst()))
+        }
+        let fingerprint = String(fnv1a(aoiBytes), radix: 16)
+        let cacheKey = join(cacheFolder, settings.cacheName)
+        if let cached = try? storage.read(cacheKey), let text = String(bytes: cached, encoding: .utf8),
+            case .object(let members)? = try? JSONParser.parse(text), members["aoi_fingerprint"] == .string(fingerprint),
+            let value = members["grid"], let grid = AreaGrid(json: value)
+        {
+            return grid
+        }
+        let grid: AreaGrid
+        if let aoiKey, let local = storage.gdalPath(aoiKey) {
+            grid = try AreaSplitter.split(aoiPath: local, settings: settings)
+        } else if aoiKey == nil {
+            grid = try AreaSplitter.split(aoiPath: settings.filename, settings: settings)
+        } else {
+            grid = try RasterWriter.withTemporaryFolder { folder in
+                let local = folder + "/" + (settings.filename as NSString).lastPathComponent
+                try storage.download(aoiKey ?? "", toFile: local)
+                return try AreaSplitter.split(aoiPath: local, settings: settings)
+            }
+        }
+        let record = JSONValue.object(["aoi_fingerprint": .string(fingerprint), "grid": grid.jsonValue])
+        // A cache that cannot be written only costs a re-split next time.
+        try? storage.write(cacheKey, bytes: Array(record.canonicalText.utf8))
+        return grid
+    }
+
+    static func join(_ folder: String, _ name: String) -> String {
+        folder.isEmpty ? name : folder + "/" + name
+    }
+
+    /// FNV-1a, 64 bit: enough to notice that an AOI file changed.
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
