@@ -32,6 +32,45 @@ public enum ConfigLoader {
     public static func load(path: String, variables: [String: String] = [:]) throws(JobSpecError) -> String {
         var loader = Resolver()
         let root = try loader.loadFile(path, relativeTo: nil, display: path, importer: nil, chain: [])
+        return try substitute(root, path: path, variables: variables)
+    }
+
+    /// eo-grow's pipeline chains: a file holding a list of `{"pipeline_config": {...}}` entries
+    /// (imports, `${config_path}` and variables work inside each, as in a single config) gives one
+    /// resolved config per entry, in order; a file holding one object gives just that config.
+    public static func loadChain(path: String, variables: [String: String] = [:]) throws(JobSpecError) -> [String] {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        guard let text = try? String(contentsOfFile: url.path, encoding: .utf8),
+            case .array(let entries)? = try? JSONParser.parse(text)
+        else { return [try load(path: path, variables: variables)] }
+        guard !entries.isEmpty else {
+            throw JobSpecError(source: path, keyPath: "", message: "an empty pipeline chain; expected [{\"pipeline_config\": {...}}, ...]")
+        }
+        var loader = Resolver()
+        let context = FileContext(source: path, folder: url.deletingLastPathComponent().path, chain: [url.path])
+        var configs: [String] = []
+        for (index, entry) in entries.enumerated() {
+            guard case .object(let members) = entry, let config = members["pipeline_config"] else {
+                throw JobSpecError(
+                    source: path, keyPath: "[\(index)]", message: "expected {\"pipeline_config\": {...}}, got \(entry.excerpt)")
+            }
+            for key in members.keys.sorted() where key != "pipeline_config" && key != "pipeline_resources" {
+                throw JobSpecError(
+                    source: path, keyPath: "[\(index)].\(key)", message: "unknown key; expected pipeline_config, pipeline_resources")
+            }
+            guard case .object(let resolved) = try loader.resolve(config, in: context, at: "[\(index)].pipeline_config") else {
+                throw JobSpecError(
+                    source: path, keyPath: "[\(index)].pipeline_config", message: "expected an object, got \(config.excerpt)")
+            }
+            configs.append(try substitute(resolved, path: path, variables: variables))
+        }
+        return configs
+    }
+
+    /// Steps 3 and 4: variables and environment substituted, `variables` removed.
+    private static func substitute(_ root: [String: Node], path: String, variables: [String: String])
+        throws(JobSpecError) -> String
+    {
         var members = root
         var values: [String: String] = [:]
         if let declared = members.removeValue(forKey: "variables") {

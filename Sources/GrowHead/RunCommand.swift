@@ -23,7 +23,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         try await reportingUserErrors {
             guard workers >= 1, slots >= 1 else { throw UserError("--workers and --slots must be at least 1") }
-            let (name, spec) = try JobFile.load(job, variables: variable)
+            let jobs = try JobFile.load(job, variables: variable)
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = .warning
@@ -47,16 +47,25 @@ struct Run: AsyncParsableCommand {
             defer { children.terminate() }
             let client = try await HeadClient.connect(
                 host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
-            let accepted = try await UserError.wrap { () async throws -> JobAccepted in
-                try await client.submit(name: name, spec: spec)
+            var failed = false
+            for (position, next) in jobs.enumerated() {
+                let accepted = try await UserError.wrap { () async throws -> JobAccepted in
+                    try await client.submit(name: next.name, spec: next.spec)
+                }
+                let step = jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : ""
+                print("job \(accepted.job) \"\(next.name)\"\(step): \(accepted.tileCount) tiles on \(workers) workers × \(slots) slots")
+                let watcher = try await HeadClient.connect(
+                    host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+                let final = try await JobWatch.follow(accepted.job, with: watcher)
+                // The next pipeline of a chain needs this one's outputs.
+                if final.failed + final.quarantined > 0 {
+                    failed = true
+                    break
+                }
             }
-            print("job \(accepted.job): \(accepted.tileCount) tiles on \(workers) workers × \(slots) slots")
-            let watcher = try await HeadClient.connect(
-                host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
-            let final = try await JobWatch.follow(accepted.job, with: watcher)
             try await server.stop(stopWorkers: true)
             children.wait(seconds: 5)
-            if final.failed + final.quarantined > 0 { throw ExitCode(1) }
+            if failed { throw ExitCode(1) }
         }
     }
 }

@@ -6,10 +6,10 @@ import Foundation
 enum ExportMapsPipeline {
     static func run(_ tile: EOTile, _ parameters: ExportMapsParameters) throws -> String {
         let folder = tile.patchFolder(parameters.inputFolderKey)
-        let patch = try TilePatch.read(from: tile.storage, folder: folder, features: [parameters.feature])
-        guard let feature = patch.features[parameters.feature] else { throw EOTileError.input("\(folder) has no \(parameters.feature)") }
+        let patch = try EOPatch.read(from: tile.storage, folder: folder, features: [parameters.feature])
+        guard let feature = patch[parameters.feature] else { throw EOTileError.input("\(folder) has no \(parameters.feature)") }
         let image = try mapImage(feature.float32(), parameters: parameters, location: "\(folder)/\(parameters.feature)")
-        guard let grid = TileRasterGrid(epsg: patch.epsg, bounds: patch.bbox, resolution: patch.bbox.width / Double(image.shape[1])),
+        guard let grid = TileRasterGrid(epsg: Int32(patch.bbox.epsg), bounds: patch.bbox.bounds, resolution: patch.bbox.bounds.width / Double(image.shape[1])),
             grid.height == image.shape[0]
         else {
             throw EOTileError.input("\(folder): a \(image.shape[0])x\(image.shape[1]) feature does not fit the patch's bbox")

@@ -12,9 +12,9 @@ enum FeaturesPipeline {
         let cloudRef = parameters.cloudMaskFeatureName.map { FeatureRef(kind: .mask, name: $0) }
         if let validRef { wanted.append(validRef) }
         if let cloudRef { wanted.append(cloudRef) }
-        let input = try TilePatch.read(
+        let input = try EOPatch.read(
             from: tile.storage, folder: tile.patchFolder(parameters.inputFolderKey), features: wanted)
-        guard let bands = input.features[bandsRef] else {
+        guard let bands = input[bandsRef] else {
             throw EOTileError.input("\(tile.patchFolder(parameters.inputFolderKey)) has no \(bandsRef)")
         }
         guard bands.shape.count == 4 else {
@@ -27,12 +27,12 @@ enum FeaturesPipeline {
         try tile.checkCancelled()
 
         var masks: [ObservationMask] = []
-        if let validRef, let mask = input.features[validRef] { masks.append(ObservationMask(mask.nonZero(), meaning: .validWhereSet)) }
-        if let cloudRef, let mask = input.features[cloudRef] { masks.append(ObservationMask(mask.nonZero(), meaning: .invalidWhereSet)) }
+        if let validRef, let mask = input[validRef] { masks.append(ObservationMask(mask.nonZero(), meaning: .validWhereSet)) }
+        if let cloudRef, let mask = input[cloudRef] { masks.append(ObservationMask(mask.nonZero(), meaning: .invalidWhereSet)) }
         var stack = bands.float32()
         let valid = try Kernels.validDataMask(stack, nodata: nil, rule: .anyChannel, masks: masks)
 
-        var output = TilePatch(bbox: input.bbox, epsg: input.epsg, timestamps: input.timestamps)
+        var output = EOPatch(bbox: input.bbox, timestamps: input.timestamps)
         var indices: [NDArray<Float>] = []
         for index in parameters.indices {
             var values = try normalizedDifference(bands, index.first, index.second)
@@ -40,19 +40,19 @@ enum FeaturesPipeline {
                 values = try Kernels.linearInterpolation(values, valid: valid, times: dayNumbers(input))
             }
             indices.append(values)
-            output.features[FeatureRef(kind: .data, name: index.name)] = NpyArray(values)
+            output[FeatureRef(kind: .data, name: index.name)] = NpyArray(values)
         }
         if parameters.interpolate {
             stack = try Kernels.linearInterpolation(stack, valid: valid, times: dayNumbers(input))
         }
-        output.features[FeatureRef(kind: .mask, name: validDataName)] = NpyArray(valid)
+        output[FeatureRef(kind: .mask, name: validDataName)] = NpyArray(valid)
         if let name = parameters.outputFeatureName {
-            output.features[FeatureRef(kind: .data, name: name)] = NpyArray(concatenateChannels([stack] + indices))
+            output[FeatureRef(kind: .data, name: name)] = NpyArray(concatenateChannels([stack] + indices))
         }
         try tile.checkCancelled()
         try output.write(
             to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey),
-            compressLevel: parameters.compressLevel)
+            compress: parameters.compressLevel > 0)
         return "\(parameters.indices.map(\.name).joined(separator: ", ")) over \(bands.shape[0]) frames"
     }
 
@@ -67,7 +67,7 @@ enum FeaturesPipeline {
     }
 
     /// Observation times in days since the first, for interpolation.
-    private static func dayNumbers(_ patch: TilePatch) -> [Double] {
+    private static func dayNumbers(_ patch: EOPatch) -> [Double] {
         guard let first = patch.timestamps.first else { return [] }
         return patch.timestamps.map { $0.timeIntervalSince(first) / 86_400 }
     }

@@ -29,11 +29,11 @@ enum ImportPipeline {
         let bands = NDArray(shape: [frames.count, grid.height, grid.width, channels], storage: stack)
         let valid = try Kernels.validDataMask(bands, nodata: nil, rule: .anyChannel)
 
-        var patch = TilePatch(bbox: place.bounds, epsg: place.epsg, timestamps: scenes.map(\.timestamp))
-        patch.features[parameters.outputFeature] = convert(bands, to: parameters.dtype, noData: parameters.noDataValue)
-        patch.features[parameters.validDataFeature] = NpyArray(valid)
+        var patch = EOPatch(bbox: BBox(place.bounds, epsg: place.epsg), timestamps: scenes.map(\.timestamp))
+        patch[parameters.outputFeature] = convert(bands, to: parameters.dtype, noData: parameters.noDataValue)
+        patch[parameters.validDataFeature] = NpyArray(valid)
         try tile.checkCancelled()
-        try patch.write(to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey), compressLevel: parameters.compressLevel)
+        try patch.write(to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey), compress: parameters.compressLevel > 0)
         let covered = valid.storage.reduce(0) { $0 + ($1 ? 1 : 0) }
         return "\(scenes.count) scenes, \(grid.width)x\(grid.height) px, \(covered * 100 / max(valid.count, 1))% valid"
     }

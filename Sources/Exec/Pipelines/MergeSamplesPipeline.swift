@@ -21,10 +21,10 @@ enum MergeSamplesPipeline {
         var index: [JSONValue] = []
         for folder in patches {
             try tile.checkCancelled()
-            let patch = try TilePatch.read(from: tile.storage, folder: folder, features: parameters.features)
+            let patch = try EOPatch.read(from: tile.storage, folder: folder, features: parameters.features)
             var rows = 0
             for feature in parameters.features {
-                guard let array = patch.features[feature]?.float32() else {
+                guard let array = patch[feature]?.float32() else {
                     throw EOTileError.input("\(folder) has no \(feature)")
                 }
                 let (samples, rowShape) = try samplesFirst(array, feature: feature, folder: folder)

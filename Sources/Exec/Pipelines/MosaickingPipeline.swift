@@ -7,11 +7,11 @@ enum MosaickingPipeline {
         if parameters.method == .maxNDVI { wanted.append(ndviRef) }
         if let valid = parameters.validDataFeature { wanted.append(valid) }
         let folder = tile.patchFolder(parameters.inputFolderKey)
-        let input = try TilePatch.read(from: tile.storage, folder: folder, features: wanted)
-        guard let values = input.features[parameters.feature]?.float32() else {
+        let input = try EOPatch.read(from: tile.storage, folder: folder, features: wanted)
+        guard let values = input[parameters.feature]?.float32() else {
             throw EOTileError.input("\(folder) has no \(parameters.feature)")
         }
-        let valid = parameters.validDataFeature.flatMap { input.features[$0]?.nonZero() }
+        let valid = parameters.validDataFeature.flatMap { input[$0]?.nonZero() }
         try tile.checkCancelled()
         let mosaic: NDArray<Float>
         switch parameters.method {
@@ -20,18 +20,18 @@ enum MosaickingPipeline {
         case .mean:
             mosaic = try valid.map { try Kernels.nanMean(values, valid: $0) } ?? Kernels.nanMean(values)
         case .maxNDVI:
-            guard let ndvi = input.features[ndviRef]?.float32() else {
+            guard let ndvi = input[ndviRef]?.float32() else {
                 throw EOTileError.input("\(folder) has no \(ndviRef) for the max_ndvi composite")
             }
             mosaic = try valid.map { try Kernels.maxNDVIComposite(values, ndvi: ndvi, valid: $0) }
                 ?? Kernels.maxNDVIComposite(values, ndvi: ndvi)
         }
-        var output = TilePatch(bbox: input.bbox, epsg: input.epsg, timestamps: [])
-        output.features[FeatureRef(kind: .dataTimeless, name: parameters.outputFeatureName)] = NpyArray(mosaic)
+        var output = EOPatch(bbox: input.bbox, timestamps: [])
+        output[FeatureRef(kind: .dataTimeless, name: parameters.outputFeatureName)] = NpyArray(mosaic)
         try tile.checkCancelled()
         try output.write(
             to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey),
-            compressLevel: parameters.compressLevel)
+            compress: parameters.compressLevel > 0)
         return "\(parameters.method.rawValue) of \(values.shape[0]) frames"
     }
 }

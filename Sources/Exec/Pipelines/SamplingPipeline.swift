@@ -7,11 +7,11 @@ enum SamplingPipeline {
         let folder = tile.patchFolder(parameters.inputFolderKey)
         var wanted = parameters.features
         if let valid = parameters.validDataFeature { wanted.append(valid) }
-        let input = try TilePatch.read(from: tile.storage, folder: folder, features: wanted)
+        let input = try EOPatch.read(from: tile.storage, folder: folder, features: wanted)
         var height = 0
         var width = 0
         for feature in parameters.features {
-            guard let array = input.features[feature] else { throw EOTileError.input("\(folder) has no \(feature)") }
+            guard let array = input[feature] else { throw EOTileError.input("\(folder) has no \(feature)") }
             let expected = feature.kind.isTemporal ? 4 : 3
             guard array.shape.count == expected else {
                 throw EOTileError.input("\(feature) has shape \(array.shape); expected \(expected) axes")
@@ -28,27 +28,27 @@ enum SamplingPipeline {
         let pixels = positions(parameters.method, height: height, width: width, usable: usable, random: &random)
         try tile.checkCancelled()
 
-        var output = TilePatch(bbox: input.bbox, epsg: input.epsg, timestamps: input.timestamps)
+        var output = EOPatch(bbox: input.bbox, timestamps: input.timestamps)
         for feature in parameters.features {
-            guard let array = input.features[feature] else { continue }
-            output.features[FeatureRef(kind: feature.kind, name: feature.name)] = NpyArray(
+            guard let array = input[feature] else { continue }
+            output[FeatureRef(kind: feature.kind, name: feature.name)] = NpyArray(
                 gather(array.float32(), pixels: pixels, temporal: feature.kind.isTemporal))
         }
         var counts = NDArray<UInt8>(shape: [height, width, 1], repeating: 0)
         for pixel in pixels { counts.storage[pixel] = counts.storage[pixel] &+ 1 }
-        output.features[FeatureRef(kind: .maskTimeless, name: parameters.maskOfSamplesName)] = NpyArray(counts)
+        output[FeatureRef(kind: .maskTimeless, name: parameters.maskOfSamplesName)] = NpyArray(counts)
         try output.write(
             to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey),
-            compressLevel: parameters.compressLevel)
+            compress: parameters.compressLevel > 0)
         return "\(pixels.count) samples"
     }
 
     /// Pixels that may be sampled: valid in at least one observation (all, without a mask).
-    private static func usablePixels(_ input: TilePatch, _ parameters: SamplingParameters, height: Int, width: Int)
+    private static func usablePixels(_ input: EOPatch, _ parameters: SamplingParameters, height: Int, width: Int)
         throws -> [Bool]
     {
         guard let ref = parameters.validDataFeature else { return [Bool](repeating: true, count: height * width) }
-        guard let mask = input.features[ref]?.nonZero() else { throw EOTileError.input("no \(ref) to sample within") }
+        guard let mask = input[ref]?.nonZero() else { throw EOTileError.input("no \(ref) to sample within") }
         let frames = ref.kind.isTemporal ? mask.shape[0] : 1
         guard mask.count == frames * height * width else {
             throw EOTileError.input("\(ref) has shape \(mask.shape); expected \(height)x\(width) pixels with one channel")
