@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["CCurl"]),
         .target(
             name: "Exec",
-            dependencies: ["ObjectStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         // The head's runtime (server, journal, records) and the worker's, as libraries so tests
         // reach them; the executables are thin command lines over these.
