@@ -127,7 +127,8 @@ final class NpyCodecTests: XCTestCase {
                             checked += 1
                 print(checked)
                 """, [dir])
-        XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), "\(NpyType.allCases.count * shapes.count * 2)")
+        XCTAssertEqual(
+            out.trimmingCharacters(in: .whitespacesAndNewlines), "\(NpyType.allCases.count * shapes.count * 2)")
     }
 
     /// Format versions 2.0 and 3.0 (4-byte header length; 3.0 is UTF-8) read like 1.0.
@@ -160,7 +161,8 @@ final class NpyCodecTests: XCTestCase {
         for type in NpyType.allCases {
             let bytes = try read("\(dir)/\(type.rawValue).npy")
             if type.itemSize > 1 {
-                XCTAssertTrue(String(decoding: bytes.prefix(64), as: UTF8.self).contains("'>"), "\(type): not big-endian")
+                XCTAssertTrue(
+                    String(decoding: bytes.prefix(64), as: UTF8.self).contains("'>"), "\(type): not big-endian")
             }
             XCTAssertEqual(try NpyCodec.decode(bytes, location: "\(type)"), sample(type, [2, 3, 4, 5]), "\(type)")
         }
@@ -181,7 +183,8 @@ final class NpyCodecTests: XCTestCase {
         XCTAssertEqual(try NpyCodec.decode(fortran, location: "f.npy"), sample(.int32, [2, 3, 4, 5]))
 
         let transposed = try NpyCodec.decode(try read("\(dir)/t.npy"), location: "t.npy")
-        guard let original = sample(.uint16, [5, 7]).array(of: UInt16.self), let result = transposed.array(of: UInt16.self)
+        guard let original = sample(.uint16, [5, 7]).array(of: UInt16.self),
+            let result = transposed.array(of: UInt16.self)
         else { return XCTFail("not uint16") }
         XCTAssertEqual(result.shape, [7, 5])
         for row in 0..<7 {
@@ -205,7 +208,8 @@ final class NpyCodecTests: XCTestCase {
                     f.write(gzip.compress(data[:100]) + gzip.compress(data[100:]))
                 """, [dir])
         XCTAssertEqual(
-            try NpyCodec.decode(gzip: try read("\(dir)/a.npy.gz"), location: "a.npy.gz"), sample(.uint16, [3, 256, 256, 4]))
+            try NpyCodec.decode(gzip: try read("\(dir)/a.npy.gz"), location: "a.npy.gz"),
+            sample(.uint16, [3, 256, 256, 4]))
         XCTAssertEqual(
             try NpyCodec.decode(gzip: try read("\(dir)/multi.npy.gz"), location: "multi.npy.gz"),
             sample(.float64, [2, 3, 4, 5]))

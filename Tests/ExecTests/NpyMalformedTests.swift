@@ -19,7 +19,8 @@ final class NpyMalformedTests: XCTestCase {
     }
 
     private func expectError(
-        _ bytes: [UInt8], gzip: Bool = false, containing fragment: String, file: StaticString = #filePath, line: UInt = #line
+        _ bytes: [UInt8], gzip: Bool = false, containing fragment: String, file: StaticString = #filePath,
+        line: UInt = #line
     ) {
         let location = "data/eopatch-0/data/BANDS.npy\(gzip ? ".gz" : "")"
         do {
@@ -34,7 +35,8 @@ final class NpyMalformedTests: XCTestCase {
     }
 
     func testTruncatedFile() {
-        expectError(Array(good.dropLast(10)), containing: "truncated data: shape [2, 3, 4] of '<u2' needs 48 bytes, only 38")
+        expectError(
+            Array(good.dropLast(10)), containing: "truncated data: shape [2, 3, 4] of '<u2' needs 48 bytes, only 38")
         expectError(Array(good.prefix(30)), containing: "truncated file")
         expectError(Array(good.prefix(9)), containing: "truncated file")
         expectError(Array(good.prefix(4)), containing: "truncated file")
@@ -78,9 +80,12 @@ final class NpyMalformedTests: XCTestCase {
 
     func testUnsupportedDtypes() {
         expectError(file("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"), containing: "object arrays")
-        expectError(file("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<c8'")
-        expectError(file("{'descr': '<U5', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<U5'")
-        expectError(file("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<f2'")
+        expectError(
+            file("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<c8'")
+        expectError(
+            file("{'descr': '<U5', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<U5'")
+        expectError(
+            file("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<f2'")
         expectError(
             file("{'descr': [('x', '<f4'), ('y', '<i2')], 'fortran_order': False, 'shape': (2,), }"),
             containing: "structured")
@@ -88,12 +93,16 @@ final class NpyMalformedTests: XCTestCase {
 
     func testMalformedHeaders() {
         expectError(file("{'descr': '<u2', 'shape': (2,), }"), containing: "expected the keys")
-        expectError(file("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), 'extra': 1, }"), containing: "malformed header")
-        expectError(file("{'descr': '<u2', 'fortran_order': 'no', 'shape': (2,), }"), containing: "'fortran_order' must be")
+        expectError(
+            file("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), 'extra': 1, }"),
+            containing: "malformed header")
+        expectError(
+            file("{'descr': '<u2', 'fortran_order': 'no', 'shape': (2,), }"), containing: "'fortran_order' must be")
         expectError(file("{'descr': '<u2', 'fortran_order': False, 'shape': [2], }"), containing: "malformed header")
         expectError(file("{'descr': '<u2', 'fortran_order': False, 'shape': (-2,), }"), containing: "malformed header")
         expectError(file("not a dict at all"), containing: "malformed header")
-        expectError(file("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), } trailing"), containing: "malformed header")
+        expectError(
+            file("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), } trailing"), containing: "malformed header")
         // A header length field pointing far past the end of the file.
         var long = good
         long[8] = 0xFF
@@ -102,7 +111,9 @@ final class NpyMalformedTests: XCTestCase {
         var huge = file("{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", version: 2)
         huge[8...11] = [0xFF, 0xFF, 0xFF, 0x7F]
         expectError(huge, containing: "malformed header")
-        expectError(file("{'descr': '<u2', 'fortran_order': False, 'shape': (\u{FF}2,), }", version: 3), containing: "malformed header")
+        expectError(
+            file("{'descr': '<u2', 'fortran_order': False, 'shape': (\u{FF}2,), }", version: 3),
+            containing: "malformed header")
     }
 
     func testFortranOrderIsReadNotRejected() throws {

@@ -3,7 +3,9 @@ import XCTest
 
 /// Runs a Python snippet with the system interpreter (which has numpy) and returns its stdout;
 /// a non-zero exit fails with the script's stderr, so numpy-side assertions fail the test.
-func runNumpy(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+func runNumpy(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws
+    -> String
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
     process.arguments = ["-c", script] + arguments

@@ -38,6 +38,24 @@ final class Inflater {
         return filled
     }
 
+    /// The whole decompressed content of a small file (JSON), refusing more than `limit` bytes.
+    static func inflateAll(_ compressed: [UInt8], location: String, limit: Int) throws(NpyError) -> [UInt8] {
+        guard compressed.count >= 2, compressed[0] == 0x1F, compressed[1] == 0x8B else {
+            throw NpyError(location, "bad gzip data: not a gzip file (expected the bytes 1f 8b at its start)")
+        }
+        let inflater = try Inflater(compressed, location: location)
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let filled = try chunk.withUnsafeMutableBytes { raw in
+                Result { () throws(NpyError) -> Int in try inflater.read(into: raw) }
+            }.get()
+            output.append(contentsOf: chunk[0..<filled])
+            if output.count > limit { throw NpyError(location, "larger than \(limit) bytes when decompressed") }
+            if filled < chunk.count { return output }
+        }
+    }
+
     /// Whether decompressed data remains after what has been read (more than a header promised).
     func hasMore() throws(NpyError) -> Bool {
         var byte: UInt8 = 0
@@ -54,7 +72,8 @@ final class Inflater {
         let inputChunk = min(available, Int(UInt32.max))
         let (status, consumed, produced) = compressed.withUnsafeBytes { input in
             // zlib's next_in is not const but inflate never writes through it.
-            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress?.advanced(by: offset))
+            stream.next_in = UnsafeMutablePointer(
+                mutating: input.bindMemory(to: Bytef.self).baseAddress?.advanced(by: offset))
             stream.avail_in = uInt(inputChunk)
             stream.next_out = base.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = uInt(chunk)
@@ -74,7 +93,9 @@ final class Inflater {
         case Z_STREAM_END:
             // Another gzip member may follow (concatenated .gz files are one stream to Python).
             if offset < compressed.count, compressed[offset...].contains(where: { $0 != 0 }) {
-                guard inflateReset(&stream) == Z_OK else { throw NpyError(location, "cannot continue gzip decompression") }
+                guard inflateReset(&stream) == Z_OK else {
+                    throw NpyError(location, "cannot continue gzip decompression")
+                }
             } else {
                 finished = true
             }

@@ -110,7 +110,8 @@ public enum NpyCodec {
     ) throws(NpyError) -> NpyArray {
         let count = header.count
         let swap = header.bigEndian
-        let short = "truncated data: shape \(header.shape) of '\(header.type.descr)' needs \(header.byteCount) bytes, the data ends sooner"
+        let short =
+            "truncated data: shape \(header.shape) of '\(header.type.descr)' needs \(header.byteCount) bytes, the data ends sooner"
         func numbers<T: NpyElement>(_: T.Type) throws(NpyError) -> NDArray<T> {
             var failure: NpyError?
             let storage = [T](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -31,7 +31,7 @@ struct NpyHeader: Equatable, Sendable {
         case (1, 0): return (2, false)
         case (2, 0): return (4, false)
         case (3, 0): return (4, true)
-        case let (major, minor):
+        case (let major, let minor):
             throw NpyError(location, "unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)")
         }
     }
@@ -41,7 +41,8 @@ struct NpyHeader: Equatable, Sendable {
         var length = 0
         for (position, byte) in bytes.enumerated() { length |= Int(byte) << (8 * position) }
         guard length <= maxDictLength else {
-            throw NpyError(location, "malformed header: its length field says \(length) bytes (at most \(maxDictLength) accepted)")
+            throw NpyError(
+                location, "malformed header: its length field says \(length) bytes (at most \(maxDictLength) accepted)")
         }
         return length
     }
@@ -91,7 +92,8 @@ struct NpyHeader: Equatable, Sendable {
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: type.itemSize)
         guard !overflow else { throw NpyError(location, "malformed header: shape \(shape) is too large") }
         return NpyHeader(
-            type: type, bigEndian: bigEndian, fortranOrder: fortranOrder, shape: shape, count: count, byteCount: byteCount)
+            type: type, bigEndian: bigEndian, fortranOrder: fortranOrder, shape: shape, count: count,
+            byteCount: byteCount)
     }
 
     /// What `np.save` writes for a C-ordered little-endian array: version 1.0 (2.0 only when the
@@ -153,7 +155,9 @@ private struct DictParser {
     private var current: Unicode.Scalar? { position < text.count ? text[position] : nil }
 
     private mutating func skipSpace() {
-        while let scalar = current, scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" { position += 1 }
+        while let scalar = current, scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+            position += 1
+        }
     }
 
     private mutating func expect(_ scalar: Unicode.Scalar) throws(Failure) {
@@ -174,7 +178,9 @@ private struct DictParser {
             let key = try parseString()
             try expect(":")
             let value = try parseValue()
-            guard entries.updateValue(value, forKey: key) == nil else { throw Failure(message: "key '\(key)' appears twice") }
+            guard entries.updateValue(value, forKey: key) == nil else {
+                throw Failure(message: "key '\(key)' appears twice")
+            }
             skipSpace()
             if current == "," {
                 position += 1
