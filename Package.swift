@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Wire",
             dependencies: [
@@ -37,7 +38,7 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["CCurl"]),
         .target(
             name: "Exec",
-            dependencies: ["CGDAL", "ObjectStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CGDAL", "ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         // The head's runtime (server, journal, records) and the worker's, as libraries so tests
         // reach them; the executables are thin command lines over these.

@@ -12,7 +12,7 @@ struct GrowHead: AsyncParsableCommand {
             `grow-worker --address HEAD:6379`, then `grow-head submit job.json --wait`.
             Or run everything on this machine at once: `grow-head run job.json --workers 2`.
             """,
-        subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self]
+        subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self, StorageCommand.self]
     )
 
     static func main() async { await mainExitingTwoOnUsageErrors() }

@@ -11,7 +11,8 @@ extension S3Client {
     /// mixing two versions.
     public func downloadFile(_ uri: S3URI, to path: String, progress: TransferProgress? = nil) throws(S3Error) {
         guard let info = try headObject(uri) else {
-            throw S3Error(.notFound, "\(uri) at \(config.endpoint)", "no such object (404)", status: 404)
+            // NoSuchKey or NoSuchBucket: the GET's error document says which.
+            throw diagnosis(uri) ?? S3Error(.notFound, "\(uri) at \(config.endpoint)", "no such object (404)", status: 404)
         }
         let file = try LocalFile(creating: path)
         do throws(S3Error) {

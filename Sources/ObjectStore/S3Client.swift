@@ -49,6 +49,20 @@ public final class S3Client: Sendable {
                 lastModified: response.headers["last-modified"], etag: response.headers["etag"])
         } catch where error.status == 404 && error.code == nil {
             return nil
+        } catch where error.code == nil && (error.status == 400 || error.status == 403) {
+            // HEAD answers carry no error document: ask again with a GET for the reason.
+            throw diagnosis(uri) ?? error
+        }
+    }
+
+    /// The error a one-byte GET of `uri` gets (nil if it succeeds): S3's code and message for a
+    /// HEAD that failed without them.
+    func diagnosis(_ uri: S3URI) -> S3Error? {
+        do throws(S3Error) {
+            _ = try send(HTTPRequest(method: "GET", url: url(uri), headers: [("Range", "bytes=0-0")]), uri)
+            return nil
+        } catch {
+            return error
         }
     }
 
@@ -74,7 +88,7 @@ public final class S3Client: Sendable {
     /// (CopyObject up to 5 GiB, UploadPartCopy in parts above).
     public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error) {
         guard let info = try headObject(source) else {
-            throw S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
+            throw diagnosis(source) ?? S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
         }
         let copySource = "/\(source.bucket)/\(AWSEncoding.encodePath(source.key))"
         if info.size <= 5 << 30 {

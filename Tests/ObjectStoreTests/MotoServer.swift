@@ -49,7 +49,7 @@ final class MotoServer {
         if checkSignatures { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "4" }
         environment["PYTHONPATH"] = directory + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
         process.environment = environment
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         log?.seekToEndOfFile()
         process.standardOutput = log

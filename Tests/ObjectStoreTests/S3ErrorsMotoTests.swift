@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+@testable import ObjectStore
+
+/// What a user sees when credentials or names are wrong, against a signature-checking moto.
+final class S3ErrorsMotoTests: XCTestCase {
+    var moto: MotoServer!
+    let bucket = "grow-errors"
+
+    override func setUpWithError() throws {
+        moto = try MotoServer(name: "errors")
+        try S3Client(config: moto.config()).createBucket(bucket)
+    }
+
+    override func tearDown() { moto = nil }
+
+    func testWrongSecretIsOneClearLineAndNotRetried() throws {
+        let retries = Guarded<[String]>([])
+        let wrongSecret = "definitely-not-the-secret-1234567890"
+        let client = S3Client(config: moto.config(secret: wrongSecret)) { line in retries.withLock { $0.append(line) } }
+        XCTAssertThrowsError(try client.putObject(S3URI(bucket: bucket, key: "a/b.txt"), bytes: [1, 2, 3])) { error in
+            let error = error as! S3Error
+            XCTAssertEqual(error.kind, .denied)
+            XCTAssertTrue(error.isUserError)
+            XCTAssertEqual(
+                error.description,
+                "s3://\(self.bucket)/a/b.txt at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"
+            )
+            XCTAssertFalse(error.description.contains(wrongSecret))
+            XCTAssertFalse(error.description.contains(self.moto.secretAccessKey))
+        }
+        XCTAssertEqual(retries.withLock { $0 }, [], "a 403 is not retried")
+        // The right secret works on the same server: the check is real, not a broken server.
+        try S3Client(config: moto.config()).putObject(S3URI(bucket: bucket, key: "a/b.txt"), bytes: [1, 2, 3])
+    }
+
+    func testWrongSecretFromAProfileNamesTheProfile() throws {
+        let folder = moto.directory
+        try "[grow]\naws_access_key_id = \(moto.accessKeyID)\naws_secret_access_key = wrong\n".write(
+            toFile: folder + "/credentials", atomically: true, encoding: .utf8)
+        let config = try S3ConfigResolver.resolve(
+            S3Overrides(profile: "grow", endpoint: moto.endpoint),
+            environment: ["HOME": folder, "AWS_SHARED_CREDENTIALS_FILE": folder + "/credentials"],
+            readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
+        XCTAssertThrowsError(try S3Client(config: config).listObjects(bucket: bucket, prefix: "")) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "s3://\(self.bucket) at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check aws_secret_access_key of profile \"grow\" in \(folder)/credentials"
+            )
+        }
+    }
+
+    func testUnknownAccessKey() throws {
+        var config = moto.config()
+        config.credentials?.accessKeyID = "AKIAUNKNOWNUNKNOWN00"
+        XCTAssertThrowsError(try S3Client(config: config).getObject(S3URI(bucket: bucket, key: "x"))) { error in
+            let error = error as! S3Error
+            XCTAssertEqual(error.kind, .denied)
+            XCTAssertEqual(error.code, "InvalidAccessKeyId")
+            XCTAssertTrue(error.description.contains("check AWS_ACCESS_KEY_ID"), error.description)
+        }
+    }
+
+    func testMissingBucket() throws {
+        let client = S3Client(config: moto.config())
+        XCTAssertThrowsError(try client.getObject(S3URI(bucket: "no-such-bucket", key: "x"))) { error in
+            let error = error as! S3Error
+            XCTAssertEqual(error.kind, .notFound)
+            XCTAssertEqual(error.description, "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
+        }
+        XCTAssertThrowsError(try client.listObjects(bucket: "no-such-bucket", prefix: "p/")) { error in
+            XCTAssertEqual("\(error)", "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
+        }
+    }
+
+    func testNothingListensIsRetriedThenReportedWithTheEndpoint() throws {
+        var options = S3Options()
+        options.retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.05)
+        let port = try MotoServer.freePort()
+        let config = S3Config(
+            endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)", pathStyle: true), region: "us-east-1",
+            credentials: S3Credentials(accessKeyID: "AKIA", secretAccessKey: "s", source: .explicit), options: options)
+        let retries = Guarded(0)
+        let client = S3Client(config: config) { _ in retries.withLock { $0 += 1 } }
+        XCTAssertThrowsError(try client.getObject(S3URI(bucket: bucket, key: "x"))) { error in
+            let error = error as! S3Error
+            XCTAssertEqual(error.kind, .failed)
+            XCTAssertTrue(error.description.hasPrefix("s3://\(self.bucket)/x at http://127.0.0.1:\(port): cannot reach the endpoint"), error.description)
+            XCTAssertTrue(error.description.hasSuffix("(after 3 tries)"), error.description)
+        }
+        XCTAssertEqual(retries.withLock { $0 }, 2)
+    }
+}
