@@ -20,6 +20,14 @@ final class ClusterHarness {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
     static var headBinary: URL { buildDirectory.appendingPathComponent("grow-head") }
+    /// The package's folder (the test sources live under it).
+    static var packageRoot: URL {
+        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            folder.deleteLastPathComponent()
+        }
+        return folder
+    }
     static var workerBinary: URL { buildDirectory.appendingPathComponent("grow-worker") }
 
     init(name: String) throws {
@@ -228,9 +236,9 @@ final class ClusterHarness {
         XCTFail("timed out waiting: \(message)")
     }
 
-    /// The records folder of the only job run in this state directory.
-    func recordsFolder() throws -> URL {
-        let logs = stateDirectory.appendingPathComponent("logs")
+    /// The records folder of the last job run in this state directory, or in a project folder.
+    func recordsFolder(in project: URL? = nil) throws -> URL {
+        let logs = (project ?? stateDirectory).appendingPathComponent("logs")
         let entries = try FileManager.default.contentsOfDirectory(atPath: logs.path).sorted()
         guard let last = entries.last else { throw XCTSkip("no records folder in \(logs.path)") }
         return logs.appendingPathComponent(last)
