@@ -22,11 +22,12 @@ final class Inflater {
         inflateEnd(&stream)
     }
 
-    /// Most bytes these compressed bytes could inflate to (deflate's best ratio is 1032:1),
-    /// to refuse a header that promises more before allocating for it.
+    /// Most bytes the rest of the stream could inflate to (deflate's best ratio is 1032:1, plus
+    /// slack for a match zlib has decoded but not yet copied out), to refuse a header that
+    /// promises more before allocating for it.
     var maxOutput: Int {
         let (bound, overflow) = (compressed.count - offset).multipliedReportingOverflow(by: 1032)
-        return overflow ? Int.max : bound
+        return overflow || bound > Int.max - (1 << 16) ? Int.max : bound + (1 << 16)
     }
 
     /// Fills `buffer` entirely unless the stream ends first; returns the bytes written.

@@ -1,0 +1,60 @@
+/// The element types raster bands come in (Sentinel-2 L1C/L2A are UInt16, Landsat 8-bit
+/// products UInt8, some indices Int16, reflectances Float32). Kernels switch on `bandKind`
+/// once per call and run a loop specialised for the concrete type, so a caller in another
+/// module still gets the vectorised code.
+public protocol BandElement: Sendable, Equatable {
+    static var bandKind: BandKind { get }
+}
+
+public enum BandKind: Sendable {
+    case uint8, uint16, int16, float32
+}
+
+extension UInt8: BandElement { public static var bandKind: BandKind { .uint8 } }
+extension UInt16: BandElement { public static var bandKind: BandKind { .uint16 } }
+extension Int16: BandElement { public static var bandKind: BandKind { .int16 } }
+extension Float: BandElement { public static var bandKind: BandKind { .float32 } }
+
+/// Exact conversion to Float32 (every UInt8, UInt16 and Int16 is representable), what numpy's
+/// `astype(np.float32)` does.
+protocol Float32Convertible: AdditiveArithmetic {
+    var float32: Float { get }
+    /// NaN test that is constant false for integers, so integer loops keep no check.
+    var isNaNValue: Bool { get }
+}
+
+extension UInt8: Float32Convertible {
+    @inline(__always) var float32: Float { Float(self) }
+    @inline(__always) var isNaNValue: Bool { false }
+}
+extension UInt16: Float32Convertible {
+    @inline(__always) var float32: Float { Float(self) }
+    @inline(__always) var isNaNValue: Bool { false }
+}
+extension Int16: Float32Convertible {
+    @inline(__always) var float32: Float { Float(self) }
+    @inline(__always) var isNaNValue: Bool { false }
+}
+extension Float: Float32Convertible {
+    @inline(__always) var float32: Float { self }
+    @inline(__always) var isNaNValue: Bool { self != self }
+}
+
+/// A kernel loop written once for every band type: `BandKind.dispatch` calls `visit` with the
+/// concrete type, so the optimiser specialises (and vectorises) it per type.
+protocol BandTypeVisitor {
+    associatedtype Result
+    func visit<S: Float32Convertible & BandElement>(_ type: S.Type) -> Result
+}
+
+extension BandKind {
+    @inline(__always)
+    func dispatch<V: BandTypeVisitor>(_ visitor: V) -> V.Result {
+        switch self {
+        case .uint8: visitor.visit(UInt8.self)
+        case .uint16: visitor.visit(UInt16.self)
+        case .int16: visitor.visit(Int16.self)
+        case .float32: visitor.visit(Float.self)
+        }
+    }
+}
