@@ -25,7 +25,7 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
                 valid = rng.random((T, H, W, 1)) < 0.6
                 valid[:, 0, 0, 0] = False                      # a pixel never observed
                 bands = rng.random((T, H, W, C), dtype=np.float32)
-                bands[:, 1, 1, :] = 0.5                         # ties everywhere
+                bands[:, 1, 1, :] = 0.5                         # the same NDVI in every frame: a tie
                 bands = np.where(valid, bands, np.float32(np.nan))
                 ndvi = rng.random((T, H, W, 1), dtype=np.float32) * 2 - 1
                 ndvi[:, 1, 1, :] = 0.25
@@ -70,7 +70,9 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
                     import warnings; warnings.simplefilter("ignore")
                     median = np.nanmedian(x, axis=0).astype(np.float32)
                     mean = np.nanmean(x, axis=0).astype(np.float32)
-                score = np.where(valid & ~np.isnan(ndvi), ndvi, -np.inf)[..., 0]
+                with np.errstate(all="ignore"):
+                    own = (bands[..., 3] - bands[..., 2]) / (bands[..., 3] + bands[..., 2])
+                score = np.where(valid[..., 0] & ~np.isnan(own), own, -np.inf)
                 best = np.argmax(score, axis=0)
                 picked = np.take_along_axis(bands, best[None, ..., None], axis=0)[0]
                 picked[np.isinf(score.max(axis=0))] = np.nan

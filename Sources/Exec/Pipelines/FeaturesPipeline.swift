@@ -37,13 +37,13 @@ enum FeaturesPipeline {
         for index in parameters.indices {
             var values = try normalizedDifference(bands, index.first, index.second)
             if parameters.interpolate {
-                values = try Kernels.linearInterpolation(values, valid: valid, times: dayNumbers(input))
+                values = try Kernels.interpolateInvalid(values, valid: valid, times: dayNumbers(input))
             }
             indices.append(values)
             output[FeatureRef(kind: .data, name: index.name)] = NpyArray(values)
         }
         if parameters.interpolate {
-            stack = try Kernels.linearInterpolation(stack, valid: valid, times: dayNumbers(input))
+            stack = try Kernels.interpolateInvalid(stack, valid: valid, times: dayNumbers(input))
         }
         output[FeatureRef(kind: .mask, name: validDataName)] = NpyArray(valid)
         if let name = parameters.outputFeatureName {

@@ -2,7 +2,7 @@
 ///
 ///     "input_folder_key": "features", "output_folder_key": "mosaics",
 ///     "feature": ["data", "BANDS"], "method": "median" | "mean" | "max_ndvi",
-///     "ndvi_feature_name": "NDVI", "valid_data_feature": ["mask", "VALID_DATA"],
+///     "ndvi_bands": [3, 2], "valid_data_feature": ["mask", "VALID_DATA"],
 ///     "output_feature_name": "MOSAIC"
 ///
 /// Writes `data_timeless/<output_feature_name>` (H×W×C float32; NaN where no valid observation).
@@ -16,7 +16,9 @@ public struct MosaickingParameters: Sendable, Equatable {
     public var outputFolderKey: String
     public var feature: FeatureRef
     public var method: Method
-    public var ndviFeatureName: String
+    /// For max_ndvi: the NIR and red channels of `feature`.
+    public var nirChannel: Int
+    public var redChannel: Int
     public var validDataFeature: FeatureRef?
     public var outputFeatureName: String
     public var compressLevel: Int
@@ -26,7 +28,8 @@ public struct MosaickingParameters: Sendable, Equatable {
         outputFolderKey = try reader.string("output_folder_key")
         feature = try reader.feature("feature", types: [.data])
         method = Method(rawValue: try reader.choice("method", Method.allCases.map(\.rawValue), default: "median")) ?? .median
-        ndviFeatureName = try reader.string("ndvi_feature_name", default: "NDVI")
+        let bands = try reader.integers("ndvi_bands", count: 2, in: 0...10_000) ?? [3, 2]
+        (nirChannel, redChannel) = (bands[0], bands[1])
         validDataFeature = reader.members["valid_data_feature"] == nil
             ? nil : try reader.feature("valid_data_feature", types: [.mask])
         outputFeatureName = try reader.string("output_feature_name", default: "MOSAIC")

@@ -3,8 +3,6 @@
 enum MosaickingPipeline {
     static func run(_ tile: EOTile, _ parameters: MosaickingParameters) throws -> String {
         var wanted = [parameters.feature]
-        let ndviRef = FeatureRef(kind: .data, name: parameters.ndviFeatureName)
-        if parameters.method == .maxNDVI { wanted.append(ndviRef) }
         if let valid = parameters.validDataFeature { wanted.append(valid) }
         let folder = tile.patchFolder(parameters.inputFolderKey)
         let input = try EOPatch.read(from: tile.storage, folder: folder, features: wanted)
@@ -20,11 +18,9 @@ enum MosaickingPipeline {
         case .mean:
             mosaic = try valid.map { try Kernels.nanMean(values, valid: $0) } ?? Kernels.nanMean(values)
         case .maxNDVI:
-            guard let ndvi = input[ndviRef]?.float32() else {
-                throw EOTileError.input("\(folder) has no \(ndviRef) for the max_ndvi composite")
-            }
-            mosaic = try valid.map { try Kernels.maxNDVIComposite(values, ndvi: ndvi, valid: $0) }
-                ?? Kernels.maxNDVIComposite(values, ndvi: ndvi)
+            let (nir, red) = (parameters.nirChannel, parameters.redChannel)
+            mosaic = try valid.map { try Kernels.maxNDVIComposite(values, nir: nir, red: red, valid: $0) }
+                ?? Kernels.maxNDVIComposite(values, nir: nir, red: red)
         }
         var output = EOPatch(bbox: input.bbox, timestamps: [])
         output[FeatureRef(kind: .dataTimeless, name: parameters.outputFeatureName)] = NpyArray(mosaic)
