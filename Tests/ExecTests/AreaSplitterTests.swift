@@ -35,7 +35,8 @@ final class AreaSplitterTests: XCTestCase {
             """
             import json, sys
             from osgeo import ogr, osr
-            aoi = ogr.Open(sys.argv[1]).GetLayer(0).GetNextFeature().GetGeometryRef().Clone()
+            source = ogr.Open(sys.argv[1]); feature = source.GetLayer(0).GetNextFeature()
+            aoi = feature.GetGeometryRef().Clone()
             wgs = osr.SpatialReference(); wgs.ImportFromEPSG(4326); wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
             patches = json.loads(sys.argv[2])
             union = {}
@@ -95,11 +96,12 @@ final class AreaSplitterTests: XCTestCase {
         let config = """
             {"pipeline": "noop", "storage": {"project_folder": "\(project)"},
              "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}},
-             "test_subset": ["eopatch-id-0-col-0-row-0"]}
+             "test_subset": [0]}
             """
         let spec = try JobSpec.parse(json: config, source: "area.json")
         XCTAssertNotNil(spec.tiles.areaGrid)
         XCTAssertEqual(spec.testSubset, [0])
+        XCTAssertEqual(try JobSpec.parse(json: config.replacingOccurrences(of: "[0]", with: "[\"\(spec.tiles.name(of: 1))\"]"), source: "area.json").testSubset, [1])
         let cached = try FileManager.default.contentsOfDirectory(atPath: project + "/cache")
         XCTAssertEqual(cached, ["UtmZoneAreaManager_aoi_3000_3000_0_0_0_0.json"])
         // What the head ships to workers parses back to the same tiles without the AOI file.

@@ -12,7 +12,7 @@ final class RealScenePipelineTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: project + "/input-data", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: scene, toPath: project + "/input-data/L7.tif")
         let footprint = try runProcess(
-            "/usr/bin/gdaltindex", ["-q", "-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene])
+            "/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene])
         XCTAssertEqual(footprint.status, 0, footprint.output)
 
         let common = """

@@ -25,7 +25,7 @@ final class EOPipelineClusterTests: XCTestCase {
         try FileManager.default.copyItem(atPath: scene, toPath: input.appendingPathComponent("L7.tif").path)
         let index = try cluster.run(
             URL(fileURLWithPath: "/usr/bin/gdaltindex"),
-            ["-q", "-f", "GeoJSON", "-t_srs", "EPSG:4326", input.appendingPathComponent("aoi.geojson").path, scene])
+            ["-f", "GeoJSON", "-t_srs", "EPSG:4326", input.appendingPathComponent("aoi.geojson").path, scene])
         XCTAssertEqual(index.status, 0, index.output)
         return project
     }

@@ -53,3 +53,17 @@ public struct NDArray<Element>: @unchecked Sendable {
 }
 
 extension NDArray: Equatable where Element: Equatable {}
+
+extension NDArray {
+    /// The given channels (last axis) in that order: `[0, 2]` of an H×W×C array is H×W×2.
+    public func channels(_ picked: [Int]) -> NDArray {
+        let width = shape.last ?? 1
+        let pixels = count / Swift.max(width, 1)
+        var result: [Element] = []
+        result.reserveCapacity(pixels * picked.count)
+        for pixel in 0..<pixels {
+            for channel in picked { result.append(storage[pixel * width + channel]) }
+        }
+        return NDArray(shape: Array(shape.dropLast()) + [picked.count], storage: result)
+    }
+}

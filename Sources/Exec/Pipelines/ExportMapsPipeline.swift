@@ -45,11 +45,6 @@ enum ExportMapsPipeline {
         for channel in channels where channel >= width {
             throw EOTileError.input("band_indices: \(location) has no channel \(channel) (it has \(width))")
         }
-        let pixels = frame.count / width
-        var storage = [Float](repeating: 0, count: pixels * channels.count)
-        for pixel in 0..<pixels {
-            for (slot, channel) in channels.enumerated() { storage[pixel * channels.count + slot] = frame.storage[pixel * width + channel] }
-        }
-        return NDArray(shape: [frame.shape[0], frame.shape[1], channels.count], storage: storage)
+        return frame.channels(channels)
     }
 }

@@ -51,10 +51,12 @@ public final class RasterSource: @unchecked Sendable {
     public func warp(
         into grid: TileRasterGrid, bands: [Int]? = nil, resampling: Resampling = .bilinear, noData: Double? = nil
     ) throws(RasterError) -> NDArray<Float32> {
-        let bands = bands ?? Array(1...max(bandCount, 1))
-        for band in bands where band < 1 || band > bandCount {
+        let wanted = bands ?? Array(1...max(bandCount, 1))
+        for band in wanted where band < 1 || band > bandCount {
             throw RasterError(location, "has no band \(band) (it has \(bandCount))", isUserError: true)
         }
+        // GDAL 3.6's warp has no band selection (-b came in 3.7): warp all, then keep `wanted`.
+        let bands = Array(1...max(bandCount, 1))
         guard let wkt = GDAL.wkt(epsg: grid.epsg) else {
             throw RasterError(location, "unknown target CRS EPSG:\(grid.epsg)", isUserError: true)
         }
@@ -69,7 +71,6 @@ public final class RasterSource: @unchecked Sendable {
 
         var arguments = ["-r", resampling.rawValue, "-dstnodata", "nan", "-wo", "INIT_DEST=NO_DATA", "-q"]
         if let source = noData ?? self.noData { arguments += ["-srcnodata", String(source)] }
-        for band in bands { arguments += ["-b", String(band)] }
         let argv = GDAL.stringList(arguments)
         defer { CSLDestroy(argv) }
         guard let options = GDALWarpAppOptionsNew(argv, nil) else {
@@ -81,7 +82,8 @@ public final class RasterSource: @unchecked Sendable {
         guard GDALWarp(nil, target, 1, &sources, options, &usageError) != nil else {
             throw RasterError(location, GDAL.lastError("cannot warp into EPSG:\(grid.epsg)"))
         }
-        return try readInterleaved(target, width: grid.width, height: grid.height, bands: bands.count)
+        let all = try readInterleaved(target, width: grid.width, height: grid.height, bands: bands.count)
+        return wanted == bands ? all : all.channels(wanted.map { $0 - 1 })
     }
 
     /// All of the raster's `bands` as H×W×C Float32, in its own grid.
