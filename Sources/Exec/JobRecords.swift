@@ -24,6 +24,8 @@ public final class JobRecords: @unchecked Sendable {
     public static let reportFileName = "pipeline-report.json"
 
     public let directory: String
+    /// Copies the records to object storage as they are written (projects in `s3://`).
+    public var mirror: RecordsMirror?
     private var logFD: Int32
     private var buffer: [UInt8] = []
     private static let flushThreshold = 64 * 1024
@@ -82,6 +84,7 @@ public final class JobRecords: @unchecked Sendable {
         guard !buffer.isEmpty, logFD >= 0 else { return }
         _ = Self.writeAll(logFD, buffer)
         buffer.removeAll(keepingCapacity: true)
+        mirror?.logChanged(path(Self.logFileName))
     }
 
     /// Writes finished.json, failed.json and pipeline-report.json (each atomically) and syncs the
@@ -108,6 +111,12 @@ public final class JobRecords: @unchecked Sendable {
             _ = fsync(dirFD)
             close(dirFD)
         }
+        mirror?.uploadFinal(
+            [Self.finishedFileName, Self.failedFileName, Self.reportFileName, Self.logFileName].map(path))
+    }
+
+    private func path(_ fileName: String) -> String {
+        (directory as NSString).appendingPathComponent(fileName)
     }
 
     /// A JSON list of strings, one per line.

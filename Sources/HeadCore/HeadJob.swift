@@ -56,6 +56,9 @@ final class HeadJob {
 
     var tileCount: Int { selected?.count ?? spec.tiles.count }
     var isFinished: Bool { finishedUnixMs != nil }
+
+    /// Where a user finds the records: the project folder's copy when it is in object storage.
+    var recordsLocation: String { records?.mirror?.location ?? recordsPath }
     var failedCount: Int { failures.values.filter { !$0.quarantined }.count }
     var quarantinedCount: Int { failures.values.filter(\.quarantined).count }
     /// Runs that were repeated after a failure: failed runs that did not end their tile.

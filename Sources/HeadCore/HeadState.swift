@@ -219,16 +219,22 @@ final class HeadState {
         let id = nextJobID
         nextJobID += 1
         let submitted = Clock.unixMs()
-        let recordsRoot = spec.projectFolder.map { $0 + "/logs" } ?? config.stateDirectory + "/logs"
-        let recordsPath =
-            recordsRoot + "/"
-            + JobRecords.directoryName(
-                startedAt: Date(timeIntervalSince1970: Double(submitted) / 1000), pipeline: spec.pipeline.rawValue,
-                id: "\(id)")
+        // Records go to the project folder's logs/, as eo-grow's do; for a project in object
+        // storage they are kept here and copied there as the job runs.
+        let remoteProject = spec.projectFolder.flatMap { $0.contains("://") ? $0 : nil }
+        let localProject = remoteProject == nil ? spec.projectFolder : nil
+        let recordsRoot = localProject.map { $0 + "/logs" } ?? config.stateDirectory + "/logs"
+        let directoryName = JobRecords.directoryName(
+            startedAt: Date(timeIntervalSince1970: Double(submitted) / 1000), pipeline: spec.pipeline.rawValue,
+            id: "\(id)")
+        let recordsPath = recordsRoot + "/" + directoryName
         let records: JobRecords
         do {
             try FileManager.default.createDirectory(atPath: recordsRoot, withIntermediateDirectories: true)
             records = try JobRecords(directory: recordsPath)
+            if let remoteProject {
+                records.mirror = try mirror(for: spec, folder: remoteProject, directoryName: directoryName)
+            }
         } catch {
             return send(
                 .errorReply(ErrorReply(code: .invalidJob, message: "cannot write records to \(recordsPath): \(error)")),
@@ -246,9 +252,18 @@ final class HeadState {
         )
         register(job, alreadyFinished: [])
         send(
-            .jobAccepted(JobAccepted(job: id, tileCount: UInt64(job.tileCount), recordsPath: recordsPath)),
+            .jobAccepted(JobAccepted(job: id, tileCount: UInt64(job.tileCount), recordsPath: job.recordsLocation)),
             to: connection)
         logger.info("job submitted", metadata: ["job": "\(id)", "name": "\(spec.name)", "tiles": "\(job.tileCount)"])
+    }
+
+    private func mirror(for spec: JobSpec, folder: String, directoryName: String) throws -> RecordsMirror {
+        let storage = try Storage.open(folder, settings: spec.storageSettings)
+        let logger = self.logger
+        let logsFolder = spec.folder(forKey: "logs") ?? "logs"
+        return RecordsMirror(storage: storage, prefix: logsFolder + "/" + directoryName) { problem in
+            logger.error("\(problem)")
+        }
     }
 
     private func register(_ job: HeadJob, alreadyFinished: [UInt32]) {
@@ -258,9 +273,14 @@ final class HeadState {
         if job.spec.skipExisting {
             // eo-grow's skip_existing: tiles whose output is already there count as done.
             let known = Set(alreadyFinished)
-            let skipped = job.spec.planTiles(job: job.id).skipped.compactMap(job.position(ofTile:)).filter {
-                !known.contains($0)
+            let plan: TilePlan
+            do {
+                plan = try job.spec.planTilesInStorage(job: job.id)
+            } catch {
+                job.records?.log("skip_existing: cannot look for existing outputs, running every tile: \(error)")
+                plan = TilePlan(run: job.spec.selectedTiles, skipped: [])
             }
+            let skipped = plan.skipped.compactMap(job.position(ofTile:)).filter { !known.contains($0) }
             job.skipped = skipped.count
             finished += skipped
             if !skipped.isEmpty { job.records?.log("skip_existing: \(skipped.count) tiles already have their output") }
@@ -280,6 +300,10 @@ final class HeadState {
             return
         }
         let records = try? JobRecords(directory: recovered.recordsPath)
+        if let folder = spec.projectFolder, folder.contains("://") {
+            records?.mirror = try? mirror(
+                for: spec, folder: folder, directoryName: (recovered.recordsPath as NSString).lastPathComponent)
+        }
         let job = HeadJob(
             id: recovered.job, spec: spec, specJSON: recovered.spec, recordsPath: recovered.recordsPath,
             records: records,
@@ -538,7 +562,7 @@ final class HeadState {
             done: UInt64(job.done + job.skipped), failed: UInt64(job.failedCount + (job.finalizationFailed ? 1 : 0)),
             quarantined: UInt64(job.quarantinedCount),
             retries: UInt64(job.retries), submittedUnixMs: job.submittedUnixMs,
-            finishedUnixMs: job.finishedUnixMs ?? 0, recordsPath: job.recordsPath)
+            finishedUnixMs: job.finishedUnixMs ?? 0, recordsPath: job.recordsLocation)
     }
 
     func workerSummaries() -> [WorkerSummary] {

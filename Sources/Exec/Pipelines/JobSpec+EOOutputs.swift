@@ -15,3 +15,20 @@ extension JobSpec {
         }
     }
 }
+
+extension JobSpec {
+    /// `planTiles` against the project's storage: one listing of the output folder instead of a
+    /// check per tile, so `skip_existing` over thousands of tiles in S3 costs a few requests.
+    /// Jobs without EO outputs fall back to the local file check of `output`.
+    public func planTilesInStorage(job: UInt32) throws -> TilePlan {
+        guard eo != nil, skipExisting, let projectFolder, let eo, let folder = folder(forKey: eo.outputFolderKey) else {
+            return planTiles(job: job)
+        }
+        let storage = try Storage.open(projectFolder, settings: storageSettings)
+        let existing = Set(try storage.list(prefix: folder + "/").map(\.key))
+        let root = projectFolder.hasSuffix("/") ? projectFolder : projectFolder + "/"
+        return planTiles(job: job) { path in
+            path.hasPrefix(root) && existing.contains(String(path.dropFirst(root.count)))
+        }
+    }
+}
