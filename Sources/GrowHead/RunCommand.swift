@@ -45,10 +45,11 @@ struct Run: AsyncParsableCommand {
                 count: workers, slots: slots, port: port, secret: secret, workDirectory: state + "/work",
                 prefetch: prefetch)
             defer { children.terminate() }
-            let client = try await HeadClient.connect(
-                host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
             var failed = false
             for (position, next) in jobs.enumerated() {
+                // One request per connection: each job of a chain gets its own.
+                let client = try await HeadClient.connect(
+                    host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
                 let accepted = try await UserError.wrap { () async throws -> JobAccepted in
                     try await client.submit(name: next.name, spec: next.spec)
                 }

@@ -21,10 +21,10 @@ struct Submit: AsyncParsableCommand {
     func run() async throws {
         try await reportingUserErrors {
             let jobs = try JobFile.load(job, variables: variable)
-            let client = try await connection.connect()
             // A chain runs in order: each pipeline needs the previous one's outputs.
             let follow = wait || jobs.count > 1
             for (position, next) in jobs.enumerated() {
+                let client = try await connection.connect()
                 let accepted = try await UserError.wrap { () async throws -> JobAccepted in
                     try await client.submit(name: next.name, spec: next.spec)
                 }
