@@ -91,6 +91,7 @@ struct LocalWorkers {
             process.arguments = [
                 "--address", "127.0.0.1:\(port)", "--slots", "\(slots)", "--prefetch", "\(prefetch)",
                 "--work-dir", workDirectory + "/worker-\(number)", "--worker-id", "local-\(number)",
+                "--log-level", "warning",
             ]
             process.environment = environment
             try process.run()

@@ -27,6 +27,8 @@ struct GrowWorker: AsyncParsableCommand {
     @Option(help: "This worker's stable name (default: HOST-PID).") var workerID: String?
     @Option(help: "Tiles each slot holds in reserve.") var prefetch = 2
     @Option(help: "Seconds a draining worker has to finish (a spot instance gets 120).") var drainGrace = 120.0
+    @Option(help: "Least important log messages shown: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
 
     func run() async throws {
         let fail: (String) -> ExitCode = { message in
@@ -45,7 +47,12 @@ struct GrowWorker: AsyncParsableCommand {
         } catch {
             throw fail("\(error)")
         }
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let logger = Logger(label: "grow-worker")
         let id = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let config = WorkerConfig(
@@ -66,3 +73,5 @@ struct GrowWorker: AsyncParsableCommand {
         }
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
