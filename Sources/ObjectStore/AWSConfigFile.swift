@@ -16,7 +16,7 @@ public struct AWSConfigFile: Sendable, Equatable {
         var sections: [String: [String: String]] = [:]
         var current: String?
         var parentKey: String?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }) {
             let line = String(rawLine)
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
