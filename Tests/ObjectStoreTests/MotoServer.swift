@@ -101,6 +101,7 @@ final class MotoServer {
         environment["AWS_SECRET_ACCESS_KEY"] = secret ?? secretAccessKey
         environment["AWS_ENDPOINT_URL"] = endpoint
         environment["AWS_REGION"] = "us-east-1"
+        environment["AWS_DEFAULT_REGION"] = "us-east-1"
         environment["AWS_CONFIG_FILE"] = directory + "/no-config"
         environment["AWS_SHARED_CREDENTIALS_FILE"] = directory + "/no-credentials"
         return environment
