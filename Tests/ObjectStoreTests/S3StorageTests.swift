@@ -1,6 +1,6 @@
 import Exec
 import Foundation
-import ObjectStore
+@testable import ObjectStore
 import XCTest
 
 /// `S3Storage` keeps `ProjectStorage`'s promises, as `LocalStorage` does, on moto.
@@ -82,5 +82,31 @@ final class S3StorageTests: XCTestCase {
         XCTAssertThrowsError(try Storage.open("s3://X")) { error in
             XCTAssertEqual((error as? StorageError)?.kind, .invalid)
         }
+    }
+
+    func testLargeWritesGoInPartsAndManyThreadsShareOneStorage() throws {
+        let storage = try S3Storage(
+            root: "s3://grow-project/big", settings: StorageSettings(endpoint: moto.endpoint),
+            environment: moto.awsEnvironment())
+        // 20 MB from memory: above the 16 MiB threshold, so a multipart upload.
+        let bytes = (0..<20_000_000).map { UInt8(truncatingIfNeeded: $0 >> 3 &* 13) }
+        try storage.write("maps/ndvi.tif", bytes: bytes)
+        XCTAssertTrue(try storage.client.headObject(storage.uri("maps/ndvi.tif"))?.etag?.contains("-") == true)
+        XCTAssertTrue(try storage.read("maps/ndvi.tif") == bytes)
+
+        // One storage value used by 8 threads at once (as tiles running in parallel do).
+        let failures = Guarded<[String]>([])
+        runConcurrently(count: 40, width: 8) { index in
+            do {
+                let key = "tiles/tile-\(index)/data.bin"
+                let payload = Array(repeating: UInt8(index), count: 1000 + index)
+                try storage.write(key, bytes: payload)
+                if try storage.read(key) != payload { failures.withLock { $0.append("\(key) differs") } }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, [])
+        XCTAssertEqual(try storage.list(prefix: "tiles/").count, 40)
     }
 }
