@@ -26,7 +26,9 @@ public struct AWSConfigFile: Sendable, Equatable {
                     continue
                 }
                 var name = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close]).trimmingSpaces
-                if isConfigFile, name.hasPrefix("profile ") { name = String(name.dropFirst("profile ".count)).trimmingSpaces }
+                if isConfigFile, name.hasPrefix("profile ") {
+                    name = String(name.dropFirst("profile ".count)).trimmingSpaces
+                }
                 current = name
                 parentKey = nil
                 if sections[name] == nil { sections[name] = [:] }

@@ -47,7 +47,8 @@ extension S3Client {
         do {
             uploadID = try S3Responses.uploadID(created.body)
         } catch {
-            throw S3Error(.failed, "\(uri) at \(config.endpoint)", "unreadable answer to CreateMultipartUpload: \(error)")
+            throw S3Error(
+                .failed, "\(uri) at \(config.endpoint)", "unreadable answer to CreateMultipartUpload: \(error)")
         }
         do throws(S3Error) {
             let meter = TransferMeter(total: size, report: progress)
@@ -74,7 +75,9 @@ extension S3Client {
                         meter.add(UInt64(range.count))
                     }
                     guard let etag, !etag.isEmpty else {
-                        throw S3Error(.failed, "\(uri) at \(self.config.endpoint)", "part \(index + 1) was stored without an ETag")
+                        throw S3Error(
+                            .failed, "\(uri) at \(self.config.endpoint)", "part \(index + 1) was stored without an ETag"
+                        )
                     }
                     etags.withLock { $0[index] = etag }
                 } catch {
@@ -99,10 +102,12 @@ extension S3Client {
         do throws(S3Error) {
             _ = try send(
                 HTTPRequest(method: "DELETE", url: url(uri, query: [("uploadId", uploadID)]), sink: .discard), uri)
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             // Already gone.
         } catch {
-            log?("could not abort the multipart upload of \(uri) (its parts stay stored until a lifecycle rule removes them): \(error)")
+            log?(
+                "could not abort the multipart upload of \(uri) (its parts stay stored until a lifecycle rule removes them): \(error)"
+            )
         }
     }
 }

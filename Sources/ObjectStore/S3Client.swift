@@ -35,7 +35,7 @@ public final class S3Client: Sendable {
         }
         do throws(S3Error) {
             return try send(HTTPRequest(method: "GET", url: url(uri), headers: headers), uri).body
-        } catch where error.status == 416 {
+        } catch  where error.status == 416 {
             return []  // the range starts at or after the end
         }
     }
@@ -47,9 +47,9 @@ public final class S3Client: Sendable {
             return S3Object(
                 key: uri.key, size: response.headers["content-length"].flatMap { UInt64($0) } ?? 0,
                 lastModified: response.headers["last-modified"], etag: response.headers["etag"])
-        } catch where error.status == 404 && error.code == nil {
+        } catch  where error.status == 404 && error.code == nil {
             return nil
-        } catch where error.code == nil && (error.status == 400 || error.status == 403) {
+        } catch  where error.code == nil && (error.status == 400 || error.status == 403) {
             // HEAD answers carry no error document: ask again with a GET for the reason.
             throw diagnosis(uri) ?? error
         }
@@ -86,9 +86,11 @@ public final class S3Client: Sendable {
 
     /// Copies an object within this endpoint without moving its bytes through this machine
     /// (CopyObject up to 5 GiB, UploadPartCopy in parts above).
-    public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error) {
+    public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error)
+    {
         guard let info = try headObject(source) else {
-            throw diagnosis(source) ?? S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
+            throw diagnosis(source)
+                ?? S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
         }
         let copySource = "/\(source.bucket)/\(AWSEncoding.encodePath(source.key))"
         if info.size <= 5 << 30 {
@@ -98,7 +100,8 @@ public final class S3Client: Sendable {
             progress?(info.size, info.size)
             return
         }
-        try multipartUpload(destination, size: info.size, contentType: nil, progress: progress, copySource: copySource) { _ in .none }
+        try multipartUpload(destination, size: info.size, contentType: nil, progress: progress, copySource: copySource)
+        { _ in .none }
     }
 
     // MARK: Buckets
@@ -153,7 +156,8 @@ public final class S3Client: Sendable {
             if !prefix.isEmpty { query.append(("prefix", prefix)) }
             if pageSize != 1000 { query.append(("max-keys", String(max(1, min(pageSize, 1000))))) }
             if let token { query.append(("continuation-token", token)) }
-            let response = try send(HTTPRequest(method: "GET", url: config.endpoint.url(bucket: bucket, query: query)), uri)
+            let response = try send(
+                HTTPRequest(method: "GET", url: config.endpoint.url(bucket: bucket, query: query)), uri)
             let decoded: ListPage
             do {
                 decoded = try S3Responses.listPage(response.body)
@@ -169,7 +173,8 @@ public final class S3Client: Sendable {
     }
 
     /// Multipart uploads started and neither completed nor aborted (key, upload ID).
-    public func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)] {
+    public func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)]
+    {
         var query = [("uploads", "")]
         if !prefix.isEmpty { query.append(("prefix", prefix)) }
         let uri = S3URI(bucket: bucket, key: prefix)

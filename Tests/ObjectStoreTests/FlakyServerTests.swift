@@ -75,7 +75,8 @@ final class FlakyServerTests: XCTestCase {
         options.retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.01)
         let config = S3Config(
             endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)", pathStyle: true), region: "us-east-1",
-            credentials: S3Credentials(accessKeyID: "AKIATEST", secretAccessKey: "secret", source: .explicit), options: options)
+            credentials: S3Credentials(accessKeyID: "AKIATEST", secretAccessKey: "secret", source: .explicit),
+            options: options)
         return S3Client(config: config, log: log)
     }
 
@@ -110,7 +111,8 @@ final class FlakyServerTests: XCTestCase {
             XCTAssertEqual(error.kind, .failed)
             XCTAssertEqual(
                 error.description,
-                "s3://bucket/flaky-10 at http://127.0.0.1:\(self.port): Please reduce your request rate. (503 SlowDown) (after 3 tries)")
+                "s3://bucket/flaky-10 at http://127.0.0.1:\(self.port): Please reduce your request rate. (503 SlowDown) (after 3 tries)"
+            )
         }
     }
 

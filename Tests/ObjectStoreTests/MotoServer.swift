@@ -124,7 +124,9 @@ final class MotoServer {
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw MotoError("python failed (\(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self).suffix(2000))")
+            throw MotoError(
+                "python failed (\(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self).suffix(2000))"
+            )
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -161,7 +163,9 @@ final class MotoServer {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 
@@ -173,7 +177,9 @@ final class MotoServer {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw MotoError("no free port") }
         return Int(UInt16(bigEndian: address.sin_port))

@@ -50,7 +50,11 @@ final class S3ConfigResolverTests: XCTestCase {
 
     func testEnvironmentKeysBeatTheProfileAndCarryTheToken() throws {
         let resolved = try resolve(
-            S3Overrides(), ["AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_SESSION_TOKEN": "tok", "AWS_PROFILE": "cdse"])
+            S3Overrides(),
+            [
+                "AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_SESSION_TOKEN": "tok",
+                "AWS_PROFILE": "cdse",
+            ])
         XCTAssertEqual(resolved.credentials?.accessKeyID, "ENVKEY")
         XCTAssertEqual(resolved.credentials?.sessionToken, "tok")
         XCTAssertEqual(resolved.credentials?.source, .environment)
@@ -60,7 +64,8 @@ final class S3ConfigResolverTests: XCTestCase {
     }
 
     func testAProfileInTheStorageSectionBeatsEnvironmentKeys() throws {
-        let resolved = try resolve(S3Overrides(profile: "cdse"), ["AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret"])
+        let resolved = try resolve(
+            S3Overrides(profile: "cdse"), ["AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret"])
         XCTAssertEqual(resolved.credentials?.accessKeyID, "CDSEKEY")
         XCTAssertEqual(resolved.credentials?.secretAccessKey, "cdse/secret+with=signs")
         XCTAssertEqual(resolved.region, "waw3-1")
@@ -73,10 +78,13 @@ final class S3ConfigResolverTests: XCTestCase {
         XCTAssertEqual(resolved.region, "us-west-2")
         XCTAssertEqual(resolved.endpoint.description, "http://127.0.0.1:9000")
         XCTAssertFalse(resolved.endpoint.pathStyle)
-        resolved = try resolve(S3Overrides(), ["AWS_DEFAULT_REGION": "eu-west-3", "AWS_ENDPOINT_URL": "https://env.example", "AWS_PROFILE": "cdse"])
+        resolved = try resolve(
+            S3Overrides(),
+            ["AWS_DEFAULT_REGION": "eu-west-3", "AWS_ENDPOINT_URL": "https://env.example", "AWS_PROFILE": "cdse"])
         XCTAssertEqual(resolved.region, "eu-west-3")
         XCTAssertEqual(resolved.endpoint.description, "https://env.example")
-        resolved = try resolve(S3Overrides(), ["AWS_ENDPOINT_URL_S3": "https://s3only.example", "AWS_ENDPOINT_URL": "https://env.example"])
+        resolved = try resolve(
+            S3Overrides(), ["AWS_ENDPOINT_URL_S3": "https://s3only.example", "AWS_ENDPOINT_URL": "https://env.example"])
         XCTAssertEqual(resolved.endpoint.description, "https://s3only.example")
         XCTAssertTrue(resolved.endpoint.pathStyle, "a custom endpoint defaults to path style")
     }
@@ -84,7 +92,9 @@ final class S3ConfigResolverTests: XCTestCase {
     func testMistakesAreOneLineNamingTheSetting() {
         XCTAssertThrowsError(try resolve(S3Overrides(profile: "nope"))) { error in
             XCTAssertEqual(
-                "\(error)", "profile \"nope\": not found in /home/u/.aws/credentials or /home/u/.aws/config (named by the storage profile)")
+                "\(error)",
+                "profile \"nope\": not found in /home/u/.aws/credentials or /home/u/.aws/config (named by the storage profile)"
+            )
         }
         XCTAssertThrowsError(try resolve(S3Overrides(), ["AWS_PROFILE": "nope"])) { error in
             XCTAssertTrue("\(error)".hasSuffix("(named by AWS_PROFILE)"), "\(error)")
@@ -93,7 +103,9 @@ final class S3ConfigResolverTests: XCTestCase {
             XCTAssertEqual("\(error)", "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
         }
         XCTAssertThrowsError(try resolve(S3Overrides(profile: "half"))) { error in
-            XCTAssertEqual("\(error)", "profile \"half\" in /home/u/.aws/config: has aws_access_key_id but no aws_secret_access_key")
+            XCTAssertEqual(
+                "\(error)",
+                "profile \"half\" in /home/u/.aws/config: has aws_access_key_id but no aws_secret_access_key")
         }
         XCTAssertThrowsError(try resolve(S3Overrides(region: "Bad:Region"))) { error in
             XCTAssertEqual((error as? S3Error)?.kind, .invalid)

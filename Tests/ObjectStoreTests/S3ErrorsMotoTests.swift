@@ -67,10 +67,13 @@ final class S3ErrorsMotoTests: XCTestCase {
         XCTAssertThrowsError(try client.getObject(S3URI(bucket: "no-such-bucket", key: "x"))) { error in
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .notFound)
-            XCTAssertEqual(error.description, "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
+            XCTAssertEqual(
+                error.description,
+                "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
         }
         XCTAssertThrowsError(try client.listObjects(bucket: "no-such-bucket", prefix: "p/")) { error in
-            XCTAssertEqual("\(error)", "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
+            XCTAssertEqual(
+                "\(error)", "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
         }
     }
 
@@ -86,7 +89,9 @@ final class S3ErrorsMotoTests: XCTestCase {
         XCTAssertThrowsError(try client.getObject(S3URI(bucket: bucket, key: "x"))) { error in
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .failed)
-            XCTAssertTrue(error.description.hasPrefix("s3://\(self.bucket)/x at http://127.0.0.1:\(port): cannot reach the endpoint"), error.description)
+            XCTAssertTrue(
+                error.description.hasPrefix(
+                    "s3://\(self.bucket)/x at http://127.0.0.1:\(port): cannot reach the endpoint"), error.description)
             XCTAssertTrue(error.description.hasSuffix("(after 3 tries)"), error.description)
         }
         XCTAssertEqual(retries.withLock { $0 }, 2)
@@ -109,7 +114,8 @@ final class S3ErrorsMotoTests: XCTestCase {
         let parts = output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         XCTAssertEqual(parts.count, 3)
         var config = moto.config()
-        config.credentials = S3Credentials(accessKeyID: parts[0], secretAccessKey: parts[1], sessionToken: parts[2], source: .environment)
+        config.credentials = S3Credentials(
+            accessKeyID: parts[0], secretAccessKey: parts[1], sessionToken: parts[2], source: .environment)
         let uri = S3URI(bucket: bucket, key: "session/x")
         try S3Client(config: config).putObject(uri, bytes: [7])
         XCTAssertEqual(try S3Client(config: config).getObject(uri), [7])

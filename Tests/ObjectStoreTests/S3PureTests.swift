@@ -21,7 +21,8 @@ final class S3PureTests: XCTestCase {
             "https://s3.waw3-1.cloudferro.com/b-1?list-type=2&prefix=x%2F")
         let virtual = S3Endpoint.aws(region: "eu-central-1")
         XCTAssertEqual(virtual.url(bucket: "b-1", key: "k"), "https://b-1.s3.eu-central-1.amazonaws.com/k")
-        XCTAssertEqual(virtual.url(bucket: "dotted.name", key: "k"), "https://s3.eu-central-1.amazonaws.com/dotted.name/k")
+        XCTAssertEqual(
+            virtual.url(bucket: "dotted.name", key: "k"), "https://s3.eu-central-1.amazonaws.com/dotted.name/k")
         XCTAssertThrowsError(try S3Endpoint(parsing: "https://host/path", pathStyle: true))
         XCTAssertThrowsError(try S3Endpoint(parsing: "https://user@host", pathStyle: true))
     }
@@ -29,8 +30,12 @@ final class S3PureTests: XCTestCase {
     func testRetryPolicy() {
         XCTAssertTrue(RetryPolicy.isRetryable(.transportFailure))
         XCTAssertFalse(RetryPolicy.isRetryable(.localFailure))
-        for status in [500, 502, 503, 504, 429] { XCTAssertTrue(RetryPolicy.isRetryable(.answered(status: status, code: nil)), "\(status)") }
-        for status in [400, 403, 404, 409, 412, 416] { XCTAssertFalse(RetryPolicy.isRetryable(.answered(status: status, code: nil)), "\(status)") }
+        for status in [500, 502, 503, 504, 429] {
+            XCTAssertTrue(RetryPolicy.isRetryable(.answered(status: status, code: nil)), "\(status)")
+        }
+        for status in [400, 403, 404, 409, 412, 416] {
+            XCTAssertFalse(RetryPolicy.isRetryable(.answered(status: status, code: nil)), "\(status)")
+        }
         XCTAssertTrue(RetryPolicy.isRetryable(.answered(status: 400, code: "RequestTimeout")))
         XCTAssertFalse(RetryPolicy.isRetryable(.answered(status: 403, code: "SignatureDoesNotMatch")))
 
@@ -57,24 +62,30 @@ final class S3PureTests: XCTestCase {
 
     func testErrorTexts() throws {
         let context = S3ErrorText.Context(
-            uri: S3URI(bucket: "b-1", key: "k"), endpoint: try S3Endpoint(parsing: "https://s3.example", pathStyle: true),
+            uri: S3URI(bucket: "b-1", key: "k"),
+            endpoint: try S3Endpoint(parsing: "https://s3.example", pathStyle: true),
             region: "us-east-1",
-            credentials: S3Credentials(accessKeyID: "K", secretAccessKey: "S", source: .profile(name: "x", file: "~/.aws/credentials")),
+            credentials: S3Credentials(
+                accessKeyID: "K", secretAccessKey: "S", source: .profile(name: "x", file: "~/.aws/credentials")),
             method: "GET")
         func text(_ status: Int, _ code: String?, headers: [String: String] = [:]) -> String {
-            S3ErrorText.answer(status: status, body: code.map { S3ErrorBody(code: $0) }, headers: headers, context).description
+            S3ErrorText.answer(status: status, body: code.map { S3ErrorBody(code: $0) }, headers: headers, context)
+                .description
         }
         XCTAssertEqual(
             text(403, "SignatureDoesNotMatch"),
             "s3://b-1/k at https://s3.example: signature does not match (403 SignatureDoesNotMatch): check aws_secret_access_key of profile \"x\" in ~/.aws/credentials"
         )
-        XCTAssertEqual(text(404, "NoSuchBucket"), "bucket \"b-1\" does not exist at https://s3.example (404 NoSuchBucket)")
+        XCTAssertEqual(
+            text(404, "NoSuchBucket"), "bucket \"b-1\" does not exist at https://s3.example (404 NoSuchBucket)")
         XCTAssertEqual(
             text(301, "PermanentRedirect", headers: ["x-amz-bucket-region": "eu-west-1"]),
-            "s3://b-1/k at https://s3.example: the bucket lives in region \"eu-west-1\" (301 PermanentRedirect): set the region or endpoint to match")
+            "s3://b-1/k at https://s3.example: the bucket lives in region \"eu-west-1\" (301 PermanentRedirect): set the region or endpoint to match"
+        )
         XCTAssertTrue(text(400, "AuthorizationHeaderMalformed").contains("wrong region \"us-east-1\""))
         XCTAssertTrue(text(403, "AccessDenied").contains("may not read here"))
-        XCTAssertEqual(S3ErrorText.answer(status: 503, body: S3ErrorBody(code: "SlowDown"), headers: [:], context).kind, .failed)
+        XCTAssertEqual(
+            S3ErrorText.answer(status: 503, body: S3ErrorBody(code: "SlowDown"), headers: [:], context).kind, .failed)
         XCTAssertEqual(S3ErrorText.answer(status: 400, body: nil, headers: [:], context).kind, .invalid)
         XCTAssertEqual(S3ErrorText.transport(code: 6, text: "Couldn't resolve host name", context).kind, .invalid)
         XCTAssertEqual(S3ErrorText.transport(code: 7, text: "Couldn't connect to server", context).kind, .failed)
@@ -82,7 +93,8 @@ final class S3PureTests: XCTestCase {
 
     func testConfigFileParsing() {
         let file = AWSConfigFile(
-            parsing: "[profile a]\r\nregion=x\n  nested = y\ns3 =\n  addressing_style = path\n  endpoint_url = http://h\n[b]\n;c\nkey = v # note\n",
+            parsing:
+                "[profile a]\r\nregion=x\n  nested = y\ns3 =\n  addressing_style = path\n  endpoint_url = http://h\n[b]\n;c\nkey = v # note\n",
             isConfigFile: true)
         XCTAssertEqual(file.value("region", profile: "a"), "x")
         XCTAssertEqual(file.value("s3.addressing_style", profile: "a"), "path")
@@ -93,7 +105,9 @@ final class S3PureTests: XCTestCase {
     }
 
     func testSentinelHubPolicyIsTheGuides() throws {
-        let parsed = try JSONSerialization.jsonObject(with: Data(SentinelHubPolicy.document(bucket: "my-container").utf8)) as? NSDictionary
+        let parsed =
+            try JSONSerialization.jsonObject(with: Data(SentinelHubPolicy.document(bucket: "my-container").utf8))
+            as? NSDictionary
         XCTAssertEqual(parsed, guidePolicy(bucket: "my-container"))
     }
 }

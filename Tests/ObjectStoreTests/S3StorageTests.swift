@@ -1,7 +1,8 @@
 import Exec
 import Foundation
-@testable import ObjectStore
 import XCTest
+
+@testable import ObjectStore
 
 /// `S3Storage` keeps `ProjectStorage`'s promises, as `LocalStorage` does, on moto.
 final class S3StorageTests: XCTestCase {
@@ -45,17 +46,23 @@ final class S3StorageTests: XCTestCase {
         try storage.write("logs/run/finished.json", bytes: Array("[]".utf8))
 
         // Keys relative to the project folder, at any depth, sorted; nothing outside the prefix.
-        try S3Client(config: moto.config()).putObject(S3URI(bucket: "grow-project", key: "runs/2026-other/x"), bytes: [1])
+        try S3Client(config: moto.config()).putObject(
+            S3URI(bucket: "grow-project", key: "runs/2026-other/x"), bytes: [1])
         XCTAssertEqual(
             try storage.list(prefix: "").map(\.key),
-            ["data/eopatch-id-0-col-0-row-0/bbox.geojson", "data/eopatch-id-0-col-0-row-0/data/BANDS.npy", "logs/run/finished.json"])
+            [
+                "data/eopatch-id-0-col-0-row-0/bbox.geojson", "data/eopatch-id-0-col-0-row-0/data/BANDS.npy",
+                "logs/run/finished.json",
+            ])
         XCTAssertEqual(try storage.list(prefix: "data/").map(\.size), [19, 3_000_000])
         XCTAssertEqual(try storage.list(prefix: "logs").map(\.key), ["logs/run/finished.json"])
 
         XCTAssertThrowsError(try storage.read("missing")) { error in
             let error = error as! StorageError
             XCTAssertEqual(error.kind, .notFound)
-            XCTAssertEqual(error.description, "s3://grow-project/runs/2026/missing at \(self.moto.endpoint): no such object (404 NoSuchKey)")
+            XCTAssertEqual(
+                error.description,
+                "s3://grow-project/runs/2026/missing at \(self.moto.endpoint): no such object (404 NoSuchKey)")
         }
         try storage.delete(key)
         try storage.delete(key)
@@ -77,7 +84,8 @@ final class S3StorageTests: XCTestCase {
             XCTAssertTrue(error.isUserError)
             XCTAssertEqual(
                 error.description,
-                "s3://grow-project/p/k at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY")
+                "s3://grow-project/p/k at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"
+            )
         }
         XCTAssertThrowsError(try Storage.open("s3://X")) { error in
             XCTAssertEqual((error as? StorageError)?.kind, .invalid)

@@ -26,7 +26,8 @@ final class XMLTreeTests: XCTestCase {
     }
 
     func testKeysAreLiteralWithoutEncodingType() throws {
-        let xml = "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>100%25 &lt;ok&gt; &#233;&#x4E2D;</Key><Size>1</Size></Contents></ListBucketResult>"
+        let xml =
+            "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>100%25 &lt;ok&gt; &#233;&#x4E2D;</Key><Size>1</Size></Contents></ListBucketResult>"
         let page = try S3Responses.listPage(Array(xml.utf8))
         XCTAssertEqual(page.objects.map(\.key), ["100%25 <ok> é中"])
         XCTAssertNil(page.continuationToken, "not truncated: no next page")
@@ -36,8 +37,11 @@ final class XMLTreeTests: XCTestCase {
         let body = Array(
             "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>x</BucketName></Error>"
                 .utf8)
-        XCTAssertEqual(S3Responses.error(body), S3ErrorBody(code: "NoSuchBucket", message: "The specified bucket does not exist"))
-        XCTAssertNil(S3Responses.error(Array("<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>".utf8)))
+        XCTAssertEqual(
+            S3Responses.error(body), S3ErrorBody(code: "NoSuchBucket", message: "The specified bucket does not exist"))
+        XCTAssertNil(
+            S3Responses.error(
+                Array("<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>".utf8)))
         XCTAssertNil(S3Responses.error(Array("not xml at all".utf8)))
         XCTAssertNil(S3Responses.error([]))
     }
