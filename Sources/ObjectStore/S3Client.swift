@@ -84,24 +84,39 @@ public final class S3Client: Sendable {
         _ = try send(HTTPRequest(method: "DELETE", url: url(uri), sink: .discard), uri)
     }
 
-    /// Copies an object within this endpoint without moving its bytes through this machine
-    /// (CopyObject up to 5 GiB, UploadPartCopy in parts above).
+    /// Copies an object within this endpoint: by the server (CopyObject) up to
+    /// `maximumSingleCopy` (S3 allows 5 GiB); above it part by part through this machine
+    /// (a ranged GET, then UploadPart; `concurrency` parts of `partSize` in memory at most).
+    /// Not UploadPartCopy: curl 7.88 sorts the signed headers as `name:value` lines, which puts
+    /// `x-amz-copy-source-range` before `x-amz-copy-source` and breaks the signature.
     public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error)
     {
         guard let info = try headObject(source) else {
             throw diagnosis(source)
                 ?? S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
         }
-        let copySource = "/\(source.bucket)/\(AWSEncoding.encodePath(source.key))"
-        if info.size <= 5 << 30 {
+        if info.size <= config.options.maximumSingleCopy {
+            let copySource = "/\(source.bucket)/\(AWSEncoding.encodePath(source.key))"
             let request = HTTPRequest(
                 method: "PUT", url: url(destination), headers: [("x-amz-copy-source", copySource)])
             _ = try send(request, destination, embeddedErrors: true)
             progress?(info.size, info.size)
             return
         }
-        try multipartUpload(destination, size: info.size, contentType: nil, progress: progress, copySource: copySource)
-        { _ in .none }
+        let pin = info.etag.map { [("If-Match", $0)] } ?? []
+        try multipartUpload(destination, size: info.size, contentType: nil, progress: progress) {
+            range throws(S3Error) -> RequestBody in
+            let request = HTTPRequest(
+                method: "GET", url: self.url(source),
+                headers: pin + [("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)")])
+            let bytes = try self.send(request, source).body
+            guard bytes.count == range.count else {
+                throw S3Error(
+                    .failed, "\(source) at \(self.config.endpoint)",
+                    "range \(range.lowerBound)-\(range.upperBound - 1) came back as \(bytes.count) bytes")
+            }
+            return .bytes(bytes[...])
+        }
     }
 
     // MARK: Buckets

@@ -192,6 +192,22 @@ final class S3TransferMotoTests: XCTestCase {
         XCTAssertEqual(
             try client.getObject(S3URI(bucket: bucket, key: "copy/target.bin")), Array(repeating: 42, count: 1000))
 
+        // Above the single-copy limit the parts go through this machine (ranged GET, UploadPart).
+        var options = S3Options()
+        options.maximumSingleCopy = 5 << 20
+        options.partSize = 5 << 20
+        let partCopier = S3Client(config: moto.config(options: options))
+        let large = (0..<12_000_000).map { UInt8(truncatingIfNeeded: $0 &* 5 &+ $0 >> 9) }
+        try partCopier.putObject(S3URI(bucket: bucket, key: "copy/large.bin"), bytes: large)
+        let copied = Guarded<UInt64>(0)
+        try partCopier.copyObject(
+            from: S3URI(bucket: bucket, key: "copy/large.bin"), to: S3URI(bucket: bucket, key: "copy/large copy.bin")
+        ) { done, _ in copied.withLock { $0 = done } }
+        XCTAssertEqual(copied.withLock { $0 }, 12_000_000)
+        XCTAssertTrue(try client.getObject(S3URI(bucket: bucket, key: "copy/large copy.bin")) == large)
+        XCTAssertEqual(
+            try client.headObject(S3URI(bucket: bucket, key: "copy/large copy.bin"))?.etag?.hasSuffix("-3\""), true)
+
         try client.putBucketPolicy(bucket: bucket, policy: SentinelHubPolicy.document(bucket: bucket))
         let stored =
             try JSONSerialization.jsonObject(with: Data(try client.getBucketPolicy(bucket: bucket).utf8))
