@@ -26,6 +26,8 @@ public struct ClusterConfig: Equatable, Sendable {
     /// `head_start_commands` or Ray's `head_start_ray_commands`.
     public var headStartCommands: [String]
     public var workerStartCommands: [String]
+    /// Which spelling the file used for the start commands, for messages.
+    public var startCommandsUseRayKeys = false
 
     public init(
         source: String, clusterName: String, provider: ProviderConfig, auth: AuthConfig, docker: DockerConfig? = nil
@@ -51,6 +53,10 @@ public struct ClusterConfig: Equatable, Sendable {
         self.workerSetupCommands = []
         self.headStartCommands = []
         self.workerStartCommands = []
+    }
+
+    public func startCommandsKey(_ role: NodeIdentity.Role) -> String {
+        "\(role.rawValue)_start\(startCommandsUseRayKeys ? "_ray" : "")_commands"
     }
 
     /// The nodes `up` sets up, head first. Only `provider: local` names its nodes in the file.

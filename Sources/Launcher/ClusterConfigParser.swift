@@ -153,6 +153,9 @@ public enum ClusterConfigParser {
                 value("head_start_commands"), ray: value("head_start_ray_commands"), root: root, role: "head")
             config.workerStartCommands = try startCommands(
                 value("worker_start_commands"), ray: value("worker_start_ray_commands"), root: root, role: "worker")
+            config.startCommandsUseRayKeys =
+                value("head_start_commands") == nil && value("worker_start_commands") == nil
+                && (value("head_start_ray_commands") != nil || value("worker_start_ray_commands") != nil)
             for legacy in ["head_node", "worker_nodes"] {
                 if let v = value(legacy), !(try v.mapping()).isEmpty {
                     warnings.append(v.error("Ray's legacy per-node settings are ignored; use available_node_types"))

@@ -10,13 +10,13 @@ public struct NodeSetupPlan: Equatable, Sendable {
         /// Upload file mounts, the grow binaries (copy mode) and the cluster token.
         case syncFiles
         /// Commands on the host, before docker (`initialization_commands`).
-        case initialization([String])
+        case initialization([ConfiguredCommand])
         /// Pull the image and start the container unless it runs.
         case docker
         /// `setup_commands` then the role's own, in the container when there is one.
-        case setup([String])
+        case setup([ConfiguredCommand])
         /// The role's start commands.
-        case start([String])
+        case start([ConfiguredCommand])
         /// Write the set-up hash on the node, so the next `up` can skip what did not change.
         case recordHash
     }
@@ -37,8 +37,13 @@ public struct NodeSetupPlan: Equatable, Sendable {
         let setUpBefore = storedHash != nil
         let unchanged = storedHash == hash
         upToDate = unchanged
-        let setup = config.setupCommands + (node.role == .head ? config.headSetupCommands : config.workerSetupCommands)
-        let start = node.role == .head ? config.headStartCommands : config.workerStartCommands
+        let role = node.role.rawValue
+        let setup =
+            ConfiguredCommand.list("setup_commands", config.setupCommands)
+            + ConfiguredCommand.list(
+                "\(role)_setup_commands", node.role == .head ? config.headSetupCommands : config.workerSetupCommands)
+        let start = ConfiguredCommand.list(
+            config.startCommandsKey(node.role), node.role == .head ? config.headStartCommands : config.workerStartCommands)
         let dockerSteps: [Step] = config.docker == nil ? [] : [.docker]
         var steps: [Step] = [.waitForSSH]
         switch options.restart {
@@ -49,7 +54,7 @@ public struct NodeSetupPlan: Equatable, Sendable {
             if unchanged {
                 steps += dockerSteps + startSteps
             } else {
-                steps += [.syncFiles, .initialization(config.initializationCommands)] + dockerSteps
+                steps += [.syncFiles, .initialization(ConfiguredCommand.list("initialization_commands", config.initializationCommands))] + dockerSteps
                 steps += [.setup(setup)] + startSteps + [.recordHash]
             }
         }

@@ -15,8 +15,17 @@ final class NodeSetupPlanTests: XCTestCase {
         XCTAssertEqual(
             plan.steps,
             [
-                .waitForSSH, .syncFiles, .initialization(["echo init"]), .setup(["echo setup", "echo w"]),
-                .start(["grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379"]), .recordHash,
+                .waitForSSH, .syncFiles,
+                .initialization([ConfiguredCommand(key: "initialization_commands[0]", text: "echo init")]),
+                .setup([
+                    ConfiguredCommand(key: "setup_commands[0]", text: "echo setup"),
+                    ConfiguredCommand(key: "worker_setup_commands[0]", text: "echo w"),
+                ]),
+                .start([
+                    ConfiguredCommand(
+                        key: "worker_start_commands[0]",
+                        text: "grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379")
+                ]), .recordHash,
             ])
         XCTAssertFalse(plan.upToDate)
     }
