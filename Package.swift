@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
@@ -60,6 +61,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The cluster launcher: cluster.yaml model and checks, docker command lines, node set-up
+        // plans (pure), and the shell that runs them over SSH (libssh2).
+        .target(
+            name: "Launcher",
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2"]),
         // What both command lines share: signal handling and exit codes.
         .target(
             name: "GrowCLI",
@@ -68,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "Wire", "Scheduler", "Exec", "HeadCore", "GrowCLI", "ObjectStore",
+                "Wire", "Scheduler", "Exec", "HeadCore", "GrowCLI", "ObjectStore", "Launcher", "LauncherRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,6 +113,7 @@ let package = Package(
         .testTarget(name: "ExecTests", dependencies: ["Exec"]),
         // The S3 client and S3Storage against a real moto server with signature checks.
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Exec"]),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime"]),
         .testTarget(name: "HeadCoreTests", dependencies: ["HeadCore", "Scheduler", "Exec", "Wire"]),
         // Real grow-head and grow-worker processes on loopback and in network namespaces.
         .testTarget(

@@ -83,4 +83,62 @@ static inline int grow_ssh2_sftp_rename(LIBSSH2_SFTP *sftp, const char *from, co
 static inline int grow_ssh2_sftp_stat(LIBSSH2_SFTP *sftp, const char *path, LIBSSH2_SFTP_ATTRIBUTES *attributes) {
     return libssh2_sftp_stat_ex(sftp, path, (unsigned int)strlen(path), LIBSSH2_SFTP_STAT, attributes);
 }
+static inline int grow_ssh2_sftp_setstat(LIBSSH2_SFTP *sftp, const char *path, LIBSSH2_SFTP_ATTRIBUTES *attributes) {
+    return libssh2_sftp_stat_ex(sftp, path, (unsigned int)strlen(path), LIBSSH2_SFTP_SETSTAT, attributes);
+}
+
+static inline int grow_ssh2_sftp_unlink(LIBSSH2_SFTP *sftp, const char *path) {
+    return libssh2_sftp_unlink_ex(sftp, path, (unsigned int)strlen(path));
+}
+
+static inline int grow_ssh2_sftp_rename_plain(LIBSSH2_SFTP *sftp, const char *from, const char *to) {
+    // SFTP v3 (OpenSSH's sftp-server) ignores rename flags and fails when the target exists:
+    // callers unlink the target first.
+    return libssh2_sftp_rename_ex(sftp, from, (unsigned int)strlen(from), to, (unsigned int)strlen(to), 0);
+}
+
+static inline int grow_ssh2_channel_request_pty_size(LIBSSH2_CHANNEL *channel, int width, int height) {
+    return libssh2_channel_request_pty_size_ex(channel, width, height, 0, 0);
+}
+
+// The type bits of a host key as libssh2's known-hosts API wants them; 0 for a type it cannot store.
+static inline int grow_ssh2_knownhost_key_bits(int hostkey_type) {
+    switch (hostkey_type) {
+    case LIBSSH2_HOSTKEY_TYPE_RSA: return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+    case LIBSSH2_HOSTKEY_TYPE_DSS: return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256: return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384: return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521: return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+    case LIBSSH2_HOSTKEY_TYPE_ED25519: return LIBSSH2_KNOWNHOST_KEY_ED25519;
+    default: return 0;
+    }
+}
+
+static inline int grow_ssh2_knownhost_check(LIBSSH2_KNOWNHOSTS *hosts, const char *host, int port, const char *key,
+                                             size_t key_length, int key_bits) {
+    return libssh2_knownhost_checkp(hosts, host, port, key, key_length,
+                                    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | key_bits, NULL);
+}
+
+static inline int grow_ssh2_knownhost_add(LIBSSH2_KNOWNHOSTS *hosts, const char *host, const char *key,
+                                          size_t key_length, int key_bits, const char *comment) {
+    return libssh2_knownhost_addc(hosts, host, NULL, key, key_length, comment, strlen(comment),
+                                  LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | key_bits, NULL);
+}
+
+static inline int grow_ssh2_knownhost_readfile(LIBSSH2_KNOWNHOSTS *hosts, const char *path) {
+    return libssh2_knownhost_readfile(hosts, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+}
+
+static inline int grow_ssh2_knownhost_writefile(LIBSSH2_KNOWNHOSTS *hosts, const char *path) {
+    return libssh2_knownhost_writefile(hosts, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+}
+
+static inline int grow_ssh2_session_wants_read(LIBSSH2_SESSION *session) {
+    return (libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_INBOUND) != 0;
+}
+
+static inline int grow_ssh2_session_wants_write(LIBSSH2_SESSION *session) {
+    return (libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0;
+}
 #endif

@@ -62,7 +62,8 @@ final class ByteProgressBar: @unchecked Sendable {  // state behind `lock`
         let filled = min(width, Int(fraction * Double(width)))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let eta = rate > 0 ? ProgressBar.format(seconds: Double(total - min(done, total)) / rate) : "--:--"
-        return "\(bar) \(String(format: "%5.1f", fraction * 100))%  \(ByteCount.format(done)) / \(ByteCount.format(total))  "
+        return
+            "\(bar) \(String(format: "%5.1f", fraction * 100))%  \(ByteCount.format(done)) / \(ByteCount.format(total))  "
             + "\(ByteCount.format(UInt64(max(rate, 0))))/s  ETA \(eta)"
     }
 }

@@ -11,8 +11,13 @@ struct GrowHead: AsyncParsableCommand {
             Start a head with `grow-head start`, point workers at it with
             `grow-worker --address HEAD:6379`, then `grow-head submit job.json --wait`.
             Or run everything on this machine at once: `grow-head run job.json --workers 2`.
+            A whole cluster from a Ray cluster.yaml: `grow-head up cluster.yaml`, then
+            `grow-head submit cluster.yaml pipeline.json`, `grow-head status cluster.yaml`,
+            `grow-head down cluster.yaml` (docs/cluster.md).
             """,
-        subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self, StorageCommand.self]
+        subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self, StorageCommand.self, Up.self, Down.self,
+            Attach.self, Exec.self, Daemon.self,
+        ]
     )
 
     static func main() async { await mainExitingTwoOnUsageErrors() }

@@ -1,15 +1,31 @@
 import ArgumentParser
 import Foundation
 import HeadCore
+import Launcher
+import LauncherRuntime
 import Wire
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the head's workers and jobs.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the head's workers and jobs.",
+        discussion:
+            "With a cluster.yaml, runs `grow-head status` on that cluster's head over SSH (`ray status` for grow).")
 
+    @Argument(help: "A cluster.yaml: ask that cluster's head (over SSH) instead of --address.") var cluster: String?
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var clusterOptions: ClusterOptions
 
     func run() async throws {
         try await reportingUserErrors {
+            if let cluster {
+                let context = try clusterOptions.context(cluster, tokenFile: connection.tokenFile)
+                try UserError.wrap { try context.requireLocalProvider("status") }
+                guard let head = context.head else { throw UserError("\(cluster): no head node") }
+                let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
+                let status = try UserError.wrap { try runner.execute("grow-head status") { Exec.forward($0) } }
+                if status != 0 { throw ExitCode(status) }
+                return
+            }
             let workers = try await connection.connect().workers()
             let jobs = try await connection.connect().jobs()
             print(StatusReport.render(workers: workers, jobs: jobs))

@@ -33,7 +33,9 @@ struct StorageCopy: AsyncParsableCommand {
     private func copy() throws {
         let fromS3 = source.hasPrefix("s3://")
         let toS3 = destination.hasPrefix("s3://")
-        guard fromS3 || toS3 else { throw UserError("one of SRC and DST must be s3://bucket/key (use cp for local copies)") }
+        guard fromS3 || toS3 else {
+            throw UserError("one of SRC and DST must be s3://bucket/key (use cp for local copies)")
+        }
         let client = try storage.client()
         let bar = quiet ? nil : ByteProgressBar()
         var progress: TransferProgress?
@@ -70,7 +72,9 @@ struct StorageCopy: AsyncParsableCommand {
         }
         var path = destination
         var isFolder: ObjCBool = false
-        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue) {
+        if path.hasSuffix("/")
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
+        {
             path = (path as NSString).appendingPathComponent((origin.key as NSString).lastPathComponent)
         }
         try client.downloadFile(origin, to: path, progress: progress)

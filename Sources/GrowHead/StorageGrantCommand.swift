@@ -43,7 +43,9 @@ struct StorageGrant: AsyncParsableCommand {
             print(Self.pretty(stored))
             guard Self.sameJSON(stored, policy) else {
                 FileHandle.standardError.write(
-                    Data("grow-head: the policy read back from s3://\(uri.bucket) differs from the one set (printed above)\n".utf8))
+                    Data(
+                        "grow-head: the policy read back from s3://\(uri.bucket) differs from the one set (printed above)\n"
+                            .utf8))
                 throw ExitCode(1)
             }
             FileHandle.standardError.write(

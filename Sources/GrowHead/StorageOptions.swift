@@ -5,18 +5,29 @@ import ObjectStore
 /// Where the object store is and who we are there: shared by the storage verbs. Each option
 /// wins over the environment and the AWS files.
 struct StorageOptions: ParsableArguments {
-    @Option(help: "S3 endpoint URL, e.g. https://s3.waw3-1.cloudferro.com for CDSE (default: AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
+    @Option(
+        help:
+            "S3 endpoint URL, e.g. https://s3.waw3-1.cloudferro.com for CDSE (default: AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS)."
+    )
     var endpoint: String?
 
-    @Option(help: "Region, e.g. waw3-1 on CDSE or eu-central-1 on AWS (default: AWS_REGION, the profile's region, else us-east-1).")
+    @Option(
+        help:
+            "Region, e.g. waw3-1 on CDSE or eu-central-1 on AWS (default: AWS_REGION, the profile's region, else us-east-1)."
+    )
     var region: String?
 
-    @Option(help: "Profile in ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, else environment keys, else 'default').")
+    @Option(
+        help:
+            "Profile in ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE, else environment keys, else 'default')."
+    )
     var profile: String?
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Address buckets as https://endpoint/bucket (default: on with a custom endpoint, as CDSE needs; off on AWS).")
+        help:
+            "Address buckets as https://endpoint/bucket (default: on with a custom endpoint, as CDSE needs; off on AWS)."
+    )
     var pathStyle: Bool?
 
     func client(log: (@Sendable (String) -> Void)? = nil) throws -> S3Client {

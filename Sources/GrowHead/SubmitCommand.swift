@@ -2,24 +2,48 @@ import ArgumentParser
 import Exec
 import Foundation
 import HeadCore
+import Launcher
+import LauncherRuntime
 import Wire
 
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Submit a job file to a running head.",
-        discussion:
-            "With --wait, follows the job with a progress bar and exits 0 when every tile finished, 1 when some failed. A pipeline chain (a list of {\"pipeline_config\": ...} entries) runs its pipelines one after the other and is always followed; it stops at the first pipeline with failed tiles."
+        abstract: "Submit a job file to a running head, or a pipeline to a cluster (what eogrow-ray did).",
+        usage: """
+            grow-head submit JOB [--wait] [--address HOST:PORT] [-v name:value ...]
+            grow-head submit CLUSTER.yaml PIPELINE [--start] [--stop] [-v name:value ...]
+            """,
+        discussion: """
+            With one job file: sends it to the head at --address; with --wait, follows the job with a
+            progress bar and exits 0 when every tile finished, 1 when some failed. A pipeline chain
+            (a list of {"pipeline_config": ...} entries) runs its pipelines one after the other, always
+            followed, and stops at the first pipeline with failed tiles.
+            Cluster mode (two arguments, or a first argument ending in .yaml/.yml): the pipeline is
+            resolved here (imports, variables), uploaded to the cluster's head over SSH and submitted
+            there with `grow-head submit --wait`, whose progress streams back. --start runs `up`
+            first, --stop runs `down` afterwards (eogrow-ray CLUSTER PIPELINE --start --stop).
+            """
     )
 
-    @Argument(help: "The job file (eo-grow config language: JSON with comments, **imports, ${var:name}).") var job:
-        String
+    @Argument(
+        help:
+            "The job file (eo-grow config language: JSON with comments, **imports, ${var:name}); in cluster mode the cluster.yaml."
+    ) var job: String
+    @Argument(help: "Cluster mode: the pipeline (job) file.") var pipeline: String?
     @Option(name: .customShort("v"), help: "Set a config variable: -v name:value (repeatable).") var variable:
         [String] = []
     @OptionGroup var connection: ConnectionOptions
-    @Flag(help: "Follow the job until it ends.") var wait = false
+    @Flag(help: "Follow the job until it ends (always on in cluster mode).") var wait = false
+    @Flag(help: "Cluster mode: bring the cluster up first (grow-head up).") var start = false
+    @Flag(help: "Cluster mode: bring the cluster down when the job ends (grow-head down).") var stop = false
+    @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {
         try await reportingUserErrors {
+            if pipeline != nil || ClusterFile.looksLikeCluster(job) {
+                return try submitToCluster()
+            }
+            if start || stop { throw UserError("--start and --stop need a cluster: submit CLUSTER.yaml PIPELINE") }
             let jobs = try JobFile.load(job, variables: variable)
             // A chain runs in order: each pipeline needs the previous one's outputs.
             let follow = wait || jobs.count > 1
@@ -36,6 +60,49 @@ struct Submit: AsyncParsableCommand {
                 if final.failed + final.quarantined > 0 || final.state == .cancelled { throw ExitCode(1) }
             }
         }
+    }
+}
+
+extension Submit {
+    /// eogrow-ray: resolve the pipeline here, submit it on the head over SSH, follow it there.
+    func submitToCluster() throws {
+        guard let pipeline else {
+            throw UserError("cluster mode needs the pipeline file too: submit \(job) PIPELINE")
+        }
+        let jobs = try JobFile.load(pipeline, variables: variable)
+        let context = try cluster.context(job, tokenFile: connection.tokenFile, createToken: start)
+        try UserError.wrap { try context.requireLocalProvider("submit") }
+        guard let head = context.head else { throw UserError("\(job): no head node") }
+        let board = ProgressBoard()
+        if start {
+            board.print("grow-head submit --start: bringing cluster \(context.config.clusterName) up")
+            let setup = SetupOptions(binaries: SetupOptions.defaultBinaries(for: context.config))
+            let outcome = try UserError.wrap {
+                try ClusterOperations.up(context: context, options: setup, board: board, home: DefaultPaths.home)
+            }
+            try outcome.finish("up", board: board)
+        }
+        let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
+        _ = try UserError.wrap { try runner.execute("true") { _ in } }
+        // A chain's pipelines run one after the other on the head, each followed to its end.
+        var status: Int32 = 0
+        let stamp = Int(Date().timeIntervalSince1970)
+        for (position, next) in jobs.enumerated() where status == 0 {
+            let safeName = String(next.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+            let remote = try UserError.wrap {
+                try runner.uploadToGrowFolder(Data(next.spec.utf8), name: "jobs/\(safeName)-\(stamp)-\(position).json")
+            }
+            board.print("submitting \(pipeline)\(jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : "") to \(head) as \(remote)")
+            status = try UserError.wrap {
+                try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait") { Exec.forward($0) }
+            }
+        }
+        if stop {
+            board.print("grow-head submit --stop: bringing cluster \(context.config.clusterName) down")
+            let outcome = try UserError.wrap { try ClusterOperations.down(context: context, workersOnly: false, board: board) }
+            try outcome.finish("down")
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

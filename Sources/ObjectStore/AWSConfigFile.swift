@@ -16,7 +16,7 @@ public struct AWSConfigFile: Sendable, Equatable {
         var sections: [String: [String: String]] = [:]
         var current: String?
         var parentKey: String?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }) {
             let line = String(rawLine)
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
@@ -26,7 +26,9 @@ public struct AWSConfigFile: Sendable, Equatable {
                     continue
                 }
                 var name = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close]).trimmingSpaces
-                if isConfigFile, name.hasPrefix("profile ") { name = String(name.dropFirst("profile ".count)).trimmingSpaces }
+                if isConfigFile, name.hasPrefix("profile ") {
+                    name = String(name.dropFirst("profile ".count)).trimmingSpaces
+                }
                 current = name
                 parentKey = nil
                 if sections[name] == nil { sections[name] = [:] }

@@ -103,7 +103,8 @@ final class CurlHandle {
         var status = 0
         _ = grow_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         return .response(
-            HTTPResponse(status: status, headers: context.headers, body: context.received, bytesToFile: context.bytesToFile))
+            HTTPResponse(
+                status: status, headers: context.headers, body: context.received, bytesToFile: context.bytesToFile))
     }
 }
 
@@ -152,7 +153,8 @@ private final class TransferContext {
         case .file(let descriptor, let offset, _):
             var done = 0
             while done < wanted {
-                let count = pread(descriptor, buffer + done, wanted - done, off_t(offset + context.sendPosition) + off_t(done))
+                let count = pread(
+                    descriptor, buffer + done, wanted - done, off_t(offset + context.sendPosition) + off_t(done))
                 if count < 0, errno == EINTR { continue }
                 if count <= 0 {
                     context.localError =
@@ -207,7 +209,8 @@ private final class TransferContext {
         case .file(let descriptor, let offset):
             var done = 0
             while done < length {
-                let written = pwrite(descriptor, buffer + done, length - done, off_t(offset + context.bytesToFile) + off_t(done))
+                let written = pwrite(
+                    descriptor, buffer + done, length - done, off_t(offset + context.bytesToFile) + off_t(done))
                 if written < 0, errno == EINTR { continue }
                 if written <= 0 {
                     context.localError = "cannot write the file: \(String(cString: strerror(errno)))"

@@ -12,7 +12,8 @@ extension S3Client {
     public func downloadFile(_ uri: S3URI, to path: String, progress: TransferProgress? = nil) throws(S3Error) {
         guard let info = try headObject(uri) else {
             // NoSuchKey or NoSuchBucket: the GET's error document says which.
-            throw diagnosis(uri) ?? S3Error(.notFound, "\(uri) at \(config.endpoint)", "no such object (404)", status: 404)
+            throw diagnosis(uri)
+                ?? S3Error(.notFound, "\(uri) at \(config.endpoint)", "no such object (404)", status: 404)
         }
         let file = try LocalFile(creating: path)
         do throws(S3Error) {
@@ -20,11 +21,13 @@ extension S3Client {
             let pin = info.etag.map { [("If-Match", $0)] } ?? []
             if info.size <= config.options.multipartThreshold {
                 let response = try send(
-                    HTTPRequest(method: "GET", url: url(uri), headers: pin, sink: .file(descriptor: file.descriptor, offset: 0)),
+                    HTTPRequest(
+                        method: "GET", url: url(uri), headers: pin, sink: .file(descriptor: file.descriptor, offset: 0)),
                     uri, progress: meter)
                 guard response.bytesToFile == info.size else {
                     throw S3Error(
-                        .failed, "\(uri) at \(config.endpoint)", "got \(response.bytesToFile) bytes, expected \(info.size)")
+                        .failed, "\(uri) at \(config.endpoint)",
+                        "got \(response.bytesToFile) bytes, expected \(info.size)")
                 }
             } else {
                 let plan = MultipartPlan(size: info.size, preferredPartSize: config.options.partSize)
@@ -42,7 +45,8 @@ extension S3Client {
                         guard response.status == 206, response.bytesToFile == UInt64(range.count) else {
                             throw S3Error(
                                 .failed, "\(uri) at \(self.config.endpoint)",
-                                "range \(range.lowerBound)-\(range.upperBound - 1) came back as \(response.bytesToFile) bytes (HTTP \(response.status))")
+                                "range \(range.lowerBound)-\(range.upperBound - 1) came back as \(response.bytesToFile) bytes (HTTP \(response.status))"
+                            )
                         }
                     } catch {
                         firstError.withLock { if $0 == nil { $0 = error } }

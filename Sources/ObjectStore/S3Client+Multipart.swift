@@ -32,11 +32,10 @@ extension S3Client {
     }
 
     /// Create → parts (each retried on its own, `concurrency` at a time) → complete; abort on
-    /// any failure. `body` gives the bytes of a part; with `copySource` the parts are copied
-    /// server-side from that object instead.
+    /// any failure. `body` gives the bytes of a part (it may fetch them, and fail).
     func multipartUpload(
-        _ uri: S3URI, size: UInt64, contentType: String?, progress: TransferProgress?, copySource: String? = nil,
-        body: @escaping @Sendable (Range<UInt64>) -> RequestBody
+        _ uri: S3URI, size: UInt64, contentType: String?, progress: TransferProgress?,
+        body: @escaping @Sendable (Range<UInt64>) throws(S3Error) -> RequestBody
     ) throws(S3Error) {
         let plan = MultipartPlan(size: size, preferredPartSize: config.options.partSize)
         var create = HTTPRequest(method: "POST", url: url(uri, query: [("uploads", "")]))
@@ -47,7 +46,8 @@ extension S3Client {
         do {
             uploadID = try S3Responses.uploadID(created.body)
         } catch {
-            throw S3Error(.failed, "\(uri) at \(config.endpoint)", "unreadable answer to CreateMultipartUpload: \(error)")
+            throw S3Error(
+                .failed, "\(uri) at \(config.endpoint)", "unreadable answer to CreateMultipartUpload: \(error)")
         }
         do throws(S3Error) {
             let meter = TransferMeter(total: size, report: progress)
@@ -56,25 +56,16 @@ extension S3Client {
             runConcurrently(count: plan.count, width: config.options.concurrency) { index in
                 if firstError.withLock({ $0 != nil }) { return }
                 let range = plan.range(of: index)
-                var request = HTTPRequest(
-                    method: "PUT",
-                    url: self.url(uri, query: [("partNumber", String(index + 1)), ("uploadId", uploadID)]),
-                    body: body(range), sink: .memory)
-                if let copySource {
-                    request.headers += [
-                        ("x-amz-copy-source", copySource),
-                        ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"),
-                    ]
-                }
                 do throws(S3Error) {
-                    let response = try self.send(request, uri, embeddedErrors: copySource != nil, progress: meter)
-                    var etag = response.headers["etag"]
-                    if copySource != nil {
-                        etag = (try? XMLTree.parse(response.body))?.value("ETag")
-                        meter.add(UInt64(range.count))
-                    }
-                    guard let etag, !etag.isEmpty else {
-                        throw S3Error(.failed, "\(uri) at \(self.config.endpoint)", "part \(index + 1) was stored without an ETag")
+                    let request = HTTPRequest(
+                        method: "PUT",
+                        url: self.url(uri, query: [("partNumber", String(index + 1)), ("uploadId", uploadID)]),
+                        body: try body(range), sink: .discard)
+                    let response = try self.send(request, uri, progress: meter)
+                    guard let etag = response.headers["etag"], !etag.isEmpty else {
+                        throw S3Error(
+                            .failed, "\(uri) at \(self.config.endpoint)", "part \(index + 1) was stored without an ETag"
+                        )
                     }
                     etags.withLock { $0[index] = etag }
                 } catch {
@@ -99,10 +90,12 @@ extension S3Client {
         do throws(S3Error) {
             _ = try send(
                 HTTPRequest(method: "DELETE", url: url(uri, query: [("uploadId", uploadID)]), sink: .discard), uri)
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             // Already gone.
         } catch {
-            log?("could not abort the multipart upload of \(uri) (its parts stay stored until a lifecycle rule removes them): \(error)")
+            log?(
+                "could not abort the multipart upload of \(uri) (its parts stay stored until a lifecycle rule removes them): \(error)"
+            )
         }
     }
 }

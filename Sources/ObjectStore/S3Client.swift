@@ -35,7 +35,7 @@ public final class S3Client: Sendable {
         }
         do throws(S3Error) {
             return try send(HTTPRequest(method: "GET", url: url(uri), headers: headers), uri).body
-        } catch where error.status == 416 {
+        } catch  where error.status == 416 {
             return []  // the range starts at or after the end
         }
     }
@@ -47,9 +47,9 @@ public final class S3Client: Sendable {
             return S3Object(
                 key: uri.key, size: response.headers["content-length"].flatMap { UInt64($0) } ?? 0,
                 lastModified: response.headers["last-modified"], etag: response.headers["etag"])
-        } catch where error.status == 404 && error.code == nil {
+        } catch  where error.status == 404 && error.code == nil {
             return nil
-        } catch where error.code == nil && (error.status == 400 || error.status == 403) {
+        } catch  where error.code == nil && (error.status == 400 || error.status == 403) {
             // HEAD answers carry no error document: ask again with a GET for the reason.
             throw diagnosis(uri) ?? error
         }
@@ -84,21 +84,39 @@ public final class S3Client: Sendable {
         _ = try send(HTTPRequest(method: "DELETE", url: url(uri), sink: .discard), uri)
     }
 
-    /// Copies an object within this endpoint without moving its bytes through this machine
-    /// (CopyObject up to 5 GiB, UploadPartCopy in parts above).
-    public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error) {
+    /// Copies an object within this endpoint: by the server (CopyObject) up to
+    /// `maximumSingleCopy` (S3 allows 5 GiB); above it part by part through this machine
+    /// (a ranged GET, then UploadPart; `concurrency` parts of `partSize` in memory at most).
+    /// Not UploadPartCopy: curl 7.88 sorts the signed headers as `name:value` lines, which puts
+    /// `x-amz-copy-source-range` before `x-amz-copy-source` and breaks the signature.
+    public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error)
+    {
         guard let info = try headObject(source) else {
-            throw diagnosis(source) ?? S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
+            throw diagnosis(source)
+                ?? S3Error(.notFound, "\(source) at \(config.endpoint)", "no such object (404)", status: 404)
         }
-        let copySource = "/\(source.bucket)/\(AWSEncoding.encodePath(source.key))"
-        if info.size <= 5 << 30 {
+        if info.size <= config.options.maximumSingleCopy {
+            let copySource = "/\(source.bucket)/\(AWSEncoding.encodePath(source.key))"
             let request = HTTPRequest(
                 method: "PUT", url: url(destination), headers: [("x-amz-copy-source", copySource)])
             _ = try send(request, destination, embeddedErrors: true)
             progress?(info.size, info.size)
             return
         }
-        try multipartUpload(destination, size: info.size, contentType: nil, progress: progress, copySource: copySource) { _ in .none }
+        let pin = info.etag.map { [("If-Match", $0)] } ?? []
+        try multipartUpload(destination, size: info.size, contentType: nil, progress: progress) {
+            range throws(S3Error) -> RequestBody in
+            let request = HTTPRequest(
+                method: "GET", url: self.url(source),
+                headers: pin + [("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)")])
+            let bytes = try self.send(request, source).body
+            guard bytes.count == range.count else {
+                throw S3Error(
+                    .failed, "\(source) at \(self.config.endpoint)",
+                    "range \(range.lowerBound)-\(range.upperBound - 1) came back as \(bytes.count) bytes")
+            }
+            return .bytes(bytes[...])
+        }
     }
 
     // MARK: Buckets
@@ -153,7 +171,8 @@ public final class S3Client: Sendable {
             if !prefix.isEmpty { query.append(("prefix", prefix)) }
             if pageSize != 1000 { query.append(("max-keys", String(max(1, min(pageSize, 1000))))) }
             if let token { query.append(("continuation-token", token)) }
-            let response = try send(HTTPRequest(method: "GET", url: config.endpoint.url(bucket: bucket, query: query)), uri)
+            let response = try send(
+                HTTPRequest(method: "GET", url: config.endpoint.url(bucket: bucket, query: query)), uri)
             let decoded: ListPage
             do {
                 decoded = try S3Responses.listPage(response.body)
@@ -169,7 +188,8 @@ public final class S3Client: Sendable {
     }
 
     /// Multipart uploads started and neither completed nor aborted (key, upload ID).
-    public func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)] {
+    public func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)]
+    {
         var query = [("uploads", "")]
         if !prefix.isEmpty { query.append(("prefix", prefix)) }
         let uri = S3URI(bucket: bucket, key: prefix)

@@ -64,10 +64,12 @@ public enum S3ConfigResolver {
                 guard let key, let secret else {
                     throw S3Error(
                         .invalid, "profile \"\(profile)\" in \(path)",
-                        "has \(key == nil ? "aws_secret_access_key but no aws_access_key_id" : "aws_access_key_id but no aws_secret_access_key")")
+                        "has \(key == nil ? "aws_secret_access_key but no aws_access_key_id" : "aws_access_key_id but no aws_secret_access_key")"
+                    )
                 }
                 return S3Credentials(
-                    accessKeyID: key, secretAccessKey: secret, sessionToken: file.value("aws_session_token", profile: profile),
+                    accessKeyID: key, secretAccessKey: secret,
+                    sessionToken: file.value("aws_session_token", profile: profile),
                     source: .profile(name: profile, file: path))
             }
             return nil
@@ -94,18 +96,24 @@ public enum S3ConfigResolver {
         }
 
         // Region.
-        let region = overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? profileValue("region") ?? "us-east-1"
-        guard !region.isEmpty, region.utf8.allSatisfy({ byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: "-")
-        })
+        let region =
+            overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? profileValue("region") ?? "us-east-1"
+        guard !region.isEmpty,
+            region.utf8.allSatisfy({ byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "-")
+            })
         else {
-            throw S3Error(.invalid, "region \"\(region)\"", "expected lower-case letters, digits and '-' (e.g. eu-central-1, waw3-1)")
+            throw S3Error(
+                .invalid, "region \"\(region)\"",
+                "expected lower-case letters, digits and '-' (e.g. eu-central-1, waw3-1)")
         }
 
         // Endpoint and addressing.
         let endpointText =
-            overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL") ?? profileValue("s3.endpoint_url")
+            overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL") ?? profileValue(
+                "s3.endpoint_url")
             ?? profileValue("endpoint_url")
         let addressing = profileValue("s3.addressing_style")?.lowercased()
         let pathStyle = overrides.pathStyle ?? (addressing == "path" ? true : addressing == "virtual" ? false : nil)

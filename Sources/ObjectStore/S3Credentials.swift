@@ -54,7 +54,8 @@ public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
     var tokenHint: String {
         switch self {
         case .environment: "check AWS_SESSION_TOKEN (session credentials expire; get fresh ones)"
-        case .profile(let name, let file): "check aws_session_token of profile \"\(name)\" in \(file) (session credentials expire)"
+        case .profile(let name, let file):
+            "check aws_session_token of profile \"\(name)\" in \(file) (session credentials expire)"
         case .explicit: "check the session token"
         }
     }

@@ -17,12 +17,16 @@ public struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
         } else if rest.hasPrefix("http://") {
             scheme = "http"
         } else {
-            throw S3Error(.invalid, text, "\(setting) must start with https:// or http:// (e.g. https://s3.waw3-1.cloudferro.com)")
+            throw S3Error(
+                .invalid, text, "\(setting) must start with https:// or http:// (e.g. https://s3.waw3-1.cloudferro.com)"
+            )
         }
         rest = rest.dropFirst(scheme.count + 3)
         while rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("@"), !rest.contains(" ") else {
-            throw S3Error(.invalid, text, "\(setting) must be scheme://host[:port] without a path (e.g. https://s3.waw3-1.cloudferro.com)")
+            throw S3Error(
+                .invalid, text,
+                "\(setting) must be scheme://host[:port] without a path (e.g. https://s3.waw3-1.cloudferro.com)")
         }
         self.scheme = scheme
         self.authority = String(rest)

@@ -24,17 +24,21 @@ enum S3ErrorText {
         case "SignatureDoesNotMatch":
             return error(.denied, "signature does not match \(tag): \(source?.secretHint ?? noCredentials)")
         case "InvalidAccessKeyId":
-            return error(.denied, "the endpoint does not know this access key \(tag): \(source?.keyHint ?? noCredentials)")
+            return error(
+                .denied, "the endpoint does not know this access key \(tag): \(source?.keyHint ?? noCredentials)")
         case "ExpiredToken", "TokenRefreshRequired":
             return error(.denied, "the session token has expired \(tag): \(source?.tokenHint ?? noCredentials)")
         case "InvalidToken":
             return error(.denied, "the session token is not valid \(tag): \(source?.tokenHint ?? noCredentials)")
         case "AccessDenied", "AllAccessDisabled", "AccountProblem":
-            guard let source else { return error(.denied, "access denied to anonymous requests \(tag): \(noCredentials)") }
+            guard let source else {
+                return error(.denied, "access denied to anonymous requests \(tag): \(noCredentials)")
+            }
             return error(.denied, "access denied \(tag): the credentials from \(source) may not \(verb(context)) here")
         case "NoSuchBucket":
             return S3Error(
-                .notFound, "", "bucket \"\(context.uri.bucket)\" does not exist at \(context.endpoint) \(tag)", status: status,
+                .notFound, "", "bucket \"\(context.uri.bucket)\" does not exist at \(context.endpoint) \(tag)",
+                status: status,
                 code: code)
         case "NoSuchKey":
             return error(.notFound, "no such object \(tag)")
@@ -50,7 +54,8 @@ enum S3ErrorText {
             )
         case "PermanentRedirect", "TemporaryRedirect":
             let region = headers["x-amz-bucket-region"] ?? body?.region
-            let place = region.map { "region \"\($0)\"" } ?? body?.endpoint.map { "endpoint \($0)" } ?? "another endpoint"
+            let place =
+                region.map { "region \"\($0)\"" } ?? body?.endpoint.map { "endpoint \($0)" } ?? "another endpoint"
             return error(.invalid, "the bucket lives in \(place) \(tag): set the region or endpoint to match")
         case "InvalidBucketName":
             return error(.invalid, "invalid bucket name \(tag)")
@@ -64,19 +69,23 @@ enum S3ErrorText {
             let region = headers["x-amz-bucket-region"]
             return error(
                 .invalid,
-                "the bucket lives in \(region.map { "region \"\($0)\"" } ?? "another region") \(tag): set the region or endpoint to match")
+                "the bucket lives in \(region.map { "region \"\($0)\"" } ?? "another region") \(tag): set the region or endpoint to match"
+            )
         case 400 where context.method == "HEAD" && headers["x-amz-bucket-region"].map({ $0 != context.region }) == true:
             return error(
                 .invalid,
                 "wrong region \"\(context.region)\" \(tag): the bucket is in \"\(headers["x-amz-bucket-region"] ?? "")\"; set the region (storage aws_region, --region or AWS_REGION)"
             )
         case 401, 403:
-            guard let source else { return error(.denied, "access denied to anonymous requests \(tag): \(noCredentials)") }
+            guard let source else {
+                return error(.denied, "access denied to anonymous requests \(tag): \(noCredentials)")
+            }
             let detail = message.map { ": \($0)" } ?? ""
             if context.method == "HEAD" {
                 return error(
                     .denied,
-                    "access denied or wrong credentials (\(status); HEAD answers carry no details): check the credentials from \(source)")
+                    "access denied or wrong credentials (\(status); HEAD answers carry no details): check the credentials from \(source)"
+                )
             }
             return error(.denied, "access denied \(tag)\(detail): check the credentials from \(source)")
         case 404:

@@ -6,6 +6,9 @@ public struct S3Options: Sendable, Equatable {
     /// Size of one part (S3: at least 5 MiB except the last; grown when a file needs more than
     /// 10,000 parts).
     public var partSize: UInt64 = 16 << 20
+    /// Server-side copies of objects larger than this go in parts (UploadPartCopy); S3 copies
+    /// at most 5 GiB in one CopyObject.
+    public var maximumSingleCopy: UInt64 = 5 << 30
     /// Parts transferred at the same time, each on its own connection.
     public var concurrency = 4
     /// Seconds to establish a connection.

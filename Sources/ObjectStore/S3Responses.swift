@@ -59,7 +59,9 @@ enum S3Responses {
         guard bytes.contains(UInt8(ascii: "<")), let root = try? XMLTree.parse(bytes), root.name == "Error",
             let code = root.value("Code")
         else { return nil }
-        return S3ErrorBody(code: code.trimmingSpaces, message: root.value("Message"), endpoint: root.value("Endpoint"), region: root.value("Region"))
+        return S3ErrorBody(
+            code: code.trimmingSpaces, message: root.value("Message"), endpoint: root.value("Endpoint"),
+            region: root.value("Region"))
     }
 
     static func uploadID(_ bytes: [UInt8]) throws(XMLTree.ParseError) -> String {
@@ -83,7 +85,8 @@ enum S3Responses {
     }
 
     static func completeUpload(parts: [(number: Int, etag: String)]) -> [UInt8] {
-        var xml = #"<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#
+        var xml =
+            #"<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#
         for part in parts {
             xml += "<Part><PartNumber>\(part.number)</PartNumber><ETag>\(escape(part.etag))</ETag></Part>"
         }

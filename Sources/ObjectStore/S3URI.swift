@@ -36,13 +36,15 @@ public struct S3URI: Sendable, Equatable, CustomStringConvertible {
             return "bucket name \"\(name)\" must be 3 to 63 characters long"
         }
         let allowed = name.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
         }
         guard allowed, let first = name.first, let last = name.last, first.isLetter || first.isNumber,
             last.isLetter || last.isNumber
         else {
-            return "bucket name \"\(name)\" may hold only lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
+            return
+                "bucket name \"\(name)\" may hold only lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
         }
         return nil
     }

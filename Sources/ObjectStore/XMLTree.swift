@@ -76,7 +76,9 @@ public enum XMLTree {
                         let name = try readName()
                         skipSpace()
                         try expect(">")
-                        guard let open = stack.popLast() else { throw fail("closing tag </\(name)> without an open element") }
+                        guard let open = stack.popLast() else {
+                            throw fail("closing tag </\(name)> without an open element")
+                        }
                         guard open.element.name == name else {
                             throw fail("closing tag </\(name)> does not match <\(open.element.name)>")
                         }
@@ -94,7 +96,11 @@ public enum XMLTree {
                         let selfClosing = try skipAttributes()
                         let element = XMLElement(name: name)
                         if selfClosing {
-                            if stack.isEmpty { root = element } else { stack[stack.count - 1].element.children.append(element) }
+                            if stack.isEmpty {
+                                root = element
+                            } else {
+                                stack[stack.count - 1].element.children.append(element)
+                            }
                         } else {
                             stack.append((element, []))
                         }
@@ -104,7 +110,9 @@ public enum XMLTree {
                     while index < bytes.count, bytes[index] != UInt8(ascii: "<") { index += 1 }
                     let decoded = try decodeEntities(bytes[start..<index], at: start)
                     if stack.isEmpty {
-                        guard decoded.allSatisfy(Parser.isSpace) else { throw fail("text outside the root element", at: start) }
+                        guard decoded.allSatisfy(Parser.isSpace) else {
+                            throw fail("text outside the root element", at: start)
+                        }
                     } else {
                         stack[stack.count - 1].text += decoded
                     }
@@ -133,7 +141,9 @@ public enum XMLTree {
         }
 
         mutating func expect(_ character: Character) throws(ParseError) {
-            guard index < bytes.count, bytes[index] == character.asciiValue else { throw fail("expected '\(character)'") }
+            guard index < bytes.count, bytes[index] == character.asciiValue else {
+                throw fail("expected '\(character)'")
+            }
             index += 1
         }
 
@@ -169,7 +179,9 @@ public enum XMLTree {
                     return true
                 }
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                    guard let end = bytes[(index + 1)...].firstIndex(of: byte) else { throw fail("unterminated attribute value") }
+                    guard let end = bytes[(index + 1)...].firstIndex(of: byte) else {
+                        throw fail("unterminated attribute value")
+                    }
                     index = end + 1
                 } else if byte == UInt8(ascii: "<") {
                     throw fail("'<' inside a tag")

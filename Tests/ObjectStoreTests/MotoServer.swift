@@ -101,6 +101,7 @@ final class MotoServer {
         environment["AWS_SECRET_ACCESS_KEY"] = secret ?? secretAccessKey
         environment["AWS_ENDPOINT_URL"] = endpoint
         environment["AWS_REGION"] = "us-east-1"
+        environment["AWS_DEFAULT_REGION"] = "us-east-1"
         environment["AWS_CONFIG_FILE"] = directory + "/no-config"
         environment["AWS_SHARED_CREDENTIALS_FILE"] = directory + "/no-credentials"
         return environment
@@ -123,7 +124,9 @@ final class MotoServer {
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw MotoError("python failed (\(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self).suffix(2000))")
+            throw MotoError(
+                "python failed (\(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self).suffix(2000))"
+            )
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -160,7 +163,9 @@ final class MotoServer {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 
@@ -172,7 +177,9 @@ final class MotoServer {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw MotoError("no free port") }
         return Int(UInt16(bigEndian: address.sin_port))

@@ -32,7 +32,8 @@ final class S3ClientMotoTests: XCTestCase {
             try client.putObject(uri, bytes: bytes)
             XCTAssertEqual(try client.getObject(uri), bytes, key)
             XCTAssertEqual(try client.getObject(uri, range: 100..<200), Array(bytes[100..<200]), key)
-            XCTAssertEqual(try client.getObject(uri, range: 9_990..<20_000), Array(bytes[9_990...]), "clamped at the end")
+            XCTAssertEqual(
+                try client.getObject(uri, range: 9_990..<20_000), Array(bytes[9_990...]), "clamped at the end")
             XCTAssertEqual(try client.getObject(uri, range: 10_000..<10_010), [], "a range past the end is empty")
             XCTAssertEqual(try client.getObject(uri, range: 5..<UInt64.max), Array(bytes[5...]))
             let info = try XCTUnwrap(try client.headObject(uri))
@@ -47,7 +48,8 @@ final class S3ClientMotoTests: XCTestCase {
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .notFound)
             XCTAssertEqual(
-                error.description, "s3://\(self.bucket)/never-there at \(self.moto.endpoint): no such object (404 NoSuchKey)")
+                error.description,
+                "s3://\(self.bucket)/never-there at \(self.moto.endpoint): no such object (404 NoSuchKey)")
         }
         // An empty object.
         let empty = S3URI(bucket: bucket, key: "empty")
@@ -89,7 +91,8 @@ final class S3ClientMotoTests: XCTestCase {
         let bucket = self.bucket
         runConcurrently(count: count, width: 4) { index in
             do {
-                try client.putObject(S3URI(bucket: bucket, key: "many/\(String(format: "%05d", index))"), bytes: [UInt8(index & 0xFF)])
+                try client.putObject(
+                    S3URI(bucket: bucket, key: "many/\(String(format: "%05d", index))"), bytes: [UInt8(index & 0xFF)])
             } catch {
                 failures.withLock { $0 += 1 }
             }

@@ -67,10 +67,13 @@ final class S3ErrorsMotoTests: XCTestCase {
         XCTAssertThrowsError(try client.getObject(S3URI(bucket: "no-such-bucket", key: "x"))) { error in
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .notFound)
-            XCTAssertEqual(error.description, "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
+            XCTAssertEqual(
+                error.description,
+                "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
         }
         XCTAssertThrowsError(try client.listObjects(bucket: "no-such-bucket", prefix: "p/")) { error in
-            XCTAssertEqual("\(error)", "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
+            XCTAssertEqual(
+                "\(error)", "bucket \"no-such-bucket\" does not exist at \(self.moto.endpoint) (404 NoSuchBucket)")
         }
     }
 
@@ -86,9 +89,44 @@ final class S3ErrorsMotoTests: XCTestCase {
         XCTAssertThrowsError(try client.getObject(S3URI(bucket: bucket, key: "x"))) { error in
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .failed)
-            XCTAssertTrue(error.description.hasPrefix("s3://\(self.bucket)/x at http://127.0.0.1:\(port): cannot reach the endpoint"), error.description)
+            XCTAssertTrue(
+                error.description.hasPrefix(
+                    "s3://\(self.bucket)/x at http://127.0.0.1:\(port): cannot reach the endpoint"), error.description)
             XCTAssertTrue(error.description.hasSuffix("(after 3 tries)"), error.description)
         }
         XCTAssertEqual(retries.withLock { $0 }, 2)
+    }
+
+    func testSessionTokenIsSentAndChecked() throws {
+        // Session credentials from AssumeRole (moto checks their token, as STS-backed S3 does).
+        let output = try moto.runPython(
+            """
+            import boto3, json
+            iam, sts = boto3.client("iam"), boto3.client("sts")
+            trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+            role = iam.create_role(RoleName="grow-role", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+            policy = iam.create_policy(PolicyName="grow-role-all", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+            iam.attach_role_policy(RoleName="grow-role", PolicyArn=policy)
+            c = sts.assume_role(RoleArn=role, RoleSessionName="grow-session")["Credentials"]
+            print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+            """)
+        let parts = output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        XCTAssertEqual(parts.count, 3)
+        var config = moto.config()
+        config.credentials = S3Credentials(
+            accessKeyID: parts[0], secretAccessKey: parts[1], sessionToken: parts[2], source: .environment)
+        let uri = S3URI(bucket: bucket, key: "session/x")
+        try S3Client(config: config).putObject(uri, bytes: [7])
+        XCTAssertEqual(try S3Client(config: config).getObject(uri), [7])
+        config.credentials?.sessionToken = "bogus-token"
+        XCTAssertThrowsError(try S3Client(config: config).getObject(uri)) { error in
+            let error = error as! S3Error
+            XCTAssertEqual(error.kind, .denied)
+            XCTAssertEqual(error.code, "InvalidToken")
+            XCTAssertTrue(error.description.contains("the session token is not valid"), error.description)
+            XCTAssertTrue(error.description.contains("check AWS_SESSION_TOKEN"), error.description)
+            XCTAssertFalse(error.description.contains("bogus-token"))
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Exec
 import Foundation
-import ObjectStore
 import XCTest
+
+@testable import ObjectStore
 
 /// `S3Storage` keeps `ProjectStorage`'s promises, as `LocalStorage` does, on moto.
 final class S3StorageTests: XCTestCase {
@@ -45,17 +46,23 @@ final class S3StorageTests: XCTestCase {
         try storage.write("logs/run/finished.json", bytes: Array("[]".utf8))
 
         // Keys relative to the project folder, at any depth, sorted; nothing outside the prefix.
-        try S3Client(config: moto.config()).putObject(S3URI(bucket: "grow-project", key: "runs/2026-other/x"), bytes: [1])
+        try S3Client(config: moto.config()).putObject(
+            S3URI(bucket: "grow-project", key: "runs/2026-other/x"), bytes: [1])
         XCTAssertEqual(
             try storage.list(prefix: "").map(\.key),
-            ["data/eopatch-id-0-col-0-row-0/bbox.geojson", "data/eopatch-id-0-col-0-row-0/data/BANDS.npy", "logs/run/finished.json"])
+            [
+                "data/eopatch-id-0-col-0-row-0/bbox.geojson", "data/eopatch-id-0-col-0-row-0/data/BANDS.npy",
+                "logs/run/finished.json",
+            ])
         XCTAssertEqual(try storage.list(prefix: "data/").map(\.size), [19, 3_000_000])
         XCTAssertEqual(try storage.list(prefix: "logs").map(\.key), ["logs/run/finished.json"])
 
         XCTAssertThrowsError(try storage.read("missing")) { error in
             let error = error as! StorageError
             XCTAssertEqual(error.kind, .notFound)
-            XCTAssertEqual(error.description, "s3://grow-project/runs/2026/missing at \(self.moto.endpoint): no such object (404 NoSuchKey)")
+            XCTAssertEqual(
+                error.description,
+                "s3://grow-project/runs/2026/missing at \(self.moto.endpoint): no such object (404 NoSuchKey)")
         }
         try storage.delete(key)
         try storage.delete(key)
@@ -77,10 +84,37 @@ final class S3StorageTests: XCTestCase {
             XCTAssertTrue(error.isUserError)
             XCTAssertEqual(
                 error.description,
-                "s3://grow-project/p/k at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY")
+                "s3://grow-project/p/k at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"
+            )
         }
         XCTAssertThrowsError(try Storage.open("s3://X")) { error in
             XCTAssertEqual((error as? StorageError)?.kind, .invalid)
         }
+    }
+
+    func testLargeWritesGoInPartsAndManyThreadsShareOneStorage() throws {
+        let storage = try S3Storage(
+            root: "s3://grow-project/big", settings: StorageSettings(endpoint: moto.endpoint),
+            environment: moto.awsEnvironment())
+        // 20 MB from memory: above the 16 MiB threshold, so a multipart upload.
+        let bytes = (0..<20_000_000).map { UInt8(truncatingIfNeeded: $0 >> 3 &* 13) }
+        try storage.write("maps/ndvi.tif", bytes: bytes)
+        XCTAssertTrue(try storage.client.headObject(storage.uri("maps/ndvi.tif"))?.etag?.contains("-") == true)
+        XCTAssertTrue(try storage.read("maps/ndvi.tif") == bytes)
+
+        // One storage value used by 8 threads at once (as tiles running in parallel do).
+        let failures = Guarded<[String]>([])
+        runConcurrently(count: 40, width: 8) { index in
+            do {
+                let key = "tiles/tile-\(index)/data.bin"
+                let payload = Array(repeating: UInt8(index), count: 1000 + index)
+                try storage.write(key, bytes: payload)
+                if try storage.read(key) != payload { failures.withLock { $0.append("\(key) differs") } }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, [])
+        XCTAssertEqual(try storage.list(prefix: "tiles/").count, 40)
     }
 }

@@ -37,7 +37,10 @@ final class S3TransferMotoTests: XCTestCase {
         let file = open(path, O_RDONLY)
         defer { close(file) }
         let part = client.config.options.partSize
-        for range: Range<UInt64> in [0..<1, 0..<65_536, part - 100..<part + 100, 3 * part - 1..<3 * part + 1, 123_456_789..<124_000_000, size - 10..<size, size - 5..<size + 100] {
+        for range: Range<UInt64> in [
+            0..<1, 0..<65_536, part - 100..<part + 100, 3 * part - 1..<3 * part + 1, 123_456_789..<124_000_000,
+            size - 10..<size, size - 5..<size + 100,
+        ] {
             let got = try client.getObject(uri, range: range)
             let expected = readFile(file, range.clamped(to: 0..<size))
             XCTAssertEqual(got.count, expected.count, "\(range)")
@@ -70,7 +73,8 @@ final class S3TransferMotoTests: XCTestCase {
         let fromBoto3 = S3URI(bucket: bucket, key: "big/from boto3+multipart.bin")
         try client.downloadFile(fromBoto3, to: copy)
         XCTAssertTrue(try filesEqual(path, copy))
-        XCTAssertEqual(try client.getObject(fromBoto3, range: 99_999_990..<100_000_010), readFile(file, 99_999_990..<100_000_010))
+        XCTAssertEqual(
+            try client.getObject(fromBoto3, range: 99_999_990..<100_000_010), readFile(file, 99_999_990..<100_000_010))
     }
 
     func testSmallObjectsBothWaysWithBoto3() throws {
@@ -87,7 +91,8 @@ final class S3TransferMotoTests: XCTestCase {
             print("same" if body == expected else "different")
             """, arguments: [bucket])
         XCTAssertEqual(output.trimmingCharacters(in: .whitespacesAndNewlines), "same")
-        XCTAssertEqual(try client.getObject(S3URI(bucket: bucket, key: "interop/from boto3 & co.bin")), bytes.reversed())
+        XCTAssertEqual(
+            try client.getObject(S3URI(bucket: bucket, key: "interop/from boto3 & co.bin")), bytes.reversed())
         XCTAssertEqual(
             try client.listObjects(bucket: bucket, prefix: "interop/").map(\.key),
             ["interop/from boto3 & co.bin", "interop/from grow+ü.bin"])
@@ -115,18 +120,29 @@ final class S3TransferMotoTests: XCTestCase {
         let killed = Guarded(false)
         XCTAssertThrowsError(
             try client.uploadFile(path, to: uri) { done, total in
-                if done > total / 3, !killed.withLock({ let was = $0; $0 = true; return was }) { kill(pid, SIGKILL) }
+                if done > total / 3,
+                    !killed.withLock({
+                        let was = $0
+                        $0 = true
+                        return was
+                    })
+                {
+                    kill(pid, SIGKILL)
+                }
             }
         ) { error in
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .failed)
-            XCTAssertTrue(error.description.hasPrefix("s3://\(self.bucket)/killed/60mb.bin at \(self.moto.endpoint): "), error.description)
+            XCTAssertTrue(
+                error.description.hasPrefix("s3://\(self.bucket)/killed/60mb.bin at \(self.moto.endpoint): "),
+                error.description)
             XCTAssertTrue(error.description.contains("(after 4 tries)"), error.description)
         }
         XCTAssertTrue(killed.withLock { $0 })
         let log = retries.withLock { $0 }
         XCTAssertTrue(log.contains { $0.contains("try 2 of 4") }, "\(log)")
-        XCTAssertTrue(log.contains { $0.contains("could not abort the multipart upload") }, "the abort was tried: \(log)")
+        XCTAssertTrue(
+            log.contains { $0.contains("could not abort the multipart upload") }, "the abort was tried: \(log)")
 
         // A server on the same port again: nothing there, and a fresh client works.
         moto.kill()
@@ -150,7 +166,15 @@ final class S3TransferMotoTests: XCTestCase {
         let shrunk = Guarded(false)
         XCTAssertThrowsError(
             try client.uploadFile(path, to: uri) { done, _ in
-                if done > 6_000_000, !shrunk.withLock({ let was = $0; $0 = true; return was }) { truncate(path, 12_000_000) }
+                if done > 6_000_000,
+                    !shrunk.withLock({
+                        let was = $0
+                        $0 = true
+                        return was
+                    })
+                {
+                    truncate(path, 12_000_000)
+                }
             }
         ) { error in
             XCTAssertTrue("\(error)".contains("shrank while being uploaded"), "\(error)")
@@ -165,10 +189,29 @@ final class S3TransferMotoTests: XCTestCase {
         let source = S3URI(bucket: bucket, key: "copy/source.bin")
         try client.putObject(source, bytes: Array(repeating: 42, count: 1000))
         try client.copyObject(from: source, to: S3URI(bucket: bucket, key: "copy/target.bin"))
-        XCTAssertEqual(try client.getObject(S3URI(bucket: bucket, key: "copy/target.bin")), Array(repeating: 42, count: 1000))
+        XCTAssertEqual(
+            try client.getObject(S3URI(bucket: bucket, key: "copy/target.bin")), Array(repeating: 42, count: 1000))
+
+        // Above the single-copy limit the parts go through this machine (ranged GET, UploadPart).
+        var options = S3Options()
+        options.maximumSingleCopy = 5 << 20
+        options.partSize = 5 << 20
+        let partCopier = S3Client(config: moto.config(options: options))
+        let large = (0..<12_000_000).map { UInt8(truncatingIfNeeded: $0 &* 5 &+ $0 >> 9) }
+        try partCopier.putObject(S3URI(bucket: bucket, key: "copy/large.bin"), bytes: large)
+        let copied = Guarded<UInt64>(0)
+        try partCopier.copyObject(
+            from: S3URI(bucket: bucket, key: "copy/large.bin"), to: S3URI(bucket: bucket, key: "copy/large copy.bin")
+        ) { done, _ in copied.withLock { $0 = done } }
+        XCTAssertEqual(copied.withLock { $0 }, 12_000_000)
+        XCTAssertTrue(try client.getObject(S3URI(bucket: bucket, key: "copy/large copy.bin")) == large)
+        XCTAssertEqual(
+            try client.headObject(S3URI(bucket: bucket, key: "copy/large copy.bin"))?.etag?.hasSuffix("-3\""), true)
 
         try client.putBucketPolicy(bucket: bucket, policy: SentinelHubPolicy.document(bucket: bucket))
-        let stored = try JSONSerialization.jsonObject(with: Data(try client.getBucketPolicy(bucket: bucket).utf8)) as? NSDictionary
+        let stored =
+            try JSONSerialization.jsonObject(with: Data(try client.getBucketPolicy(bucket: bucket).utf8))
+            as? NSDictionary
         XCTAssertEqual(stored, guidePolicy(bucket: bucket))
     }
 }

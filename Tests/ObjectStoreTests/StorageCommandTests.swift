@@ -75,7 +75,9 @@ final class StorageCommandTests: XCTestCase {
             let result = try run(arguments, secret: "wrong-secret-value")
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.errors)")
             XCTAssertEqual(result.errors.split(separator: "\n").count, 1, result.errors)
-            XCTAssertTrue(result.errors.contains("signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"), result.errors)
+            XCTAssertTrue(
+                result.errors.contains(
+                    "signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"), result.errors)
             XCTAssertTrue(result.errors.contains(moto.endpoint), result.errors)
             XCTAssertFalse(result.errors.contains("wrong-secret-value"))
         }
@@ -84,7 +86,9 @@ final class StorageCommandTests: XCTestCase {
     func testMissingBucketAndBadAddressesExitTwo() throws {
         let missing = try run(["storage", "ls", "s3://no-such-bucket/p"])
         XCTAssertEqual(missing.status, 2)
-        XCTAssertEqual(missing.errors, "grow-head: bucket \"no-such-bucket\" does not exist at \(moto.endpoint) (404 NoSuchBucket)\n")
+        XCTAssertEqual(
+            missing.errors,
+            "grow-head: bucket \"no-such-bucket\" does not exist at \(moto.endpoint) (404 NoSuchBucket)\n")
         for arguments in [
             ["storage", "ls", "not-s3"], ["storage", "grant", "s3://\(bucket)/prefix"], ["storage", "cp", "a", "b"],
             ["storage", "ls", "s3://\(bucket)", "--endpoint", "ftp://x"], ["storage", "ls"],

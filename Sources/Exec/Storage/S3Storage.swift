@@ -71,7 +71,9 @@ public struct S3Storage: ProjectStorage {
     public func list(prefix: String) throws -> [StorageObject] {
         let full = uri(prefix).key
         let strip = location.key.isEmpty ? 0 : location.key.count + 1
-        let objects = try mapped(prefix) { () throws(S3Error) in try client.listObjects(bucket: location.bucket, prefix: full) }
+        let objects = try mapped(prefix) { () throws(S3Error) in
+            try client.listObjects(bucket: location.bucket, prefix: full)
+        }
         return
             objects
             .filter { !$0.key.hasSuffix("/") }  // folder markers some consoles create

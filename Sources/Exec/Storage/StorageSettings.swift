@@ -1,5 +1,6 @@
 /// The `storage` section of a pipeline config, beside `project_folder`: how to reach an object
-/// store. Ignored for a local project folder.
+/// store. Ignored for a local project folder. Each field set here wins over the environment and
+/// `~/.aws` (the full order is in docs/storage.md).
 public struct StorageSettings: Sendable, Equatable {
     /// `"aws_profile"`: the profile in `~/.aws/credentials` and `~/.aws/config` (else `AWS_PROFILE`, else `default`).
     public var profile: String?

@@ -1,0 +1,108 @@
+import Foundation
+import Launcher
+
+/// Everything `up`, `down`, `exec`, `attach`, `submit` and `status` share about a cluster: the
+/// checked config, the key, where grow keeps local state, the files every node receives.
+public struct ClusterContext: Sendable {
+    public var config: ClusterConfig
+    public var configPath: String
+    public var warnings: [ConfigDiagnostic]
+    public var privateKey: String
+    public var knownHostsFile: String
+    public var policy: KnownHostsPolicy
+    /// Seconds to keep retrying a node that does not answer on SSH.
+    public var sshTimeout: Double
+    public var localGrowDirectory: String
+    /// Folder holding grow-head and grow-worker to copy (binaries: copy).
+    public var localBinaries: String
+    public var tokenSecret: String
+
+    public var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
+
+    /// Reads and checks cluster.yaml and the key file. `home` is this machine's home directory.
+    public static func load(
+        path: String, home: String, tokenSecret: String, localBinaries: String, policy: KnownHostsPolicy,
+        sshTimeout: Double
+    ) throws(LaunchError) -> ClusterContext {
+        let name = path
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw LaunchError("\(name): cannot read it (\(Self.reason(error)))")
+        }
+        let parsed: ClusterConfigParser.Result
+        do {
+            parsed = try ClusterConfigParser.parse(yaml: text, file: name)
+        } catch {
+            throw LaunchError(error.description)
+        }
+        let config = parsed.config
+        let keyLine = config.auth.privateKeyLine
+        let keyPlace = keyLine > 0 ? "\(name):\(keyLine)" : name
+        guard let written = config.auth.sshPrivateKey else {
+            throw LaunchError(
+                "\(name): auth.ssh_private_key: missing: grow logs in with a key file (ed25519 or ECDSA), add its path")
+        }
+        let key = Self.expand(written, home: home)
+        let keyText: String
+        do {
+            keyText = try String(contentsOfFile: key, encoding: .utf8)
+        } catch {
+            throw LaunchError("\(keyPlace): auth.ssh_private_key: cannot read \(written) (\(Self.reason(error)))")
+        }
+        if let problem = PrivateKeyKind.inspect(keyText).problem {
+            throw LaunchError("\(keyPlace): auth.ssh_private_key: \(written) \(problem)")
+        }
+        for mount in config.fileMounts {
+            let local = Self.expand(mount.local, home: home)
+            guard FileManager.default.fileExists(atPath: local) else {
+                throw LaunchError(
+                    "\(name):\(mount.line): file_mounts.\(mount.remote): the local path \(mount.local) does not exist")
+            }
+        }
+        return ClusterContext(
+            config: config, configPath: path, warnings: parsed.warnings, privateKey: key,
+            knownHostsFile: home + "/.grow/known_hosts", policy: policy, sshTimeout: sshTimeout,
+            localGrowDirectory: home + "/.grow", localBinaries: localBinaries, tokenSecret: tokenSecret)
+    }
+
+    /// Only `provider: local` can be brought up today.
+    public func requireLocalProvider(_ verb: String) throws(LaunchError) {
+        if case .aws = config.provider {
+            throw LaunchError(
+                "\(configPath): provider.type: aws is parsed and checked, but launching EC2 instances is not implemented yet; `\(verb)` works with provider type local"
+            )
+        }
+    }
+
+    public func target(_ node: NodeIdentity) -> SSHTarget {
+        SSHTarget(
+            host: node.address, port: config.auth.sshPort, user: config.auth.sshUser, privateKey: privateKey,
+            knownHostsFile: knownHostsFile, policy: policy)
+    }
+
+    public var head: NodeIdentity? { config.nodes.first }
+
+    static func expand(_ path: String, home: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+        return path
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
+            underlying.domain == NSPOSIXErrorDomain
+        {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+            case .fileReadNoPermission: return "permission denied"
+            default: break
+            }
+        }
+        return error.localizedDescription
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Launcher
+
+/// The cluster-wide verbs over `NodeRunner`s: head first, then every worker in parallel; a node
+/// that fails is named and the others carry on.
+public enum ClusterOperations {
+    public struct Outcome: Sendable {
+        public var succeeded: [NodeIdentity] = []
+        /// Nodes whose set-up was unchanged (skipped).
+        public var unchanged: [NodeIdentity] = []
+        public var failures: [LaunchError] = []
+    }
+
+    /// `up`: sets up the head, then the workers.
+    public static func up(context: ClusterContext, options: SetupOptions, board: ProgressBoard, home: String) throws(LaunchError)
+        -> Outcome
+    {
+        try context.requireLocalProvider("up")
+        let uploads = try NodeUploads.collect(context: context, binaries: options.binaries, home: home)
+        guard let head = context.head else { throw LaunchError("\(context.configPath): provider: no nodes") }
+        var outcome = Outcome()
+        let headRunner = NodeRunner(context: context, node: head, board: board)
+        do {
+            if try headRunner.setUp(options: options, uploads: uploads) { outcome.unchanged.append(head) }
+            outcome.succeeded.append(head)
+        } catch {
+            outcome.failures.append(error)
+            // Without a head the workers have nothing to join.
+            return outcome
+        }
+        let workers = context.config.nodes.filter { $0.role == .worker }
+        let results = parallel(workers) { worker -> Result<Bool, LaunchError> in
+            let runner = NodeRunner(context: context, node: worker, board: board)
+            do {
+                return .success(try runner.setUp(options: options, uploads: uploads))
+            } catch {
+                return .failure(error as? LaunchError ?? LaunchError("\(worker): \(error)"))
+            }
+        }
+        for (worker, result) in zip(workers, results) {
+            switch result {
+            case .success(let unchanged):
+                outcome.succeeded.append(worker)
+                if unchanged { outcome.unchanged.append(worker) }
+            case .failure(let error): outcome.failures.append(error)
+            }
+        }
+        return outcome
+    }
+
+    /// `down`: stops grow (and the containers) on the workers, then on the head.
+    public static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard) throws(LaunchError) -> Outcome {
+        try context.requireLocalProvider("down")
+        var outcome = Outcome()
+        let workers = context.config.nodes.filter { $0.role == .worker }
+        let results = parallel(workers) { worker -> LaunchError? in
+            do {
+                try NodeRunner(context: context, node: worker, board: board).stop()
+                return nil
+            } catch {
+                return error as? LaunchError ?? LaunchError("\(worker): \(error)")
+            }
+        }
+        for (worker, error) in zip(workers, results) {
+            if let error { outcome.failures.append(error) } else { outcome.succeeded.append(worker) }
+        }
+        if !workersOnly, let head = context.head {
+            do {
+                try NodeRunner(context: context, node: head, board: board).stop()
+                outcome.succeeded.append(head)
+            } catch {
+                outcome.failures.append(error)
+            }
+        }
+        return outcome
+    }
+
+    /// Runs `body` for every item on its own thread (SSH waits are I/O, not CPU) and returns the
+    /// results in order.
+    static func parallel<Item: Sendable, Output: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item) -> Output)
+        -> [Output]
+    {
+        let results = ResultBox<Output>(count: items.count)
+        let group = DispatchGroup()
+        for (index, item) in items.enumerated() {
+            group.enter()
+            let thread = Thread {
+                results.set(index, body(item))
+                group.leave()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        group.wait()
+        return results.values()
+    }
+}
+
+final class ResultBox<Output>: @unchecked Sendable {
+    private var storage: [Output?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Output) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+    func values() -> [Output] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}

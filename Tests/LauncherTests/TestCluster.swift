@@ -1,0 +1,196 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Three (or more) test hosts for the launcher: network namespaces on one bridge, each with its
+/// own sshd and its own home directory (bind-mounted over /root for that sshd and everything it
+/// starts), plus a home for the machine that runs `grow-head up`. `tearDown()` kills what the
+/// launcher started on the hosts (from their pid files), the sshds, the namespaces and the bridge.
+final class TestCluster {
+    struct Host {
+        let name: String
+        let namespace: String
+        let address: String
+        let home: URL
+        let server: TestSSHServer
+    }
+
+    let directory: URL
+    let localHome: URL
+    let bridge: String
+    let subnet: Int
+    let port: Int
+    let key: URL
+    private(set) var hosts: [Host] = []
+    private var namespaces: [String] = []
+    private var links: [String] = []
+
+    static var buildDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+    static var headBinary: URL { buildDirectory.appendingPathComponent("grow-head") }
+
+    init(name: String, hosts names: [String]) throws {
+        try TestSSHServer.requireSSHD()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"),
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+        else { throw XCTSkip("network namespaces need iproute2 and unshare") }
+        guard FileManager.default.isExecutableFile(atPath: Self.headBinary.path),
+            FileManager.default.isExecutableFile(atPath: Self.buildDirectory.appendingPathComponent("grow-worker").path)
+        else { throw XCTSkip("grow-head/grow-worker are not built next to the tests (\(Self.buildDirectory.path))") }
+        directory = TestSSHServer.temporaryDirectory("launch-\(name)")
+        localHome = directory.appendingPathComponent("local-home")
+        try FileManager.default.createDirectory(at: localHome, withIntermediateDirectories: true)
+        let tag = String(getpid() % 10_000) + String(Int.random(in: 0..<100))
+        bridge = "grb\(tag)"
+        subnet = Int.random(in: 20..<250)
+        port = try TestSSHServer.freePort()
+        key = directory.appendingPathComponent("id_ed25519")
+        try TestSSHServer.keygen(type: "ed25519", at: key)
+        do {
+            try ip(["link", "add", bridge, "type", "bridge"])
+            links.append(bridge)
+            try ip(["addr", "add", "10.233.\(subnet).1/24", "dev", bridge])
+            try ip(["link", "set", bridge, "up"])
+            for (index, hostName) in names.enumerated() {
+                let namespace = "grl\(tag)-\(index)"
+                let outside = "grv\(tag)\(index)"
+                let inside = "grh\(tag)\(index)"
+                let address = "10.233.\(subnet).\(10 + index)"
+                try ip(["netns", "add", namespace])
+                namespaces.append(namespace)
+                try ip(["link", "add", outside, "type", "veth", "peer", "name", inside])
+                links.append(outside)
+                try ip(["link", "set", inside, "netns", namespace])
+                try ip(["link", "set", outside, "master", bridge])
+                try ip(["link", "set", outside, "up"])
+                try ip(["netns", "exec", namespace, "ip", "addr", "add", "\(address)/24", "dev", inside])
+                try ip(["netns", "exec", namespace, "ip", "link", "set", inside, "up"])
+                try ip(["netns", "exec", namespace, "ip", "link", "set", "lo", "up"])
+                let home = directory.appendingPathComponent("home-\(hostName)")
+                let server = try TestSSHServer(
+                    directory: directory.appendingPathComponent("sshd-\(hostName)"), address: address, port: port,
+                    userKey: key, namespace: namespace, home: home)
+                hosts.append(Host(name: hostName, namespace: namespace, address: address, home: home, server: server))
+                try server.start()
+            }
+        } catch {
+            tearDown()
+            throw error
+        }
+    }
+
+    /// An address on the bridge's subnet where no host answers.
+    var deadAddress: String { "10.233.\(subnet).99" }
+
+    func ip(_ arguments: [String]) throws {
+        let result = try TestSSHServer.run("/usr/sbin/ip", arguments)
+        if result.status != 0 { throw XCTSkip("ip \(arguments.joined(separator: " ")) failed: \(result.output)") }
+    }
+
+    func tearDown() {
+        killLaunchedProcesses()
+        for host in hosts { host.server.stop() }
+        for namespace in namespaces { _ = try? TestSSHServer.run("/usr/sbin/ip", ["netns", "del", namespace]) }
+        for link in links.reversed() { _ = try? TestSSHServer.run("/usr/sbin/ip", ["link", "del", link]) }
+        namespaces = []
+        links = []
+        hosts = []
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// SIGKILL for every process the launcher left running on the hosts (their pid files).
+    func killLaunchedProcesses() {
+        for pid in launchedProcesses() { kill(pid, SIGKILL) }
+    }
+
+    /// Live processes named in the hosts' ~/.grow/run pid files.
+    func launchedProcesses() -> [pid_t] {
+        var pids: [pid_t] = []
+        for host in hosts {
+            let run = host.home.appendingPathComponent(".grow/run")
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? [] {
+                let text = (try? String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)) ?? ""
+                if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 { pids.append(pid) }
+            }
+        }
+        return pids
+    }
+
+    /// Processes running grow binaries copied to a host (/root/.grow/bin inside the hosts).
+    static func growProcessesFromNodeBinaries() -> [String] {
+        var found: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            if command.hasPrefix("/root/.grow/bin/grow-") { found.append("\(entry): \(command)") }
+        }
+        return found
+    }
+
+    func writeCluster(_ text: String, name: String = "cluster.yaml") throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// A cluster.yaml for these hosts: the first is the head.
+    func clusterYAML(workers: [String]? = nil, extra: String = "") -> String {
+        let head = hosts[0].address
+        let workerList = (workers ?? hosts.dropFirst().map(\.address)).joined(separator: ", ")
+        return """
+            cluster_name: launch-test
+            provider:
+                type: local
+                head_ip: \(head)
+                worker_ips: [\(workerList)]
+            auth:
+                ssh_user: root
+                ssh_private_key: \(key.path)
+                ssh_port: \(port)
+            file_mounts:
+                ~/project: \(directory.appendingPathComponent("project").path)
+            rsync_exclude:
+                - "**/.git"
+            setup_commands:
+                - test -f ~/project/input.txt
+                - echo "set up on $(hostname) with GROW_HEAD_IP=${GROW_HEAD_IP:-none}" >> ~/setup-ran.txt
+            head_start_commands:
+                - grow-head daemon stop --all
+                - grow-head daemon start head --wait-port 6379 --wait 30 -- grow-head start --port 6379
+            worker_start_commands:
+                - grow-head daemon stop --all
+                - grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379 --slots 2
+            \(extra)
+            """
+    }
+
+    /// Runs grow-head with this cluster's local home; returns status, stdout and stderr.
+    @discardableResult
+    func growHead(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = Self.headBinary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = localHome.path
+        environment["GROW_TOKEN"] = nil
+        environment["GROW_TOKEN_FILE"] = nil
+        process.environment = environment
+        let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
+        let err = directory.appendingPathComponent("err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        )
+    }
+}

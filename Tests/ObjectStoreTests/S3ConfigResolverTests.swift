@@ -1,0 +1,128 @@
+import XCTest
+
+@testable import ObjectStore
+
+final class S3ConfigResolverTests: XCTestCase {
+    let credentials = """
+        [default]
+        aws_access_key_id = DEFAULTKEY
+        aws_secret_access_key = defaultsecret
+
+        # CDSE container credentials
+        [cdse]
+        aws_access_key_id=CDSEKEY
+        aws_secret_access_key=cdse/secret+with=signs
+        """
+    let config = """
+        [default]
+        region = eu-central-1
+
+        [profile cdse]
+        region = waw3-1  ; inline comment
+        endpoint_url = https://s3.waw3-1.cloudferro.com
+        s3 =
+          addressing_style = path
+
+        [profile half]
+        aws_access_key_id = ONLYKEY
+        """
+
+    func resolve(_ overrides: S3Overrides = S3Overrides(), _ environment: [String: String] = [:]) throws -> S3Config {
+        var environment = environment
+        environment["HOME"] = "/home/u"
+        return try S3ConfigResolver.resolve(overrides, environment: environment) { path in
+            switch path {
+            case "/home/u/.aws/credentials": self.credentials
+            case "/home/u/.aws/config": self.config
+            default: nil
+            }
+        }
+    }
+
+    func testDefaultsComeFromTheDefaultProfile() throws {
+        let resolved = try resolve()
+        XCTAssertEqual(resolved.credentials?.accessKeyID, "DEFAULTKEY")
+        XCTAssertEqual(resolved.credentials?.source, .profile(name: "default", file: "/home/u/.aws/credentials"))
+        XCTAssertEqual(resolved.region, "eu-central-1")
+        XCTAssertEqual(resolved.endpoint.description, "https://s3.eu-central-1.amazonaws.com")
+        XCTAssertFalse(resolved.endpoint.pathStyle)
+    }
+
+    func testEnvironmentKeysBeatTheProfileAndCarryTheToken() throws {
+        let resolved = try resolve(
+            S3Overrides(),
+            [
+                "AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_SESSION_TOKEN": "tok",
+                "AWS_PROFILE": "cdse",
+            ])
+        XCTAssertEqual(resolved.credentials?.accessKeyID, "ENVKEY")
+        XCTAssertEqual(resolved.credentials?.sessionToken, "tok")
+        XCTAssertEqual(resolved.credentials?.source, .environment)
+        XCTAssertEqual(resolved.region, "waw3-1", "AWS_PROFILE still chooses the profile's settings")
+        XCTAssertEqual(resolved.endpoint.description, "https://s3.waw3-1.cloudferro.com")
+        XCTAssertTrue(resolved.endpoint.pathStyle)
+    }
+
+    func testAProfileInTheStorageSectionBeatsEnvironmentKeys() throws {
+        let resolved = try resolve(
+            S3Overrides(profile: "cdse"), ["AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret"])
+        XCTAssertEqual(resolved.credentials?.accessKeyID, "CDSEKEY")
+        XCTAssertEqual(resolved.credentials?.secretAccessKey, "cdse/secret+with=signs")
+        XCTAssertEqual(resolved.region, "waw3-1")
+    }
+
+    func testSettingsBeatEnvironmentBeatsProfile() throws {
+        var resolved = try resolve(
+            S3Overrides(region: "us-west-2", endpoint: "http://127.0.0.1:9000/", pathStyle: false),
+            ["AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": "https://env.example", "AWS_PROFILE": "cdse"])
+        XCTAssertEqual(resolved.region, "us-west-2")
+        XCTAssertEqual(resolved.endpoint.description, "http://127.0.0.1:9000")
+        XCTAssertFalse(resolved.endpoint.pathStyle)
+        resolved = try resolve(
+            S3Overrides(),
+            ["AWS_DEFAULT_REGION": "eu-west-3", "AWS_ENDPOINT_URL": "https://env.example", "AWS_PROFILE": "cdse"])
+        XCTAssertEqual(resolved.region, "eu-west-3")
+        XCTAssertEqual(resolved.endpoint.description, "https://env.example")
+        resolved = try resolve(
+            S3Overrides(), ["AWS_ENDPOINT_URL_S3": "https://s3only.example", "AWS_ENDPOINT_URL": "https://env.example"])
+        XCTAssertEqual(resolved.endpoint.description, "https://s3only.example")
+        XCTAssertTrue(resolved.endpoint.pathStyle, "a custom endpoint defaults to path style")
+    }
+
+    func testMistakesAreOneLineNamingTheSetting() {
+        XCTAssertThrowsError(try resolve(S3Overrides(profile: "nope"))) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "profile \"nope\": not found in /home/u/.aws/credentials or /home/u/.aws/config (named by the storage profile)"
+            )
+        }
+        XCTAssertThrowsError(try resolve(S3Overrides(), ["AWS_PROFILE": "nope"])) { error in
+            XCTAssertTrue("\(error)".hasSuffix("(named by AWS_PROFILE)"), "\(error)")
+        }
+        XCTAssertThrowsError(try resolve(S3Overrides(), ["AWS_ACCESS_KEY_ID": "K"])) { error in
+            XCTAssertEqual("\(error)", "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
+        }
+        XCTAssertThrowsError(try resolve(S3Overrides(profile: "half"))) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "profile \"half\" in /home/u/.aws/config: has aws_access_key_id but no aws_secret_access_key")
+        }
+        XCTAssertThrowsError(try resolve(S3Overrides(region: "Bad:Region"))) { error in
+            XCTAssertEqual((error as? S3Error)?.kind, .invalid)
+        }
+        XCTAssertThrowsError(try resolve(S3Overrides(endpoint: "s3.waw3-1.cloudferro.com"))) { error in
+            XCTAssertTrue("\(error)".contains("must start with https:// or http://"), "\(error)")
+        }
+    }
+
+    func testNoFilesNoEnvironmentIsAnonymous() throws {
+        let resolved = try S3ConfigResolver.resolve(S3Overrides(), environment: ["HOME": "/nowhere"]) { _ in nil }
+        XCTAssertNil(resolved.credentials)
+        XCTAssertEqual(resolved.region, "us-east-1")
+    }
+
+    func testCredentialsDescriptionHidesTheSecret() throws {
+        let resolved = try resolve(S3Overrides(profile: "cdse"))
+        XCTAssertFalse("\(resolved.credentials!)".contains("cdse/secret"))
+    }
+}
