@@ -441,7 +441,8 @@ final class HeadState {
         // Some pipelines end with a step over all tiles (export_maps: the mosaics). It runs off
         // the event loop; the job counts as finished (and is journalled so) only after it, so a
         // head restarted meanwhile runs it again.
-        if !job.cancelled, let step = JobFinalization.step(for: job.spec, finishedTiles: finishedNames) {
+        // A job whose tiles were all skipped (skip_existing) changed nothing: no final step either.
+        if !job.cancelled, job.done > 0, let step = JobFinalization.step(for: job.spec, finishedTiles: finishedNames) {
             job.finalizing = true
             job.records?.log("all tiles done; \(step.title)")
             let bound = NIOLoopBound(self, eventLoop: loop)
@@ -541,7 +542,11 @@ final class HeadState {
                 send(.shutdown(Shutdown(reason: "head stopping", graceful: true)), to: connection)
             }
         }
-        for job in jobs.values { job.records?.flush() }
+        for job in jobs.values {
+            job.records?.flush()
+            // Records of projects in object storage: wait for the last copies to land.
+            job.records?.mirror?.drain()
+        }
         flush()
         journal.sync()
     }

@@ -1,3 +1,4 @@
+import CGDAL
 import Foundation
 import ObjectStore
 
@@ -85,10 +86,15 @@ public struct S3Storage: ProjectStorage {
         try mapped(key) { () throws(S3Error) in try client.deleteObject(uri(key)) }
     }
 
-    /// `/vsis3/bucket/prefix/key`; GDAL must be given `gdalOptions` (endpoint, region,
-    /// addressing, credentials) as config options for it to reach the same store.
+    /// `/vsis3/bucket/prefix/key`, with `gdalOptions` (endpoint, region, addressing, credentials)
+    /// set for that path in GDAL so it reaches the same store.
     public func gdalPath(_ key: String) -> String? {
-        "/vsis3/\(location.bucket)/\(uri(key).key)"
+        // GDAL reads this store through options scoped to its paths, so several stores (other
+        // endpoints or credentials) can be open at once; they never go to logs.
+        let prefix = location.key.isEmpty ? "/vsis3/\(location.bucket)" : "/vsis3/\(location.bucket)/\(location.key)"
+        _ = GDAL.ready
+        for (name, value) in gdalOptions { VSISetPathSpecificOption(prefix, name, value) }
+        return "/vsis3/\(location.bucket)/\(uri(key).key)"
     }
 
     /// GDAL config options that point `/vsis3/` at this store. Contains the secret: set them
