@@ -7,8 +7,8 @@ struct Down: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stop a cluster: `ray down` for grow.",
         discussion: """
-            Runs `grow-head daemon stop --all` on every node (inside the container, which is then
-            stopped, when the cluster uses docker): workers first, then the head. provider local
+            Runs `grow-head daemon stop --all` on every node (inside the container, which is then \
+            stopped, when the cluster uses docker): workers first, then the head. provider local \
             machines stay on; nothing is deleted from them.
             """)
 

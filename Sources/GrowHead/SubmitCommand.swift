@@ -14,13 +14,14 @@ struct Submit: AsyncParsableCommand {
             grow-head submit CLUSTER.yaml PIPELINE [--start] [--stop] [-v name:value ...]
             """,
         discussion: """
-            With one job file: sends it to the head at --address; with --wait, follows the job with a
-            progress bar and exits 0 when every tile finished, 1 when some failed. A pipeline chain
-            (a list of {"pipeline_config": ...} entries) runs its pipelines one after the other, always
+            With one job file: sends it to the head at --address; with --wait, follows the job with a \
+            progress bar and exits 0 when every tile finished, 1 when some failed. A pipeline chain (a \
+            list of {"pipeline_config": ...} entries) runs its pipelines one after the other, always \
             followed, and stops at the first pipeline with failed tiles.
-            Cluster mode (two arguments, or a first argument ending in .yaml/.yml): the pipeline is
-            resolved here (imports, variables), uploaded to the cluster's head over SSH and submitted
-            there with `grow-head submit --wait`, whose progress streams back. --start runs `up`
+
+            Cluster mode (two arguments, or a first argument ending in .yaml/.yml): the pipeline is \
+            resolved here (imports, variables), uploaded to the cluster's head over SSH and submitted \
+            there with `grow-head submit --wait`, whose progress streams back. --start runs `up` \
             first, --stop runs `down` afterwards (eogrow-ray CLUSTER PIPELINE --start --stop).
             """
     )

@@ -7,12 +7,13 @@ struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bring a cluster up from a cluster.yaml (Ray's format): `ray up` for grow.",
         discussion: """
-            Over SSH (libssh2, ed25519 or ECDSA key) every node is set up in Ray's order: wait for
-            SSH, file_mounts (only changed files are sent), initialization_commands, docker (pull,
-            run with --net=host), setup_commands and head_/worker_setup_commands, then the start
-            commands. The head first, then all workers in parallel; workers get GROW_HEAD_IP and
-            RAY_HEAD_IP. The cluster token goes to ~/.grow/token (0600) on every node. A node whose
+            Over SSH (libssh2, ed25519 or ECDSA key) every node is set up in Ray's order: wait for \
+            SSH, file_mounts (only changed files are sent), initialization_commands, docker (pull, \
+            run with --net=host), setup_commands and head_/worker_setup_commands, then the start \
+            commands. The head first, then all workers in parallel; workers get GROW_HEAD_IP and \
+            RAY_HEAD_IP. The cluster token goes to ~/.grow/token (0600) on every node. A node whose \
             set-up did not change since the last `up` only runs its start commands.
+
             Logs: ~/.grow/clusters/NAME/logs/. Exit 2 when a node fails (the others still come up).
             """)
 

@@ -86,6 +86,43 @@ final class KernelTestsValidDataMask: XCTestCase {
             try numpy.read("all.raw", as: UInt8.self, count: pixels).map { $0 != 0 })
     }
 
+    func testManyChannelsAndOneChannelMatchNumpy() throws {
+        let numpy = try NumpyKernelReference(self)
+        var random = SeededGenerator(seed: 13)
+        // 10 channels (more than fit the 8-byte fast path) and 1 channel; values 0…3, so both
+        // rules see pixels with some and with all channels at nodata (0).
+        let wideValues: [UInt8] = (0..<1980).map { _ -> UInt8 in
+            random.next() % 4 == 0 ? 0 : UInt8(1 + random.next() % 3)
+        }
+        let wide = NDArray(shape: [2, 9, 11, 10], storage: wideValues)
+        // Every 5th pixel all nodata.
+        let sparseValues: [UInt8] = (0..<1980).map { index -> UInt8 in (index / 10) % 5 == 0 ? 0 : wideValues[index] }
+        let sparse = NDArray(shape: [2, 9, 11, 10], storage: sparseValues)
+        let singleValues: [Int16] = (0..<105).map { _ -> Int16 in Int16(random.next() % 3) - 1 }
+        let single = NDArray(shape: [3, 5, 7, 1], storage: singleValues)
+        try numpy.write("wide.raw", wide.storage)
+        try numpy.write("sparse.raw", sparse.storage)
+        try numpy.write("single.raw", single.storage)
+        try numpy.run(
+            """
+            wide = load('wide.raw', 'u1', [2, 9, 11, 10])
+            sparse = load('sparse.raw', 'u1', [2, 9, 11, 10])
+            single = load('single.raw', 'i2', [3, 5, 7, 1])
+            save('wide-any.raw', ~np.any(wide == 0, axis=-1, keepdims=True), 'u1')
+            save('sparse-all.raw', ~np.all(sparse == 0, axis=-1, keepdims=True), 'u1')
+            save('single.out', single != -1, 'u1')
+            """)
+        func expected(_ name: String, _ count: Int) throws -> [Bool] {
+            try numpy.read(name, as: UInt8.self, count: count).map { $0 != 0 }
+        }
+        XCTAssertEqual(try Kernels.validDataMask(wide, nodata: 0).storage, try expected("wide-any.raw", 198))
+        let allRule = try Kernels.validDataMask(sparse, nodata: 0, rule: .allChannels)
+        XCTAssertEqual(allRule.storage, try expected("sparse-all.raw", 198))
+        XCTAssertTrue(allRule.storage.contains(false), "some pixel should have every channel at nodata")
+        XCTAssertEqual(
+            try Kernels.validDataMask(single, nodata: -1, threads: 2).storage, try expected("single.out", 105))
+    }
+
     func testMaskOfTheWrongShapeIsAnError() {
         let data = NDArray<UInt16>(shape: [2, 4, 4, 3], repeating: 1)
         let mask = NDArray<UInt8>(shape: [2, 4, 4, 3], repeating: 0)

@@ -148,3 +148,18 @@ final class ClusterConfigTests: XCTestCase {
         XCTAssertEqual(config.docker?.runOptions(for: .worker), [])
     }
 }
+
+/// The example cluster files in docker/ parse without a warning.
+final class ExampleClusterFileTests: XCTestCase {
+    func testDockerExamplesParseCleanly() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for name in ["cluster-cdse.yaml", "cluster-aws.yaml"] {
+            let path = repository.appendingPathComponent("docker/\(name)").path
+            let result = try ClusterConfigParser.parse(yaml: String(contentsOfFile: path, encoding: .utf8), file: name)
+            XCTAssertEqual(result.warnings, [], name)
+            XCTAssertNotNil(result.config.docker, name)
+            XCTAssertTrue(result.config.workerStartCommands.contains { $0.contains("$GROW_HEAD_IP:6379") }, name)
+        }
+    }
+}

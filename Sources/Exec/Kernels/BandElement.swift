@@ -15,28 +15,47 @@ extension UInt16: BandElement { public static var bandKind: BandKind { .uint16 }
 extension Int16: BandElement { public static var bandKind: BandKind { .int16 } }
 extension Float: BandElement { public static var bandKind: BandKind { .float32 } }
 
+extension BandElement {
+    /// The value as Float32, which is exact for every band type (nil only for a type that
+    /// claims a `bandKind` it is not).
+    var exactFloat32: Float? {
+        switch Self.bandKind {
+        case .uint8: (self as? UInt8).map(Float.init)
+        case .uint16: (self as? UInt16).map(Float.init)
+        case .int16: (self as? Int16).map(Float.init)
+        case .float32: self as? Float
+        }
+    }
+}
+
 /// Exact conversion to Float32 (every UInt8, UInt16 and Int16 is representable), what numpy's
 /// `astype(np.float32)` does.
 protocol Float32Convertible: AdditiveArithmetic {
     var float32: Float { get }
+    /// From a Float32 that holds a value of this type exactly (see `exactFloat32`).
+    init(exactFloat32: Float)
     /// NaN test that is constant false for integers, so integer loops keep no check.
     var isNaNValue: Bool { get }
 }
 
 extension UInt8: Float32Convertible {
     @inline(__always) var float32: Float { Float(self) }
+    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(value)) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 extension UInt16: Float32Convertible {
     @inline(__always) var float32: Float { Float(self) }
+    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(value)) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 extension Int16: Float32Convertible {
     @inline(__always) var float32: Float { Float(self) }
+    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(value)) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 extension Float: Float32Convertible {
     @inline(__always) var float32: Float { self }
+    @inline(__always) init(exactFloat32 value: Float) { self = value }
     @inline(__always) var isNaNValue: Bool { self != self }
 }
 

@@ -24,8 +24,8 @@ extension Kernels {
         try shape.checkChannel(red, "max-NDVI composite: red")
         if let valid { try shape.checkMask(valid.shape, "max-NDVI composite: validity mask") }
         let count = shape.valuesPerTime
-        let storage = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            let outStart = out.start
+        let storage = kernelOutput(count: count) { (out: UnsafeMutablePointer<Float>) in
+            let outStart = out
             let run = { (mask: UnsafePointer<UInt8>?) in
                 stack.storage.withUnsafeBufferPointer { x in
                     let kernel = MaxNDVIKernel(x: x.start, valid: mask, out: outStart, shape: shape, nir: nir, red: red)
@@ -35,7 +35,6 @@ extension Kernels {
                 }
             }
             if let valid { valid.withMaskBytes { run($0) } } else { run(nil) }
-            initialized = count
         }
         return NDArray(shape: [shape.height, shape.width, shape.channels], storage: storage)
     }
@@ -68,17 +67,22 @@ private struct MaxNDVIKernel {
             bestTime.initialize(repeating: -1, count: count)
             for t in 0..<shape.times {
                 let x = self.x + t * shape.valuesPerTime + p0 * channels
-                let valid = self.valid.map { $0 + t * shape.pixelsPerTime + p0 }
                 let time = Int32(t)
-                for p in 0..<count {
+                // Straight-line lane code (see Branchless.swift), so these vectorise.
+                @inline(__always) func consider(_ p: Int, _ set: UInt32) {
                     let a = x[p * channels + nir]
                     let b = x[p * channels + red]
                     let ndvi = (a - b) / (a + b)
-                    let set = valid.map { $0[p] != 0 } ?? true
                     // Strictly greater: a tie keeps the earlier observation.
-                    let take = ndvi == ndvi && set && (bestTime[p] < 0 || ndvi > best[p])
-                    best[p] = take ? ndvi : best[p]
-                    bestTime[p] = take ? time : bestTime[p]
+                    let better = laneMask(bestTime[p] < 0) | laneMask(ndvi > best[p])
+                    let take = laneMask(ndvi == ndvi) & set & better
+                    best[p] = choose(take, ndvi, best[p])
+                    bestTime[p] = choose(take, time, bestTime[p])
+                }
+                if let valid = self.valid.map({ $0 + t * shape.pixelsPerTime + p0 }) {
+                    for p in 0..<count { consider(p, laneMask(valid[p] != 0)) }
+                } else {
+                    for p in 0..<count { consider(p, ~0) }
                 }
             }
             let out = self.out + p0 * channels

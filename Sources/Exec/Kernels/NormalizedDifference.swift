@@ -7,9 +7,8 @@ extension Kernels {
         _ a: NDArray<T>, _ b: NDArray<T>, threads: Int = 1
     ) throws(KernelError) -> NDArray<Float> {
         try checkSameShape(a, b)
-        let storage = [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
-            planarNormalizedDifference(a, b, out.start, threads: threads)
-            initialized = a.count
+        let storage = kernelOutput(count: a.count) { (out: UnsafeMutablePointer<Float>) in
+            planarNormalizedDifference(a, b, out, threads: threads)
         }
         return NDArray(shape: a.shape, storage: storage)
     }
@@ -37,14 +36,13 @@ extension Kernels {
         try shape.checkChannel(a, "normalized difference")
         try shape.checkChannel(b, "normalized difference")
         let count = shape.times * shape.pixelsPerTime
-        let storage = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+        let storage = kernelOutput(count: count) { (out: UnsafeMutablePointer<Float>) in
             stack.storage.withUnsafeBytes { raw in
                 T.bandKind.dispatch(
                     ChannelNormalizedDifference(
-                        stack: raw.start, out: out.start, shape: shape,
+                        stack: raw.start, out: out, shape: shape,
                         a: a, b: b, threads: threads))
             }
-            initialized = count
         }
         return NDArray(shape: shape.maskShape, storage: storage)
     }

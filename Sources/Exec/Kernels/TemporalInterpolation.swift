@@ -37,8 +37,8 @@ extension Kernels {
             throw KernelError("interpolation: timestamp \(bad) is not a finite number")
         }
         let count = stack.count
-        let storage = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            let outStart = out.start
+        let storage = kernelOutput(count: count) { (out: UnsafeMutablePointer<Float>) in
+            let outStart = out
             let run = { (mask: UnsafePointer<UInt8>?) in
                 stack.storage.withUnsafeBufferPointer { x in
                     times.withUnsafeBufferPointer { times in
@@ -52,7 +52,6 @@ extension Kernels {
                 }
             }
             if let valid { valid.withMaskBytes { run($0) } } else { run(nil) }
-            initialized = count
         }
         return NDArray(shape: stack.shape, storage: storage)
     }
@@ -62,7 +61,7 @@ extension Kernels {
 /// valid value and its time before it; a backward pass carries the next valid value and time
 /// and writes every frame. Everything is selects on whole lanes, so both passes vectorise.
 private struct InterpolationKernel {
-    static let block = 1024
+    static let block = 256
 
     let x: UnsafePointer<Float>
     let valid: UnsafePointer<UInt8>?
@@ -75,56 +74,49 @@ private struct InterpolationKernel {
         let channels = shape.channels
         let blockLanes = max(1, Self.block / channels) * channels
         // Per frame and lane: the observation (NaN when invalid), the last valid value before
-        // it and that value's time (NaN when there is none).
+        // it and that value's time (NaN when there is none). Values before and after are kept
+        // as Float64, so the backward pass works on Float64 lanes only (no lane-width shuffles).
         let current = UnsafeMutablePointer<Float>.allocate(capacity: frames * blockLanes)
-        let previous = UnsafeMutablePointer<Float>.allocate(capacity: frames * blockLanes)
+        let previous = UnsafeMutablePointer<Double>.allocate(capacity: frames * blockLanes)
         let previousTime = UnsafeMutablePointer<Double>.allocate(capacity: frames * blockLanes)
-        let carryValue = UnsafeMutablePointer<Float>.allocate(capacity: blockLanes)
+        let carryValue = UnsafeMutablePointer<Double>.allocate(capacity: blockLanes)
         let carryTime = UnsafeMutablePointer<Double>.allocate(capacity: blockLanes)
+        let maskLanes = LaneMask(channels: channels, lanes: blockLanes)
         defer {
-            for buffer in [current, previous] { buffer.deallocate() }
+            current.deallocate()
+            previous.deallocate()
             previousTime.deallocate()
             carryValue.deallocate()
             carryTime.deallocate()
+            maskLanes.deallocate()
         }
         var q = values.lowerBound
         while q < values.upperBound {
             let lanes = min(blockLanes, values.upperBound - q)
             carryValue.initialize(repeating: .nan, count: lanes)
             carryTime.initialize(repeating: .nan, count: lanes)
+            // Straight-line lane code throughout (see Branchless.swift), so the loops vectorise.
             for t in 0..<frames {
                 let x = self.x + t * shape.valuesPerTime + q
                 let current = current + t * blockLanes
-                if let valid, channels == 1 {
-                    let valid = valid + t * shape.pixelsPerTime + q
+                let previous = previous + t * blockLanes
+                let previousTime = previousTime + t * blockLanes
+                let time = times[t]
+                if let valid {
+                    let valid = maskLanes.bytes(valid + t * shape.pixelsPerTime, q: q, lanes: lanes)
                     for lane in 0..<lanes {
-                        // Both loads first, so `&&` needs no branch and the loop vectorises.
-                        let value = x[lane]
-                        let set = valid[lane] != 0
-                        current[lane] = set ? value : .nan
-                    }
-                } else if let valid {
-                    let valid = valid + t * shape.pixelsPerTime + q / channels
-                    for pixel in 0..<(lanes / channels) {
-                        let set = valid[pixel] != 0
-                        for c in 0..<channels {
-                            let value = x[pixel * channels + c]
-                            current[pixel * channels + c] = set ? value : .nan
-                        }
+                        current[lane] = choose(laneMask(valid[lane] != 0), x[lane], .nan)
                     }
                 } else {
                     current.update(from: x, count: lanes)
                 }
-                let previous = previous + t * blockLanes
-                let previousTime = previousTime + t * blockLanes
-                let time = times[t]
                 for lane in 0..<lanes {
-                    let value = current[lane]
-                    let ok = value == value
+                    let value = Double(current[lane])
+                    let ok = laneMask64(value == value)
                     previous[lane] = carryValue[lane]
                     previousTime[lane] = carryTime[lane]
-                    carryValue[lane] = ok ? value : carryValue[lane]
-                    carryTime[lane] = ok ? time : carryTime[lane]
+                    carryValue[lane] = choose(ok, value, carryValue[lane])
+                    carryTime[lane] = choose(ok, time, carryTime[lane])
                 }
             }
             carryValue.update(repeating: .nan, count: lanes)
@@ -136,21 +128,24 @@ private struct InterpolationKernel {
                 let out = self.out + t * shape.valuesPerTime + q
                 let time = times[t]
                 for lane in 0..<lanes {
-                    let value = current[lane]
-                    let ok = value == value
+                    let value = Double(current[lane])
                     let before = previous[lane]
                     let beforeTime = previousTime[lane]
                     let after = carryValue[lane]
                     let afterTime = carryTime[lane]
-                    let hasBefore = beforeTime == beforeTime
-                    let hasAfter = afterTime == afterTime
                     // np.interp's formula; equal times (duplicate timestamps) take the earlier.
-                    let slope = (Double(after) - Double(before)) / (afterTime - beforeTime)
-                    let between = afterTime == beforeTime ? before : Float(slope * (time - beforeTime) + Double(before))
-                    let filled = hasBefore ? (hasAfter ? between : before) : after
-                    out[lane] = ok ? value : filled
-                    carryValue[lane] = ok ? value : after
-                    carryTime[lane] = ok ? time : afterTime
+                    let slope = (after - before) / (afterTime - beforeTime)
+                    let between = choose(
+                        laneMask64(afterTime == beforeTime), before, slope * (time - beforeTime) + before)
+                    // No value after: the one before; none before: the one after (NaN if none).
+                    let filled = choose(
+                        laneMask64(beforeTime == beforeTime),
+                        choose(laneMask64(afterTime == afterTime), between, before),
+                        after)
+                    let ok = laneMask64(value == value)
+                    out[lane] = Float(choose(ok, value, filled))
+                    carryValue[lane] = choose(ok, value, after)
+                    carryTime[lane] = choose(ok, time, afterTime)
                 }
             }
             q += lanes

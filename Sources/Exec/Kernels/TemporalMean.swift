@@ -20,8 +20,8 @@ extension Kernels {
         let shape = try StackShape(stack.shape, "nan-mean")
         if let valid { try shape.checkMask(valid.shape, "nan-mean: validity mask") }
         let count = shape.valuesPerTime
-        let storage = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            let outStart = out.start
+        let storage = kernelOutput(count: count) { (out: UnsafeMutablePointer<Float>) in
+            let outStart = out
             let run = { (mask: UnsafePointer<UInt8>?) in
                 stack.storage.withUnsafeBufferPointer { x in
                     let kernel = MeanKernel(x: x.start, valid: mask, out: outStart, shape: shape)
@@ -32,7 +32,6 @@ extension Kernels {
                 }
             }
             if let valid { valid.withMaskBytes { run($0) } } else { run(nil) }
-            initialized = count
         }
         return NDArray(shape: [shape.height, shape.width, shape.channels], storage: storage)
     }
@@ -52,10 +51,12 @@ private struct MeanKernel {
         let channels = shape.channels
         let blockLanes = max(1, Self.block / channels) * channels
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: blockLanes)
-        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: blockLanes)
+        let counts = UnsafeMutablePointer<UInt32>.allocate(capacity: blockLanes)
+        let maskLanes = LaneMask(channels: channels, lanes: blockLanes)
         defer {
             sums.deallocate()
             counts.deallocate()
+            maskLanes.deallocate()
         }
         var q = values.lowerBound
         while q < values.upperBound {
@@ -64,34 +65,21 @@ private struct MeanKernel {
             counts.initialize(repeating: 0, count: lanes)
             for t in 0..<shape.times {
                 let x = self.x + t * shape.valuesPerTime + q
-                if let valid, channels == 1 {
-                    let valid = valid + t * shape.pixelsPerTime + q
+                // Straight-line lane code (see Branchless.swift), so these vectorise.
+                if let valid {
+                    let valid = maskLanes.bytes(valid + t * shape.pixelsPerTime, q: q, lanes: lanes)
                     for lane in 0..<lanes {
-                        // Both loads first, so `&&` needs no branch and the loop vectorises.
                         let value = x[lane]
-                        let set = valid[lane] != 0
-                        let ok = value == value && set
-                        sums[lane] += ok ? value : 0
-                        counts[lane] &+= ok ? 1 : 0
-                    }
-                } else if let valid {
-                    let valid = valid + t * shape.pixelsPerTime + q / channels
-                    for pixel in 0..<(lanes / channels) {
-                        let set = valid[pixel] != 0
-                        for c in 0..<channels {
-                            let lane = pixel * channels + c
-                            let value = x[lane]
-                            let ok = value == value && set
-                            sums[lane] += ok ? value : 0
-                            counts[lane] &+= ok ? 1 : 0
-                        }
+                        let ok = laneMask(value == value) & laneMask(valid[lane] != 0)
+                        sums[lane] += choose(ok, value, 0)
+                        counts[lane] &+= ok & 1
                     }
                 } else {
                     for lane in 0..<lanes {
                         let value = x[lane]
-                        let ok = value == value
-                        sums[lane] += ok ? value : 0
-                        counts[lane] &+= ok ? 1 : 0
+                        let ok = laneMask(value == value)
+                        sums[lane] += choose(ok, value, 0)
+                        counts[lane] &+= ok & 1
                     }
                 }
             }
@@ -99,7 +87,7 @@ private struct MeanKernel {
             let out = self.out + q
             for lane in 0..<lanes {
                 let mean = Float(Double(sums[lane]) / Double(counts[lane]))
-                out[lane] = counts[lane] == 0 ? .nan : mean
+                out[lane] = choose(laneMask(counts[lane] == 0), .nan, mean)
             }
             q += lanes
         }

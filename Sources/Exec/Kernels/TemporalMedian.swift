@@ -22,8 +22,8 @@ extension Kernels {
         let middle = MedianKernel.middleWires(times: shape.times)
         let network = SortingNetwork(selecting: [middle.low, middle.high], of: shape.times)
         let count = shape.valuesPerTime
-        let storage = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            let outStart = out.start
+        let storage = kernelOutput(count: count) { (out: UnsafeMutablePointer<Float>) in
+            let outStart = out
             let run = { (mask: UnsafePointer<UInt8>?) in
                 stack.storage.withUnsafeBufferPointer { x in
                     network.steps.withUnsafeBufferPointer { steps in
@@ -37,7 +37,6 @@ extension Kernels {
                 }
             }
             if let valid { valid.withMaskBytes { run($0) } } else { run(nil) }
-            initialized = count
         }
         return NDArray(shape: [shape.height, shape.width, shape.channels], storage: storage)
     }
@@ -89,14 +88,16 @@ private struct MedianKernel {
         let groups = (blockLanes + Self.width - 1) / Self.width
         let wires = UnsafeMutablePointer<Lanes>.allocate(capacity: groups * times)
         let invalid = UnsafeMutablePointer<Int32>.allocate(capacity: groups * Self.width)
+        let maskLanes = LaneMask(channels: shape.channels, lanes: blockLanes)
         defer {
             wires.deallocate()
             invalid.deallocate()
+            maskLanes.deallocate()
         }
         var q = values.lowerBound
         while q < values.upperBound {
             let lanes = min(blockLanes, values.upperBound - q)
-            gather(q, lanes, into: wires, invalid: invalid)
+            gather(q, lanes, into: wires, invalid: invalid, maskLanes: maskLanes)
             for group in 0..<((lanes + Self.width - 1) / Self.width) {
                 let median = select(wires + group * times, invalid: invalid + group * Self.width)
                 let first = group * Self.width
@@ -114,12 +115,10 @@ private struct MedianKernel {
     /// invalid ones. Scratch layout: group of 16 lanes, then wire, then lane, so the network
     /// for one group works on T adjacent vectors (in L1) while each time frame is still read
     /// in long runs. Lanes past `lanes` in the last group are padding (never stored).
-    /// Plain loops over pointers: the compiler vectorises these (SIMD16's own conversions from
-    /// bytes go element by element).
     private func gather(
-        _ q: Int, _ lanes: Int, into wires: UnsafeMutablePointer<Lanes>, invalid: UnsafeMutablePointer<Int32>
+        _ q: Int, _ lanes: Int, into wires: UnsafeMutablePointer<Lanes>, invalid: UnsafeMutablePointer<Int32>,
+        maskLanes: LaneMask
     ) {
-        let channels = shape.channels
         let times = shape.times
         let width = Self.width
         let groups = (lanes + width - 1) / width
@@ -127,39 +126,38 @@ private struct MedianKernel {
         invalid.initialize(repeating: 0, count: groups * width)
         for t in 0..<times {
             let frame = self.x + t * shape.valuesPerTime + q
-            let mask = valid.map { $0 + t * shape.pixelsPerTime + q / channels }
+            let mask = valid.map { maskLanes.bytes($0 + t * shape.pixelsPerTime, q: q, lanes: lanes) }
             for group in 0..<groups {
                 let first = group * width
                 let x = frame + first
                 let out = scratch + (group * times + t) * width
                 let invalid = invalid + first
-                if first + width <= lanes && channels == 1 {
+                if first + width <= lanes {
+                    // Straight-line lane code (see Branchless.swift), so this vectorises.
                     if let mask {
                         let valid = mask + first
                         for lane in 0..<width {
-                            // Both loads first, so `&&` needs no branch and the loop vectorises.
                             let value = x[lane]
-                            let set = valid[lane] != 0
-                            let ok = value == value && set
-                            out[lane] = ok ? value : Self.padding(invalidSoFar: invalid[lane])
-                            invalid[lane] &+= ok ? 0 : 1
+                            let ok = laneMask(value == value) & laneMask(valid[lane] != 0)
+                            out[lane] = choose(ok, value, Self.padding(invalidSoFar: invalid[lane]))
+                            invalid[lane] &+= Int32(bitPattern: ~ok & 1)
                         }
                     } else {
                         for lane in 0..<width {
                             let value = x[lane]
-                            let ok = value == value
-                            out[lane] = ok ? value : Self.padding(invalidSoFar: invalid[lane])
-                            invalid[lane] &+= ok ? 0 : 1
+                            let ok = laneMask(value == value)
+                            out[lane] = choose(ok, value, Self.padding(invalidSoFar: invalid[lane]))
+                            invalid[lane] &+= Int32(bitPattern: ~ok & 1)
                         }
                     }
                 } else {
-                    // Several channels per pixel, or the last, partial group.
+                    // The last, partial group of the block.
                     for lane in 0..<width {
                         var ok = false
                         var value = Float.nan
                         if first + lane < lanes {
                             value = x[lane]
-                            ok = value == value && (mask.map { $0[(first + lane) / channels] != 0 } ?? true)
+                            ok = value == value && (mask.map { $0[first + lane] != 0 } ?? true)
                         }
                         out[lane] = ok ? value : Self.padding(invalidSoFar: invalid[lane])
                         invalid[lane] &+= ok ? 0 : 1

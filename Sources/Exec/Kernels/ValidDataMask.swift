@@ -62,14 +62,20 @@ extension Kernels {
         for (index, mask) in masks.enumerated() {
             try shape.checkMask(mask.shape, "valid-data mask: observation mask \(index + 1)")
         }
+        var nodataValue: Float?
+        if let nodata {
+            guard let value = nodata.exactFloat32 else {
+                throw KernelError("valid-data mask: nodata value \(nodata) of an unsupported band type \(T.self)")
+            }
+            nodataValue = value
+        }
         let pixels = shape.times * shape.pixelsPerTime
-        let storage = [Bool](unsafeUninitializedCapacity: pixels) { out, initialized in
+        let storage = kernelOutput(count: pixels) { (out: UnsafeMutablePointer<Bool>) in
             data.storage.withUnsafeBytes { raw in
                 T.bandKind.dispatch(
                     NodataMask(
-                        data: raw.start, nodata: nodata, rule: rule, out: out.start, shape: shape, threads: threads))
+                        data: raw.start, nodata: nodataValue, rule: rule, out: out, shape: shape, threads: threads))
             }
-            initialized = pixels
         }
         var result = NDArray(shape: shape.maskShape, storage: storage)
         for mask in masks {
@@ -101,7 +107,7 @@ extension Kernels {
         let count = valid.count
         valid.storage.withUnsafeMutableBufferPointer { out in
             mask.withBytes { bytes in
-                let out = out.start
+                let out = out
                 let block = 1 << 16
                 RowChunks.run(rows: (count + block - 1) / block, threads: threads) { rows in
                     for i in (rows.lowerBound * block)..<min(count, rows.upperBound * block) {
@@ -113,9 +119,12 @@ extension Kernels {
     }
 }
 
-private struct NodataMask<T: BandElement>: BandTypeVisitor {
+/// Not generic over the nodata type, so `dispatch` specialises it per band type even when the
+/// public entry point runs unspecialised: nodata travels as its exact Float32 value (every
+/// UInt8, UInt16 and Int16 has one, so comparing as Float32 is comparing the values).
+private struct NodataMask: BandTypeVisitor {
     let data: UnsafeRawPointer
-    let nodata: T?
+    let nodata: Float?
     let rule: Kernels.NodataRule
     let out: UnsafeMutablePointer<Bool>
     let shape: StackShape
@@ -123,26 +132,57 @@ private struct NodataMask<T: BandElement>: BandTypeVisitor {
 
     func visit<S: Float32Convertible & BandElement>(_: S.Type) {
         let data = data.assumingMemoryBound(to: S.self)
-        // T and S are the same type (dispatch chose S from T.bandKind).
-        let nodata = nodata.flatMap { $0 as? S }
-        let checkNodata = nodata != nil
-        let nodataValue = nodata ?? .zero
+        // Back to the band's own type (exact: it came from one), so integers compare as integers.
+        let check = nodata != nil
+        let nodataValue = S(exactFloat32: nodata ?? 0)
         let (out, width, channels, anyChannel) = (out, shape.width, shape.channels, rule == .anyChannel)
         RowChunks.run(rows: shape.times * shape.height, threads: threads) { rows in
-            let first = rows.lowerBound * width
-            let x = data + first * channels
-            let out = out + first
-            for p in 0..<(rows.count * width) {
-                let pixel = x + p * channels
-                var anyMissing = false
-                var allMissing = true
-                for c in 0..<channels {
-                    let value = pixel[c]
-                    let missing = value.isNaNValue || (checkNodata && value == nodataValue)
-                    anyMissing = anyMissing || missing
-                    allMissing = allMissing && missing
+            // Per row: which values are missing (a vectorised pass over W·C values), then per
+            // pixel whether any or all of its C are.
+            // 8 spare bytes: a pixel's flags are read as one 64-bit word (see below).
+            let missing = UnsafeMutablePointer<UInt8>.allocate(capacity: width * channels + 8)
+            missing.initialize(repeating: 0, count: width * channels + 8)
+            defer { missing.deallocate() }
+            // Up to 8 channels: a pixel's flags (0/1 bytes) in one little-endian word (x86-64 and
+            // arm64 both are), masked to its C bytes.
+            let word: UInt64 = channels >= 8 ? ~0 : (1 << (8 * UInt64(channels))) - 1
+            let allSet = 0x0101_0101_0101_0101 & word
+            for row in rows {
+                let x = data + row * width * channels
+                let out = out + row * width
+                // Straight-line lane code (see Branchless.swift), so this vectorises.
+                if check {
+                    for i in 0..<(width * channels) {
+                        let value = x[i]
+                        missing[i] = UInt8(
+                            truncatingIfNeeded: laneBit(value.isNaNValue) | laneBit(value == nodataValue))
+                    }
+                } else {
+                    for i in 0..<(width * channels) {
+                        missing[i] = UInt8(truncatingIfNeeded: laneBit(x[i].isNaNValue))
+                    }
                 }
-                out[p] = !(anyChannel ? anyMissing : allMissing)
+                if channels == 1 {
+                    for p in 0..<width { out[p] = missing[p] == 0 }
+                } else if channels <= 8 {
+                    let bytes = UnsafeRawPointer(missing)
+                    for p in 0..<width {
+                        let flags = bytes.loadUnaligned(fromByteOffset: p * channels, as: UInt64.self) & word
+                        out[p] = anyChannel ? flags == 0 : flags != allSet
+                    }
+                } else if anyChannel {
+                    for p in 0..<width {
+                        var any: UInt8 = 0
+                        for c in 0..<channels { any |= missing[p * channels + c] }
+                        out[p] = any == 0
+                    }
+                } else {
+                    for p in 0..<width {
+                        var all: UInt8 = 1
+                        for c in 0..<channels { all &= missing[p * channels + c] }
+                        out[p] = all == 0
+                    }
+                }
             }
         }
     }
