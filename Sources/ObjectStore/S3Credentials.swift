@@ -1,6 +1,8 @@
 /// An access key, its secret and an optional session token. `description` never shows the
 /// secret or the token.
-public struct S3Credentials: Sendable, Equatable, CustomStringConvertible {
+public struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public var accessKeyID: String
     public var secretAccessKey: String
     public var sessionToken: String?
@@ -16,6 +18,9 @@ public struct S3Credentials: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "credentials from \(source) (secret hidden)" }
+    public var debugDescription: String { description }
+    /// No children: dumping a config (`dump`, `print` of a containing struct) shows no secret.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// Where credentials were found.

@@ -124,5 +124,10 @@ final class S3ConfigResolverTests: XCTestCase {
     func testCredentialsDescriptionHidesTheSecret() throws {
         let resolved = try resolve(S3Overrides(profile: "cdse"))
         XCTAssertFalse("\(resolved.credentials!)".contains("cdse/secret"))
+        XCTAssertFalse("\(resolved)".contains("cdse/secret"))
+        XCTAssertFalse(String(reflecting: resolved).contains("cdse/secret"))
+        var dumped = ""
+        dump(resolved, to: &dumped)
+        XCTAssertFalse(dumped.contains("cdse/secret"), dumped)
     }
 }
