@@ -126,8 +126,48 @@ public enum S3ConfigResolver {
             endpoint = aws
         }
         let caBundle = env("AWS_CA_BUNDLE") ?? profileValue("ca_bundle")
+
+        // Transfer tuning the AWS CLI reads from the same profile (`s3 =` sub-settings).
+        var options = options
+        if let text = profileValue("s3.max_concurrent_requests") {
+            guard let value = Int(text), (1...64).contains(value) else {
+                throw S3Error(
+                    .invalid, "profile \"\(profile)\" in \(configPath)",
+                    "s3.max_concurrent_requests \"\(text)\" must be 1 to 64")
+            }
+            options.concurrency = value
+        }
+        for (key, minimum) in [
+            ("s3.multipart_chunksize", MultipartPlan.minimumPartSize), ("s3.multipart_threshold", UInt64(1)),
+        ] {
+            guard let text = profileValue(key) else { continue }
+            guard let value = parseSize(text), value >= minimum else {
+                throw S3Error(
+                    .invalid, "profile \"\(profile)\" in \(configPath)",
+                    "\(key) \"\(text)\" must be a size like 8MB or 16MiB\(minimum > 1 ? " (at least 5MB)" : "")")
+            }
+            if key == "s3.multipart_chunksize" { options.partSize = value } else { options.multipartThreshold = value }
+        }
         return S3Config(
             endpoint: endpoint, region: region, credentials: credentials, profile: profile, caBundle: caBundle,
             options: options)
+    }
+
+    /// `8388608`, `8MB`, `16MiB`, `1GB` (the AWS CLI reads MB as MiB, and so do we).
+    static func parseSize(_ text: String) -> UInt64? {
+        let trimmed = text.trimmingSpaces.uppercased()
+        let digits = trimmed.prefix { $0.isNumber }
+        guard let number = UInt64(digits) else { return nil }
+        let unit = String(trimmed.dropFirst(digits.count)).trimmingSpaces
+        let shift: UInt64? =
+            switch unit {
+            case "", "B": 0
+            case "KB", "KIB": 10
+            case "MB", "MIB": 20
+            case "GB", "GIB": 30
+            default: nil
+            }
+        guard let shift, number < (1 << (63 - shift)) else { return nil }
+        return number << shift
     }
 }

@@ -130,4 +130,27 @@ final class S3ConfigResolverTests: XCTestCase {
         dump(resolved, to: &dumped)
         XCTAssertFalse(dumped.contains("cdse/secret"), dumped)
     }
+
+    func testTransferTuningFromTheProfileAsTheAWSCLIReadsIt() throws {
+        let text =
+            "[default]\ns3 =\n  max_concurrent_requests = 10\n  multipart_chunksize = 8MB\n  multipart_threshold = 64MiB\n"
+        let resolved = try S3ConfigResolver.resolve(S3Overrides(), environment: ["HOME": "/h"]) { path in
+            path == "/h/.aws/config" ? text : nil
+        }
+        XCTAssertEqual(resolved.options.concurrency, 10)
+        XCTAssertEqual(resolved.options.partSize, 8 << 20)
+        XCTAssertEqual(resolved.options.multipartThreshold, 64 << 20)
+        XCTAssertEqual(S3ConfigResolver.parseSize("8388608"), 8 << 20)
+        XCTAssertNil(S3ConfigResolver.parseSize("8 parsecs"))
+        XCTAssertThrowsError(
+            try S3ConfigResolver.resolve(S3Overrides(), environment: ["HOME": "/h"]) { path in
+                path == "/h/.aws/config" ? "[default]\ns3 =\n  multipart_chunksize = 1MB\n" : nil
+            }
+        ) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "profile \"default\" in /h/.aws/config: s3.multipart_chunksize \"1MB\" must be a size like 8MB or 16MiB (at least 5MB)"
+            )
+        }
+    }
 }
