@@ -42,6 +42,14 @@ enum ImportPipeline {
     private static func warp(
         _ scene: ImportParameters.Scene, into grid: TileRasterGrid, tile: EOTile, parameters: ImportParameters
     ) throws -> NDArray<Float> {
+        if scene.path.hasPrefix("s3://") {
+            // Another bucket than the project's: reached with the project's storage settings.
+            let storage = try Storage.open(scene.path, settings: tile.spec.storageSettings)
+            if let path = storage.gdalPath("") {
+                return try RasterSource(path).warp(
+                    into: grid, bands: parameters.bands, resampling: parameters.resampling, noData: parameters.noDataValue)
+            }
+        }
         let isAbsolute = scene.path.hasPrefix("/") || scene.path.contains("://")
         if isAbsolute {
             return try RasterSource(scene.path).warp(

@@ -94,7 +94,7 @@ public struct S3Storage: ProjectStorage {
         let prefix = location.key.isEmpty ? "/vsis3/\(location.bucket)" : "/vsis3/\(location.bucket)/\(location.key)"
         _ = GDAL.ready
         for (name, value) in gdalOptions { VSISetPathSpecificOption(prefix, name, value) }
-        return "/vsis3/\(location.bucket)/\(uri(key).key)"
+        return "/vsis3/\(location.bucket)/\(key.isEmpty ? location.key : uri(key).key)"
     }
 
     /// GDAL config options that point `/vsis3/` at this store. Contains the secret: set them
