@@ -43,6 +43,10 @@ final class ClusterLauncherTests: XCTestCase {
             if host.name != "head" { XCTAssertTrue(ran.contains("GROW_HEAD_IP=\(cluster.hosts[0].address)"), ran) }
         }
         XCTAssertTrue(up.stderr.contains("worker \(cluster.hosts[2].address): up"), up.stderr)
+        for host in cluster.hosts {
+            // One SSH connection per node carried every step of its set-up.
+            XCTAssertEqual(host.server.log().components(separatedBy: "Accepted publickey").count - 1, 1, host.server.log())
+        }
         // Both workers join the head: `status CLUSTER` asks the head over SSH.
         var status = ""
         for _ in 0..<100 {
@@ -71,6 +75,15 @@ final class ClusterLauncherTests: XCTestCase {
         let exec = try cluster.growHead(["exec", file.path, "cat ~/project/input.txt; exit 3"])
         XCTAssertEqual(exec.status, 3)
         XCTAssertEqual(exec.stdout, "tiles\n")
+
+        // attach: an interactive shell on a terminal (script(1) provides one and types for us).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/script") {
+            let attach = try cluster.growHead(
+                [], executable: "/bin/sh",
+                prefix: ["-c", "printf 'echo attached-$((40+2)) $(tty)\\nexit 7\\n' | /usr/bin/script -qec '\(TestCluster.headBinary.path) attach \(file.path)' /dev/null"])
+            XCTAssertEqual(attach.status, 7, attach.stdout + attach.stderr)
+            XCTAssertTrue(attach.stdout.contains("attached-42 /dev/pts/"), attach.stdout)
+        }
 
         let down = try cluster.growHead(["down", file.path])
         XCTAssertEqual(down.status, 0, "down failed:\n\(down.stdout)\n\(down.stderr)")

@@ -170,10 +170,12 @@ final class TestCluster {
 
     /// Runs grow-head with this cluster's local home; returns status, stdout and stderr.
     @discardableResult
-    func growHead(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func growHead(_ arguments: [String], executable: String? = nil, prefix: [String] = []) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = Process()
-        process.executableURL = Self.headBinary
-        process.arguments = arguments
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.headBinary
+        process.arguments = prefix + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = localHome.path
         environment["GROW_TOKEN"] = nil
