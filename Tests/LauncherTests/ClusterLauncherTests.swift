@@ -126,4 +126,50 @@ final class ClusterLauncherTests: XCTestCase {
         XCTAssertTrue(line.contains("head \(cluster.hosts[0].address)"), line)
         XCTAssertEqual(cluster.launchedProcesses(), [], "nothing started after a failed set-up")
     }
+
+    /// The docker path of `up` (pull, run with the bind mounts, commands through docker exec,
+    /// stop on down) against a stand-in docker command, on one host.
+    func testDockerClusterRunsItsCommandsInTheContainer() throws {
+        let cluster = try makeCluster("docker", hosts: ["head"])
+        let host = cluster.hosts[0]
+        let name = "launch-docker-\(getpid())"
+        let staging = URL(fileURLWithPath: "/tmp/grow_tmp_mount/\(name)")
+        cluster.extraDirectories.append(staging)
+        cluster.extraRunDirectories.append(staging.appendingPathComponent("~/.grow/run"))
+        try FakeDocker.install(home: host.home)
+        let docker = """
+            docker:
+                image: "registry.example.org/grow:test"
+                container_name: grow_test
+                pull_before_run: True
+                run_options:
+                    - --ulimit nofile=65536:65536
+            """
+        let file = try cluster.writeCluster(cluster.clusterYAML(workers: [], extra: docker, name: name))
+        let up = try cluster.growHead(["up", file.path, "--binaries", "copy", "--ssh-timeout", "30"])
+        XCTAssertEqual(up.status, 0, "up failed:\n\(up.stdout)\n\(up.stderr)")
+        let calls = FakeDocker.calls(home: host.home)
+        XCTAssertEqual(calls.first, "pull registry.example.org/grow:test", "\(calls)")
+        XCTAssertTrue(
+            calls.contains(
+                "run --rm --name grow_test -d -it -v \(staging.path)/~/project:/root/project -v \(staging.path)/~/.grow:/root/.grow -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 --ulimit nofile=65536:65536 --net=host registry.example.org/grow:test bash"
+            ), "\(calls)")
+        XCTAssertTrue(calls.contains { $0.hasPrefix("exec grow_test /bin/bash -c ") && $0.contains("test -f /root/project/input.txt") }, "\(calls)")
+        // Uploads went to the host staging folder the container mounts; the token with mode 0600.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: staging.appendingPathComponent("~/project/input.txt").path))
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: staging.appendingPathComponent("~/.grow/token").path)[.posixPermissions] as? Int, 0o600)
+        let status = try cluster.growHead(["status", file.path])
+        XCTAssertTrue(status.stdout.contains("Workers: 0 up"), status.stdout + status.stderr)
+        XCTAssertEqual(try cluster.growHead(["exec", file.path, "cat ~/project/input.txt"]).stdout, "tiles\n")
+        // Again: the container runs and nothing changed, so no second `docker run`.
+        let again = try cluster.growHead(["up", file.path, "--binaries", "copy"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("configuration already up to date"), again.stderr)
+        XCTAssertEqual(FakeDocker.calls(home: host.home).filter { $0.hasPrefix("run ") }.count, 1)
+        let down = try cluster.growHead(["down", file.path])
+        XCTAssertEqual(down.status, 0, down.stderr)
+        XCTAssertEqual(FakeDocker.calls(home: host.home).last, "stop grow_test")
+        XCTAssertEqual(cluster.launchedProcesses(), [], "grow processes left after down")
+    }
 }

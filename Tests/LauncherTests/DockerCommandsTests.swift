@@ -83,7 +83,7 @@ final class DockerCommandsTests: XCTestCase {
         let worker = NodeCommands(config: config, node: NodeIdentity(role: .worker, address: "192.0.2.11"))
         XCTAssertEqual(
             worker.inNode("grow-worker --address $GROW_HEAD_IP:6379", containerHome: "/root"),
-            #"docker exec   ray_container /bin/bash -c 'export PATH="$HOME/.grow/bin:$PATH"; export GROW_HEAD_IP=192.0.2.10; export RAY_HEAD_IP=192.0.2.10; grow-worker --address $GROW_HEAD_IP:6379' "#
+            #"export PATH="$HOME/.grow/bin:$PATH"; docker exec   ray_container /bin/bash -c 'export PATH="$HOME/.grow/bin:$PATH"; export GROW_HEAD_IP=192.0.2.10; export RAY_HEAD_IP=192.0.2.10; grow-worker --address $GROW_HEAD_IP:6379' "#
         )
         // Initialization commands run on the host, before docker, never in the container.
         XCTAssertEqual(
@@ -93,7 +93,7 @@ final class DockerCommandsTests: XCTestCase {
         let head = NodeCommands(config: config, node: NodeIdentity(role: .head, address: "192.0.2.10"))
         XCTAssertEqual(head.host("uptime"), #"export PATH="$HOME/.grow/bin:$PATH"; uptime"#)
         XCTAssertEqual(head.uploadPath(forRemote: "~/data"), "/tmp/grow_tmp_mount/ray-cdse/~/data")
-        XCTAssertEqual(head.stopCommands.last, "docker stop ray_container || true")
+        XCTAssertEqual(head.stopCommands.last, #"export PATH="$HOME/.grow/bin:$PATH"; docker stop ray_container || true"#)
     }
 
     func testRoleImageAndOptionsAndPodman() {
