@@ -117,7 +117,9 @@ final class TestCluster {
         for run in hosts.map({ $0.home.appendingPathComponent(".grow/run") }) + extraRunDirectories {
             for file in (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? [] {
                 let text = (try? String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)) ?? ""
-                if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 { pids.append(pid) }
+                if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 {
+                    pids.append(pid)
+                }
             }
         }
         return pids
