@@ -45,11 +45,19 @@ stage() {
   say "staged $root/usr/local/bin: $(ls "$root/usr/local/bin" | tr '\n' ' ')"
 }
 
+runtime_closure() {
+  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+    --no-enhances "${runtime_packages[@]}" libc6 2>/dev/null | grep -E '^[a-z0-9]' | sort -u || true
+}
+
 check() {
   local root="$1" failed=0 binary libs missing lib package closure
   # The runtime packages and everything they pull in: what the runtime stage ends up with.
-  closure="$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-    --no-replaces --no-enhances "${runtime_packages[@]}" libc6 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)"
+  closure="$(runtime_closure)"
+  if [ -z "$closure" ] && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    closure="$(runtime_closure)"
+  fi
   if [ -z "$closure" ]; then
     say "apt-cache knows none of the runtime packages (run apt-get update)"
     return 1
