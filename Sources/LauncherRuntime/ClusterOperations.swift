@@ -27,6 +27,11 @@ public enum ClusterOperations {
         } catch {
             outcome.failures.append(error)
             // Without a head the workers have nothing to join.
+            let workers = context.config.nodes.filter { $0.role == .worker }
+            if !workers.isEmpty {
+                outcome.failures.append(
+                    LaunchError("\(workers.count) worker(s) not set up: the head must be up first"))
+            }
             return outcome
         }
         let workers = context.config.nodes.filter { $0.role == .worker }
