@@ -33,7 +33,7 @@ public final class NodeRunner: @unchecked Sendable {
     /// Connects (waiting while the node boots) and learns its home directory.
     public func connect() throws(LaunchError) -> SSHSession {
         if let ssh { return ssh }
-        board.update(label, "waiting for SSH")
+        board.update(label, "connecting (SSH)")
         log.note("connecting to \(context.target(node))")
         let deadline = Date().addingTimeInterval(context.sshTimeout)
         let session: SSHSession
@@ -76,7 +76,7 @@ public final class NodeRunner: @unchecked Sendable {
             board.update(label, "set-up unchanged, skipping file mounts, initialization and setup")
         }
         for step in plan.steps {
-            board.update(label, step.name)
+            if step != .waitForSSH { board.update(label, step.name) }
             log.note("step: \(step.name)")
             switch step {
             case .waitForSSH: break
