@@ -3,6 +3,13 @@ import PackageDescription
 
 // The layout follows the design card: two executables (GrowHead, GrowWorker), the protocol (Wire),
 // the pipelines (Exec), a pure scheduler core, and thin module maps over the C libraries.
+
+// Opt-in: GROW_TARGET_CPU=haswell (any LLVM CPU name) compiles Exec, whose kernels are the hot
+// loops, for that CPU (haswell: AVX2 and FMA, twice SSE2's vector width). The default is the
+// baseline of the architecture (SSE2 on x86-64), so binaries run on any machine; a build for
+// a newer CPU stops with an illegal instruction on an older one. scripts/bench kernels measures both.
+let execCPUSettings: [SwiftSetting] = Context.environment["GROW_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+
 let package = Package(
     name: "grow",
     platforms: [.macOS(.v14)],
@@ -39,7 +46,8 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["CCurl"]),
         .target(
             name: "Exec",
-            dependencies: ["CGDAL", "ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CGDAL", "ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: execCPUSettings
         ),
         // The head's runtime (server, journal, records) and the worker's, as libraries so tests
         // reach them; the executables are thin command lines over these.
@@ -102,6 +110,7 @@ let package = Package(
             path: "Sources/Benchmarks/WireBench"
         ),
         .executableTarget(name: "SchedulerBench", dependencies: ["Scheduler"], path: "Sources/Benchmarks/SchedulerBench"),
+        .executableTarget(name: "KernelBench", dependencies: ["Exec"], path: "Sources/Benchmarks/KernelBench"),
         .testTarget(
             name: "WireTests",
             dependencies: [

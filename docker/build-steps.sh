@@ -45,8 +45,23 @@ stage() {
   say "staged $root/usr/local/bin: $(ls "$root/usr/local/bin" | tr '\n' ' ')"
 }
 
+runtime_closure() {
+  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+    --no-enhances "${runtime_packages[@]}" libc6 2>/dev/null | grep -E '^[a-z0-9]' | sort -u || true
+}
+
 check() {
-  local root="$1" failed=0 binary libs missing lib package
+  local root="$1" failed=0 binary libs missing lib package closure
+  # The runtime packages and everything they pull in: what the runtime stage ends up with.
+  closure="$(runtime_closure)"
+  if [ -z "$closure" ] && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    closure="$(runtime_closure)"
+  fi
+  if [ -z "$closure" ]; then
+    say "apt-cache knows none of the runtime packages (run apt-get update)"
+    return 1
+  fi
   for binary in "$root/usr/local/bin/grow-head" "$root/usr/local/bin/grow-worker"; do
     libs="$(ldd "$binary")"
     missing="$(grep "not found" <<<"$libs" || true)"
@@ -58,48 +73,35 @@ check() {
       say "$binary links the Swift runtime dynamically: build with --static-swift-stdlib"
       failed=1
     fi
-    # Every library the loader resolves must come from a package the runtime stage installs.
+    # Every library the loader resolves must come with the packages the runtime stage installs.
     while read -r lib; do
       [ -z "$lib" ] && continue
-      package="$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
-      [ -z "$package" ] && package="$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)"
-      case " ${runtime_packages[*]} libc6 " in
-        *" $package "*) ;;
-        *)
-          # A library another runtime package depends on is installed with it.
-          if ! dependency_of_runtime "$package"; then
-            say "$binary needs $lib from ${package:-an unknown package}, which the runtime stage does not install"
-            failed=1
-          fi
-          ;;
-      esac
+      package="$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)"
+      [ -z "$package" ] && package="$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
+      if [ -z "$package" ] || ! grep -qx "$package" <<<"$closure"; then
+        say "$binary needs $lib (${package:-no package}), which the runtime packages do not bring"
+        failed=1
+      fi
     done < <(awk '/=>/ {print $3}' <<<"$libs")
   done
-  [ "$failed" -eq 0 ] && say "ldd: every library found, each from the runtime packages"
+  [ "$failed" -eq 0 ] && say "ldd: every library found, each from the runtime packages or their dependencies"
   return "$failed"
-}
-
-dependency_of_runtime() {
-  local wanted="$1" package
-  [ -z "$wanted" ] && return 1
-  for package in "${runtime_packages[@]}"; do
-    if apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
-      --no-enhances "$package" 2>/dev/null | grep -qx "  Depends: ${wanted%%:*}\|${wanted%%:*}"; then
-      return 0
-    fi
-  done
-  return 1
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# Set by selftest, read by its EXIT trap (after the function's locals are gone).
+work=""
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$work" ] && rm -rf "$work"
+}
+
 selftest() {
-  local bin="${1:-}" work pids=()
+  local bin="${1:-}"
   work="$(mktemp -d /tmp/grow-docker-selftest.XXXXXX)"
-  cleanup() {
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-  }
   trap cleanup EXIT
   if [ -z "$bin" ]; then
     bin="$work/out"
@@ -145,5 +147,5 @@ case "$command" in
   stage) stage "${1:?stage ROOT BIN}" "${2:?stage ROOT BIN}" ;;
   check) check "${1:?check ROOT}" ;;
   selftest) selftest "${1:-}" ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,/^set /p' "$0" | grep '^#' >&2; exit 2 ;;
 esac

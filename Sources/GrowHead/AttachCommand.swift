@@ -7,7 +7,8 @@ struct Attach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open an interactive shell on the cluster's head: `ray attach` for grow.",
         discussion:
-            "A terminal in raw mode over SSH with the window size kept in step; in the container (docker exec -it) when the cluster uses docker. Watch a job with `grow-head status` there.")
+            "A terminal in raw mode over SSH with the window size kept in step; in the container (docker exec -it) when the cluster uses docker. Watch a job with `grow-head status` there."
+    )
 
     @Argument(help: "The cluster.yaml.") var cluster: String
     @OptionGroup var options: ClusterOptions

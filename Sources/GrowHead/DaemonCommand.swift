@@ -9,7 +9,8 @@ import Foundation
 /// Ray's: what the start commands in cluster.yaml call.
 struct Daemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start and stop grow processes in the background on this machine (used by cluster.yaml start commands).",
+        abstract:
+            "Start and stop grow processes in the background on this machine (used by cluster.yaml start commands).",
         discussion: """
             grow-head daemon start head -- grow-head start --port 6379
             grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379
@@ -88,8 +89,10 @@ struct DaemonStart: AsyncParsableCommand {
             while Date() < deadline {
                 var status: Int32 = 0
                 if waitpid(pid, &status, WNOHANG) == pid {
-                    let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(3)
-                    throw UserError("\(name) (\(program)) exited at once: \(tail.joined(separator: " | ")); log: \(log)")
+                    let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+                        .suffix(3)
+                    throw UserError(
+                        "\(name) (\(program)) exited at once: \(tail.joined(separator: " | ")); log: \(log)")
                 }
                 if let port = waitPort, Self.accepts(port: port) {
                     listening = true
@@ -98,7 +101,9 @@ struct DaemonStart: AsyncParsableCommand {
                 usleep(50_000)
             }
             if waitPort == nil { listening = true }
-            guard listening else { throw UserError("\(name) does not listen on port \(waitPort ?? 0) after \(wait) s; log: \(log)") }
+            guard listening else {
+                throw UserError("\(name) does not listen on port \(waitPort ?? 0) after \(wait) s; log: \(log)")
+            }
             print("\(name) running (pid \(pid)); log: \(log)")
         }
     }

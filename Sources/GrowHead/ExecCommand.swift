@@ -3,7 +3,7 @@ import Foundation
 import Launcher
 import LauncherRuntime
 
-struct Exec: AsyncParsableCommand {
+struct ExecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run a shell command on the cluster's head (in its container with docker): `ray exec`.",

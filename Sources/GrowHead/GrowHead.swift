@@ -16,7 +16,7 @@ struct GrowHead: AsyncParsableCommand {
             `grow-head down cluster.yaml` (docs/cluster.md).
             """,
         subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self, StorageCommand.self, Up.self, Down.self,
-            Attach.self, Exec.self, Daemon.self,
+            Attach.self, ExecCommand.self, Daemon.self,
         ]
     )
 

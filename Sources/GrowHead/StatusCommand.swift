@@ -22,7 +22,7 @@ struct Status: AsyncParsableCommand {
                 try UserError.wrap { try context.requireLocalProvider("status") }
                 guard let head = context.head else { throw UserError("\(cluster): no head node") }
                 let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
-                let status = try UserError.wrap { try runner.execute("grow-head status") { Exec.forward($0) } }
+                let status = try UserError.wrap { try runner.execute("grow-head status") { ExecCommand.forward($0) } }
                 if status != 0 { throw ExitCode(status) }
                 return
             }

@@ -95,7 +95,7 @@ extension Submit {
             }
             board.print("submitting \(pipeline)\(jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : "") to \(head) as \(remote)")
             status = try UserError.wrap {
-                try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait") { Exec.forward($0) }
+                try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait") { ExecCommand.forward($0) }
             }
         }
         if stop {

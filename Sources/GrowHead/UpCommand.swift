@@ -31,7 +31,9 @@ struct Up: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingUserErrors {
-            guard !(noRestart && restartOnly) else { throw UserError("--no-restart and --restart-only exclude each other") }
+            guard !(noRestart && restartOnly) else {
+                throw UserError("--no-restart and --restart-only exclude each other")
+            }
             let context = try options.context(cluster, tokenFile: token.tokenFile, createToken: true)
             try UserError.wrap { try context.requireLocalProvider("up") }
             var setup = SetupOptions(binaries: SetupOptions.defaultBinaries(for: context.config))

@@ -18,7 +18,9 @@ public enum ClusterConfigParser {
         "worker_start_ray_commands", "head_start_commands", "worker_start_commands", "head_node", "worker_nodes",
         "initial_workers", "autoscaling_mode", "target_utilization_fraction", "no_restart",
     ]
-    static let localProviderKeys: Set<String> = ["type", "head_ip", "worker_ips", "external_head_ip", "coordinator_address"]
+    static let localProviderKeys: Set<String> = [
+        "type", "head_ip", "worker_ips", "external_head_ip", "coordinator_address",
+    ]
     static let awsProviderKeys: Set<String> = [
         "type", "region", "availability_zone", "cache_stopped_nodes", "use_internal_ips", "security_group",
         "key_pair", "use_external_head_ip", "disable_launch_config_check", "cloudwatch",
@@ -85,8 +87,10 @@ public enum ClusterConfigParser {
             warnUnknown(entries, known: ClusterConfigParser.topLevelKeys, section: "")
             let value = { (key: String) -> YAMLValue? in entries.first { $0.key == key }?.value }
 
-            let clusterName = try value("cluster_name").map { v throws(ConfigDiagnostic) in try v.string() } ?? "default"
-            if clusterName.isEmpty || !clusterName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+            let clusterName =
+                try value("cluster_name").map { v throws(ConfigDiagnostic) in try v.string() } ?? "default"
+            if clusterName.isEmpty
+                || !clusterName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
             {
                 throw (value("cluster_name") ?? root).error(
                     "\"\(clusterName)\" must be letters, digits, '-', '_' or '.' (it names folders and containers)")
@@ -239,8 +243,11 @@ public enum ClusterConfigParser {
                 return .aws(
                     AWSProvider(
                         region: region, availabilityZones: zones,
-                        cacheStoppedNodes: try field("cache_stopped_nodes").map { v throws(ConfigDiagnostic) in try v.bool() } ?? true,
-                        useInternalIPs: try field("use_internal_ips").map { v throws(ConfigDiagnostic) in try v.bool() } ?? false,
+                        cacheStoppedNodes: try field("cache_stopped_nodes").map { v throws(ConfigDiagnostic) in
+                            try v.bool()
+                        } ?? true,
+                        useInternalIPs: try field("use_internal_ips").map { v throws(ConfigDiagnostic) in try v.bool() }
+                            ?? false,
                         securityGroup: try field("security_group").map { v throws(ConfigDiagnostic) in try plain(v) }))
             default:
                 throw typeValue.error("\"\(type)\" is not supported: grow knows local and aws")
@@ -332,7 +339,9 @@ public enum ClusterConfigParser {
                 }
                 if let v = field("max_workers") {
                     let n = try v.int()
-                    guard n >= type.minWorkers else { throw v.error("is \(n), less than min_workers (\(type.minWorkers))") }
+                    guard n >= type.minWorkers else {
+                        throw v.error("is \(n), less than min_workers (\(type.minWorkers))")
+                    }
                     type.maxWorkers = n
                 }
                 if let v = field("resources") {

@@ -93,7 +93,8 @@ public struct DockerCommands: Equatable, Sendable {
         var inner = command.replacingOccurrences(of: "~/", with: homeDirectory + "/")
         if loginShells { inner = Self.withInteractive(inner) }
         let env = environment.map { "-e \($0)=$\($0)" }.joined(separator: " ")
-        return "\(cmd) exec \(loginShells ? "-it" : "") \(env) \(docker.containerName) /bin/bash -c \(ShellQuote.quote(inner)) "
+        return
+            "\(cmd) exec \(loginShells ? "-it" : "") \(env) \(docker.containerName) /bin/bash -c \(ShellQuote.quote(inner)) "
     }
 
     /// Ray's login-shell wrapper (`_with_interactive`), as one string.

@@ -11,8 +11,9 @@ public enum NodeAddress {
             return isIPv6(text) ? nil : "\"\(text)\" is not an IPv4/IPv6 address or host name"
         }
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) || text.first?.isNumber == true
-            && labels.last?.allSatisfy(\.isNumber) == true
+        if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) })
+            || text.first?.isNumber == true
+                && labels.last?.allSatisfy(\.isNumber) == true
         {
             return isIPv4(text) ? nil : "\"\(text)\" is not a valid IPv4 address (four numbers 0-255)"
         }

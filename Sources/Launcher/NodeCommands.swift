@@ -20,8 +20,10 @@ public struct NodeCommands: Equatable, Sendable {
     }
 
     /// The environment prefix: Ray's `export RAY_HEAD_IP=...; ` for workers, grow's name too.
+    static let pathPrefix = "export PATH=\"$HOME/.grow/bin:$PATH\"; "
+
     public var environmentPrefix: String {
-        var prefix = "export PATH=\"$HOME/.grow/bin:$PATH\"; "
+        var prefix = Self.pathPrefix
         if node.role == .worker {
             prefix += "export GROW_HEAD_IP=\(headAddress); export RAY_HEAD_IP=\(headAddress); "
         }
@@ -37,7 +39,8 @@ public struct NodeCommands: Equatable, Sendable {
     /// `home` is the container's home directory.
     public func inNode(_ command: String, containerHome: String) -> String {
         guard let docker else { return host(command) }
-        return docker.exec(environmentPrefix + command, homeDirectory: containerHome)
+        // The docker command itself runs on the host, with the host's PATH (grow's bin first).
+        return Self.pathPrefix + docker.exec(environmentPrefix + command, homeDirectory: containerHome)
     }
 
     /// The remote path a file mount's content is uploaded to: the path itself, or its staging
@@ -51,6 +54,9 @@ public struct NodeCommands: Equatable, Sendable {
     public var stopCommands: [String] {
         let stop = "grow-head daemon stop --all"
         guard let docker else { return [host(stop)] }
-        return [docker.exec(environmentPrefix + stop, homeDirectory: "/root") + "|| true", docker.stop + " || true"]
+        return [
+            Self.pathPrefix + docker.exec(environmentPrefix + stop, homeDirectory: "/root") + "|| true",
+            Self.pathPrefix + docker.stop + " || true",
+        ]
     }
 }

@@ -43,7 +43,8 @@ public struct NodeSetupPlan: Equatable, Sendable {
             + ConfiguredCommand.list(
                 "\(role)_setup_commands", node.role == .head ? config.headSetupCommands : config.workerSetupCommands)
         let start = ConfiguredCommand.list(
-            config.startCommandsKey(node.role), node.role == .head ? config.headStartCommands : config.workerStartCommands)
+            config.startCommandsKey(node.role),
+            node.role == .head ? config.headStartCommands : config.workerStartCommands)
         let dockerSteps: [Step] = config.docker == nil ? [] : [.docker]
         var steps: [Step] = [.waitForSSH]
         switch options.restart {
@@ -54,7 +55,12 @@ public struct NodeSetupPlan: Equatable, Sendable {
             if unchanged {
                 steps += dockerSteps + startSteps
             } else {
-                steps += [.syncFiles, .initialization(ConfiguredCommand.list("initialization_commands", config.initializationCommands))] + dockerSteps
+                steps +=
+                    [
+                        .syncFiles,
+                        .initialization(
+                            ConfiguredCommand.list("initialization_commands", config.initializationCommands)),
+                    ] + dockerSteps
                 steps += [.setup(setup)] + startSteps + [.recordHash]
             }
         }
@@ -64,7 +70,9 @@ public struct NodeSetupPlan: Equatable, Sendable {
     /// Digest of everything that shapes a node's set-up (Ray's runtime hash plus its file-mounts
     /// contents hash): commands, docker settings, the head's address, how binaries arrive, and
     /// `contentDigest` (sizes and times of the files to upload).
-    public static func setupHash(config: ClusterConfig, node: NodeIdentity, contentDigest: String, options: SetupOptions)
+    public static func setupHash(
+        config: ClusterConfig, node: NodeIdentity, contentDigest: String, options: SetupOptions
+    )
         -> String
     {
         var lines = ["grow-setup-v1", config.clusterName, node.role.rawValue, node.address]

@@ -12,7 +12,8 @@ public enum ClusterOperations {
     }
 
     /// `up`: sets up the head, then the workers.
-    public static func up(context: ClusterContext, options: SetupOptions, board: ProgressBoard, home: String) throws(LaunchError)
+    public static func up(context: ClusterContext, options: SetupOptions, board: ProgressBoard, home: String)
+        throws(LaunchError)
         -> Outcome
     {
         try context.requireLocalProvider("up")
@@ -26,6 +27,11 @@ public enum ClusterOperations {
         } catch {
             outcome.failures.append(error)
             // Without a head the workers have nothing to join.
+            let workers = context.config.nodes.filter { $0.role == .worker }
+            if !workers.isEmpty {
+                outcome.failures.append(
+                    LaunchError("\(workers.count) worker(s) not set up: the head must be up first"))
+            }
             return outcome
         }
         let workers = context.config.nodes.filter { $0.role == .worker }
@@ -49,7 +55,9 @@ public enum ClusterOperations {
     }
 
     /// `down`: stops grow (and the containers) on the workers, then on the head.
-    public static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard) throws(LaunchError) -> Outcome {
+    public static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard) throws(LaunchError)
+        -> Outcome
+    {
         try context.requireLocalProvider("down")
         var outcome = Outcome()
         let workers = context.config.nodes.filter { $0.role == .worker }
@@ -77,7 +85,9 @@ public enum ClusterOperations {
 
     /// Runs `body` for every item on its own thread (SSH waits are I/O, not CPU) and returns the
     /// results in order.
-    static func parallel<Item: Sendable, Output: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item) -> Output)
+    static func parallel<Item: Sendable, Output: Sendable>(
+        _ items: [Item], _ body: @escaping @Sendable (Item) -> Output
+    )
         -> [Output]
     {
         let results = ResultBox<Output>(count: items.count)

@@ -34,7 +34,9 @@ public enum LocalTree {
         return listing
     }
 
-    static func walk(_ folder: URL, relative: String, rules: RsyncExcludes, filterFiles: [String], into listing: inout Listing)
+    static func walk(
+        _ folder: URL, relative: String, rules: RsyncExcludes, filterFiles: [String], into listing: inout Listing
+    )
         throws
     {
         var rules = rules

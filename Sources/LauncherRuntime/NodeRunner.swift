@@ -33,7 +33,7 @@ public final class NodeRunner: @unchecked Sendable {
     /// Connects (waiting while the node boots) and learns its home directory.
     public func connect() throws(LaunchError) -> SSHSession {
         if let ssh { return ssh }
-        board.update(label, "waiting for SSH")
+        board.update(label, "connecting (SSH)")
         log.note("connecting to \(context.target(node))")
         let deadline = Date().addingTimeInterval(context.sshTimeout)
         let session: SSHSession
@@ -64,15 +64,19 @@ public final class NodeRunner: @unchecked Sendable {
     public func setUp(options: SetupOptions, uploads: NodeUploads) throws(LaunchError) -> Bool {
         let ssh = try connect()
         let stored = try? ssh.capture("cat \(hashPath) 2>/dev/null")
-        let storedHash = stored.flatMap { $0.status == 0 && !$0.stdout.isEmpty ? $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil }
+        let storedHash = stored.flatMap {
+            $0.status == 0 && !$0.stdout.isEmpty ? $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        }
         let plan = NodeSetupPlan(
             config: context.config, node: node, contentDigest: uploads.digest, storedHash: storedHash, options: options)
         if plan.upToDate {
-            log.note("set-up unchanged (hash \(plan.hash.prefix(12))): skipping file mounts, initialization and setup commands")
+            log.note(
+                "set-up unchanged (hash \(plan.hash.prefix(12))): skipping file mounts, initialization and setup commands"
+            )
             board.update(label, "set-up unchanged, skipping file mounts, initialization and setup")
         }
         for step in plan.steps {
-            board.update(label, step.name)
+            if step != .waitForSSH { board.update(label, step.name) }
             log.note("step: \(step.name)")
             switch step {
             case .waitForSSH: break
@@ -81,7 +85,9 @@ public final class NodeRunner: @unchecked Sendable {
                 for command in list { try run(command, line: commands.host(command.text)) }
             case .docker: try startContainer()
             case .setup(let list), .start(let list):
-                for command in list { try run(command, line: commands.inNode(command.text, containerHome: containerHome)) }
+                for command in list {
+                    try run(command, line: commands.inNode(command.text, containerHome: containerHome))
+                }
             case .recordHash:
                 let result = try capture("mkdir -p \(home)/.grow && printf %s \(plan.hash) > \(hashPath)")
                 guard result.status == 0 else { throw fail("cannot write \(hashPath): \(result.stderr)") }
@@ -132,7 +138,9 @@ public final class NodeRunner: @unchecked Sendable {
         log.output(Data((result.stdout + result.stderr).utf8))
         guard result.status == 0 else {
             board.update(label, "failed: \(what)")
-            throw fail("\(what) failed with exit \(result.status) (\(result.stderr.split(separator: "\n").last ?? "")); log: \(log.path)")
+            throw fail(
+                "\(what) failed with exit \(result.status) (\(result.stderr.split(separator: "\n").last ?? "")); log: \(log.path)"
+            )
         }
         return result.stdout
     }
@@ -144,13 +152,16 @@ public final class NodeRunner: @unchecked Sendable {
         let running = DockerCommands.isRunning(checkOutput: try runHost(docker.checkRunning, what: "docker inspect"))
         if running {
             let home = try runHost(
-                "\(docker.docker.command) exec \(docker.docker.containerName) printenv HOME", what: "docker exec printenv HOME")
-            containerHome = home.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                "\(docker.docker.command) exec \(docker.docker.containerName) printenv HOME",
+                what: "docker exec printenv HOME")
+            containerHome =
+                home.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                 ? "/root" : home.trimmingCharacters(in: .whitespacesAndNewlines)
             log.note("container \(docker.docker.containerName) already runs; home \(containerHome)")
             return
         }
-        containerHome = DockerCommands.home(fromImageEnvironment: try runHost(docker.imageEnvironment, what: "docker inspect image"))
+        containerHome = DockerCommands.home(
+            fromImageEnvironment: try runHost(docker.imageEnvironment, what: "docker inspect image"))
         let mounts = context.config.fileMounts.map(\.remote) + [NodeCommands.growDirectory]
         _ = try runHost(docker.run(mounts: mounts, homeDirectory: containerHome), what: "docker run")
     }
@@ -170,7 +181,8 @@ public final class NodeRunner: @unchecked Sendable {
             for item in uploads.items {
                 let path = resolve(item.remote)
                 let mode = item.mode ?? item.file.mode
-                if let remote = try ssh.stat(path), remote.size == item.file.size, remote.modified == item.file.modified,
+                if let remote = try ssh.stat(path), remote.size == item.file.size,
+                    remote.modified == item.file.modified,
                     remote.permissions == UInt32(mode & 0o7777)
                 {
                     skipped += 1
@@ -180,7 +192,9 @@ public final class NodeRunner: @unchecked Sendable {
                 try ssh.upload(from: item.file.url, to: path, mode: mode, modified: item.file.modified)
                 sent += 1
             }
-            try ssh.upload(Data((context.tokenSecret + "\n").utf8), to: resolve(NodeCommands.growDirectory + "/token"), mode: 0o600)
+            try ssh.upload(
+                Data((context.tokenSecret + "\n").utf8), to: resolve(NodeCommands.growDirectory + "/token"), mode: 0o600
+            )
         } catch {
             throw fail("file mounts: \(error.description)")
         }
@@ -197,7 +211,9 @@ public final class NodeRunner: @unchecked Sendable {
             log.output(Data((result.stdout + result.stderr).utf8))
             guard result.status == 0 else {
                 board.update(label, "failed to stop")
-                throw fail("`\(line)` exited \(result.status) (\(result.stderr.split(separator: "\n").last ?? "")); log: \(log.path)")
+                throw fail(
+                    "`\(line)` exited \(result.status) (\(result.stderr.split(separator: "\n").last ?? "")); log: \(log.path)"
+                )
             }
         }
         board.update(label, "stopped")
@@ -207,7 +223,10 @@ public final class NodeRunner: @unchecked Sendable {
     public func execute(_ command: String, output: (CommandOutput) -> Void) throws(LaunchError) -> Int32 {
         let ssh = try connect()
         if let docker = commands.docker {
-            let home = (try? ssh.capture(commands.host("\(docker.docker.command) exec \(docker.docker.containerName) printenv HOME")).stdout)
+            let home =
+                (try? ssh.capture(
+                    commands.host("\(docker.docker.command) exec \(docker.docker.containerName) printenv HOME")
+                ).stdout)
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
             containerHome = home.isEmpty ? "/root" : home
         }

@@ -17,7 +17,8 @@ public struct NodeUploads: Sendable {
     public var directories: [String]
     public var digest: String
 
-    public static func collect(context: ClusterContext, binaries: SetupOptions.Binaries, home: String) throws(LaunchError)
+    public static func collect(context: ClusterContext, binaries: SetupOptions.Binaries, home: String)
+        throws(LaunchError)
         -> NodeUploads
     {
         var items: [Item] = []
@@ -30,7 +31,8 @@ public struct NodeUploads: Sendable {
                 listing = try LocalTree.list(local, excludes: config.rsyncExclude, filterFiles: config.rsyncFilter)
             } catch {
                 throw LaunchError(
-                    "\(context.configPath):\(mount.line): file_mounts.\(mount.remote): cannot read \(mount.local) (\(ClusterContext.reason(error)))")
+                    "\(context.configPath):\(mount.line): file_mounts.\(mount.remote): cannot read \(mount.local) (\(ClusterContext.reason(error)))"
+                )
             }
             let base = mount.remote.hasSuffix("/") ? String(mount.remote.dropLast()) : mount.remote
             if listing.isDirectory {
@@ -47,7 +49,9 @@ public struct NodeUploads: Sendable {
             for name in ["grow-head", "grow-worker"] {
                 let path = context.localBinaries + "/" + name
                 guard let file = try? LocalTree.file(URL(fileURLWithPath: path), relative: name) else {
-                    throw LaunchError("cannot find \(name) in \(context.localBinaries) to copy to the nodes (build it, or use --binaries image)")
+                    throw LaunchError(
+                        "cannot find \(name) in \(context.localBinaries) to copy to the nodes (build it, or use --binaries image)"
+                    )
                 }
                 items.append(Item(remote: NodeCommands.binDirectory + "/" + name, file: file, mode: 0o755))
             }

@@ -33,7 +33,8 @@ public final class ProgressBoard: @unchecked Sendable {
             var text = drawn > 0 ? "\u{1B}[\(drawn)A" : ""
             let width = order.map(\.count).max() ?? 0
             for name in order {
-                text += "\u{1B}[2K  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                text +=
+                    "\u{1B}[2K  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                     + (lines[name] ?? "") + "\n"
             }
             drawn = order.count

@@ -42,7 +42,12 @@ extension SSHSession {
                 }
             }
             if libssh2_channel_eof(channel) != 0 && !progressed { break }
-            if !progressed { try waitSocket("a running command") }
+            if !progressed {
+                // A set-up command may be silent for minutes (pip, apt): no timeout here, but a
+                // keepalive every 15 s so a dead connection ends in an error.
+                try waitSocket("a running command", timeout: 15)
+                try keepAlive()
+            }
         }
         _ = try call("closing a channel") { libssh2_channel_close(channel) }
         _ = try call("closing a channel") { libssh2_channel_wait_closed(channel) }
@@ -56,8 +61,19 @@ extension SSHSession {
         return libssh2_channel_get_exit_status(channel)
     }
 
+    func keepAlive() throws(SSHError) {
+        guard let session = raw else { throw SSHError(.failed, "\(target): session closed") }
+        var next: Int32 = 0
+        let result = libssh2_keepalive_send(session, &next)
+        if result != 0 && result != LIBSSH2_ERROR_EAGAIN {
+            throw SSHError(.failed, "\(target): the connection broke (\(lastError()))")
+        }
+    }
+
     /// Runs `command` and collects its output.
-    public func capture(_ command: String, input: Data? = nil) throws(SSHError) -> (status: Int32, stdout: String, stderr: String) {
+    public func capture(_ command: String, input: Data? = nil) throws(SSHError) -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         var out = Data()
         var err = Data()
         let status = try run(command, input: input) { chunk in
@@ -87,7 +103,9 @@ extension SSHSession {
     public func homeDirectory() throws(SSHError) -> String {
         let result = try capture("printf %s \"$HOME\"")
         guard result.status == 0, result.stdout.hasPrefix("/") else {
-            throw SSHError(.failed, "\(target): cannot read $HOME (\(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            throw SSHError(
+                .failed,
+                "\(target): cannot read $HOME (\(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
         return result.stdout
     }

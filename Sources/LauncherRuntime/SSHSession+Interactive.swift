@@ -52,6 +52,7 @@ extension SSHSession {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
             if stdinOpen { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), 250)
+            try keepAlive()
             if stdinOpen, fds.count > 1, fds[1].revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
                 if count <= 0 {

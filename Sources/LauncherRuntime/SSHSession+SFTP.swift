@@ -59,7 +59,8 @@ extension SSHSession {
                 let written = try callSize("writing \(path)") {
                     chunk.withUnsafeBytes { bytes in
                         libssh2_sftp_write(
-                            handle, bytes.baseAddress!.assumingMemoryBound(to: CChar.self) + offset, chunk.count - offset)
+                            handle, bytes.baseAddress!.assumingMemoryBound(to: CChar.self) + offset,
+                            chunk.count - offset)
                     }
                 }
                 guard written > 0 else { throw SSHError(.failed, "\(target): writing \(path) failed (\(lastError()))") }
@@ -81,14 +82,17 @@ extension SSHSession {
         _ = try call("replacing \(path)") { grow_ssh2_sftp_unlink(sftp, path) }
         let renamed = try call("renaming \(temporary)") { grow_ssh2_sftp_rename_plain(sftp, temporary, path) }
         guard renamed == 0 else {
-            throw SSHError(.failed, "\(target): cannot move \(temporary) to \(path) (SFTP error \(libssh2_sftp_last_error(sftp)))")
+            throw SSHError(
+                .failed, "\(target): cannot move \(temporary) to \(path) (SFTP error \(libssh2_sftp_last_error(sftp)))")
         }
     }
 
     /// Writes small contents (the token, a job file) the same way.
     public func upload(_ data: Data, to path: String, mode: Int32) throws(SSHError) {
-        let local = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("grow-upload-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: local.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        let local = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "grow-upload-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: local.path, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw SSHError(.failed, "cannot stage \(path) locally in \(NSTemporaryDirectory())")
         }
         defer { try? FileManager.default.removeItem(at: local) }
@@ -100,7 +104,8 @@ extension SSHSession {
         guard !paths.isEmpty else { return }
         let result = try capture("mkdir -p -m \(mode) " + paths.map(quoteForShell).joined(separator: " "))
         guard result.status == 0 else {
-            throw SSHError(.failed, "\(target): mkdir failed: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw SSHError(
+                .failed, "\(target): mkdir failed: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 }

@@ -73,7 +73,9 @@ public final class SSHSession: @unchecked Sendable {
 
     private func open(connectTimeout: Double) throws(SSHError) {
         socketFD = try Self.tcpConnect(host: target.host, port: target.port, timeout: connectTimeout, name: "\(target)")
-        guard let session = grow_ssh2_session_init() else { throw SSHError(.failed, "\(target): libssh2 session init failed") }
+        guard let session = grow_ssh2_session_init() else {
+            throw SSHError(.failed, "\(target): libssh2 session init failed")
+        }
         self.session = session
         libssh2_session_set_blocking(session, 0)
         let handshake = try call("SSH handshake") { libssh2_session_handshake(session, socketFD) }

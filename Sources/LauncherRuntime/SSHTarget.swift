@@ -8,7 +8,9 @@ public struct SSHTarget: Sendable, CustomStringConvertible {
     public var knownHostsFile: String
     public var policy: KnownHostsPolicy
 
-    public init(host: String, port: Int, user: String, privateKey: String, knownHostsFile: String, policy: KnownHostsPolicy) {
+    public init(
+        host: String, port: Int, user: String, privateKey: String, knownHostsFile: String, policy: KnownHostsPolicy
+    ) {
         self.host = host
         self.port = port
         self.user = user

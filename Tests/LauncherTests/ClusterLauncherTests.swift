@@ -19,7 +19,8 @@ final class ClusterLauncherTests: XCTestCase {
         let made = try TestCluster(name: name, hosts: hosts)
         cluster = made
         let project = made.directory.appendingPathComponent("project")
-        try FileManager.default.createDirectory(at: project.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: project.appendingPathComponent(".git"), withIntermediateDirectories: true)
         try "tiles\n".write(to: project.appendingPathComponent("input.txt"), atomically: true, encoding: .utf8)
         try "ref\n".write(to: project.appendingPathComponent(".git/HEAD"), atomically: true, encoding: .utf8)
         return made
@@ -32,17 +33,26 @@ final class ClusterLauncherTests: XCTestCase {
         XCTAssertEqual(up.status, 0, "up failed:\n\(up.stdout)\n\(up.stderr)")
         for host in cluster.hosts {
             let home = host.home
-            XCTAssertTrue(FileManager.default.isExecutableFile(atPath: home.appendingPathComponent(".grow/bin/grow-head").path))
-            XCTAssertTrue(FileManager.default.isExecutableFile(atPath: home.appendingPathComponent(".grow/bin/grow-worker").path))
+            XCTAssertTrue(
+                FileManager.default.isExecutableFile(atPath: home.appendingPathComponent(".grow/bin/grow-head").path))
+            XCTAssertTrue(
+                FileManager.default.isExecutableFile(atPath: home.appendingPathComponent(".grow/bin/grow-worker").path))
             let token = home.appendingPathComponent(".grow/token").path
             XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: token)[.posixPermissions] as? Int, 0o600)
             XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("project/input.txt").path))
-            XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("project/.git").path), "rsync_exclude")
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: home.appendingPathComponent("project/.git").path),
+                "rsync_exclude")
             let ran = (try? String(contentsOf: home.appendingPathComponent("setup-ran.txt"), encoding: .utf8)) ?? ""
             XCTAssertEqual(ran.split(separator: "\n").count, 1, ran)
             if host.name != "head" { XCTAssertTrue(ran.contains("GROW_HEAD_IP=\(cluster.hosts[0].address)"), ran) }
         }
         XCTAssertTrue(up.stderr.contains("worker \(cluster.hosts[2].address): up"), up.stderr)
+        for host in cluster.hosts {
+            // One SSH connection per node carried every step of its set-up.
+            XCTAssertEqual(
+                host.server.log().components(separatedBy: "Accepted publickey").count - 1, 1, host.server.log())
+        }
         // Both workers join the head: `status CLUSTER` asks the head over SSH.
         var status = ""
         for _ in 0..<100 {
@@ -60,8 +70,10 @@ final class ClusterLauncherTests: XCTestCase {
         XCTAssertEqual(submit.status, 0, "submit failed:\n\(submit.stdout)\n\(submit.stderr)")
         for host in cluster.hosts {
             XCTAssertTrue(
-                submit.stderr.contains("\(host.address): configuration already up to date"), "second up: \(submit.stderr)")
-            let ran = (try? String(contentsOf: host.home.appendingPathComponent("setup-ran.txt"), encoding: .utf8)) ?? ""
+                submit.stderr.contains("\(host.address): configuration already up to date"),
+                "second up: \(submit.stderr)")
+            let ran =
+                (try? String(contentsOf: host.home.appendingPathComponent("setup-ran.txt"), encoding: .utf8)) ?? ""
             XCTAssertEqual(ran.split(separator: "\n").count, 1, "setup ran again on \(host.name)")
         }
         XCTAssertTrue(submit.stdout.contains("40 done, 0 failed"), submit.stdout)
@@ -71,6 +83,18 @@ final class ClusterLauncherTests: XCTestCase {
         let exec = try cluster.growHead(["exec", file.path, "cat ~/project/input.txt; exit 3"])
         XCTAssertEqual(exec.status, 3)
         XCTAssertEqual(exec.stdout, "tiles\n")
+
+        // attach: an interactive shell on a terminal (script(1) provides one and types for us).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/script") {
+            let attach = try cluster.growHead(
+                [], executable: "/bin/sh",
+                prefix: [
+                    "-c",
+                    "printf 'echo attached-$((40+2)) $(tty)\\nexit 7\\n' | /usr/bin/script -qec '\(TestCluster.headBinary.path) attach \(file.path)' /dev/null",
+                ])
+            XCTAssertEqual(attach.status, 7, attach.stdout + attach.stderr)
+            XCTAssertTrue(attach.stdout.contains("attached-42 /dev/pts/"), attach.stdout)
+        }
 
         let down = try cluster.growHead(["down", file.path])
         XCTAssertEqual(down.status, 0, "down failed:\n\(down.stdout)\n\(down.stderr)")
@@ -96,14 +120,16 @@ final class ClusterLauncherTests: XCTestCase {
             usleep(200_000)
         }
         XCTAssertTrue(status.contains("Workers: 1 up"), status)
-        XCTAssertEqual(try cluster.growHead(["down", file.path, "--ssh-timeout", "2"]).status, 2, "the dead worker fails down too")
+        XCTAssertEqual(
+            try cluster.growHead(["down", file.path, "--ssh-timeout", "2"]).status, 2, "the dead worker fails down too")
         XCTAssertEqual(cluster.launchedProcesses(), [])
     }
 
     func testAFailingSetupCommandNamesTheKeyAndTheNode() throws {
         let cluster = try makeCluster("failing", hosts: ["head"])
         let text = cluster.clusterYAML(workers: []).replacingOccurrences(
-            of: "    - test -f ~/project/input.txt", with: "    - test -f ~/project/input.txt\n    - no-such-command-grow --flag")
+            of: "    - test -f ~/project/input.txt",
+            with: "    - test -f ~/project/input.txt\n    - no-such-command-grow --flag")
         let file = try cluster.writeCluster(text)
         let up = try cluster.growHead(["up", file.path, "--ssh-timeout", "30"])
         XCTAssertEqual(up.status, 2)
@@ -112,5 +138,56 @@ final class ClusterLauncherTests: XCTestCase {
         XCTAssertTrue(line.contains("not found"), line)
         XCTAssertTrue(line.contains("head \(cluster.hosts[0].address)"), line)
         XCTAssertEqual(cluster.launchedProcesses(), [], "nothing started after a failed set-up")
+    }
+
+    /// The docker path of `up` (pull, run with the bind mounts, commands through docker exec,
+    /// stop on down) against a stand-in docker command, on one host.
+    func testDockerClusterRunsItsCommandsInTheContainer() throws {
+        let cluster = try makeCluster("docker", hosts: ["head"])
+        let host = cluster.hosts[0]
+        let name = "launch-docker-\(getpid())"
+        let staging = URL(fileURLWithPath: "/tmp/grow_tmp_mount/\(name)")
+        cluster.extraDirectories.append(staging)
+        cluster.extraRunDirectories.append(staging.appendingPathComponent("~/.grow/run"))
+        try FakeDocker.install(home: host.home)
+        let docker = """
+            docker:
+                image: "registry.example.org/grow:test"
+                container_name: grow_test
+                pull_before_run: True
+                run_options:
+                    - --ulimit nofile=65536:65536
+            """
+        let file = try cluster.writeCluster(cluster.clusterYAML(workers: [], extra: docker, name: name))
+        let up = try cluster.growHead(["up", file.path, "--binaries", "copy", "--ssh-timeout", "30"])
+        XCTAssertEqual(up.status, 0, "up failed:\n\(up.stdout)\n\(up.stderr)")
+        let calls = FakeDocker.calls(home: host.home)
+        XCTAssertEqual(calls.first, "pull registry.example.org/grow:test", "\(calls)")
+        XCTAssertTrue(
+            calls.contains(
+                "run --rm --name grow_test -d -it -v \(staging.path)/~/project:/root/project -v \(staging.path)/~/.grow:/root/.grow -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 --ulimit nofile=65536:65536 --net=host registry.example.org/grow:test bash"
+            ), "\(calls)")
+        XCTAssertTrue(
+            calls.contains {
+                $0.hasPrefix("exec grow_test /bin/bash -c ") && $0.contains("test -f /root/project/input.txt")
+            }, "\(calls)")
+        // Uploads went to the host staging folder the container mounts; the token with mode 0600.
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: staging.appendingPathComponent("~/project/input.txt").path))
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: staging.appendingPathComponent("~/.grow/token").path)[
+                .posixPermissions] as? Int, 0o600)
+        let status = try cluster.growHead(["status", file.path])
+        XCTAssertTrue(status.stdout.contains("Workers: 0 up"), status.stdout + status.stderr)
+        XCTAssertEqual(try cluster.growHead(["exec", file.path, "cat ~/project/input.txt"]).stdout, "tiles\n")
+        // Again: the container runs and nothing changed, so no second `docker run`.
+        let again = try cluster.growHead(["up", file.path, "--binaries", "copy"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("configuration already up to date"), again.stderr)
+        XCTAssertEqual(FakeDocker.calls(home: host.home).filter { $0.hasPrefix("run ") }.count, 1)
+        let down = try cluster.growHead(["down", file.path])
+        XCTAssertEqual(down.status, 0, down.stderr)
+        XCTAssertEqual(FakeDocker.calls(home: host.home).last, "stop grow_test")
+        XCTAssertEqual(cluster.launchedProcesses(), [], "grow processes left after down")
     }
 }

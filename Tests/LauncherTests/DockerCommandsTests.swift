@@ -30,7 +30,8 @@ final class DockerCommandsTests: XCTestCase {
         noPull.pullBeforeRun = false
         XCTAssertEqual(
             DockerCommands(docker: noPull, role: .worker, clusterName: "ray-cdse").pull,
-            "docker image inspect rayproject/ray:latest-py39-cpu 1> /dev/null  2>&1 || docker pull rayproject/ray:latest-py39-cpu")
+            "docker image inspect rayproject/ray:latest-py39-cpu 1> /dev/null  2>&1 || docker pull rayproject/ray:latest-py39-cpu"
+        )
     }
 
     /// Ray adds --shm-size and --runtime=nvidia from probing the node unless
@@ -58,7 +59,9 @@ final class DockerCommandsTests: XCTestCase {
         )
         // `~/` in the command becomes the container's home before the wrapper adds ~/.bashrc.
         XCTAssertEqual(
-            head.exec("ulimit -c unlimited && ray start --head --port=6379 --autoscaling-config=~/ray_bootstrap_config.yaml", homeDirectory: "/home/ray"),
+            head.exec(
+                "ulimit -c unlimited && ray start --head --port=6379 --autoscaling-config=~/ray_bootstrap_config.yaml",
+                homeDirectory: "/home/ray"),
             #"docker exec -it  ray_container /bin/bash -c 'bash --login -c -i '"'"'true && source ~/.bashrc && export OMP_NUM_THREADS=1 PYTHONWARNINGS=ignore && (ulimit -c unlimited && ray start --head --port=6379 --autoscaling-config=/home/ray/ray_bootstrap_config.yaml)'"'"'' "#
         )
     }
@@ -83,7 +86,7 @@ final class DockerCommandsTests: XCTestCase {
         let worker = NodeCommands(config: config, node: NodeIdentity(role: .worker, address: "192.0.2.11"))
         XCTAssertEqual(
             worker.inNode("grow-worker --address $GROW_HEAD_IP:6379", containerHome: "/root"),
-            #"docker exec   ray_container /bin/bash -c 'export PATH="$HOME/.grow/bin:$PATH"; export GROW_HEAD_IP=192.0.2.10; export RAY_HEAD_IP=192.0.2.10; grow-worker --address $GROW_HEAD_IP:6379' "#
+            #"export PATH="$HOME/.grow/bin:$PATH"; docker exec   ray_container /bin/bash -c 'export PATH="$HOME/.grow/bin:$PATH"; export GROW_HEAD_IP=192.0.2.10; export RAY_HEAD_IP=192.0.2.10; grow-worker --address $GROW_HEAD_IP:6379' "#
         )
         // Initialization commands run on the host, before docker, never in the container.
         XCTAssertEqual(
@@ -93,17 +96,20 @@ final class DockerCommandsTests: XCTestCase {
         let head = NodeCommands(config: config, node: NodeIdentity(role: .head, address: "192.0.2.10"))
         XCTAssertEqual(head.host("uptime"), #"export PATH="$HOME/.grow/bin:$PATH"; uptime"#)
         XCTAssertEqual(head.uploadPath(forRemote: "~/data"), "/tmp/grow_tmp_mount/ray-cdse/~/data")
-        XCTAssertEqual(head.stopCommands.last, "docker stop ray_container || true")
+        XCTAssertEqual(
+            head.stopCommands.last, #"export PATH="$HOME/.grow/bin:$PATH"; docker stop ray_container || true"#)
     }
 
     func testRoleImageAndOptionsAndPodman() {
         let docker = DockerConfig(
             image: nil, containerName: "c", pullBeforeRun: true, runOptions: ["--cpus 2"], headImage: "h:1",
             workerImage: "w:1", headRunOptions: [], workerRunOptions: ["--memory 4g"], usePodman: true)
-        let worker = DockerCommands(docker: docker, role: .worker, clusterName: "x", mountPrefix: "/tmp/ray_tmp_mount/x")
+        let worker = DockerCommands(
+            docker: docker, role: .worker, clusterName: "x", mountPrefix: "/tmp/ray_tmp_mount/x")
         XCTAssertEqual(
             worker.run(mounts: [], homeDirectory: "/root"),
-            "podman run --rm --name c -d -it  -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 --cpus 2 --memory 4g --net=host w:1 bash")
+            "podman run --rm --name c -d -it  -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 --cpus 2 --memory 4g --net=host w:1 bash"
+        )
         XCTAssertEqual(worker.pull, "podman pull w:1")
     }
 

@@ -53,7 +53,10 @@ final class LauncherInputTests: XCTestCase {
         return url.path
     }
 
-    func assertOneLine(_ result: (status: Int32, stderr: String), _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertOneLine(
+        _ result: (status: Int32, stderr: String), _ expected: String, file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
         let lines = result.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, result.stderr, file: file, line: line)
@@ -64,14 +67,20 @@ final class LauncherInputTests: XCTestCase {
         let path = directory.appendingPathComponent("cluster.yaml").path
         assertOneLine(
             try up(yaml(key: try key("ed25519"), provider: "")),
-            "grow-head: \(path): provider: missing: add a provider section (type: local with head_ip and worker_ips, or type: aws)")
+            "grow-head: \(path): provider: missing: add a provider section (type: local with head_ip and worker_ips, or type: aws)"
+        )
     }
 
     func testMalformedAddress() throws {
         let path = directory.appendingPathComponent("cluster.yaml").path
         assertOneLine(
-            try up(yaml(key: try key("ed25519"), provider: "provider:\n    type: local\n    head_ip: 10.0.0.1\n    worker_ips: [10.0.0.2, 10.0.0.256]")),
-            "grow-head: \(path):5: provider.worker_ips[1]: \"10.0.0.256\" is not a valid IPv4 address (four numbers 0-255)")
+            try up(
+                yaml(
+                    key: try key("ed25519"),
+                    provider:
+                        "provider:\n    type: local\n    head_ip: 10.0.0.1\n    worker_ips: [10.0.0.2, 10.0.0.256]")),
+            "grow-head: \(path):5: provider.worker_ips[1]: \"10.0.0.256\" is not a valid IPv4 address (four numbers 0-255)"
+        )
     }
 
     func testUnreadableKey() throws {
@@ -86,13 +95,15 @@ final class LauncherInputTests: XCTestCase {
         let rsa = try key("rsa")
         assertOneLine(
             try up(yaml(key: rsa)),
-            "grow-head: \(path):8: auth.ssh_private_key: \(rsa) is an RSA key: libssh2 1.10 signs RSA with SHA-1 (ssh-rsa), which OpenSSH 8.8 and newer refuse; use an ed25519 key (ssh-keygen -t ed25519)")
+            "grow-head: \(path):8: auth.ssh_private_key: \(rsa) is an RSA key: libssh2 1.10 signs RSA with SHA-1 (ssh-rsa), which OpenSSH 8.8 and newer refuse; use an ed25519 key (ssh-keygen -t ed25519)"
+        )
     }
 
     func testAWSIsCheckedButNotLaunched() throws {
         let path = directory.appendingPathComponent("cluster.yaml").path
         assertOneLine(
             try up(yaml(key: try key("ed25519"), provider: "provider:\n    type: aws\n    region: eu-central-1")),
-            "grow-head: \(path): provider.type: aws is parsed and checked, but launching EC2 instances is not implemented yet; `up` works with provider type local")
+            "grow-head: \(path): provider.type: aws is parsed and checked, but launching EC2 instances is not implemented yet; `up` works with provider type local"
+        )
     }
 }

@@ -10,8 +10,14 @@ final class NodeSetupPlanTests: XCTestCase {
     let copy = SetupOptions(binaries: .copy)
 
     func testFreshNodeRunsEverythingInRaysOrder() throws {
-        let text = Fixtures.local([("setup_commands:", "initialization_commands: [echo init]\nworker_setup_commands: [echo w]\nsetup_commands:")])
-        let plan = NodeSetupPlan(config: try config(text), node: worker, contentDigest: "d", storedHash: nil, options: copy)
+        let text = Fixtures.local([
+            (
+                "setup_commands:",
+                "initialization_commands: [echo init]\nworker_setup_commands: [echo w]\nsetup_commands:"
+            )
+        ])
+        let plan = NodeSetupPlan(
+            config: try config(text), node: worker, contentDigest: "d", storedHash: nil, options: copy)
         XCTAssertEqual(
             plan.steps,
             [
@@ -34,13 +40,16 @@ final class NodeSetupPlanTests: XCTestCase {
         let plan = NodeSetupPlan(
             config: try config(Fixtures.cdse), node: NodeIdentity(role: .head, address: "192.0.2.10"),
             contentDigest: "d", storedHash: nil, options: SetupOptions(binaries: .image))
-        XCTAssertEqual(plan.steps.map(\.name), ["wait for SSH", "file mounts", "initialization", "docker", "setup", "start", "record hash"])
+        XCTAssertEqual(
+            plan.steps.map(\.name),
+            ["wait for SSH", "file mounts", "initialization", "docker", "setup", "start", "record hash"])
     }
 
     func testUnchangedNodeOnlyRestarts() throws {
         let config = try config()
         let first = NodeSetupPlan(config: config, node: worker, contentDigest: "d", storedHash: nil, options: copy)
-        let again = NodeSetupPlan(config: config, node: worker, contentDigest: "d", storedHash: first.hash, options: copy)
+        let again = NodeSetupPlan(
+            config: config, node: worker, contentDigest: "d", storedHash: first.hash, options: copy)
         XCTAssertTrue(again.upToDate)
         XCTAssertEqual(again.steps.map(\.name), ["wait for SSH", "start"])
         let noRestart = NodeSetupPlan(
@@ -54,9 +63,15 @@ final class NodeSetupPlanTests: XCTestCase {
         let hash = NodeSetupPlan(config: base, node: worker, contentDigest: "d", storedHash: nil, options: copy).hash
         var changed = base
         changed.setupCommands.append("echo more")
-        XCTAssertFalse(NodeSetupPlan(config: changed, node: worker, contentDigest: "d", storedHash: hash, options: copy).upToDate)
-        XCTAssertFalse(NodeSetupPlan(config: base, node: worker, contentDigest: "e", storedHash: hash, options: copy).upToDate)
-        XCTAssertFalse(NodeSetupPlan(config: base, node: worker, contentDigest: "d", storedHash: hash, options: SetupOptions(binaries: .image)).upToDate)
+        XCTAssertFalse(
+            NodeSetupPlan(config: changed, node: worker, contentDigest: "d", storedHash: hash, options: copy).upToDate)
+        XCTAssertFalse(
+            NodeSetupPlan(config: base, node: worker, contentDigest: "e", storedHash: hash, options: copy).upToDate)
+        XCTAssertFalse(
+            NodeSetupPlan(
+                config: base, node: worker, contentDigest: "d", storedHash: hash,
+                options: SetupOptions(binaries: .image)
+            ).upToDate)
         let restartOnly = NodeSetupPlan(
             config: changed, node: worker, contentDigest: "d", storedHash: hash,
             options: SetupOptions(binaries: .copy, restart: .restartOnly))

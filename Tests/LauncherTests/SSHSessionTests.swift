@@ -42,8 +42,12 @@ final class SSHSessionTests: XCTestCase {
         var chunks: [CommandOutput] = []
         let status = try ssh.run("echo out; echo err >&2; echo more; exit 3") { chunks.append($0) }
         XCTAssertEqual(status, 3)
-        let out = chunks.compactMap { if case .stdout(let d) = $0 { return String(decoding: d, as: UTF8.self) } else { return nil } }.joined()
-        let err = chunks.compactMap { if case .stderr(let d) = $0 { return String(decoding: d, as: UTF8.self) } else { return nil } }.joined()
+        let out = chunks.compactMap {
+            if case .stdout(let d) = $0 { return String(decoding: d, as: UTF8.self) } else { return nil }
+        }.joined()
+        let err = chunks.compactMap {
+            if case .stderr(let d) = $0 { return String(decoding: d, as: UTF8.self) } else { return nil }
+        }.joined()
         XCTAssertEqual(out, "out\nmore\n")
         XCTAssertEqual(err, "err\n")
         // The same connection serves the next commands: sshd logged one accepted key.
@@ -67,7 +71,9 @@ final class SSHSessionTests: XCTestCase {
         _ = try SSHSession.connect(target(server))
         let pinned = try String(contentsOf: directory.appendingPathComponent("known_hosts"), encoding: .utf8)
         XCTAssertTrue(pinned.hasPrefix("[127.0.0.1]:\(server.port) ssh-ed25519 "), pinned)
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("known_hosts").path)[.posixPermissions] as? Int, 0o600)
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("known_hosts").path)[
+                .posixPermissions] as? Int, 0o600)
         _ = try SSHSession.connect(target(server, policy: .strict))
         // Same address and port, new host key: refused, and nothing retries it.
         server.stop()
@@ -120,10 +126,15 @@ final class SSHSessionTests: XCTestCase {
         XCTAssertThrowsError(try SSHSession.connect(target(server))) { error in
             XCTAssertEqual((error as? SSHError)?.kind, .unreachable)
         }
-        let starter = Thread { usleep(1_500_000); try? server.start() }
+        let starter = Thread {
+            usleep(1_500_000)
+            try? server.start()
+        }
         starter.start()
         var retries = 0
-        let ssh = try SSHSession.connectWaiting(target(server), deadline: Date().addingTimeInterval(60)) { _, _ in retries += 1 }
+        let ssh = try SSHSession.connectWaiting(target(server), deadline: Date().addingTimeInterval(60)) { _, _ in
+            retries += 1
+        }
         XCTAssertGreaterThan(retries, 0)
         XCTAssertEqual(try ssh.capture("echo up").stdout, "up\n")
         // And one that never comes gives up at its deadline with a clear reason.

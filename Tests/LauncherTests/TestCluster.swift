@@ -27,6 +27,9 @@ final class TestCluster {
     private(set) var hosts: [Host] = []
     private var namespaces: [String] = []
     private var links: [String] = []
+    /// More pid-file folders and folders to remove (docker staging under /tmp).
+    var extraRunDirectories: [URL] = []
+    var extraDirectories: [URL] = []
 
     static var buildDirectory: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -100,6 +103,7 @@ final class TestCluster {
         links = []
         hosts = []
         try? FileManager.default.removeItem(at: directory)
+        for extra in extraDirectories { try? FileManager.default.removeItem(at: extra) }
     }
 
     /// SIGKILL for every process the launcher left running on the hosts (their pid files).
@@ -110,11 +114,12 @@ final class TestCluster {
     /// Live processes named in the hosts' ~/.grow/run pid files.
     func launchedProcesses() -> [pid_t] {
         var pids: [pid_t] = []
-        for host in hosts {
-            let run = host.home.appendingPathComponent(".grow/run")
+        for run in hosts.map({ $0.home.appendingPathComponent(".grow/run") }) + extraRunDirectories {
             for file in (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? [] {
                 let text = (try? String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)) ?? ""
-                if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 { pids.append(pid) }
+                if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 {
+                    pids.append(pid)
+                }
             }
         }
         return pids
@@ -138,11 +143,11 @@ final class TestCluster {
     }
 
     /// A cluster.yaml for these hosts: the first is the head.
-    func clusterYAML(workers: [String]? = nil, extra: String = "") -> String {
+    func clusterYAML(workers: [String]? = nil, extra: String = "", name: String = "launch-test") -> String {
         let head = hosts[0].address
         let workerList = (workers ?? hosts.dropFirst().map(\.address)).joined(separator: ", ")
         return """
-            cluster_name: launch-test
+            cluster_name: \(name)
             provider:
                 type: local
                 head_ip: \(head)
@@ -170,10 +175,12 @@ final class TestCluster {
 
     /// Runs grow-head with this cluster's local home; returns status, stdout and stderr.
     @discardableResult
-    func growHead(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func growHead(_ arguments: [String], executable: String? = nil, prefix: [String] = []) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = Process()
-        process.executableURL = Self.headBinary
-        process.arguments = arguments
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.headBinary
+        process.arguments = prefix + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = localHome.path
         environment["GROW_TOKEN"] = nil

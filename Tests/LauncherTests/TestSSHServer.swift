@@ -54,7 +54,8 @@ final class TestSSHServer: @unchecked Sendable {
     static func keygen(type: String, at url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         try? FileManager.default.removeItem(at: url.appendingPathExtension("pub"))
-        let result = try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "grow-test", "-f", url.path])
+        let result = try Self.run(
+            "/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "grow-test", "-f", url.path])
         guard result.status == 0 else { throw XCTSkip("ssh-keygen -t \(type) failed: \(result.output)") }
     }
 
@@ -153,7 +154,8 @@ final class TestSSHServer: @unchecked Sendable {
 
     /// The host key line as known_hosts would hold it.
     func hostKeyType() throws -> String {
-        try String(contentsOf: hostKey.appendingPathExtension("pub"), encoding: .utf8).split(separator: " ")[0].description
+        try String(contentsOf: hostKey.appendingPathExtension("pub"), encoding: .utf8).split(separator: " ")[0]
+            .description
     }
 
     static func freePort() throws -> Int {
@@ -188,6 +190,7 @@ final class TestSSHServer: @unchecked Sendable {
     }
 
     static func temporaryDirectory(_ name: String) -> URL {
-        URL(fileURLWithPath: "/tmp").appendingPathComponent("grow-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        URL(fileURLWithPath: "/tmp").appendingPathComponent(
+            "grow-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     }
 }

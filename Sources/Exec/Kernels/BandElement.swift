@@ -30,7 +30,7 @@ extension BandElement {
 
 /// Exact conversion to Float32 (every UInt8, UInt16 and Int16 is representable), what numpy's
 /// `astype(np.float32)` does.
-protocol Float32Convertible: AdditiveArithmetic {
+protocol Float32Convertible {
     var float32: Float { get }
     /// From a Float32 that holds a value of this type exactly (see `exactFloat32`).
     init(exactFloat32: Float)
@@ -40,17 +40,17 @@ protocol Float32Convertible: AdditiveArithmetic {
 
 extension UInt8: Float32Convertible {
     @inline(__always) var float32: Float { Float(self) }
-    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(value)) }
+    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(exactly: value) ?? 0) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 extension UInt16: Float32Convertible {
     @inline(__always) var float32: Float { Float(self) }
-    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(value)) }
+    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(exactly: value) ?? 0) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 extension Int16: Float32Convertible {
     @inline(__always) var float32: Float { Float(self) }
-    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(value)) }
+    @inline(__always) init(exactFloat32 value: Float) { self.init(clamping: Int(exactly: value) ?? 0) }
     @inline(__always) var isNaNValue: Bool { false }
 }
 extension Float: Float32Convertible {

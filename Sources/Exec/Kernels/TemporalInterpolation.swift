@@ -61,7 +61,7 @@ extension Kernels {
 /// valid value and its time before it; a backward pass carries the next valid value and time
 /// and writes every frame. Everything is selects on whole lanes, so both passes vectorise.
 private struct InterpolationKernel {
-    static let block = 256
+    static let block = 128
 
     let x: UnsafePointer<Float>
     let valid: UnsafePointer<UInt8>?
