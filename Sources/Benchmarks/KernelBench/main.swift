@@ -10,7 +10,7 @@ import Foundation
 // numpy (bench/kernels_numpy.py) times itself on exactly the same ones; KernelBench also writes
 // its results there for numpy to compare.
 // Usage: KernelBench --data DIR [--json OUT] [--rounds N] [--label NAME]
-//                    [--only memcpy|ndvi|median|interpolation|features]
+//                    [--only memcpy|ndvi|median|interpolation|features|pipeline]
 // NAME (default "swift") prefixes the result files, so builds for different CPUs can be compared.
 // scripts/bench kernels runs it; it is not a test.
 
@@ -283,6 +283,49 @@ func json(_ timing: Timing) -> [String: Double] { ["seconds": timing.wall, "cpu_
         writeRaw("\(label)-features-ndvi.f4", outputs.0.storage)
         writeRaw("\(label)-features-ndwi.f4", outputs.1.storage)
         writeRaw("\(label)-features-valid.u1", outputs.2.storage)
+    }
+
+    // The whole features pipeline for one tile, as a worker runs it (one core): the EOPatch read
+    // from a local project folder, NDVI and NDWI, the valid-data mask, FEATURES, and the EOPatch
+    // written back (each file written whole, then renamed).
+    if wanted("pipeline") {
+        let count = featureT * featureSide * featureSide * featureC
+        let project = NSTemporaryDirectory() + "grow-bench-pipeline-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: project) }
+        let storage = LocalStorage(root: project)
+        var patch = EOPatch(
+            bbox: BBox(minX: 500_000, minY: 4_990_000, maxX: 510_000, maxY: 5_000_000, epsg: 32633),
+            timestamps: (0..<featureT).map { Date(timeIntervalSince1970: 1_577_836_800 + Double($0) * 864_000) })
+        let bands = NDArray(
+            shape: [featureT, featureSide, featureSide, featureC],
+            storage: readRaw("features.u2", count: count, as: UInt16.self))
+        patch[.data, "BANDS"] = NpyArray(bands)
+        patch[.mask, "IS_DATA"] = NpyArray(try Kernels.validDataMask(bands, nodata: 0))
+        try patch.write(to: storage, folder: "data/tile")
+        let spec = try JobSpec.parse(
+            json: """
+                {"pipeline": "features", "tiles": ["tile"],
+                 "storage": {"project_folder": "\(project)", "structure": {"data": "data", "features": "features"}},
+                 "input_folder_key": "data", "output_folder_key": "features", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]}}
+                """, source: "bench")
+        let context = TileContext(job: 1, index: 0, attempt: 1, name: "tile", workDir: "")
+        func runTile() throws {
+            let finished = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var outcome: TileOutcome?
+            Task.detached {
+                outcome = await TileExecutor().run(spec, context, cancellation: TileCancellation())
+                finished.signal()
+            }
+            finished.wait()
+            if case .failed(_, _, let error)? = outcome { fail("features pipeline: \(error)") }
+        }
+        try runTile()
+        let one = try best(rounds) { try runTile() }
+        let megapixels = Double(featureT * featureSide * featureSide) / 1e6
+        say(
+            "features pipeline per tile (EOPatch read, NDVI + NDWI + valid mask + FEATURES, EOPatch write; local disk) "
+                + "4×1000×1000×6 UInt16: \(describe(one)) = \(String(format: "%.0f", megapixels / one.wall)) Mpixel/s")
+        record("pipeline", ["megapixels": megapixels, "one_thread": json(one), "megapixels_per_second_one_thread": megapixels / one.wall])
     }
 }
 
