@@ -7,11 +7,14 @@ enum AreaResolver {
     static func grid(
         _ settings: AreaSettings, storage: any ProjectStorage, inputFolder: String, cacheFolder: String
     ) throws -> AreaGrid {
-        let aoiKey = settings.filename.hasPrefix("/") || settings.filename.contains("://")
-            ? nil : join(inputFolder, settings.filename)
+        let isURL = settings.filename.contains("://")
+        let aoiKey = settings.filename.hasPrefix("/") || isURL ? nil : join(inputFolder, settings.filename)
+        // What identifies the AOI's content, so a changed file is split again.
         let aoiBytes: [UInt8]
         if let aoiKey {
             aoiBytes = try storage.read(aoiKey)
+        } else if isURL {
+            aoiBytes = Array(settings.filename.utf8)
         } else {
             aoiBytes = try LocalStorage(root: "/").read(String(settings.filename.dropFirst()))
         }

@@ -22,7 +22,7 @@ enum EOTileRunner {
             guard let projectFolder = spec.projectFolder else {
                 throw EOTileError.input("storage.project_folder is missing")
             }
-            let storage = try Storage.open(projectFolder, settings: spec.storageSettings)
+            let storage = try openStorage(projectFolder, spec.storageSettings)
             let tile = EOTile(
                 spec: spec, storage: storage, index: context.index, name: context.name, cancellation: cancellation)
             let detail = try runPipeline(tile)
@@ -37,6 +37,18 @@ enum EOTileRunner {
         } catch {
             return .failed(durationMicros: micros(), retryable: false, error: "\(error)")
         }
+    }
+
+    /// One storage per project folder for the whole process: an S3 storage keeps a pool of
+    /// connections that every tile of the job reuses.
+    private static let storages = Locked<[String: any ProjectStorage]>([:])
+
+    private static func openStorage(_ folder: String, _ settings: StorageSettings) throws -> any ProjectStorage {
+        let key = "\(folder)|\(settings.endpoint ?? "")|\(settings.region ?? "")|\(settings.profile ?? "")|\(settings.pathStyle.map(String.init) ?? "")"
+        if let storage = storages.withLock({ $0[key] }) { return storage }
+        let storage = try Storage.open(folder, settings: settings)
+        storages.withLock { $0[key] = storage }
+        return storage
     }
 
     private static func runPipeline(_ tile: EOTile) throws -> String {
