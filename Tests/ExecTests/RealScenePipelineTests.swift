@@ -106,3 +106,35 @@ final class RealScenePipelineTests: XCTestCase {
         XCTAssertTrue(report.hasPrefix("ok \(tiles.count)"), report)
     }
 }
+
+/// `tile_timeout` on an EO pipeline: the tile is stopped at its next step and fails as timed
+/// out (retryable); without the timeout the same tile finishes.
+final class EOTileTimeoutTests: XCTestCase {
+    func testImportLongerThanItsTimeoutFailsAsTimedOut() async throws {
+        let scene = try sampleScene()
+        let project = try makeScratchDirectory(self)
+        try FileManager.default.createDirectory(atPath: project + "/input-data", withIntermediateDirectories: true)
+        XCTAssertEqual(
+            try runProcess("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene]).status, 0)
+        // 200 scenes (the same file on 200 dates): far more than 1 ms of work.
+        let scenes = (0..<200).map { #"{"path": "\#(scene)", "timestamp": "2000-01-\#(String(format: "%02d", $0 % 28 + 1))T\#(String(format: "%02d", $0 / 28)):00:00"}"# }
+        func spec(timeout: String) throws -> JobSpec {
+            try eoSpec(
+                """
+                {"storage": {"project_folder": "\(project)", "structure": {"data": "data"}},
+                 "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}},
+                 "pipeline": "import", "scenes": [\(scenes.joined(separator: ","))], "resolution": 300,
+                 "output_folder_key": "data"\(timeout)}
+                """)
+        }
+        let limited = try spec(timeout: #", "tile_timeout": 0.001"#)
+        let context = TileContext(job: 1, index: 0, attempt: 1, name: limited.tiles.name(of: 0), workDir: "")
+        let outcome = await TileExecutor().run(limited, context, cancellation: TileCancellation())
+        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("finished despite the timeout") }
+        XCTAssertTrue(retryable)
+        XCTAssertTrue(error.hasPrefix("timed out after 0.001s"), error)
+        XCTAssertFalse(try EOPatch.isComplete(in: LocalStorage(root: project), folder: "data/\(context.name)"))
+        let unlimited = await TileExecutor().run(try spec(timeout: ""), context, cancellation: TileCancellation())
+        XCTAssertTrue(unlimited.isDone, "\(unlimited)")
+    }
+}

@@ -6,13 +6,31 @@ import Foundation
 /// cannot.
 enum EOTileRunner {
     static func run(_ spec: JobSpec, _ tile: TileContext, cancellation: TileCancellation) async -> TileOutcome {
-        await withCheckedContinuation { continuation in
+        // `tile_timeout`: a thread cannot be killed, so the tile is cancelled and stops at its
+        // next step (between scenes, before writing).
+        let timedOut = Locked(false)
+        let timer = spec.tileTimeoutSeconds.map { seconds in
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                guard !Task.isCancelled else { return }
+                timedOut.withLock { $0 = true }
+                cancellation.cancel()
+            }
+        }
+        let outcome = await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: runBlocking(spec, tile, cancellation: cancellation))
             }
             thread.stackSize = 8 << 20
             thread.start()
         }
+        timer?.cancel()
+        if timedOut.withLock({ $0 }), !outcome.isDone {
+            return .failed(
+                durationMicros: outcome.durationMicros, retryable: true,
+                error: TileExecutor.timeoutError(spec.tileTimeoutSeconds ?? 0, tail: ""))
+        }
+        return outcome
     }
 
     static func runBlocking(_ spec: JobSpec, _ context: TileContext, cancellation: TileCancellation) -> TileOutcome {
