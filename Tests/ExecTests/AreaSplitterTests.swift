@@ -30,7 +30,9 @@ final class AreaSplitterTests: XCTestCase {
 
         // Independent check with GDAL's Python bindings: each patch meets the AOI, and the
         // AOI's part in each zone is covered by that zone's patches.
-        let patches = tiles.map { "[\($0.epsg), \($0.bounds.minX), \($0.bounds.minY), \($0.bounds.maxX), \($0.bounds.maxY)]" }
+        let patches = tiles.map {
+            "[\($0.epsg), \($0.bounds.minX), \($0.bounds.minY), \($0.bounds.maxX), \($0.bounds.maxY)]"
+        }
         let report = try runNumpy(
             """
             import json, sys
@@ -68,7 +70,9 @@ final class AreaSplitterTests: XCTestCase {
         try polygonGeoJSON([(14.5, 46.0), (14.6, 46.0), (14.6, 46.1), (14.5, 46.1), (14.5, 46.0)])
             .write(toFile: aoi, atomically: true, encoding: .utf8)
         let grid = try AreaSplitter.split(
-            aoiPath: aoi, settings: AreaSettings(filename: aoi, sizeX: 2000, sizeY: 2000, bufferX: 100, bufferY: 50, offsetX: 300, offsetY: 700))
+            aoiPath: aoi,
+            settings: AreaSettings(
+                filename: aoi, sizeX: 2000, sizeY: 2000, bufferX: 100, bufferY: 50, offsetX: 300, offsetY: 700))
         XCTAssertEqual(grid.zones.map(\.epsg), [32633])
         for tile in grid.tiles {
             XCTAssertEqual((tile.bounds.minX + 100 - 300).truncatingRemainder(dividingBy: 2000), 0)
@@ -81,8 +85,11 @@ final class AreaSplitterTests: XCTestCase {
     func testAreaOutsideEveryUTMZoneIsAClearError() throws {
         let folder = try makeScratchDirectory(self)
         let aoi = folder + "/arctic.geojson"
-        try polygonGeoJSON([(10, 85), (20, 85), (20, 88), (10, 88), (10, 85)]).write(toFile: aoi, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try AreaSplitter.split(aoiPath: aoi, settings: AreaSettings(filename: aoi, sizeX: 10000, sizeY: 10000))) {
+        try polygonGeoJSON([(10, 85), (20, 85), (20, 88), (10, 88), (10, 85)]).write(
+            toFile: aoi, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(
+            try AreaSplitter.split(aoiPath: aoi, settings: AreaSettings(filename: aoi, sizeX: 10000, sizeY: 10000))
+        ) {
             let text = "\($0)"
             XCTAssertTrue(text.contains(aoi) && text.contains("outside every UTM zone"), text)
         }
@@ -101,7 +108,11 @@ final class AreaSplitterTests: XCTestCase {
         let spec = try JobSpec.parse(json: config, source: "area.json")
         XCTAssertNotNil(spec.tiles.areaGrid)
         XCTAssertEqual(spec.testSubset, [0])
-        XCTAssertEqual(try JobSpec.parse(json: config.replacingOccurrences(of: "[0]", with: "[\"\(spec.tiles.name(of: 1))\"]"), source: "area.json").testSubset, [1])
+        XCTAssertEqual(
+            try JobSpec.parse(
+                json: config.replacingOccurrences(of: "[0]", with: "[\"\(spec.tiles.name(of: 1))\"]"),
+                source: "area.json"
+            ).testSubset, [1])
         let cached = try FileManager.default.contentsOfDirectory(atPath: project + "/cache")
         XCTAssertEqual(cached, ["UtmZoneAreaManager_aoi_3000_3000_0_0_0_0.json"])
         // What the head ships to workers parses back to the same tiles without the AOI file.
@@ -122,12 +133,20 @@ final class AreaSplitterTests: XCTestCase {
                 return "\(error)"
             }
         }
-        XCTAssertTrue(problem(#"{"patch": {"size_x": 10, "size_y": 10}}"#).hasPrefix("bad.json: area.area_of_interest: missing"))
-        XCTAssertTrue(problem(#"{"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": "big", "size_y": 10}}"#)
-            .hasPrefix("bad.json: area.patch.size_x: expected"))
-        let missing = problem(#"{"area_of_interest": {"filename": "nowhere.geojson"}, "patch": {"size_x": 100, "size_y": 100}}"#)
-        XCTAssertTrue(missing.hasPrefix("bad.json: area.area_of_interest.filename:") && missing.contains("nowhere.geojson"), missing)
-        XCTAssertTrue(problem(#"{"area_of_interest": {"filename": "a.geojson"}, "patch": {"size_x": 100, "size_y": 100}, "sizes": 1}"#)
+        XCTAssertTrue(
+            problem(#"{"patch": {"size_x": 10, "size_y": 10}}"#).hasPrefix("bad.json: area.area_of_interest: missing"))
+        XCTAssertTrue(
+            problem(#"{"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": "big", "size_y": 10}}"#)
+                .hasPrefix("bad.json: area.patch.size_x: expected"))
+        let missing = problem(
+            #"{"area_of_interest": {"filename": "nowhere.geojson"}, "patch": {"size_x": 100, "size_y": 100}}"#)
+        XCTAssertTrue(
+            missing.hasPrefix("bad.json: area.area_of_interest.filename:") && missing.contains("nowhere.geojson"),
+            missing)
+        XCTAssertTrue(
+            problem(
+                #"{"area_of_interest": {"filename": "a.geojson"}, "patch": {"size_x": 100, "size_y": 100}, "sizes": 1}"#
+            )
             .hasPrefix("bad.json: area.sizes: unknown key"))
     }
 }
@@ -135,5 +154,6 @@ final class AreaSplitterTests: XCTestCase {
 /// A one-feature GeoJSON polygon in longitude/latitude.
 func polygonGeoJSON(_ ring: [(Double, Double)]) -> String {
     let coordinates = ring.map { "[\($0.0), \($0.1)]" }.joined(separator: ", ")
-    return #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[\#(coordinates)]]}}]}"#
+    return
+        #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[\#(coordinates)]]}}]}"#
 }

@@ -42,19 +42,27 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
             """, [project, names.joined(separator: ",")])
 
         let tiles = "[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        let common = #""storage": {"project_folder": "\#(project)", "structure": {"features": "features", "mosaics": "mosaics", "samples": "samples", "training": "training"}}"#
+        let common =
+            #""storage": {"project_folder": "\#(project)", "structure": {"features": "features", "mosaics": "mosaics", "samples": "samples", "training": "training"}}"#
         for (method, output) in [("median", "MEDIAN"), ("mean", "MEAN"), ("max_ndvi", "MAX_NDVI")] {
-            await runAllTiles(try eoSpec(
-                #"{\#(common), "tiles": \#(tiles), "pipeline": "mosaicking", "input_folder_key": "features", "output_folder_key": "mosaics", "feature": ["data", "BANDS"], "method": "\#(method)", "valid_data_feature": ["mask", "VALID_DATA"], "output_feature_name": "\#(output)"}"#))
+            await runAllTiles(
+                try eoSpec(
+                    #"{\#(common), "tiles": \#(tiles), "pipeline": "mosaicking", "input_folder_key": "features", "output_folder_key": "mosaics", "feature": ["data", "BANDS"], "method": "\#(method)", "valid_data_feature": ["mask", "VALID_DATA"], "output_feature_name": "\#(output)"}"#
+                ))
         }
         let sampling = try eoSpec(
-            #"{\#(common), "tiles": \#(tiles), "pipeline": "sampling", "input_folder_key": "features", "output_folder_key": "samples", "features": [["data", "BANDS"], ["data", "NDVI"]], "sampling": {"type": "fraction", "fraction": 0.3}, "valid_data_feature": ["mask", "VALID_DATA"], "seed": 7}"#)
+            #"{\#(common), "tiles": \#(tiles), "pipeline": "sampling", "input_folder_key": "features", "output_folder_key": "samples", "features": [["data", "BANDS"], ["data", "NDVI"]], "sampling": {"type": "fraction", "fraction": 0.3}, "valid_data_feature": ["mask", "VALID_DATA"], "seed": 7}"#
+        )
         await runAllTiles(sampling)
         let firstDraw = try LocalStorage(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy")
         await runAllTiles(sampling)
-        XCTAssertEqual(try LocalStorage(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy"), firstDraw, "the same seed draws the same pixels")
-        await runAllTiles(try eoSpec(
-            #"{\#(common), "pipeline": "merge_samples", "input_folder_key": "samples", "output_folder_key": "training", "features_to_merge": [["data", "BANDS"], ["data", "NDVI"]]}"#))
+        XCTAssertEqual(
+            try LocalStorage(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy"), firstDraw,
+            "the same seed draws the same pixels")
+        await runAllTiles(
+            try eoSpec(
+                #"{\#(common), "pipeline": "merge_samples", "input_folder_key": "samples", "output_folder_key": "training", "features_to_merge": [["data", "BANDS"], ["data", "NDVI"]]}"#
+            ))
 
         let report = try runNumpy(
             """

@@ -6,7 +6,9 @@ import XCTest
 /// The Landsat-7 sample scene (scripts/fetch-sample-data puts it in .cache/data).
 func sampleScene(file: StaticString = #filePath) throws -> String {
     var folder = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-    while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+    while folder.path != "/"
+        && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+    {
         folder.deleteLastPathComponent()
     }
     let scene = folder.appendingPathComponent(".cache/data/L7_ETMs.tif").path

@@ -44,7 +44,10 @@ final class HTTPSceneImportTests: XCTestCase {
         let project = try makeScratchDirectory(self)
         try FileManager.default.createDirectory(atPath: project + "/input-data", withIntermediateDirectories: true)
         XCTAssertEqual(
-            try runProcess("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene]).status, 0)
+            try runProcess(
+                "/usr/bin/gdaltindex",
+                ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene]
+            ).status, 0)
         let log = project + "/ranges.log"
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")

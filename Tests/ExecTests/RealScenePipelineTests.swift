@@ -20,14 +20,17 @@ final class RealScenePipelineTests: XCTestCase {
             "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}
             """
         let importSpec = try eoSpec(
-            #"{\#(common), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "resample_type": "bilinear", "output_folder_key": "data"}"#)
+            #"{\#(common), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "resample_type": "bilinear", "output_folder_key": "data"}"#
+        )
         XCTAssertGreaterThan(importSpec.tiles.count, 9)
         await runAllTiles(importSpec)
         let featuresSpec = try eoSpec(
-            #"{\#(common), "pipeline": "features", "input_folder_key": "data", "output_folder_key": "features", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]}}"#)
+            #"{\#(common), "pipeline": "features", "input_folder_key": "data", "output_folder_key": "features", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]}}"#
+        )
         await runAllTiles(featuresSpec)
         let exportSpec = try eoSpec(
-            #"{\#(common), "pipeline": "export_maps", "input_folder_key": "features", "output_folder_key": "maps", "feature": ["data", "NDVI"], "map_name": "ndvi.tif", "quicklook": "ndvi"}"#)
+            #"{\#(common), "pipeline": "export_maps", "input_folder_key": "features", "output_folder_key": "maps", "feature": ["data", "NDVI"], "map_name": "ndvi.tif", "quicklook": "ndvi"}"#
+        )
         await runAllTiles(exportSpec)
         let names = (0..<UInt32(exportSpec.tiles.count)).map { exportSpec.tiles.name(of: $0) }
         let outputs = try MapMosaic.build(spec: exportSpec, finishedTiles: names)
@@ -115,9 +118,14 @@ final class EOTileTimeoutTests: XCTestCase {
         let project = try makeScratchDirectory(self)
         try FileManager.default.createDirectory(atPath: project + "/input-data", withIntermediateDirectories: true)
         XCTAssertEqual(
-            try runProcess("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene]).status, 0)
+            try runProcess(
+                "/usr/bin/gdaltindex",
+                ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene]
+            ).status, 0)
         // 200 scenes (the same file on 200 dates): far more than 1 ms of work.
-        let scenes = (0..<200).map { #"{"path": "\#(scene)", "timestamp": "2000-01-\#(String(format: "%02d", $0 % 28 + 1))T\#(String(format: "%02d", $0 / 28)):00:00"}"# }
+        let scenes = (0..<200).map {
+            #"{"path": "\#(scene)", "timestamp": "2000-01-\#(String(format: "%02d", $0 % 28 + 1))T\#(String(format: "%02d", $0 / 28)):00:00"}"#
+        }
         func spec(timeout: String) throws -> JobSpec {
             try eoSpec(
                 """
@@ -130,7 +138,9 @@ final class EOTileTimeoutTests: XCTestCase {
         let limited = try spec(timeout: #", "tile_timeout": 0.001"#)
         let context = TileContext(job: 1, index: 0, attempt: 1, name: limited.tiles.name(of: 0), workDir: "")
         let outcome = await TileExecutor().run(limited, context, cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("finished despite the timeout") }
+        guard case .failed(_, let retryable, let error) = outcome else {
+            return XCTFail("finished despite the timeout")
+        }
         XCTAssertTrue(retryable)
         XCTAssertTrue(error.hasPrefix("timed out after 0.001s"), error)
         XCTAssertFalse(try EOPatch.isComplete(in: LocalStorage(root: project), folder: "data/\(context.name)"))

@@ -57,7 +57,9 @@ final class EOPipelineClusterTests: XCTestCase {
         submit.waitUntilExit()
         XCTAssertEqual(submit.terminationStatus, 0, cluster.log("submit") + cluster.log("head"))
 
-        let finished = try cluster.readJSON(cluster.recordsFolder(in: project).appendingPathComponent("finished.json")) as? [String] ?? []
+        let finished =
+            try cluster.readJSON(cluster.recordsFolder(in: project).appendingPathComponent("finished.json"))
+            as? [String] ?? []
         XCTAssertGreaterThan(finished.count, 100)
         XCTAssertEqual(completePatches(), finished.count)
         // Every finished patch loads in numpy with whole arrays; whatever the killed worker left
@@ -85,28 +87,50 @@ final class EOPipelineClusterTests: XCTestCase {
             ])
         XCTAssertEqual(check.status, 0, check.output)
         XCTAssertTrue(check.output.hasPrefix("ok \(finished.count)"), check.output)
-        let report = try cluster.readJSON(cluster.recordsFolder(in: project).appendingPathComponent("pipeline-report.json")) as? [String: Any] ?? [:]
+        let report =
+            try cluster.readJSON(cluster.recordsFolder(in: project).appendingPathComponent("pipeline-report.json"))
+            as? [String: Any] ?? [:]
         XCTAssertEqual((report["scheduler"] as? [String: Any])?["workers_lost"] as? Int, 1, "\(report)")
     }
 
     func testBadEOConfigsAreOneLineErrorsWithFileAndKeyExitTwo() throws {
         let cluster = try ClusterHarness(name: "eo-bad")
         let project = try makeProject(cluster)
-        let storage = #""storage": {"project_folder": "\#(project.path)", "structure": {"data": "data", "features": "features"}}"#
-        let area = #""area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}"#
+        let storage =
+            #""storage": {"project_folder": "\#(project.path)", "structure": {"data": "data", "features": "features"}}"#
+        let area =
+            #""area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}"#
         let cases: [(file: String, json: String, expected: String)] = [
-            ("missing.json", #"{\#(storage), \#(area), "pipeline": "features", "output_folder_key": "features", "ndis": {"NDVI": [3, 2]}}"#,
-             "missing.json: input_folder_key: missing"),
-            ("type.json", #"{\#(storage), \#(area), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": "ten", "output_folder_key": "data"}"#,
-             "type.json: resolution: expected a pixel size in metres > 0"),
-            ("variable.json", #"{\#(storage), \#(area), "pipeline": "features", "input_folder_key": "${var:nope}", "output_folder_key": "features", "ndis": {"NDVI": [3, 2]}}"#,
-             "variable.json: input_folder_key:"),
-            ("noaoi.json", #"{\#(storage), "area": {"area_of_interest": {"filename": "gone.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
-             "noaoi.json: area.area_of_interest.filename:"),
-            ("folderaoi.json", #"{\#(storage), "area": {"area_of_interest": {"filename": "."}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
-             "folderaoi.json: area.area_of_interest.filename:"),
-            ("arctic.json", #"{\#(storage), "area": {"area_of_interest": {"filename": "arctic.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
-             "outside every UTM zone"),
+            (
+                "missing.json",
+                #"{\#(storage), \#(area), "pipeline": "features", "output_folder_key": "features", "ndis": {"NDVI": [3, 2]}}"#,
+                "missing.json: input_folder_key: missing"
+            ),
+            (
+                "type.json",
+                #"{\#(storage), \#(area), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": "ten", "output_folder_key": "data"}"#,
+                "type.json: resolution: expected a pixel size in metres > 0"
+            ),
+            (
+                "variable.json",
+                #"{\#(storage), \#(area), "pipeline": "features", "input_folder_key": "${var:nope}", "output_folder_key": "features", "ndis": {"NDVI": [3, 2]}}"#,
+                "variable.json: input_folder_key:"
+            ),
+            (
+                "noaoi.json",
+                #"{\#(storage), "area": {"area_of_interest": {"filename": "gone.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
+                "noaoi.json: area.area_of_interest.filename:"
+            ),
+            (
+                "folderaoi.json",
+                #"{\#(storage), "area": {"area_of_interest": {"filename": "."}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
+                "folderaoi.json: area.area_of_interest.filename:"
+            ),
+            (
+                "arctic.json",
+                #"{\#(storage), "area": {"area_of_interest": {"filename": "arctic.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
+                "outside every UTM zone"
+            ),
             ("cycle.json", #"{"**other": "cycle-b.json", "pipeline": "noop", "tiles": 1}"#, "import cycle"),
         ]
         try #"{"**back": "cycle.json"}"#.write(
@@ -119,8 +143,11 @@ final class EOPipelineClusterTests: XCTestCase {
             XCTAssertEqual(result.status, 2, "\(item.file): \(result.output)")
             let lines = result.output.split(separator: "\n")
             XCTAssertEqual(lines.count, 1, "\(item.file): one line, got: \(result.output)")
-            XCTAssertTrue(result.output.contains(item.expected), "\(item.file): expected \(item.expected), got: \(result.output)")
-            XCTAssertTrue(result.output.contains(item.file) || item.file == "arctic.json", "\(item.file): names the file: \(result.output)")
+            XCTAssertTrue(
+                result.output.contains(item.expected), "\(item.file): expected \(item.expected), got: \(result.output)")
+            XCTAssertTrue(
+                result.output.contains(item.file) || item.file == "arctic.json",
+                "\(item.file): names the file: \(result.output)")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Exec
+import Foundation
 import ObjectStore
 import XCTest
 
@@ -11,7 +11,9 @@ final class S3DemoPipelineTests: XCTestCase {
 
     private var packageRoot: URL {
         var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+        while folder.path != "/",
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+        {
             folder.deleteLastPathComponent()
         }
         return folder
@@ -20,20 +22,27 @@ final class S3DemoPipelineTests: XCTestCase {
     func testDemoChainInS3WritesOutputsAndRecordsAndSkipsExistingOnASecondRun() throws {
         let head = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("grow-head").path
-        guard FileManager.default.isExecutableFile(atPath: head) else { throw XCTSkip("grow-head is not built next to the tests") }
+        guard FileManager.default.isExecutableFile(atPath: head) else {
+            throw XCTSkip("grow-head is not built next to the tests")
+        }
         let scene = packageRoot.appendingPathComponent(".cache/data/L7_ETMs.tif").path
-        guard FileManager.default.fileExists(atPath: scene) else { throw XCTSkip("no sample scene: run scripts/fetch-sample-data") }
+        guard FileManager.default.fileExists(atPath: scene) else {
+            throw XCTSkip("no sample scene: run scripts/fetch-sample-data")
+        }
         let moto = try MotoServer(name: "demo")
         let client = try S3Client(config: moto.config())
         try client.createBucket(bucket)
         let aoi = moto.directory + "/aoi.geojson"
-        XCTAssertEqual(try run("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", aoi, scene], moto).status, 0)
-        let project = S3Storage(root: "s3://\(bucket)/project", location: S3URI(bucket: bucket, key: "project"), client: client)
+        XCTAssertEqual(
+            try run("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", aoi, scene], moto).status, 0)
+        let project = S3Storage(
+            root: "s3://\(bucket)/project", location: S3URI(bucket: bucket, key: "project"), client: client)
         try project.upload("input-data/L7_ETMs.tif", fromFile: scene)
         try project.upload("input-data/aoi.geojson", fromFile: aoi)
 
         let chain = packageRoot.appendingPathComponent("scripts/demo-pipelines/chain.json").path
-        let first = try run(head, ["run", chain, "-v", "project:s3://\(bucket)/project", "--workers", "2", "--slots", "1"], moto)
+        let first = try run(
+            head, ["run", chain, "-v", "project:s3://\(bucket)/project", "--workers", "2", "--slots", "1"], moto)
         XCTAssertEqual(first.status, 0, first.output)
 
         // boto3 sees every output and the records of all three pipelines.
@@ -71,12 +80,12 @@ final class S3DemoPipelineTests: XCTestCase {
         let skipping = moto.directory + "/skip-chain.json"
         let folder = packageRoot.appendingPathComponent("scripts/demo-pipelines").path
         try """
-            [
-              {"pipeline_config": {"**p": "\(folder)/import.json", "skip_existing": true}},
-              {"pipeline_config": {"**p": "\(folder)/features.json", "skip_existing": true}},
-              {"pipeline_config": {"**p": "\(folder)/export.json", "skip_existing": true}}
-            ]
-            """.write(toFile: skipping, atomically: true, encoding: .utf8)
+        [
+          {"pipeline_config": {"**p": "\(folder)/import.json", "skip_existing": true}},
+          {"pipeline_config": {"**p": "\(folder)/features.json", "skip_existing": true}},
+          {"pipeline_config": {"**p": "\(folder)/export.json", "skip_existing": true}}
+        ]
+        """.write(toFile: skipping, atomically: true, encoding: .utf8)
         let second = try run(head, ["run", skipping, "-v", "project:s3://\(bucket)/project", "--workers", "1"], moto)
         XCTAssertEqual(second.status, 0, second.output)
         let after = try moto.runPython(
@@ -97,7 +106,9 @@ final class S3DemoPipelineTests: XCTestCase {
         XCTAssertEqual(after.trimmingCharacters(in: .whitespacesAndNewlines), "ok")
     }
 
-    private func run(_ executable: String, _ arguments: [String], _ moto: MotoServer) throws -> (status: Int32, output: String) {
+    private func run(_ executable: String, _ arguments: [String], _ moto: MotoServer) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -21,7 +21,8 @@ enum AreaResolver {
         let fingerprint = String(fnv1a(aoiBytes), radix: 16)
         let cacheKey = join(cacheFolder, settings.cacheName)
         if let cached = try? storage.read(cacheKey), let text = String(bytes: cached, encoding: .utf8),
-            case .object(let members)? = try? JSONParser.parse(text), members["aoi_fingerprint"] == .string(fingerprint),
+            case .object(let members)? = try? JSONParser.parse(text),
+            members["aoi_fingerprint"] == .string(fingerprint),
             let value = members["grid"], let grid = AreaGrid(json: value)
         {
             return grid

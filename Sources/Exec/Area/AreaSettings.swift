@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `area` section of a pipeline config, in eo-grow's `UtmZoneAreaManager` terms:
 ///
 ///     "area": {
@@ -42,5 +44,3 @@ public struct AreaSettings: Sendable, Equatable {
         return "UtmZoneAreaManager_\(stem)_\(numbers.joined(separator: "_")).json"
     }
 }
-
-import Foundation

@@ -17,7 +17,8 @@ public enum AreaSplitter {
         guard !zones.isEmpty else {
             throw AreaError(
                 aoiPath,
-                "the area (latitude \(format(box.minY))...\(format(box.maxY))) lies outside every UTM zone (80°S to 84°N)")
+                "the area (latitude \(format(box.minY))...\(format(box.maxY))) lies outside every UTM zone (80°S to 84°N)"
+            )
         }
         var result: [AreaGrid.Zone] = []
         for zone in zones.sorted() {
@@ -146,7 +147,10 @@ public enum AreaSplitter {
 
     private static func rectangle(_ box: BoundingBox) -> OGRGeometryH? {
         let ring = OGR_G_CreateGeometry(wkbLinearRing)
-        for (x, y) in [(box.minX, box.minY), (box.maxX, box.minY), (box.maxX, box.maxY), (box.minX, box.maxY), (box.minX, box.minY)] {
+        for (x, y) in [
+            (box.minX, box.minY), (box.maxX, box.minY), (box.maxX, box.maxY), (box.minX, box.maxY),
+            (box.minX, box.minY),
+        ] {
             OGR_G_AddPoint_2D(ring, x, y)
         }
         let polygon = OGR_G_CreateGeometry(wkbPolygon)

@@ -2,12 +2,16 @@
 /// the grid's tiles.
 extension SpecReader {
     func areaTiles(
-        _ value: JSONValue, projectFolder: String?, structure: [String: String], settings storageSettings: StorageSettings
+        _ value: JSONValue, projectFolder: String?, structure: [String: String],
+        settings storageSettings: StorageSettings
     ) throws(JobSpecError) -> TileSet {
         guard case .object(let members) = value else { throw fail("area", "expected an object, got \(value.excerpt)") }
         var area = ParameterReader(source: source, members: members, prefix: "area")
         if let manager = try area.optionalString("manager"), !manager.hasSuffix("UtmZoneAreaManager") {
-            throw area.fail("manager", "grow splits areas into UTM zones: expected eogrow.core.area.UtmZoneAreaManager, got \(JSONValue.quote(manager))")
+            throw area.fail(
+                "manager",
+                "grow splits areas into UTM zones: expected eogrow.core.area.UtmZoneAreaManager, got \(JSONValue.quote(manager))"
+            )
         }
         guard var aoi = try area.object("area_of_interest") else {
             throw area.fail("area_of_interest", "missing; expected {\"filename\": \"aoi.geojson\"}")
@@ -37,7 +41,9 @@ extension SpecReader {
         let relative = !filename.hasPrefix("/") && !filename.contains("://")
         guard let projectFolder else {
             if relative {
-                throw fail("area.area_of_interest.filename", "a relative AOI path needs \"storage\": {\"project_folder\": ...}")
+                throw fail(
+                    "area.area_of_interest.filename", "a relative AOI path needs \"storage\": {\"project_folder\": ...}"
+                )
             }
             do {
                 guard let tiles = TileSet.area(try AreaSplitter.split(aoiPath: filename, settings: settings)) else {

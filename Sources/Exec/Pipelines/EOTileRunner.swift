@@ -62,7 +62,8 @@ enum EOTileRunner {
     private static let storages = Locked<[String: any ProjectStorage]>([:])
 
     private static func openStorage(_ folder: String, _ settings: StorageSettings) throws -> any ProjectStorage {
-        let key = "\(folder)|\(settings.endpoint ?? "")|\(settings.region ?? "")|\(settings.profile ?? "")|\(settings.pathStyle.map(String.init) ?? "")"
+        let key =
+            "\(folder)|\(settings.endpoint ?? "")|\(settings.region ?? "")|\(settings.profile ?? "")|\(settings.pathStyle.map(String.init) ?? "")"
         if let storage = storages.withLock({ $0[key] }) { return storage }
         let storage = try Storage.open(folder, settings: settings)
         storages.withLock { $0[key] = storage }

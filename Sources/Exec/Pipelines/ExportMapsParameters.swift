@@ -1,3 +1,5 @@
+import Foundation
+
 /// `"pipeline": "export_maps"`: a GeoTIFF (COG) per tile from one feature, then, once every tile
 /// is done, one mosaic per UTM zone and a PNG quicklook.
 ///
@@ -34,15 +36,18 @@ public struct ExportMapsParameters: Sendable, Equatable {
         guard mapName.hasSuffix(".tif") || mapName.hasSuffix(".tiff"), FeatureRef.isValidName(mapName) else {
             throw reader.fail("map_name", "expected a file name ending in .tif, got \(JSONValue.quote(mapName))")
         }
-        dtype = RasterDataType(rawValue: try reader.choice("map_dtype", RasterDataType.allCases.map(\.rawValue), default: "float32")) ?? .float32
+        dtype =
+            RasterDataType(
+                rawValue: try reader.choice("map_dtype", RasterDataType.allCases.map(\.rawValue), default: "float32"))
+            ?? .float32
         noDataValue = try reader.optionalNumber("no_data_value", "a number") { $0.isFinite }
         timeIndex = try reader.integer("time_index", default: -1, in: -100_000...100_000)
         cogify = try reader.bool("cogify", default: true)
-        quicklook = Quicklook(rawValue: try reader.choice("quicklook", Quicklook.allCases.map(\.rawValue), default: "gray")) ?? .gray
+        quicklook =
+            Quicklook(rawValue: try reader.choice("quicklook", Quicklook.allCases.map(\.rawValue), default: "gray"))
+            ?? .gray
     }
 
     /// `ndvi` for `ndvi.tif`.
     public var mapStem: String { (mapName as NSString).deletingPathExtension }
 }
-
-import Foundation

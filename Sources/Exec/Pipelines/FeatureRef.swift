@@ -18,4 +18,3 @@ public struct FeatureRef: Sendable, Equatable, Hashable, CustomStringConvertible
             && !name.unicodeScalars.contains { $0.value < 0x20 }
     }
 }
-

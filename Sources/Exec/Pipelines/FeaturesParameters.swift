@@ -31,7 +31,8 @@ public struct FeaturesParameters: Sendable, Equatable {
         outputFolderKey = try reader.string("output_folder_key")
         bandsFeatureName = try reader.string("bands_feature_name", default: "BANDS")
         guard case .object(let members)? = reader.value("ndis"), !members.isEmpty else {
-            throw reader.fail("ndis", "missing; expected e.g. {\"NDVI\": [3, 2]} (channel indices of the bands feature)")
+            throw reader.fail(
+                "ndis", "missing; expected e.g. {\"NDVI\": [3, 2]} (channel indices of the bands feature)")
         }
         var nested = ParameterReader(source: reader.source, members: members, prefix: reader.path("ndis"))
         var indices: [Index] = []

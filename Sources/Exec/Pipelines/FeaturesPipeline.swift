@@ -1,3 +1,5 @@
+import Foundation
+
 /// Normalized difference indices and the valid-data mask of a tile: `data/<index>` for every
 /// index, `mask/VALID_DATA`, and `data/<output_feature_name>` (the bands as Float32 followed by
 /// the indices, eo-grow's FEATURES). With `"interpolation": "linear"`, invalid observations are
@@ -22,13 +24,18 @@ enum FeaturesPipeline {
         }
         for index in parameters.indices where max(index.first, index.second) >= bands.shape[3] {
             throw EOTileError.input(
-                "ndis.\(index.name) uses channel \(max(index.first, index.second)) but \(bandsRef) has \(bands.shape[3])")
+                "ndis.\(index.name) uses channel \(max(index.first, index.second)) but \(bandsRef) has \(bands.shape[3])"
+            )
         }
         try tile.checkCancelled()
 
         var masks: [ObservationMask] = []
-        if let validRef, let mask = input[validRef] { masks.append(ObservationMask(mask.nonZero(), meaning: .validWhereSet)) }
-        if let cloudRef, let mask = input[cloudRef] { masks.append(ObservationMask(mask.nonZero(), meaning: .invalidWhereSet)) }
+        if let validRef, let mask = input[validRef] {
+            masks.append(ObservationMask(mask.nonZero(), meaning: .validWhereSet))
+        }
+        if let cloudRef, let mask = input[cloudRef] {
+            masks.append(ObservationMask(mask.nonZero(), meaning: .invalidWhereSet))
+        }
         var stack = bands.float32()
         let valid = try Kernels.validDataMask(stack, nodata: nil, rule: .anyChannel, masks: masks)
 
@@ -83,7 +90,9 @@ enum FeaturesPipeline {
             for (array, width) in zip(arrays, widths) {
                 array.storage.withUnsafeBufferPointer { input in
                     for pixel in 0..<pixels {
-                        for channel in 0..<width { out[pixel * total + offset + channel] = input[pixel * width + channel] }
+                        for channel in 0..<width {
+                            out[pixel * total + offset + channel] = input[pixel * width + channel]
+                        }
                     }
                 }
                 offset += width
@@ -94,5 +103,3 @@ enum FeaturesPipeline {
         return NDArray(shape: shape, storage: storage)
     }
 }
-
-import Foundation

@@ -28,18 +28,23 @@ public struct ImportParameters: Sendable, Equatable {
 
     init(_ reader: inout ParameterReader) throws(JobSpecError) {
         guard case .array(let items)? = reader.value("scenes"), !items.isEmpty else {
-            throw reader.fail("scenes", "missing or empty; expected a list of {\"path\": ..., \"timestamp\": \"YYYY-MM-DD\"}")
+            throw reader.fail(
+                "scenes", "missing or empty; expected a list of {\"path\": ..., \"timestamp\": \"YYYY-MM-DD\"}")
         }
         var scenes: [Scene] = []
         for (position, item) in items.enumerated() {
             guard case .object(let members) = item else {
-                throw reader.fail("scenes[\(position)]", "expected {\"path\": ..., \"timestamp\": ...}, got \(item.excerpt)")
+                throw reader.fail(
+                    "scenes[\(position)]", "expected {\"path\": ..., \"timestamp\": ...}, got \(item.excerpt)")
             }
-            var scene = ParameterReader(source: reader.source, members: members, prefix: reader.path("scenes[\(position)]"))
+            var scene = ParameterReader(
+                source: reader.source, members: members, prefix: reader.path("scenes[\(position)]"))
             let path = try scene.string("path")
             let text = try scene.string("timestamp")
             guard let timestamp = Timestamps.parse(text) else {
-                throw scene.fail("timestamp", "expected an ISO date like 2020-06-01 or 2020-06-01T10:30:00, got \(JSONValue.quote(text))")
+                throw scene.fail(
+                    "timestamp",
+                    "expected an ISO date like 2020-06-01 or 2020-06-01T10:30:00, got \(JSONValue.quote(text))")
             }
             try scene.finish(expected: "path, timestamp")
             scenes.append(Scene(path: path, timestamp: timestamp))
@@ -48,13 +53,19 @@ public struct ImportParameters: Sendable, Equatable {
         tiffFolderKey = try reader.optionalString("tiff_folder_key")
         bands = try reader.integers("bands", in: 1...10_000)
         resolution = try reader.number("resolution", "a pixel size in metres > 0") { $0 > 0 && $0 <= 1e6 }
-        let resamplingName = try reader.choice("resample_type", ["nearest", "bilinear", "cubic", "average"], default: "nearest")
+        let resamplingName = try reader.choice(
+            "resample_type", ["nearest", "bilinear", "cubic", "average"], default: "nearest")
         resampling = resamplingName == "nearest" ? .nearest : Resampling(rawValue: resamplingName) ?? .nearest
         noDataValue = try reader.optionalNumber("no_data_value", "a number") { $0.isFinite }
-        dtype = RasterDataType(rawValue: try reader.choice("dtype", RasterDataType.allCases.map(\.rawValue), default: "float32")) ?? .float32
+        dtype =
+            RasterDataType(
+                rawValue: try reader.choice("dtype", RasterDataType.allCases.map(\.rawValue), default: "float32"))
+            ?? .float32
         outputFolderKey = try reader.string("output_folder_key")
-        outputFeature = try reader.feature("output_feature", default: FeatureRef(kind: .data, name: "BANDS"), types: [.data])
-        validDataFeature = try reader.feature("valid_data_feature", default: FeatureRef(kind: .mask, name: "IS_DATA"), types: [.mask])
+        outputFeature = try reader.feature(
+            "output_feature", default: FeatureRef(kind: .data, name: "BANDS"), types: [.data])
+        validDataFeature = try reader.feature(
+            "valid_data_feature", default: FeatureRef(kind: .mask, name: "IS_DATA"), types: [.mask])
         compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
     }
 }

@@ -11,7 +11,8 @@ enum ImportPipeline {
             let grid = TileRasterGrid(epsg: place.epsg, bounds: place.bounds, resolution: parameters.resolution)
         else {
             throw EOTileError.input(
-                "resolution \(JSONValue.format(parameters.resolution)) m does not divide the \(JSONValue.format(place.bounds.width)) m tile into whole pixels")
+                "resolution \(JSONValue.format(parameters.resolution)) m does not divide the \(JSONValue.format(place.bounds.width)) m tile into whole pixels"
+            )
         }
         let scenes = parameters.scenes.sorted { $0.timestamp < $1.timestamp }
         var frames: [NDArray<Float>] = []
@@ -33,7 +34,9 @@ enum ImportPipeline {
         patch[parameters.outputFeature] = convert(bands, to: parameters.dtype, noData: parameters.noDataValue)
         patch[parameters.validDataFeature] = NpyArray(valid)
         try tile.checkCancelled()
-        try patch.write(to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey), compress: parameters.compressLevel > 0)
+        try patch.write(
+            to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey),
+            compress: parameters.compressLevel > 0)
         let covered = valid.storage.reduce(0) { $0 + ($1 ? 1 : 0) }
         return "\(scenes.count) scenes, \(grid.width)x\(grid.height) px, \(covered * 100 / max(valid.count, 1))% valid"
     }
@@ -47,7 +50,8 @@ enum ImportPipeline {
             let storage = try Storage.open(scene.path, settings: tile.spec.storageSettings)
             if let path = storage.gdalPath("") {
                 return try RasterSource(path).warp(
-                    into: grid, bands: parameters.bands, resampling: parameters.resampling, noData: parameters.noDataValue)
+                    into: grid, bands: parameters.bands, resampling: parameters.resampling,
+                    noData: parameters.noDataValue)
             }
         }
         let isAbsolute = scene.path.hasPrefix("/") || scene.path.contains("://")

@@ -14,11 +14,14 @@ public struct MergeSamplesParameters: Sendable, Equatable {
         inputFolderKey = try reader.string("input_folder_key")
         outputFolderKey = try reader.string("output_folder_key")
         guard case .array(let items)? = reader.value("features_to_merge"), !items.isEmpty else {
-            throw reader.fail("features_to_merge", "missing; expected a list of features, e.g. [[\"data\", \"FEATURES\"]]")
+            throw reader.fail(
+                "features_to_merge", "missing; expected a list of features, e.g. [[\"data\", \"FEATURES\"]]")
         }
         var features: [FeatureRef] = []
         for (position, item) in items.enumerated() {
-            var one = ParameterReader(source: reader.source, members: ["feature": item], prefix: reader.path("features_to_merge[\(position)]"))
+            var one = ParameterReader(
+                source: reader.source, members: ["feature": item], prefix: reader.path("features_to_merge[\(position)]")
+            )
             features.append(try one.feature("feature"))
         }
         self.features = features

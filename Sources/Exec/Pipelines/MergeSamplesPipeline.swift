@@ -30,7 +30,8 @@ enum MergeSamplesPipeline {
                 let (samples, rowShape) = try samplesFirst(array, feature: feature, folder: folder)
                 rows = rowShape[0]
                 if let existing = merged[feature], existing.shape.dropFirst() != rowShape.dropFirst() {
-                    throw EOTileError.input("\(folder): \(feature) has shape \(array.shape), other tiles \(existing.shape)")
+                    throw EOTileError.input(
+                        "\(folder): \(feature) has shape \(array.shape), other tiles \(existing.shape)")
                 }
                 var entry = merged[feature] ?? ([], [0] + rowShape.dropFirst())
                 entry.rows += samples
@@ -56,7 +57,9 @@ enum MergeSamplesPipeline {
     }
 
     /// T×N×1×C → N×T×C, N×1×C → N×C.
-    private static func samplesFirst(_ array: NDArray<Float>, feature: FeatureRef, folder: String) throws -> ([Float], [Int]) {
+    private static func samplesFirst(_ array: NDArray<Float>, feature: FeatureRef, folder: String) throws -> (
+        [Float], [Int]
+    ) {
         if feature.kind.isTemporal {
             guard array.rank == 4, array.shape[2] == 1 else {
                 throw EOTileError.input("\(folder): \(feature) has shape \(array.shape); expected T×N×1×C samples")

@@ -27,10 +27,12 @@ public struct MosaickingParameters: Sendable, Equatable {
         inputFolderKey = try reader.string("input_folder_key")
         outputFolderKey = try reader.string("output_folder_key")
         feature = try reader.feature("feature", types: [.data])
-        method = Method(rawValue: try reader.choice("method", Method.allCases.map(\.rawValue), default: "median")) ?? .median
+        method =
+            Method(rawValue: try reader.choice("method", Method.allCases.map(\.rawValue), default: "median")) ?? .median
         let bands = try reader.integers("ndvi_bands", count: 2, in: 0...10_000) ?? [3, 2]
         (nirChannel, redChannel) = (bands[0], bands[1])
-        validDataFeature = reader.members["valid_data_feature"] == nil
+        validDataFeature =
+            reader.members["valid_data_feature"] == nil
             ? nil : try reader.feature("valid_data_feature", types: [.mask])
         outputFeatureName = try reader.string("output_feature_name", default: "MOSAIC")
         compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)

@@ -19,7 +19,8 @@ enum MosaickingPipeline {
             mosaic = try valid.map { try Kernels.nanMean(values, valid: $0) } ?? Kernels.nanMean(values)
         case .maxNDVI:
             let (nir, red) = (parameters.nirChannel, parameters.redChannel)
-            mosaic = try valid.map { try Kernels.maxNDVIComposite(values, nir: nir, red: red, valid: $0) }
+            mosaic =
+                try valid.map { try Kernels.maxNDVIComposite(values, nir: nir, red: red, valid: $0) }
                 ?? Kernels.maxNDVIComposite(values, nir: nir, red: red)
         }
         var output = EOPatch(bbox: input.bbox, timestamps: [])

@@ -64,7 +64,9 @@ struct ParameterReader {
     mutating func integer(_ key: String, default fallback: Int? = nil, in range: ClosedRange<Int>) throws(JobSpecError)
         -> Int
     {
-        let number = try number(key, default: fallback.map(Double.init), "an integer in \(range.lowerBound)...\(range.upperBound)") {
+        let number = try number(
+            key, default: fallback.map(Double.init), "an integer in \(range.lowerBound)...\(range.upperBound)"
+        ) {
             $0 == $0.rounded() && $0 >= Double(range.lowerBound) && $0 <= Double(range.upperBound)
         }
         return Int(number)
@@ -76,7 +78,8 @@ struct ParameterReader {
         return flag
     }
 
-    mutating func integers(_ key: String, count: Int? = nil, in range: ClosedRange<Int>) throws(JobSpecError) -> [Int]? {
+    mutating func integers(_ key: String, count: Int? = nil, in range: ClosedRange<Int>) throws(JobSpecError) -> [Int]?
+    {
         guard let value = value(key) else { return nil }
         let expected = "a list of \(count.map { "\($0) " } ?? "")integers in \(range.lowerBound)...\(range.upperBound)"
         guard case .array(let items) = value, !items.isEmpty, count == nil || items.count == count else {
@@ -84,7 +87,8 @@ struct ParameterReader {
         }
         var result: [Int] = []
         for item in items {
-            guard case .number(let number) = item, number == number.rounded(), range.contains(Int(exactly: number) ?? Int.min)
+            guard case .number(let number) = item, number == number.rounded(),
+                range.contains(Int(exactly: number) ?? Int.min)
             else { throw fail(key, "expected \(expected), got \(item.excerpt) in the list") }
             result.append(Int(number))
         }
@@ -99,7 +103,9 @@ struct ParameterReader {
         var result: [String] = []
         for (position, item) in items.enumerated() {
             guard case .string(let text) = item, !text.isEmpty else {
-                throw JobSpecError(source: source, keyPath: path(key) + "[\(position)]", message: "expected a non-empty string, got \(item.excerpt)")
+                throw JobSpecError(
+                    source: source, keyPath: path(key) + "[\(position)]",
+                    message: "expected a non-empty string, got \(item.excerpt)")
             }
             result.append(text)
         }
@@ -107,10 +113,15 @@ struct ParameterReader {
     }
 
     /// One of `choices`.
-    mutating func choice(_ key: String, _ choices: [String], default fallback: String? = nil) throws(JobSpecError) -> String {
+    mutating func choice(_ key: String, _ choices: [String], default fallback: String? = nil) throws(JobSpecError)
+        -> String
+    {
         let text = try string(key, default: fallback)
         guard choices.contains(text) else {
-            throw fail(key, "expected one of \(choices.map { JSONValue.quote($0) }.joined(separator: ", ")), got \(JSONValue.quote(text))")
+            throw fail(
+                key,
+                "expected one of \(choices.map { JSONValue.quote($0) }.joined(separator: ", ")), got \(JSONValue.quote(text))"
+            )
         }
         return text
     }
@@ -123,7 +134,8 @@ struct ParameterReader {
     }
 
     /// An EOPatch feature as eo-grow writes it: `["data", "BANDS"]`.
-    mutating func feature(_ key: String, default fallback: FeatureRef? = nil, types: [FeatureType]? = nil) throws(JobSpecError)
+    mutating func feature(_ key: String, default fallback: FeatureRef? = nil, types: [FeatureType]? = nil)
+        throws(JobSpecError)
         -> FeatureRef
     {
         guard let value = value(key) else {
@@ -135,9 +147,14 @@ struct ParameterReader {
         else { throw fail(key, "expected [\"<feature type>\", \"<name>\"], got \(value.excerpt)") }
         let allowed = types ?? FeatureType.arrayTypes
         guard let kind = FeatureType(rawValue: typeName), allowed.contains(kind) else {
-            throw fail(key, "unknown feature type \(JSONValue.quote(typeName)); expected one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+            throw fail(
+                key,
+                "unknown feature type \(JSONValue.quote(typeName)); expected one of \(allowed.map(\.rawValue).joined(separator: ", "))"
+            )
         }
-        guard FeatureRef.isValidName(name) else { throw fail(key, "feature name \(JSONValue.quote(name)) cannot be a file name") }
+        guard FeatureRef.isValidName(name) else {
+            throw fail(key, "feature name \(JSONValue.quote(name)) cannot be a file name")
+        }
         return FeatureRef(kind: kind, name: name)
     }
 

@@ -35,7 +35,8 @@ public struct SamplingParameters: Sendable, Equatable {
         }
         var features: [FeatureRef] = []
         for (position, item) in items.enumerated() {
-            var one = ParameterReader(source: reader.source, members: ["feature": item], prefix: reader.path("features[\(position)]"))
+            var one = ParameterReader(
+                source: reader.source, members: ["feature": item], prefix: reader.path("features[\(position)]"))
             features.append(try one.feature("feature"))
         }
         self.features = features
@@ -57,7 +58,8 @@ public struct SamplingParameters: Sendable, Equatable {
             method = .grid(height: size[0], width: size[1], strideY: stride[0], strideX: stride[1])
         }
         try sampling.finish(expected: "type, fraction, number_of_samples, sample_size, stride")
-        validDataFeature = reader.members["valid_data_feature"] == nil
+        validDataFeature =
+            reader.members["valid_data_feature"] == nil
             ? nil : try reader.feature("valid_data_feature", types: [.mask])
         seed = UInt64(try reader.integer("seed", default: 42, in: 0...(1 << 53)))
         maskOfSamplesName = try reader.string("mask_of_samples_name", default: "MASK_OF_SAMPLES")

@@ -51,11 +51,14 @@ enum SamplingPipeline {
         guard let mask = input[ref]?.nonZero() else { throw EOTileError.input("no \(ref) to sample within") }
         let frames = ref.kind.isTemporal ? mask.shape[0] : 1
         guard mask.count == frames * height * width else {
-            throw EOTileError.input("\(ref) has shape \(mask.shape); expected \(height)x\(width) pixels with one channel")
+            throw EOTileError.input(
+                "\(ref) has shape \(mask.shape); expected \(height)x\(width) pixels with one channel")
         }
         var usable = [Bool](repeating: false, count: height * width)
         for frame in 0..<frames {
-            for pixel in 0..<(height * width) where mask.storage[frame * height * width + pixel] { usable[pixel] = true }
+            for pixel in 0..<(height * width) where mask.storage[frame * height * width + pixel] {
+                usable[pixel] = true
+            }
         }
         return usable
     }

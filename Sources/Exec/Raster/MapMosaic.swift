@@ -16,7 +16,8 @@ public enum MapMosaic {
         guard case .exportMaps(let parameters)? = spec.eo, let projectFolder = spec.projectFolder else { return [] }
         _ = GDAL.ready
         let storage = try Storage.open(projectFolder, settings: spec.storageSettings)
-        let folder = (spec.folder(forKey: parameters.outputFolderKey) ?? parameters.outputFolderKey) + "/" + parameters.mapStem
+        let folder =
+            (spec.folder(forKey: parameters.outputFolderKey) ?? parameters.outputFolderKey) + "/" + parameters.mapStem
         return try RasterWriter.withTemporaryFolder { temporary in
             var byZone: [Int32: [String]] = [:]
             for name in finishedTiles.sorted() {
@@ -36,7 +37,10 @@ public enum MapMosaic {
                 let vrt = temporary + "/\(stem).vrt"
                 try buildVRT(vrt, from: paths)
                 let mosaic = temporary + "/\(stem).tif"
-                try translate(vrt, to: mosaic, arguments: ["-of", parameters.cogify ? "COG" : "GTiff", "-co", "COMPRESS=DEFLATE"] + (parameters.cogify ? ["-co", "BLOCKSIZE=256"] : ["-co", "TILED=YES"]))
+                try translate(
+                    vrt, to: mosaic,
+                    arguments: ["-of", parameters.cogify ? "COG" : "GTiff", "-co", "COMPRESS=DEFLATE"]
+                        + (parameters.cogify ? ["-co", "BLOCKSIZE=256"] : ["-co", "TILED=YES"]))
                 try storage.upload("\(folder)/\(stem).tif", fromFile: mosaic)
                 var quicklookKey: String?
                 if parameters.quicklook != .none {
@@ -45,7 +49,9 @@ public enum MapMosaic {
                     quicklookKey = "\(folder)/\(stem).png"
                     try storage.upload(quicklookKey ?? "", fromFile: png)
                 }
-                outputs.append(Output(epsg: epsg, tiles: paths.count, mosaicKey: "\(folder)/\(stem).tif", quicklookKey: quicklookKey))
+                outputs.append(
+                    Output(
+                        epsg: epsg, tiles: paths.count, mosaicKey: "\(folder)/\(stem).tif", quicklookKey: quicklookKey))
             }
             return outputs
         }
@@ -61,7 +67,9 @@ public enum MapMosaic {
         defer { names.forEach { free($0) } }
         let arguments = GDAL.stringList(["-q"])
         defer { CSLDestroy(arguments) }
-        guard let options = GDALBuildVRTOptionsNew(arguments, nil) else { throw RasterError(path, GDAL.lastError("bad VRT options")) }
+        guard let options = GDALBuildVRTOptionsNew(arguments, nil) else {
+            throw RasterError(path, GDAL.lastError("bad VRT options"))
+        }
         defer { GDALBuildVRTOptionsFree(options) }
         var usageError: Int32 = 0
         let result = names.withUnsafeMutableBufferPointer { buffer in
@@ -74,11 +82,15 @@ public enum MapMosaic {
     }
 
     static func translate(_ source: String, to path: String, arguments: [String]) throws(RasterError) {
-        guard let input = GDALOpen(source, GA_ReadOnly) else { throw RasterError(source, GDAL.lastError("cannot open")) }
+        guard let input = GDALOpen(source, GA_ReadOnly) else {
+            throw RasterError(source, GDAL.lastError("cannot open"))
+        }
         defer { GDALClose(input) }
         let list = GDAL.stringList(arguments + ["-q"])
         defer { CSLDestroy(list) }
-        guard let options = GDALTranslateOptionsNew(list, nil) else { throw RasterError(path, GDAL.lastError("bad translate options")) }
+        guard let options = GDALTranslateOptionsNew(list, nil) else {
+            throw RasterError(path, GDAL.lastError("bad translate options"))
+        }
         defer { GDALTranslateOptionsFree(options) }
         var usageError: Int32 = 0
         guard let output = GDALTranslate(path, input, options, &usageError) else {
@@ -88,8 +100,12 @@ public enum MapMosaic {
     }
 
     /// A small PNG of band 1 for people to look at.
-    static func quicklook(of mosaic: String, to png: String, style: ExportMapsParameters.Quicklook, work: String) throws(RasterError) {
-        guard let input = GDALOpen(mosaic, GA_ReadOnly) else { throw RasterError(mosaic, GDAL.lastError("cannot open")) }
+    static func quicklook(of mosaic: String, to png: String, style: ExportMapsParameters.Quicklook, work: String)
+        throws(RasterError)
+    {
+        guard let input = GDALOpen(mosaic, GA_ReadOnly) else {
+            throw RasterError(mosaic, GDAL.lastError("cannot open"))
+        }
         let width = Int(GDALGetRasterXSize(input))
         let height = Int(GDALGetRasterYSize(input))
         var minimum = 0.0
@@ -103,25 +119,37 @@ public enum MapMosaic {
         }
         GDALClose(input)
         let scale = min(1.0, 1024.0 / Double(max(width, height)))
-        let size = ["-outsize", String(max(1, Int(Double(width) * scale))), String(max(1, Int(Double(height) * scale)))]
+        let size = [
+            "-outsize", String(max(1, Int(Double(width) * scale))), String(max(1, Int(Double(height) * scale))),
+        ]
         switch style {
         case .none:
             return
         case .gray:
-            try translate(mosaic, to: png, arguments: ["-of", "PNG", "-b", "1", "-ot", "Byte", "-scale", "\(minimum)", "\(maximum)", "1", "255", "-a_nodata", "0"] + size + ["-r", "average"])
+            try translate(
+                mosaic, to: png,
+                arguments: [
+                    "-of", "PNG", "-b", "1", "-ot", "Byte", "-scale", "\(minimum)", "\(maximum)", "1", "255",
+                    "-a_nodata", "0",
+                ] + size + ["-r", "average"])
         case .ndvi:
             let small = work + "/quicklook-small.tif"
             try translate(mosaic, to: small, arguments: ["-of", "GTiff", "-b", "1"] + size + ["-r", "average"])
             let colours = work + "/ndvi-colours.txt"
-            let ramp = "nv 0 0 0 0\n-1 0 0 128 255\n0 165 130 90 255\n0.2 220 200 120 255\n0.4 140 190 80 255\n0.6 60 150 50 255\n1 0 90 20 255\n"
+            let ramp =
+                "nv 0 0 0 0\n-1 0 0 128 255\n0 165 130 90 255\n0.2 220 200 120 255\n0.4 140 190 80 255\n0.6 60 150 50 255\n1 0 90 20 255\n"
             guard FileManager.default.createFile(atPath: colours, contents: Data(ramp.utf8)) else {
                 throw RasterError(colours, "cannot write the colour ramp")
             }
-            guard let source = GDALOpen(small, GA_ReadOnly) else { throw RasterError(small, GDAL.lastError("cannot open")) }
+            guard let source = GDALOpen(small, GA_ReadOnly) else {
+                throw RasterError(small, GDAL.lastError("cannot open"))
+            }
             defer { GDALClose(source) }
             let list = GDAL.stringList(["-of", "PNG", "-alpha", "-q"])
             defer { CSLDestroy(list) }
-            guard let options = GDALDEMProcessingOptionsNew(list, nil) else { throw RasterError(png, GDAL.lastError("bad colour options")) }
+            guard let options = GDALDEMProcessingOptionsNew(list, nil) else {
+                throw RasterError(png, GDAL.lastError("bad colour options"))
+            }
             defer { GDALDEMProcessingOptionsFree(options) }
             var usageError: Int32 = 0
             guard let output = GDALDEMProcessing(png, source, "color-relief", colours, options, &usageError) else {

@@ -9,7 +9,8 @@ public final class RasterSource: @unchecked Sendable {
     public init(_ location: String) throws(RasterError) {
         _ = GDAL.ready
         self.location = location
-        guard let handle = GDALOpenEx(GDAL.path(for: location), UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil)
+        guard
+            let handle = GDALOpenEx(GDAL.path(for: location), UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil)
         else {
             throw RasterError(location, GDAL.lastError("cannot open as a raster"), isUserError: true)
         }
@@ -61,7 +62,8 @@ public final class RasterSource: @unchecked Sendable {
             throw RasterError(location, "unknown target CRS EPSG:\(grid.epsg)", isUserError: true)
         }
         guard let memory = GDALGetDriverByName("MEM"),
-            let target = GDALCreate(memory, "", Int32(grid.width), Int32(grid.height), Int32(bands.count), GDT_Float32, nil)
+            let target = GDALCreate(
+                memory, "", Int32(grid.width), Int32(grid.height), Int32(bands.count), GDT_Float32, nil)
         else { throw RasterError(location, GDAL.lastError("cannot allocate the tile's raster")) }
         defer { GDALClose(target) }
         var transform = grid.geoTransform

@@ -35,7 +35,8 @@ public enum RasterWriter {
         let bands = array.shape[2]
         guard let wkt = GDAL.wkt(epsg: grid.epsg) else { throw RasterError(path, "unknown CRS EPSG:\(grid.epsg)") }
         guard let memory = GDALGetDriverByName("MEM"),
-            let dataset = GDALCreate(memory, "", Int32(grid.width), Int32(grid.height), Int32(bands), dataType.gdal, nil)
+            let dataset = GDALCreate(
+                memory, "", Int32(grid.width), Int32(grid.height), Int32(bands), dataType.gdal, nil)
         else { throw RasterError(path, GDAL.lastError("cannot allocate the raster")) }
         defer { GDALClose(dataset) }
         var transform = grid.geoTransform

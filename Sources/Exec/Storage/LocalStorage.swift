@@ -68,7 +68,8 @@ public struct LocalStorage: ProjectStorage {
 
     public func list(prefix: String) throws -> [StorageObject] {
         // Walk from the deepest folder the prefix names, then filter by the full prefix.
-        let folderKey = prefix.hasSuffix("/") ? String(prefix.dropLast()) : (prefix as NSString).deletingLastPathComponent
+        let folderKey =
+            prefix.hasSuffix("/") ? String(prefix.dropLast()) : (prefix as NSString).deletingLastPathComponent
         var found: [StorageObject] = []
         try walk(folderKey, into: &found)
         return found.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }
