@@ -82,7 +82,7 @@ public final class JobRecords: @unchecked Sendable {
     /// Writes buffered log lines to the file (no fsync).
     public func flush() {
         guard !buffer.isEmpty, logFD >= 0 else { return }
-        _ = Self.writeAll(logFD, buffer)
+        _ = AtomicFile.writeAll(logFD, buffer)
         buffer.removeAll(keepingCapacity: true)
         mirror?.logChanged(path(Self.logFileName))
     }
@@ -126,48 +126,14 @@ public final class JobRecords: @unchecked Sendable {
         return Array("[\n\(body)\n]\n".utf8)
     }
 
-    /// temp name in the same folder → write → fsync → rename over the final name.
+    /// Whole or not at all, mode 0600 (records may name paths and hosts).
     private func writeAtomically(_ fileName: String, _ bytes: [UInt8]) throws {
-        let finalPath = (directory as NSString).appendingPathComponent(fileName)
-        let tempPath = (directory as NSString).appendingPathComponent(
-            ".\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(path: tempPath, message: "cannot create: \(Self.errorText(errno))") }
-        var problem: String?
-        if fchmod(fd, 0o600) != 0 {
-            problem = "cannot set mode 0600: \(Self.errorText(errno))"
-        } else if let error = Self.writeAll(fd, bytes) {
-            problem = "cannot write: \(Self.errorText(error))"
-        } else if fsync(fd) != 0 {
-            problem = "cannot fsync: \(Self.errorText(errno))"
-        }
-        if close(fd) != 0, problem == nil { problem = "cannot close: \(Self.errorText(errno))" }
-        if problem == nil, rename(tempPath, finalPath) != 0 {
-            problem = "cannot rename to \(fileName): \(Self.errorText(errno))"
-        }
-        if let problem {
-            unlink(tempPath)
-            throw Failure(path: finalPath, message: problem)
+        do {
+            try AtomicFile.write(path(fileName), bytes, mode: 0o600)
+        } catch {
+            throw Failure(path: path(fileName), message: error.message)
         }
     }
 
-    /// nil on success, else errno.
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
-    }
-
-    private static func errorText(_ code: Int32) -> String {
-        String(cString: strerror(code))
-    }
+    private static func errorText(_ code: Int32) -> String { AtomicFile.text(code) }
 }

@@ -22,10 +22,7 @@ public struct S3Storage: ProjectStorage {
             var location = try S3URI(parsing: root)
             while location.key.hasSuffix("/") { location.key.removeLast() }
             let config = try S3ConfigResolver.resolve(
-                S3Overrides(
-                    profile: settings.profile, region: settings.region, endpoint: settings.endpoint,
-                    pathStyle: settings.pathStyle),
-                environment: environment, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
+                settings, environment: environment, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
             self.init(root: root, location: location, client: S3Client(config: config, log: log))
         } catch {
             throw Self.storageError(error, root)
