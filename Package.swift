@@ -1,18 +1,24 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The layout follows the design card: two executables (GrowHead, GrowWorker), the protocol (Wire),
-// the pipelines (Exec), a pure scheduler core, and thin module maps over the C libraries.
+// One job per module; dependencies point from the shells (command lines, network runtimes) to the
+// pure cores (job model, scheduler, protocol). docs/architecture.md draws the graph and says what
+// each module owns and must not import.
 
-// Opt-in: GROW_TARGET_CPU=haswell (any LLVM CPU name) compiles Exec, whose kernels are the hot
-// loops, for that CPU (haswell: AVX2 and FMA, twice SSE2's vector width). The default is the
-// baseline of the architecture (SSE2 on x86-64), so binaries run on any machine; a build for
-// a newer CPU stops with an illegal instruction on an older one. scripts/bench kernels measures both.
-let execCPUSettings: [SwiftSetting] = Context.environment["GROW_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+// Opt-in: GROW_TARGET_CPU=haswell (any LLVM CPU name) compiles the kernels, the only hot loops,
+// for that CPU (haswell: AVX2 and FMA, twice SSE2's vector width). The default is the baseline of
+// the architecture (SSE2 on x86-64), so binaries run on any machine; a build for a newer CPU stops
+// with an illegal instruction on an older one. scripts/bench kernels measures both.
+let kernelCPUSettings: [SwiftSetting] =
+    Context.environment["GROW_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "grow",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "grow-head", targets: ["GrowHead"]),
         .executable(name: "grow-worker", targets: ["GrowWorker"]),
@@ -26,109 +32,82 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
+        // C libraries.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(
-            name: "Wire",
-            dependencies: [
-                "CLZ4",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(name: "Scheduler"),
-        // S3 client on libcurl (SigV4 by curl, retries, multipart, streaming).
+
+        // Pure cores.
+        // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
+        .target(name: "Wire", dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
+        // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
+        .target(name: "GrowJob"),
+        // Which tile runs where: a deterministic state machine (events in, directives out).
+        .target(name: "TileScheduler"),
+        .target(name: "SchedulerSimulation", dependencies: ["TileScheduler"]),
+
+        // Storage and data.
+        // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).
         .target(name: "ObjectStore", dependencies: ["CCurl"]),
-        .target(
-            name: "Exec",
-            dependencies: ["CGDAL", "ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: execCPUSettings
-        ),
-        // The head's runtime (server, journal, records) and the worker's, as libraries so tests
-        // reach them; the executables are thin command lines over these.
-        .target(
-            name: "HeadCore",
-            dependencies: [
-                "Wire", "Scheduler", "Exec",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "WorkerCore",
-            dependencies: [
-                "Wire", "Exec",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // The cluster launcher: cluster.yaml model and checks, docker command lines, node set-up
-        // plans (pure), and the shell that runs them over SSH (libssh2).
-        .target(
-            name: "Launcher",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        // A project folder, local or s3://: every read and write of pipelines and records.
+        .target(name: "ProjectStorage", dependencies: ["GrowJob", "ObjectStore"]),
+        // Arrays, .npy and eo-learn's EOPatch folders.
+        .target(name: "EOData", dependencies: ["GrowJob", "ProjectStorage", "CZlib"]),
+        // The hot loops (indices, masks, composites), vectorised; the only target built for GROW_TARGET_CPU.
+        .target(name: "EOKernels", dependencies: ["EOData"], swiftSettings: kernelCPUSettings),
+        // Rasters and vectors through GDAL: warping, writing maps, splitting an AOI into a UTM grid.
+        .target(name: "GDALRaster", dependencies: ["CGDAL", "GrowJob", "ProjectStorage", "EOData"]),
+        // The built-in EO pipelines, one tile at a time.
+        .target(name: "EOPipelines", dependencies: ["GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "Exec", logging]),
+        // The tile runner: command, noop and sleep tiles, child processes, cancellation, timeouts.
+        .target(name: "Exec", dependencies: ["GrowJob", logging]),
+        // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.
+        .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
+
+        // Runtimes (the network shells around the cores).
+        .target(name: "HeadRuntime", dependencies: ["Wire", "TileScheduler", "GrowJob", "ProjectStorage", "JobRecords", nioCore, nioPosix, logging]),
+        .target(name: "WorkerRuntime", dependencies: ["Wire", "GrowJob", "Exec", nioCore, nioPosix, logging]),
+        // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
+        // the shell that runs them over SSH (libssh2).
+        .target(name: "Launcher", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2"]),
-        // What both command lines share: signal handling and exit codes.
-        .target(
-            name: "GrowCLI",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+
+        // Command lines.
+        // What both command lines share: signal handling, exit codes, progress bars.
+        .target(name: "GrowCLI", dependencies: [argumentParser]),
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "Wire", "Scheduler", "Exec", "HeadCore", "GrowCLI", "ObjectStore", "Launcher", "LauncherRuntime",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster", "EOPipelines", "HeadRuntime",
+                "GrowCLI", "Launcher", "LauncherRuntime", argumentParser, logging,
             ]
         ),
         .executableTarget(
             name: "GrowWorker",
-            dependencies: [
-                "Wire", "Exec", "WorkerCore", "GrowCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["Wire", "Exec", "EOPipelines", "WorkerRuntime", "GrowCLI", argumentParser, logging]
         ),
+
         // libFuzzer entry point over the frame and message decoders (scripts/fuzz builds it).
-        .executableTarget(
-            name: "WireFuzz",
-            dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        ),
+        .executableTarget(name: "WireFuzz", dependencies: ["Wire", nioCore], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
         // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
-        .executableTarget(
-            name: "WireBench",
-            dependencies: ["Wire", "CLZ4", .product(name: "NIOCore", package: "swift-nio")],
-            path: "Sources/Benchmarks/WireBench"
-        ),
-        .executableTarget(name: "SchedulerBench", dependencies: ["Scheduler"], path: "Sources/Benchmarks/SchedulerBench"),
-        .executableTarget(name: "KernelBench", dependencies: ["Exec"], path: "Sources/Benchmarks/KernelBench"),
+        .executableTarget(name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
+        .executableTarget(name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"], path: "Sources/Benchmarks/SchedulerBench"),
+        .executableTarget(name: "KernelBench", dependencies: ["GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"], path: "Sources/Benchmarks/KernelBench"),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "SchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation"]),
         .testTarget(
-            name: "WireTests",
-            dependencies: [
-                "Wire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
+            name: "ExecTests",
+            dependencies: ["GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "EOPipelines", "Exec", "JobRecords"]
         ),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
-        .testTarget(name: "ExecTests", dependencies: ["Exec"]),
-        // The S3 client and S3Storage against a real moto server with signature checks.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Exec"]),
+        // The S3 client and S3 project folders against a real moto server with signature checks.
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowJob", "ProjectStorage", "EOData", "EOPipelines", "Exec"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime"]),
-        .testTarget(name: "HeadCoreTests", dependencies: ["HeadCore", "Scheduler", "Exec", "Wire"]),
+        .testTarget(name: "HeadCoreTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "Wire"]),
         // Real grow-head and grow-worker processes on loopback and in network namespaces.
-        .testTarget(
-            name: "IntegrationTests",
-            dependencies: ["Exec", "Wire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
-        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "EOData", "ProjectStorage", "Wire", nioCore, nioPosix]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 /// Stops one running tile from another thread or task. `cancel()` kills a running command (SIGKILL
 /// to its process group) or wakes a sleeping tile; the outcome is then
 /// `failed(retryable: true, error: "cancelled")`. Cancelling twice, or before the tile starts, is fine.
-public final class TileCancellation: Sendable {
+package final class TileCancellation: Sendable {
     private struct State {
         var cancelled = false
         var nextID: UInt64 = 0
@@ -10,9 +10,9 @@ public final class TileCancellation: Sendable {
 
     private let state = Locked(State())
 
-    public init() {}
+    package init() {}
 
-    public func cancel() {
+    package func cancel() {
         let handlers = state.withLock { state -> [@Sendable () -> Void] in
             guard !state.cancelled else { return [] }
             state.cancelled = true
@@ -22,7 +22,7 @@ public final class TileCancellation: Sendable {
         for handler in handlers { handler() }
     }
 
-    public var isCancelled: Bool {
+    package var isCancelled: Bool {
         state.withLock { $0.cancelled }
     }
 

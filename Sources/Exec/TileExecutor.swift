@@ -1,19 +1,21 @@
 import Foundation
+import GrowJob
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Runs one tile attempt. Stateless and thread-safe: a worker calls `run` once per slot, many at a
-/// time. A command's blocking wait happens on a thread of its own, never on a Swift concurrency
-/// thread.
-public struct TileExecutor: Sendable {
-    public init() {}
+/// Runs one tile attempt: `command`, `noop` and `sleep` tiles itself, the EO pipelines through
+/// `eoPipelines` (the worker's; nil in a process that runs no EO pipelines). Stateless and
+/// thread-safe.
+package struct TileExecutor: TileRunner {
+    let eoPipelines: (any TileRunner)?
 
-    /// Runs the tile to its end, a timeout (`spec.tileTimeoutSeconds`) or a cancellation (by
-    /// `cancellation` or by cancelling the calling task). Never throws: every problem is a
-    /// `.failed` outcome saying whether another attempt could help.
-    public func run(_ spec: JobSpec, _ tile: TileContext, cancellation: TileCancellation) async -> TileOutcome {
+    package init(eoPipelines: (any TileRunner)? = nil) {
+        self.eoPipelines = eoPipelines
+    }
+
+    package func run(_ spec: JobSpec, _ tile: TileContext, cancellation: TileCancellation) async -> TileOutcome {
         let started = ContinuousClock.now
         func micros() -> UInt64 {
             let elapsed = started.duration(to: .now).components
@@ -44,7 +46,12 @@ public struct TileExecutor: Sendable {
                     return .failed(durationMicros: micros(), retryable: retryable, error: error)
                 }
             case .importTiff, .features, .mosaicking, .sampling, .mergeSamples, .exportMaps:
-                switch await EOTileRunner.run(spec, tile, cancellation: cancellation) {
+                guard let eoPipelines else {
+                    return .failed(
+                        durationMicros: 0, retryable: false,
+                        error: "this worker has no EO pipelines to run \(spec.pipeline.rawValue) tiles")
+                }
+                switch await eoPipelines.run(spec, tile, cancellation: cancellation) {
                 case .done(_, let detail): return .done(durationMicros: micros(), detail: detail)
                 case .failed(_, let retryable, let error):
                     return .failed(durationMicros: micros(), retryable: retryable, error: error)
@@ -58,7 +65,7 @@ public struct TileExecutor: Sendable {
     static let cancelledError = "cancelled"
     static let detailLimit = 200
 
-    static func timeoutError(_ seconds: Double, tail: String) -> String {
+    package static func timeoutError(_ seconds: Double, tail: String) -> String {
         let text = "timed out after \(JSONValue.format(seconds))s"
         return tail.isEmpty ? text : "\(text): \(tail)"
     }
@@ -101,7 +108,7 @@ public struct TileExecutor: Sendable {
         let coordinates = spec.tiles.coordinates(of: tile.index)
         let values = TileTemplate.Values(
             tile: tile.name, index: tile.index, x: coordinates?.x, y: coordinates?.y, attempt: tile.attempt,
-            job: tile.job, workDir: tile.workDir, projectFolder: spec.projectFolder)
+            job: tile.job, workDir: tile.workDir, projectFolder: spec.projectFolder?.description)
         func render(_ text: String, _ keyPath: String) -> Swift.Result<String, TileTemplate.TemplateProblem> {
             TileTemplate.parse(text).map { $0.render(values) }.mapError {
                 TileTemplate.TemplateProblem("\(keyPath): \($0.message)")
@@ -129,7 +136,7 @@ public struct TileExecutor: Sendable {
             environment["GROW_TILE_X"] = String(coordinates.x)
             environment["GROW_TILE_Y"] = String(coordinates.y)
         }
-        if let projectFolder = spec.projectFolder { environment["GROW_PROJECT_FOLDER"] = projectFolder }
+        if let projectFolder = spec.projectFolder { environment["GROW_PROJECT_FOLDER"] = projectFolder.description }
         for (key, value) in spec.environment {
             switch render(value, "environment.\(key)") {
             case .success(let text): environment[key] = text

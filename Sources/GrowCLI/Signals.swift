@@ -5,8 +5,8 @@
 #endif
 
 /// SIGTERM and SIGINT as an async sequence, so a daemon can shut down cleanly.
-public enum Signals {
-    public static func termination() -> AsyncStream<Int32> {
+package enum Signals {
+    package static func termination() -> AsyncStream<Int32> {
         AsyncStream { continuation in
             let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
                 signal(number, SIG_IGN)

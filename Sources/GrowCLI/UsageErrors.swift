@@ -4,7 +4,7 @@ import Foundation
 extension AsyncParsableCommand {
     /// `main` for grow's binaries: argument mistakes exit with 2 (ArgumentParser's default is
     /// 64), like every other user error.
-    public static func mainExitingTwoOnUsageErrors() async {
+    package static func mainExitingTwoOnUsageErrors() async {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

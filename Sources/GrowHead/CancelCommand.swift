@@ -1,5 +1,5 @@
 import ArgumentParser
-import HeadCore
+import HeadRuntime
 import Wire
 
 struct Cancel: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HeadCore
+import HeadRuntime
 import Wire
 
 /// Where the head is and how to prove we belong: shared by the client verbs.

@@ -1,4 +1,5 @@
 import Foundation
+import HeadRuntime
 import Wire
 
 /// A one-line progress display: bar, counts, rate and ETA. Redraws in place on a terminal;

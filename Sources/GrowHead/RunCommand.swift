@@ -1,8 +1,9 @@
 import ArgumentParser
+import EOPipelines
 import Foundation
-import HeadCore
+import HeadRuntime
 import Logging
-import Scheduler
+import TileScheduler
 import Wire
 
 struct Run: AsyncParsableCommand {
@@ -38,7 +39,7 @@ struct Run: AsyncParsableCommand {
             scheduler.prefetchWindowMs = 50
             let config = HeadConfig(
                 host: "127.0.0.1", port: 0, stateDirectory: state, token: try ClusterToken(secret: secret),
-                scheduler: scheduler)
+                scheduler: scheduler, finalizer: ExportMapsFinalization.step)
             let server = try HeadServer(config: config, logger: logger)
             let port = try await server.start()
             let children = try LocalWorkers.spawn(

@@ -1,10 +1,11 @@
 import ArgumentParser
+import EOPipelines
 import Foundation
-import HeadCore
-import Logging
-import Scheduler
-import Wire
 import GrowCLI
+import HeadRuntime
+import Logging
+import TileScheduler
+import Wire
 
 struct Start: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,7 +55,7 @@ struct Start: AsyncParsableCommand {
             let config = HeadConfig(
                 host: bind, port: port, stateDirectory: stateDir, token: token,
                 heartbeatIntervalMs: UInt32(heartbeatInterval * 1000), scheduler: scheduler,
-                resumeGraceMs: resumeGrace.map { UInt64(max(0, $0) * 1000) })
+                resumeGraceMs: resumeGrace.map { UInt64(max(0, $0) * 1000) }, finalizer: ExportMapsFinalization.step)
             let server: HeadServer
             do {
                 server = try HeadServer(config: config, logger: logger)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HeadCore
+import HeadRuntime
 import Launcher
 import LauncherRuntime
 import Wire

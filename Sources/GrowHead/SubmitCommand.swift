@@ -1,10 +1,12 @@
 import ArgumentParser
-import Exec
+
 import Foundation
-import HeadCore
+import GrowJob
+import HeadRuntime
 import Launcher
 import LauncherRuntime
 import Wire
+import GDALRaster
 
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -122,7 +124,9 @@ enum JobFile {
             let assignments = try ConfigLoader.parseVariableAssignments(variables)
             let configs = try ConfigLoader.loadChain(path: path, variables: assignments)
             return try configs.enumerated().map { position, text in
-                let spec = try JobSpec.parse(json: text, source: configs.count > 1 ? "\(source)[\(position)]" : source)
+                let spec = try JobSpec.parse(
+                    json: text, source: configs.count > 1 ? "\(source)[\(position)]" : source,
+                    resolveArea: AreaResolver.resolve)
                 return Job(name: spec.name, spec: spec.canonicalJSON())
             }
         }

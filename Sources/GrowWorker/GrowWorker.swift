@@ -1,9 +1,11 @@
 import ArgumentParser
+import EOPipelines
+import Exec
 import Foundation
 import GrowCLI
 import Logging
 import Wire
-import WorkerCore
+import WorkerRuntime
 
 @main
 struct GrowWorker: AsyncParsableCommand {
@@ -58,7 +60,7 @@ struct GrowWorker: AsyncParsableCommand {
         let config = WorkerConfig(
             host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
             prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000))
-        let runtime = WorkerRuntime(config: config, logger: logger)
+        let runtime = Worker(config: config, runner: TileExecutor(eoPipelines: EOPipelineRunner()), logger: logger)
         let signals = Task {
             for await _ in Signals.termination() {
                 await runtime.drain(reason: "SIGTERM")

@@ -4,10 +4,10 @@ import Yams
 /// Reads a cluster.yaml (Ray's format) into a `ClusterConfig`: every key Ray knows is read and
 /// checked; a mistake is one `ConfigDiagnostic` naming the file, the line and the key; keys
 /// neither Ray nor grow know become warnings, so a typo is never silently dropped.
-public enum ClusterConfigParser {
-    public struct Result: Sendable {
-        public var config: ClusterConfig
-        public var warnings: [ConfigDiagnostic]
+package enum ClusterConfigParser {
+    package struct Result: Sendable {
+        package var config: ClusterConfig
+        package var warnings: [ConfigDiagnostic]
     }
 
     static let topLevelKeys: Set<String> = [
@@ -35,7 +35,7 @@ public enum ClusterConfigParser {
         "node_config", "min_workers", "max_workers", "resources", "labels", "worker_setup_commands", "docker",
     ]
 
-    public static func parse(yaml text: String, file: String) throws(ConfigDiagnostic) -> Result {
+    package static func parse(yaml text: String, file: String) throws(ConfigDiagnostic) -> Result {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {

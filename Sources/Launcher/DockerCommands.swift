@@ -5,18 +5,18 @@ import Foundation
 /// like one set up by `ray up`: `docker run --rm --name C -d -it <mounts> -e LC_ALL=C.UTF-8
 /// -e LANG=C.UTF-8 <run_options> --net=host IMAGE bash`, then `docker exec C /bin/bash -c CMD`.
 /// Pure: the strings only; `NodeRunner` sends them.
-public struct DockerCommands: Equatable, Sendable {
-    public let docker: DockerConfig
-    public let role: NodeIdentity.Role
-    public let clusterName: String
+package struct DockerCommands: Equatable, Sendable {
+    package let docker: DockerConfig
+    package let role: NodeIdentity.Role
+    package let clusterName: String
     /// Where file mounts land on the host before the container sees them (Ray:
     /// /tmp/ray_tmp_mount/<cluster>).
-    public let mountPrefix: String
+    package let mountPrefix: String
     /// Ray's `use_login_shells`: commands in `bash --login -c -i` and `docker exec -it` (needs a
     /// terminal). grow runs without one, like Ray with login shells off.
-    public let loginShells: Bool
+    package let loginShells: Bool
 
-    public init(
+    package init(
         docker: DockerConfig, role: NodeIdentity.Role, clusterName: String, mountPrefix: String? = nil,
         loginShells: Bool = false
     ) {
@@ -27,13 +27,13 @@ public struct DockerCommands: Equatable, Sendable {
         self.loginShells = loginShells
     }
 
-    public static func hostMountPrefix(clusterName: String) -> String { "/tmp/grow_tmp_mount/\(clusterName)" }
+    package static func hostMountPrefix(clusterName: String) -> String { "/tmp/grow_tmp_mount/\(clusterName)" }
 
-    public var image: String { docker.image(for: role) }
+    package var image: String { docker.image(for: role) }
     var cmd: String { docker.command }
 
     /// Pulls the image: always with pull_before_run, else only when it is missing.
-    public var pull: String {
+    package var pull: String {
         docker.pullBeforeRun
             ? "\(cmd) pull \(image)"
             : "\(cmd) image inspect \(image) 1> /dev/null  2>&1 || \(cmd) pull \(image)"
@@ -44,24 +44,24 @@ public struct DockerCommands: Equatable, Sendable {
     }
 
     /// Prints `true` when the container runs.
-    public var checkRunning: String { inspect(".State.Running", docker.containerName) }
+    package var checkRunning: String { inspect(".State.Running", docker.containerName) }
     /// Prints the running container's image.
-    public var checkImage: String { inspect(".Config.Image", docker.containerName) }
+    package var checkImage: String { inspect(".Config.Image", docker.containerName) }
     /// Prints the running container's mounts as JSON.
-    public var checkMounts: String { inspect("json .Mounts", docker.containerName) }
+    package var checkMounts: String { inspect("json .Mounts", docker.containerName) }
     /// Prints the image's environment as JSON (Ray reads HOME from it).
-    public var imageEnvironment: String { "\(cmd) inspect -f '{{json .Config.Env}}' \(image)" }
-    public var stop: String { "\(cmd) stop \(docker.containerName)" }
+    package var imageEnvironment: String { "\(cmd) inspect -f '{{json .Config.Env}}' \(image)" }
+    package var stop: String { "\(cmd) stop \(docker.containerName)" }
 
     /// True when `checkRunning`'s output says the container runs (Ray's test, which also guards
     /// against "true" inside an error about a container named so).
-    public static func isRunning(checkOutput: String) -> Bool {
+    package static func isRunning(checkOutput: String) -> Bool {
         let text = checkOutput.lowercased()
         return text.contains("true") && !text.contains("no such object")
     }
 
     /// HOME from `imageEnvironment`'s output; /root when the image sets none.
-    public static func home(fromImageEnvironment output: String) -> String {
+    package static func home(fromImageEnvironment output: String) -> String {
         for piece in output.split(whereSeparator: { $0 == "\"" || $0 == "," || $0 == "[" || $0 == "]" }) {
             if piece.hasPrefix("HOME=") { return String(piece.dropFirst(5)) }
         }
@@ -70,7 +70,7 @@ public struct DockerCommands: Equatable, Sendable {
 
     /// `docker run` for the node: one bind mount per file mount (from the host staging folder),
     /// the locale Ray sets, the user's run options, host networking.
-    public func run(mounts remotePaths: [String], homeDirectory: String, extraOptions: [String] = []) -> String {
+    package func run(mounts remotePaths: [String], homeDirectory: String, extraOptions: [String] = []) -> String {
         let mountFlags = remotePaths.map { remote in
             "-v \(mountPrefix)/\(remote):\(remote.replacingOccurrences(of: "~/", with: homeDirectory + "/"))"
         }.joined(separator: " ")
@@ -83,13 +83,13 @@ public struct DockerCommands: Equatable, Sendable {
     }
 
     /// Where a file mount's remote path is staged on the host.
-    public func hostPath(forRemote remote: String) -> String {
+    package func hostPath(forRemote remote: String) -> String {
         let trimmed = remote.drop(while: { $0 == "/" })
         return "\(mountPrefix)/\(trimmed)"
     }
 
     /// A command run inside the container. `~/` becomes the container's home, as Ray does.
-    public func exec(_ command: String, homeDirectory: String, environment: [String] = []) -> String {
+    package func exec(_ command: String, homeDirectory: String, environment: [String] = []) -> String {
         var inner = command.replacingOccurrences(of: "~/", with: homeDirectory + "/")
         if loginShells { inner = Self.withInteractive(inner) }
         let env = environment.map { "-e \($0)=$\($0)" }.joined(separator: " ")
@@ -98,17 +98,17 @@ public struct DockerCommands: Equatable, Sendable {
     }
 
     /// Ray's login-shell wrapper (`_with_interactive`), as one string.
-    public static func withInteractive(_ command: String) -> String {
+    package static func withInteractive(_ command: String) -> String {
         let forced =
             "true && source ~/.bashrc && export OMP_NUM_THREADS=1 PYTHONWARNINGS=ignore && (\(command))"
         return ["bash", "--login", "-c", "-i", ShellQuote.quote(forced)].joined(separator: " ")
     }
 
     /// Copies a staged host file into the running container.
-    public func copyIn(hostPath: String, containerPath: String) -> String {
+    package func copyIn(hostPath: String, containerPath: String) -> String {
         "\(cmd) cp \(hostPath) \(docker.containerName):\(containerPath)"
     }
 
     /// An interactive shell in the container (`ray attach` on a docker cluster).
-    public var attachShell: String { "\(cmd) exec -it \(docker.containerName) /bin/bash" }
+    package var attachShell: String { "\(cmd) exec -it \(docker.containerName) /bin/bash" }
 }

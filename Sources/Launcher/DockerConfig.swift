@@ -1,17 +1,17 @@
 /// `docker`: run every set-up and start command inside one container per node, as Ray does.
-public struct DockerConfig: Equatable, Sendable {
-    public var image: String?
-    public var headImage: String?
-    public var workerImage: String?
-    public var containerName: String
+package struct DockerConfig: Equatable, Sendable {
+    package var image: String?
+    package var headImage: String?
+    package var workerImage: String?
+    package var containerName: String
     /// Ray's default is true.
-    public var pullBeforeRun: Bool
-    public var runOptions: [String]
-    public var headRunOptions: [String]
-    public var workerRunOptions: [String]
-    public var usePodman: Bool
+    package var pullBeforeRun: Bool
+    package var runOptions: [String]
+    package var headRunOptions: [String]
+    package var workerRunOptions: [String]
+    package var usePodman: Bool
 
-    public init(
+    package init(
         image: String?, containerName: String, pullBeforeRun: Bool = true, runOptions: [String] = [],
         headImage: String? = nil, workerImage: String? = nil, headRunOptions: [String] = [],
         workerRunOptions: [String] = [], usePodman: Bool = false
@@ -28,7 +28,7 @@ public struct DockerConfig: Equatable, Sendable {
     }
 
     /// The image a node of this role runs (`head_image`/`worker_image` win over `image`).
-    public func image(for role: NodeIdentity.Role) -> String {
+    package func image(for role: NodeIdentity.Role) -> String {
         switch role {
         case .head: return headImage ?? image ?? ""
         case .worker: return workerImage ?? image ?? ""
@@ -36,9 +36,9 @@ public struct DockerConfig: Equatable, Sendable {
     }
 
     /// `run_options` followed by the role's own options, in Ray's order.
-    public func runOptions(for role: NodeIdentity.Role) -> [String] {
+    package func runOptions(for role: NodeIdentity.Role) -> [String] {
         runOptions + (role == .head ? headRunOptions : workerRunOptions)
     }
 
-    public var command: String { usePodman ? "podman" : "docker" }
+    package var command: String { usePodman ? "podman" : "docker" }
 }

@@ -1,8 +1,8 @@
 /// Checks the addresses in `provider.head_ip` / `worker_ips`: an IPv4 address, an IPv6 address or
 /// a DNS host name. Pure text checks, no lookups.
-public enum NodeAddress {
+package enum NodeAddress {
     /// Nil when `text` is a usable address, otherwise what is wrong with it.
-    public static func problem(with text: String) -> String? {
+    package static func problem(with text: String) -> String? {
         if text.isEmpty { return "is empty" }
         if text.hasPrefix("<") || text.contains(">") {
             return "\"\(text)\" is a placeholder from the template: put the node's address here"
@@ -20,7 +20,7 @@ public enum NodeAddress {
         return isHostName(text) ? nil : "\"\(text)\" is not an IPv4/IPv6 address or host name"
     }
 
-    public static func isIPv4(_ text: String) -> Bool {
+    package static func isIPv4(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         return parts.allSatisfy { part in
@@ -31,7 +31,7 @@ public enum NodeAddress {
         }
     }
 
-    public static func isIPv6(_ text: String) -> Bool {
+    package static func isIPv6(_ text: String) -> Bool {
         let body = text.hasPrefix("[") && text.hasSuffix("]") ? String(text.dropFirst().dropLast()) : text
         guard body.count >= 2, body.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
         let doubleColons = body.components(separatedBy: "::").count - 1
@@ -47,7 +47,7 @@ public enum NodeAddress {
         return doubleColons == 1 ? groups.count < needed : groups.count == needed
     }
 
-    public static func isHostName(_ text: String) -> Bool {
+    package static func isHostName(_ text: String) -> Bool {
         guard text.count <= 253 else { return false }
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in

@@ -1,15 +1,15 @@
 /// How a configured command becomes the line sent over SSH to a node: the environment grow gives
 /// it (GROW_HEAD_IP and RAY_HEAD_IP on workers, grow's binaries on PATH), wrapped in `docker exec`
 /// for commands that run in the container. Pure.
-public struct NodeCommands: Equatable, Sendable {
-    public let node: NodeIdentity
-    public let headAddress: String
-    public let docker: DockerCommands?
+package struct NodeCommands: Equatable, Sendable {
+    package let node: NodeIdentity
+    package let headAddress: String
+    package let docker: DockerCommands?
     /// Where grow keeps its files on the node (binaries in bin/, the token, logs).
-    public static let growDirectory = "~/.grow"
-    public static let binDirectory = "~/.grow/bin"
+    package static let growDirectory = "~/.grow"
+    package static let binDirectory = "~/.grow/bin"
 
-    public init(config: ClusterConfig, node: NodeIdentity) {
+    package init(config: ClusterConfig, node: NodeIdentity) {
         self.node = node
         if case .local(let local) = config.provider {
             headAddress = local.headIP
@@ -22,7 +22,7 @@ public struct NodeCommands: Equatable, Sendable {
     /// The environment prefix: Ray's `export RAY_HEAD_IP=...; ` for workers, grow's name too.
     static let pathPrefix = "export PATH=\"$HOME/.grow/bin:$PATH\"; "
 
-    public var environmentPrefix: String {
+    package var environmentPrefix: String {
         var prefix = Self.pathPrefix
         if node.role == .worker {
             prefix += "export GROW_HEAD_IP=\(headAddress); export RAY_HEAD_IP=\(headAddress); "
@@ -31,13 +31,13 @@ public struct NodeCommands: Equatable, Sendable {
     }
 
     /// A command on the host itself (initialization commands, docker's own commands, grow's).
-    public func host(_ command: String) -> String {
+    package func host(_ command: String) -> String {
         environmentPrefix + command
     }
 
     /// A set-up or start command: in the container when there is one, on the host otherwise.
     /// `home` is the container's home directory.
-    public func inNode(_ command: String, containerHome: String) -> String {
+    package func inNode(_ command: String, containerHome: String) -> String {
         guard let docker else { return host(command) }
         // The docker command itself runs on the host, with the host's PATH (grow's bin first).
         return Self.pathPrefix + docker.exec(environmentPrefix + command, homeDirectory: containerHome)
@@ -45,13 +45,13 @@ public struct NodeCommands: Equatable, Sendable {
 
     /// The remote path a file mount's content is uploaded to: the path itself, or its staging
     /// place on the host when the container bind-mounts it.
-    public func uploadPath(forRemote remote: String) -> String {
+    package func uploadPath(forRemote remote: String) -> String {
         guard let docker else { return remote }
         return docker.hostPath(forRemote: remote)
     }
 
     /// What `down` runs: grow's processes stopped, then the container.
-    public var stopCommands: [String] {
+    package var stopCommands: [String] {
         let stop = "grow-head daemon stop --all"
         guard let docker else { return [host(stop)] }
         return [

@@ -4,8 +4,8 @@ import Foundation
 /// What `up` does on one node, in Ray's order (wait for SSH, file mounts, initialization commands,
 /// docker, setup commands, start commands), decided from the config and what the node reports
 /// about its last set-up. Pure: `NodeRunner` carries it out.
-public struct NodeSetupPlan: Equatable, Sendable {
-    public enum Step: Equatable, Sendable {
+package struct NodeSetupPlan: Equatable, Sendable {
+    package enum Step: Equatable, Sendable {
         case waitForSSH
         /// Upload file mounts, the grow binaries (copy mode) and the cluster token.
         case syncFiles
@@ -21,14 +21,14 @@ public struct NodeSetupPlan: Equatable, Sendable {
         case recordHash
     }
 
-    public let node: NodeIdentity
-    public let steps: [Step]
+    package let node: NodeIdentity
+    package let steps: [Step]
     /// The set-up hash this plan leaves on the node.
-    public let hash: String
+    package let hash: String
     /// True when the node's set-up matched and only the start (if any) runs.
-    public let upToDate: Bool
+    package let upToDate: Bool
 
-    public init(
+    package init(
         config: ClusterConfig, node: NodeIdentity, contentDigest: String, storedHash: String?, options: SetupOptions
     ) {
         self.node = node
@@ -70,7 +70,7 @@ public struct NodeSetupPlan: Equatable, Sendable {
     /// Digest of everything that shapes a node's set-up (Ray's runtime hash plus its file-mounts
     /// contents hash): commands, docker settings, the head's address, how binaries arrive, and
     /// `contentDigest` (sizes and times of the files to upload).
-    public static func setupHash(
+    package static func setupHash(
         config: ClusterConfig, node: NodeIdentity, contentDigest: String, options: SetupOptions
     )
         -> String
@@ -97,14 +97,14 @@ public struct NodeSetupPlan: Equatable, Sendable {
         return sha256(lines.joined(separator: "\n"))
     }
 
-    public static func sha256(_ text: String) -> String {
+    package static func sha256(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 
 extension NodeSetupPlan.Step {
     /// The step as the progress display and the node's log name it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .waitForSSH: return "wait for SSH"
         case .syncFiles: return "file mounts"

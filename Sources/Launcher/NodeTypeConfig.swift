@@ -1,14 +1,14 @@
 /// One entry of `available_node_types` (used by `provider: aws`).
-public struct NodeTypeConfig: Equatable, Sendable {
-    public var name: String
-    public var minWorkers: Int
-    public var maxWorkers: Int?
-    public var resources: [String: Double]
+package struct NodeTypeConfig: Equatable, Sendable {
+    package var name: String
+    package var minWorkers: Int
+    package var maxWorkers: Int?
+    package var resources: [String: Double]
     /// The EC2 RunInstances parameters, kept as written.
-    public var nodeConfig: [String: PlainValue]
-    public var line: Int
+    package var nodeConfig: [String: PlainValue]
+    package var line: Int
 
-    public init(
+    package init(
         name: String, minWorkers: Int = 0, maxWorkers: Int? = nil, resources: [String: Double] = [:],
         nodeConfig: [String: PlainValue] = [:], line: Int = 0
     ) {
@@ -20,13 +20,13 @@ public struct NodeTypeConfig: Equatable, Sendable {
         self.line = line
     }
 
-    public var instanceType: String? {
+    package var instanceType: String? {
         if case .string(let value) = nodeConfig["InstanceType"] { return value }
         return nil
     }
 
     /// True when `node_config.InstanceMarketOptions.MarketType` is `spot`.
-    public var isSpot: Bool {
+    package var isSpot: Bool {
         guard case .mapping(let options) = nodeConfig["InstanceMarketOptions"],
             case .string(let market) = options["MarketType"]
         else { return false }
@@ -35,7 +35,7 @@ public struct NodeTypeConfig: Equatable, Sendable {
 }
 
 /// A YAML value kept as written, for parts of the file grow passes on rather than interprets.
-public indirect enum PlainValue: Equatable, Sendable {
+package indirect enum PlainValue: Equatable, Sendable {
     case string(String)
     case list([PlainValue])
     case mapping([String: PlainValue])

@@ -2,7 +2,7 @@ import Foundation
 
 /// What kind of SSH private key a file holds, read from its text (no crypto), so a key libssh2
 /// 1.10 cannot use with current OpenSSH is refused with a reason before any connection.
-public enum PrivateKeyKind: Equatable, Sendable {
+package enum PrivateKeyKind: Equatable, Sendable {
     case ed25519
     case ecdsa
     case rsa
@@ -13,7 +13,7 @@ public enum PrivateKeyKind: Equatable, Sendable {
     case encrypted
     case notAKey
 
-    public static func inspect(_ text: String) -> PrivateKeyKind {
+    package static func inspect(_ text: String) -> PrivateKeyKind {
         if text.contains("BEGIN RSA PRIVATE KEY") { return .rsa }
         if text.contains("BEGIN EC PRIVATE KEY") { return .ecdsa }
         if text.contains("BEGIN DSA PRIVATE KEY") { return .dsa }
@@ -62,7 +62,7 @@ public enum PrivateKeyKind: Equatable, Sendable {
     }
 
     /// Why grow cannot log in with this key, or nil when it can try.
-    public var problem: String? {
+    package var problem: String? {
         switch self {
         case .ed25519, .ecdsa, .unspecified: return nil
         case .rsa:

@@ -1,11 +1,11 @@
 /// `provider`: where the nodes come from.
-public enum ProviderConfig: Equatable, Sendable {
+package enum ProviderConfig: Equatable, Sendable {
     /// Machines that already exist, named by address.
     case local(LocalProvider)
     /// EC2 instances (parsed and checked; launching them is not implemented yet).
     case aws(AWSProvider)
 
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .local: return "local"
         case .aws: return "aws"
@@ -13,27 +13,27 @@ public enum ProviderConfig: Equatable, Sendable {
     }
 }
 
-public struct LocalProvider: Equatable, Sendable {
-    public var headIP: String
-    public var workerIPs: [String]
+package struct LocalProvider: Equatable, Sendable {
+    package var headIP: String
+    package var workerIPs: [String]
     /// Ray's `external_head_ip`: the address this machine uses for the head when it differs.
-    public var externalHeadIP: String?
+    package var externalHeadIP: String?
 
-    public init(headIP: String, workerIPs: [String], externalHeadIP: String? = nil) {
+    package init(headIP: String, workerIPs: [String], externalHeadIP: String? = nil) {
         self.headIP = headIP
         self.workerIPs = workerIPs
         self.externalHeadIP = externalHeadIP
     }
 }
 
-public struct AWSProvider: Equatable, Sendable {
-    public var region: String
-    public var availabilityZones: [String]
-    public var cacheStoppedNodes: Bool
-    public var useInternalIPs: Bool
-    public var securityGroup: PlainValue?
+package struct AWSProvider: Equatable, Sendable {
+    package var region: String
+    package var availabilityZones: [String]
+    package var cacheStoppedNodes: Bool
+    package var useInternalIPs: Bool
+    package var securityGroup: PlainValue?
 
-    public init(
+    package init(
         region: String, availabilityZones: [String] = [], cacheStoppedNodes: Bool = true, useInternalIPs: Bool = false,
         securityGroup: PlainValue? = nil
     ) {

@@ -4,14 +4,14 @@ import Foundation
 /// one path component, `**` across components, `?` one character; a pattern without `/` matches
 /// the last component at any depth; a leading `/` anchors it at the source; a trailing `/`
 /// matches directories only. Pure.
-public struct RsyncPattern: Equatable, Sendable {
-    public let text: String
+package struct RsyncPattern: Equatable, Sendable {
+    package let text: String
     let anchored: Bool
     let directoryOnly: Bool
     let body: [Character]
     let matchesAnyDepth: Bool
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
         var body = text
         directoryOnly = body.hasSuffix("/")
@@ -23,7 +23,7 @@ public struct RsyncPattern: Equatable, Sendable {
     }
 
     /// `path` is relative to the source folder, components joined by `/`.
-    public func matches(_ path: String, isDirectory: Bool) -> Bool {
+    package func matches(_ path: String, isDirectory: Bool) -> Bool {
         if directoryOnly && !isDirectory { return false }
         if matchesAnyDepth {
             let last = path.split(separator: "/").last.map(String.init) ?? path
@@ -69,20 +69,20 @@ public struct RsyncPattern: Equatable, Sendable {
 
 /// The excludes that apply to one file: the config's `rsync_exclude` plus the patterns of the
 /// `rsync_filter` files (e.g. .gitignore) found in its folder and the folders above it.
-public struct RsyncExcludes: Sendable {
-    public var patterns: [RsyncPattern]
+package struct RsyncExcludes: Sendable {
+    package var patterns: [RsyncPattern]
 
-    public init(_ patterns: [String]) {
+    package init(_ patterns: [String]) {
         self.patterns = patterns.map(RsyncPattern.init)
     }
 
-    public func excludes(_ path: String, isDirectory: Bool) -> Bool {
+    package func excludes(_ path: String, isDirectory: Bool) -> Bool {
         patterns.contains { $0.matches(path, isDirectory: isDirectory) }
     }
 
     /// Lines of a filter file (gitignore-like): comments, blanks and `!` re-includes are skipped
     /// (rsync's dir-merge with `- ` treats every line as an exclude).
-    public static func filterFileLines(_ text: String) -> [String] {
+    package static func filterFileLines(_ text: String) -> [String] {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("!") }
     }

@@ -1,14 +1,14 @@
 /// What `grow-head up` was asked to do beyond the file.
-public struct SetupOptions: Equatable, Sendable {
+package struct SetupOptions: Equatable, Sendable {
     /// How grow-head and grow-worker reach the node.
-    public enum Binaries: String, Sendable, CaseIterable {
+    package enum Binaries: String, Sendable, CaseIterable {
         /// Copied over SFTP from this machine's build into ~/.grow/bin (default without docker).
         case copy
         /// Already in the docker image (default with docker).
         case image
     }
 
-    public enum Restart: Equatable, Sendable {
+    package enum Restart: Equatable, Sendable {
         /// Set up what changed, then (re)start grow: Ray's default.
         case always
         /// `--no-restart`: leave running nodes' processes alone (fresh nodes still start).
@@ -17,16 +17,16 @@ public struct SetupOptions: Equatable, Sendable {
         case restartOnly
     }
 
-    public var binaries: Binaries
-    public var restart: Restart
+    package var binaries: Binaries
+    package var restart: Restart
 
-    public init(binaries: Binaries, restart: Restart = .always) {
+    package init(binaries: Binaries, restart: Restart = .always) {
         self.binaries = binaries
         self.restart = restart
     }
 
     /// copy without docker, image with it.
-    public static func defaultBinaries(for config: ClusterConfig) -> Binaries {
+    package static func defaultBinaries(for config: ClusterConfig) -> Binaries {
         config.docker == nil ? .copy : .image
     }
 }

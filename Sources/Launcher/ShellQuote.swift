@@ -2,16 +2,16 @@ import Foundation
 
 /// POSIX shell quoting with the same rules as Python's `shlex.quote` (which Ray uses), so the
 /// command lines grow sends match Ray's byte for byte.
-public enum ShellQuote {
+package enum ShellQuote {
     static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
 
-    public static func quote(_ text: String) -> String {
+    package static func quote(_ text: String) -> String {
         if text.isEmpty { return "''" }
         if text.allSatisfy({ safe.contains($0) }) { return text }
         return "'" + text.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 
-    public static func join(_ words: [String]) -> String {
+    package static func join(_ words: [String]) -> String {
         words.map(quote).joined(separator: " ")
     }
 }

@@ -3,24 +3,24 @@ import Launcher
 
 /// Everything `up`, `down`, `exec`, `attach`, `submit` and `status` share about a cluster: the
 /// checked config, the key, where grow keeps local state, the files every node receives.
-public struct ClusterContext: Sendable {
-    public var config: ClusterConfig
-    public var configPath: String
-    public var warnings: [ConfigDiagnostic]
-    public var privateKey: String
-    public var knownHostsFile: String
-    public var policy: KnownHostsPolicy
+package struct ClusterContext: Sendable {
+    package var config: ClusterConfig
+    package var configPath: String
+    package var warnings: [ConfigDiagnostic]
+    package var privateKey: String
+    package var knownHostsFile: String
+    package var policy: KnownHostsPolicy
     /// Seconds to keep retrying a node that does not answer on SSH.
-    public var sshTimeout: Double
-    public var localGrowDirectory: String
+    package var sshTimeout: Double
+    package var localGrowDirectory: String
     /// Folder holding grow-head and grow-worker to copy (binaries: copy).
-    public var localBinaries: String
-    public var tokenSecret: String
+    package var localBinaries: String
+    package var tokenSecret: String
 
-    public var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
+    package var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
 
     /// Reads and checks cluster.yaml and the key file. `home` is this machine's home directory.
-    public static func load(
+    package static func load(
         path: String, home: String, tokenSecret: String, localBinaries: String, policy: KnownHostsPolicy,
         sshTimeout: Double
     ) throws(LaunchError) -> ClusterContext {
@@ -68,7 +68,7 @@ public struct ClusterContext: Sendable {
     }
 
     /// Only `provider: local` can be brought up today.
-    public func requireLocalProvider(_ verb: String) throws(LaunchError) {
+    package func requireLocalProvider(_ verb: String) throws(LaunchError) {
         if case .aws = config.provider {
             throw LaunchError(
                 "\(configPath): provider.type: aws is parsed and checked, but launching EC2 instances is not implemented yet; `\(verb)` works with provider type local"
@@ -76,13 +76,13 @@ public struct ClusterContext: Sendable {
         }
     }
 
-    public func target(_ node: NodeIdentity) -> SSHTarget {
+    package func target(_ node: NodeIdentity) -> SSHTarget {
         SSHTarget(
             host: node.address, port: config.auth.sshPort, user: config.auth.sshUser, privateKey: privateKey,
             knownHostsFile: knownHostsFile, policy: policy)
     }
 
-    public var head: NodeIdentity? { config.nodes.first }
+    package var head: NodeIdentity? { config.nodes.first }
 
     static func expand(_ path: String, home: String) -> String {
         if path == "~" { return home }

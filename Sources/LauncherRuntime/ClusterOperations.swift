@@ -3,16 +3,16 @@ import Launcher
 
 /// The cluster-wide verbs over `NodeRunner`s: head first, then every worker in parallel; a node
 /// that fails is named and the others carry on.
-public enum ClusterOperations {
-    public struct Outcome: Sendable {
-        public var succeeded: [NodeIdentity] = []
+package enum ClusterOperations {
+    package struct Outcome: Sendable {
+        package var succeeded: [NodeIdentity] = []
         /// Nodes whose set-up was unchanged (skipped).
-        public var unchanged: [NodeIdentity] = []
-        public var failures: [LaunchError] = []
+        package var unchanged: [NodeIdentity] = []
+        package var failures: [LaunchError] = []
     }
 
     /// `up`: sets up the head, then the workers.
-    public static func up(context: ClusterContext, options: SetupOptions, board: ProgressBoard, home: String)
+    package static func up(context: ClusterContext, options: SetupOptions, board: ProgressBoard, home: String)
         throws(LaunchError)
         -> Outcome
     {
@@ -55,7 +55,7 @@ public enum ClusterOperations {
     }
 
     /// `down`: stops grow (and the containers) on the workers, then on the head.
-    public static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard) throws(LaunchError)
+    package static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard) throws(LaunchError)
         -> Outcome
     {
         try context.requireLocalProvider("down")

@@ -1,5 +1,5 @@
 /// How host keys are checked against grow's own known_hosts file (~/.grow/known_hosts).
-public enum KnownHostsPolicy: String, Sendable, CaseIterable {
+package enum KnownHostsPolicy: String, Sendable, CaseIterable {
     /// A host seen for the first time is pinned; a changed key is refused.
     case acceptNew = "accept-new"
     /// Only hosts already in the file are accepted.

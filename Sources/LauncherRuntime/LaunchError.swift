@@ -1,5 +1,5 @@
 /// A launcher failure as the one line a user reads (file/key/node and what to do).
-public struct LaunchError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct LaunchError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

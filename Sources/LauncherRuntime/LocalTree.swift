@@ -3,24 +3,24 @@ import Launcher
 
 /// A local file to upload: where it is, where it goes (relative to the mount's remote path), and
 /// what `FileSync` compares to skip unchanged files.
-public struct LocalFile: Equatable, Sendable {
-    public var url: URL
-    public var relativePath: String
-    public var size: UInt64
-    public var modified: UInt64
-    public var mode: Int32
+package struct LocalFile: Equatable, Sendable {
+    package var url: URL
+    package var relativePath: String
+    package var size: UInt64
+    package var modified: UInt64
+    package var mode: Int32
 }
 
 /// Lists a file mount's local side (a file, or a folder walked recursively), leaving out what
 /// `rsync_exclude` and the `rsync_filter` files exclude.
-public enum LocalTree {
-    public struct Listing: Sendable {
-        public var files: [LocalFile]
-        public var directories: [String]
-        public var isDirectory: Bool
+package enum LocalTree {
+    package struct Listing: Sendable {
+        package var files: [LocalFile]
+        package var directories: [String]
+        package var isDirectory: Bool
     }
 
-    public static func list(_ path: String, excludes: [String], filterFiles: [String]) throws -> Listing {
+    package static func list(_ path: String, excludes: [String], filterFiles: [String]) throws -> Listing {
         let root = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -74,7 +74,7 @@ public enum LocalTree {
     }
 
     /// A digest of sizes and times, so a changed file changes the node's set-up hash.
-    public static func digest(_ files: [(remote: String, file: LocalFile)]) -> String {
+    package static func digest(_ files: [(remote: String, file: LocalFile)]) -> String {
         let lines = files.map { "\($0.remote)\t\($0.file.size)\t\($0.file.modified)\t\($0.file.mode)" }.sorted()
         return NodeSetupPlan.sha256(lines.joined(separator: "\n"))
     }

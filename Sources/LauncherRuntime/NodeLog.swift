@@ -2,14 +2,14 @@ import Foundation
 
 /// The log file of one node's set-up: every command, its output and its exit status. Also keeps
 /// the last lines of output, for the one-line error when a command fails.
-public final class NodeLog: @unchecked Sendable {
-    public let path: String
+package final class NodeLog: @unchecked Sendable {
+    package let path: String
     private let handle: FileHandle?
     private let lock = NSLock()
     private var tail: [String] = []
     private var partial = ""
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
         try? FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -19,11 +19,11 @@ public final class NodeLog: @unchecked Sendable {
 
     deinit { try? handle?.close() }
 
-    public func note(_ line: String) {
+    package func note(_ line: String) {
         write(Data("[\(Self.timestamp())] \(line)\n".utf8))
     }
 
-    public func output(_ data: Data) {
+    package func output(_ data: Data) {
         write(data)
         lock.lock()
         partial += String(decoding: data, as: UTF8.self)
@@ -34,14 +34,14 @@ public final class NodeLog: @unchecked Sendable {
     }
 
     /// The last non-empty output line (of the command that just ran), for error messages.
-    public func lastLine() -> String? {
+    package func lastLine() -> String? {
         lock.lock()
         defer { lock.unlock() }
         let pending = partial.trimmingCharacters(in: .whitespaces)
         return pending.isEmpty ? tail.last : pending
     }
 
-    public func clearTail() {
+    package func clearTail() {
         lock.lock()
         tail = []
         partial = ""

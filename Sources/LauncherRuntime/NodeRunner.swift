@@ -4,17 +4,17 @@ import Launcher
 /// Carries out one node's set-up plan over a single SSH session: each step reported on the
 /// progress board and written to the node's log; the first failing step ends the node with one
 /// line naming the node, the config key and the log.
-public final class NodeRunner: @unchecked Sendable {
-    public let context: ClusterContext
-    public let node: NodeIdentity
-    public let log: NodeLog
+package final class NodeRunner: @unchecked Sendable {
+    package let context: ClusterContext
+    package let node: NodeIdentity
+    package let log: NodeLog
     let board: ProgressBoard
     let commands: NodeCommands
     private(set) var ssh: SSHSession?
     private var home = "/root"
     private var containerHome = "/root"
 
-    public init(context: ClusterContext, node: NodeIdentity, board: ProgressBoard) {
+    package init(context: ClusterContext, node: NodeIdentity, board: ProgressBoard) {
         self.context = context
         self.node = node
         self.board = board
@@ -31,7 +31,7 @@ public final class NodeRunner: @unchecked Sendable {
     }
 
     /// Connects (waiting while the node boots) and learns its home directory.
-    public func connect() throws(LaunchError) -> SSHSession {
+    package func connect() throws(LaunchError) -> SSHSession {
         if let ssh { return ssh }
         board.update(label, "connecting (SSH)")
         log.note("connecting to \(context.target(node))")
@@ -61,7 +61,7 @@ public final class NodeRunner: @unchecked Sendable {
 
     /// Runs `up` on this node. Returns true when the set-up was skipped as unchanged.
     @discardableResult
-    public func setUp(options: SetupOptions, uploads: NodeUploads) throws(LaunchError) -> Bool {
+    package func setUp(options: SetupOptions, uploads: NodeUploads) throws(LaunchError) -> Bool {
         let ssh = try connect()
         let stored = try? ssh.capture("cat \(hashPath) 2>/dev/null")
         let storedHash = stored.flatMap {
@@ -202,7 +202,7 @@ public final class NodeRunner: @unchecked Sendable {
     }
 
     /// `down` on this node: grow's processes stopped (and the container).
-    public func stop() throws(LaunchError) {
+    package func stop() throws(LaunchError) {
         _ = try connect()
         board.update(label, "stopping")
         for line in commands.stopCommands {
@@ -220,7 +220,7 @@ public final class NodeRunner: @unchecked Sendable {
     }
 
     /// A command on the node (in its container when there is one), output streamed to `output`.
-    public func execute(_ command: String, output: (CommandOutput) -> Void) throws(LaunchError) -> Int32 {
+    package func execute(_ command: String, output: (CommandOutput) -> Void) throws(LaunchError) -> Int32 {
         let ssh = try connect()
         if let docker = commands.docker {
             let home =
@@ -238,13 +238,13 @@ public final class NodeRunner: @unchecked Sendable {
     }
 
     /// The node's home directory as seen by commands (the container's when there is one).
-    public var commandHome: String { commands.docker == nil ? home : containerHome }
-    public var hostHome: String { home }
+    package var commandHome: String { commands.docker == nil ? home : containerHome }
+    package var hostHome: String { home }
 }
 
 extension NodeRunner {
     /// `attach`: a login shell on the node, or in its container.
-    public func attach() throws(LaunchError) -> Int32 {
+    package func attach() throws(LaunchError) -> Int32 {
         let ssh = try connect()
         let command = commands.docker.map { commands.host($0.attachShell) }
         do {
@@ -256,7 +256,7 @@ extension NodeRunner {
 
     /// Uploads `data` to `path` under the node's grow folder (staged for the container when
     /// there is one); returns the path as commands on the node see it.
-    public func uploadToGrowFolder(_ data: Data, name: String, mode: Int32 = 0o600) throws(LaunchError) -> String {
+    package func uploadToGrowFolder(_ data: Data, name: String, mode: Int32 = 0o600) throws(LaunchError) -> String {
         let ssh = try connect()
         let relative = NodeCommands.growDirectory + "/" + name
         let staged = commands.uploadPath(forRemote: relative)

@@ -3,21 +3,21 @@ import Launcher
 
 /// What every node receives over SFTP: the file mounts (listed once, locally), the grow binaries
 /// when they are copied, and the cluster token (mode 0600).
-public struct NodeUploads: Sendable {
-    public struct Item: Sendable {
+package struct NodeUploads: Sendable {
+    package struct Item: Sendable {
         /// Remote path as configured (may start with ~/).
-        public var remote: String
-        public var file: LocalFile
+        package var remote: String
+        package var file: LocalFile
         /// Mode to give the remote file (nil: keep the local mode).
-        public var mode: Int32?
+        package var mode: Int32?
     }
 
-    public var items: [Item]
+    package var items: [Item]
     /// Remote folders to create (as configured), parents first.
-    public var directories: [String]
-    public var digest: String
+    package var directories: [String]
+    package var digest: String
 
-    public static func collect(context: ClusterContext, binaries: SetupOptions.Binaries, home: String)
+    package static func collect(context: ClusterContext, binaries: SetupOptions.Binaries, home: String)
         throws(LaunchError)
         -> NodeUploads
     {

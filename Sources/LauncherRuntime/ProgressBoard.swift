@@ -6,7 +6,7 @@ import Foundation
 
 /// One line per node with its current step. On a terminal the lines are redrawn in place; in a
 /// log (not a terminal) every change is printed as its own line, which is what tests read.
-public final class ProgressBoard: @unchecked Sendable {
+package final class ProgressBoard: @unchecked Sendable {
     private let lock = NSLock()
     private var order: [String] = []
     private var lines: [String: String] = [:]
@@ -16,13 +16,13 @@ public final class ProgressBoard: @unchecked Sendable {
     private let quiet: Bool
 
     /// `quiet`: keep node lines to itself (for verbs whose output is the command's own).
-    public init(output: FileHandle = .standardError, live: Bool? = nil, quiet: Bool = false) {
+    package init(output: FileHandle = .standardError, live: Bool? = nil, quiet: Bool = false) {
         self.output = output
         self.live = live ?? (isatty(output.fileDescriptor) != 0)
         self.quiet = quiet
     }
 
-    public func update(_ node: String, _ state: String) {
+    package func update(_ node: String, _ state: String) {
         lock.lock()
         defer { lock.unlock() }
         if lines[node] == nil { order.append(node) }
@@ -45,7 +45,7 @@ public final class ProgressBoard: @unchecked Sendable {
     }
 
     /// A line outside the board (warnings, summaries).
-    public func print(_ line: String) {
+    package func print(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
         output.write(Data((line + "\n").utf8))

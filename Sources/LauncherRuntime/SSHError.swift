@@ -1,6 +1,6 @@
 /// Why an SSH step failed, as one line naming the node.
-public struct SSHError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable {
+package struct SSHError: Error, CustomStringConvertible, Sendable {
+    package enum Kind: Sendable {
         /// Nothing answered (refused, unreachable, timed out): worth retrying while a node boots.
         case unreachable
         /// The server answered but the key or host key was not accepted: retrying will not help.
@@ -9,10 +9,10 @@ public struct SSHError: Error, CustomStringConvertible, Sendable {
         case failed
     }
 
-    public let kind: Kind
-    public let description: String
+    package let kind: Kind
+    package let description: String
 
-    public init(_ kind: Kind, _ description: String) {
+    package init(_ kind: Kind, _ description: String) {
         self.kind = kind
         self.description = description
     }

@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// Output of a remote command as it arrives.
-public enum CommandOutput: Sendable {
+package enum CommandOutput: Sendable {
     case stdout(Data)
     case stderr(Data)
 }
@@ -14,7 +14,7 @@ public enum CommandOutput: Sendable {
 extension SSHSession {
     /// Runs `command` through the login user's shell; `output` sees stdout and stderr as they
     /// arrive. Returns the exit status (-1 when the command died by a signal).
-    public func run(_ command: String, input: Data? = nil, output: (CommandOutput) -> Void) throws(SSHError) -> Int32 {
+    package func run(_ command: String, input: Data? = nil, output: (CommandOutput) -> Void) throws(SSHError) -> Int32 {
         guard let session = raw else { throw SSHError(.failed, "\(target): session closed") }
         let channel = try callPointer("opening a channel") { grow_ssh2_channel_open_session(session) }
         defer { _ = try? call("closing a channel") { libssh2_channel_free(channel) } }
@@ -71,7 +71,7 @@ extension SSHSession {
     }
 
     /// Runs `command` and collects its output.
-    public func capture(_ command: String, input: Data? = nil) throws(SSHError) -> (
+    package func capture(_ command: String, input: Data? = nil) throws(SSHError) -> (
         status: Int32, stdout: String, stderr: String
     ) {
         var out = Data()
@@ -100,7 +100,7 @@ extension SSHSession {
     }
 
     /// The login user's home directory on the node.
-    public func homeDirectory() throws(SSHError) -> String {
+    package func homeDirectory() throws(SSHError) -> String {
         let result = try capture("printf %s \"$HOME\"")
         guard result.status == 0, result.stdout.hasPrefix("/") else {
             throw SSHError(

@@ -9,7 +9,7 @@ extension SSHSession {
     /// An interactive session on a pseudo-terminal (`ray attach`): this terminal in raw mode,
     /// keystrokes to the node, its output back, the window size kept in step. `command` nil
     /// starts the login shell. Returns the remote exit status.
-    public func interactive(command: String?) throws(SSHError) -> Int32 {
+    package func interactive(command: String?) throws(SSHError) -> Int32 {
         guard let session = raw else { throw SSHError(.failed, "\(target): session closed") }
         let channel = try callPointer("opening a channel") { grow_ssh2_channel_open_session(session) }
         defer { _ = try? call("closing a channel") { libssh2_channel_free(channel) } }

@@ -6,12 +6,12 @@ import Foundation
 #endif
 
 /// Size and modification time of a remote file.
-public struct RemoteFileInfo: Equatable, Sendable {
-    public var size: UInt64
-    public var modified: UInt64
-    public var permissions: UInt32
+package struct RemoteFileInfo: Equatable, Sendable {
+    package var size: UInt64
+    package var modified: UInt64
+    package var permissions: UInt32
 
-    public init(size: UInt64, modified: UInt64, permissions: UInt32) {
+    package init(size: UInt64, modified: UInt64, permissions: UInt32) {
         self.size = size
         self.modified = modified
         self.permissions = permissions
@@ -28,7 +28,7 @@ extension SSHSession {
     }
 
     /// Nil when the path does not exist.
-    public func stat(_ path: String) throws(SSHError) -> RemoteFileInfo? {
+    package func stat(_ path: String) throws(SSHError) -> RemoteFileInfo? {
         let sftp = try sftp()
         var attributes = LIBSSH2_SFTP_ATTRIBUTES()
         let result = try call("stat \(path)") { grow_ssh2_sftp_stat(sftp, path, &attributes) }
@@ -40,7 +40,7 @@ extension SSHSession {
 
     /// Writes `source` to `path` (absolute) through a temporary name and a rename, so a reader
     /// (or a running binary) never sees half a file; sets mode and modification time.
-    public func upload(from source: URL, to path: String, mode: Int32, modified: UInt64?) throws(SSHError) {
+    package func upload(from source: URL, to path: String, mode: Int32, modified: UInt64?) throws(SSHError) {
         let sftp = try sftp()
         let temporary = path + ".grow-upload"
         let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC)
@@ -88,7 +88,7 @@ extension SSHSession {
     }
 
     /// Writes small contents (the token, a job file) the same way.
-    public func upload(_ data: Data, to path: String, mode: Int32) throws(SSHError) {
+    package func upload(_ data: Data, to path: String, mode: Int32) throws(SSHError) {
         let local = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "grow-upload-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: local.path, contents: data, attributes: [.posixPermissions: 0o600])
@@ -100,7 +100,7 @@ extension SSHSession {
     }
 
     /// Creates directories (and their parents) with one remote `mkdir -p`.
-    public func makeDirectories(_ paths: [String], mode: String = "755") throws(SSHError) {
+    package func makeDirectories(_ paths: [String], mode: String = "755") throws(SSHError) {
         guard !paths.isEmpty else { return }
         let result = try capture("mkdir -p -m \(mode) " + paths.map(quoteForShell).joined(separator: " "))
         guard result.status == 0 else {

@@ -9,13 +9,13 @@ import Foundation
 /// session is non-blocking; every call that would block waits on the socket with poll(), so
 /// stdout and stderr of a command stream side by side and a dead peer ends in a timeout rather
 /// than a hang. Not thread-safe: one session belongs to one node's task.
-public final class SSHSession: @unchecked Sendable {
-    public let target: SSHTarget
+package final class SSHSession: @unchecked Sendable {
+    package let target: SSHTarget
     private var socketFD: Int32 = -1
     private var session: OpaquePointer?
     var sftpSession: OpaquePointer?
     /// Seconds a single blocked read or write may wait before the session counts as dead.
-    public var ioTimeout: Double = 120
+    package var ioTimeout: Double = 120
 
     private static let initialized: Bool = { libssh2_init(0) == 0 }()
 
@@ -26,7 +26,7 @@ public final class SSHSession: @unchecked Sendable {
     deinit { close() }
 
     /// Connects, checks the host key, logs in. `connectTimeout` bounds the TCP connect.
-    public static func connect(_ target: SSHTarget, connectTimeout: Double = 10) throws(SSHError) -> SSHSession {
+    package static func connect(_ target: SSHTarget, connectTimeout: Double = 10) throws(SSHError) -> SSHSession {
         guard initialized else { throw SSHError(.failed, "libssh2 failed to initialise") }
         let ssh = SSHSession(target: target)
         try ssh.open(connectTimeout: connectTimeout)
@@ -35,7 +35,7 @@ public final class SSHSession: @unchecked Sendable {
 
     /// Connects, retrying with backoff while the node does not answer (booting, sshd not up yet)
     /// until `deadline`; errors that retrying cannot fix end it at once.
-    public static func connectWaiting(
+    package static func connectWaiting(
         _ target: SSHTarget, deadline: Date, onRetry: (SSHError, Double) -> Void = { _, _ in }
     ) throws(SSHError) -> SSHSession {
         var delay = 0.5
@@ -56,7 +56,7 @@ public final class SSHSession: @unchecked Sendable {
         }
     }
 
-    public func close() {
+    package func close() {
         if let sftpSession { _ = libssh2_sftp_shutdown(sftpSession) }
         sftpSession = nil
         if let session {

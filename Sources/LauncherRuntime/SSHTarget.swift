@@ -1,14 +1,14 @@
 /// Where and as whom to log in.
-public struct SSHTarget: Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var user: String
+package struct SSHTarget: Sendable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+    package var user: String
     /// Path of the private key file (already expanded); its `.pub` is used when present.
-    public var privateKey: String
-    public var knownHostsFile: String
-    public var policy: KnownHostsPolicy
+    package var privateKey: String
+    package var knownHostsFile: String
+    package var policy: KnownHostsPolicy
 
-    public init(
+    package init(
         host: String, port: Int, user: String, privateKey: String, knownHostsFile: String, policy: KnownHostsPolicy
     ) {
         self.host = host
@@ -19,5 +19,5 @@ public struct SSHTarget: Sendable, CustomStringConvertible {
         self.policy = policy
     }
 
-    public var description: String { port == 22 ? "\(user)@\(host)" : "\(user)@\(host):\(port)" }
+    package var description: String { port == 22 ? "\(user)@\(host)" : "\(user)@\(host):\(port)" }
 }

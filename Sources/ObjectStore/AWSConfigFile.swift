@@ -1,18 +1,18 @@
 /// `~/.aws/credentials` and `~/.aws/config` as the AWS CLI reads them: INI sections of
 /// `key = value` lines, `#`/`;` comments, and indented sub-settings (`s3 =` then
 /// `  addressing_style = path`, kept as `s3.addressing_style`).
-public struct AWSConfigFile: Sendable, Equatable {
+package struct AWSConfigFile: Sendable, Equatable {
     /// Section name → settings. In the config file `[profile x]` is stored as `x`
     /// (and `[default]` as `default`); other kinds of sections (`[sso-session x]`, `[services x]`)
     /// keep their full name.
-    public var sections: [String: [String: String]]
+    package var sections: [String: [String: String]]
 
-    public init(sections: [String: [String: String]] = [:]) {
+    package init(sections: [String: [String: String]] = [:]) {
         self.sections = sections
     }
 
     /// Parses the text of either file; `isConfigFile` strips the `profile ` prefix.
-    public init(parsing text: String, isConfigFile: Bool) {
+    package init(parsing text: String, isConfigFile: Bool) {
         var sections: [String: [String: String]] = [:]
         var current: String?
         var parentKey: String?
@@ -48,12 +48,12 @@ public struct AWSConfigFile: Sendable, Equatable {
         self.sections = sections
     }
 
-    public func value(_ key: String, profile: String) -> String? {
+    package func value(_ key: String, profile: String) -> String? {
         guard let value = sections[profile]?[key], !value.isEmpty else { return nil }
         return value
     }
 
-    public func hasProfile(_ name: String) -> Bool { sections[name] != nil }
+    package func hasProfile(_ name: String) -> Bool { sections[name] != nil }
 
     /// An inline comment starts with ` #` or ` ;` (a `#` inside a value without a space stays).
     private static func stripComment(_ value: String) -> String {

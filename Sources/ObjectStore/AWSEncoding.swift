@@ -1,20 +1,20 @@
 /// Percent-encoding as AWS Signature V4 canonicalizes it: every byte except the unreserved
 /// characters `A-Z a-z 0-9 - . _ ~` becomes `%XX` (upper-case hex). libcurl 7.88 signs the path
 /// and query exactly as they appear in the URL, so the URL must already be in canonical form.
-public enum AWSEncoding {
+package enum AWSEncoding {
     /// One query name or value, or one path segment.
-    public static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         encode(text, keepSlash: false)
     }
 
     /// An object key in a path: like `encode` but `/` stays (S3 keys use it as a separator).
-    public static func encodePath(_ key: String) -> String {
+    package static func encodePath(_ key: String) -> String {
         encode(key, keepSlash: true)
     }
 
     /// The canonical query string: pairs encoded, sorted by name then value, joined by `&`.
     /// A name without a value is written `name=` as the canonical form requires.
-    public static func query(_ items: [(String, String)]) -> String {
+    package static func query(_ items: [(String, String)]) -> String {
         items.map { (encode($0.0), encode($0.1)) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             .map { "\($0.0)=\($0.1)" }
@@ -22,7 +22,7 @@ public enum AWSEncoding {
     }
 
     /// Reverses `%XX` escapes (and only those: `+` stays `+`, as in S3's `encoding-type=url` keys).
-    public static func decode(_ text: String) -> String {
+    package static func decode(_ text: String) -> String {
         guard text.contains("%") else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)

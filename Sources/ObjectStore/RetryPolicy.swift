@@ -1,22 +1,22 @@
 /// When to try a request again and how long to wait first: exponential backoff with full jitter
 /// (a random wait between 0 and base·2^attempt, capped), so many clients that failed together do
 /// not come back together.
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// Tries in total, the first included.
-    public var maxAttempts = 5
+    package var maxAttempts = 5
     /// Seconds; the cap of the wait before the 2nd try (doubled for each later one).
-    public var baseDelay = 0.25
+    package var baseDelay = 0.25
     /// Seconds; no wait is longer.
-    public var maxDelay = 20.0
+    package var maxDelay = 20.0
 
-    public init(maxAttempts: Int = 5, baseDelay: Double = 0.25, maxDelay: Double = 20.0) {
+    package init(maxAttempts: Int = 5, baseDelay: Double = 0.25, maxDelay: Double = 20.0) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
     }
 
     /// How one try ended.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The server answered with this status (and S3 error code, if any).
         case answered(status: Int, code: String?)
         /// No usable answer: could not connect, timed out, connection reset mid-transfer.
@@ -27,7 +27,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// Whether `outcome` is worth another try: 5xx, 429, S3's throttling and request-timeout
     /// codes, and transport failures. Never other 4xx (the request itself is wrong).
-    public static func isRetryable(_ outcome: Outcome) -> Bool {
+    package static func isRetryable(_ outcome: Outcome) -> Bool {
         switch outcome {
         case .transportFailure: return true
         case .localFailure: return false
@@ -43,7 +43,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// Seconds to wait before try number `attempt + 1` (`attempt` counts from 1), given a
     /// uniform random number in [0, 1).
-    public func delay(afterAttempt attempt: Int, random: Double) -> Double {
+    package func delay(afterAttempt attempt: Int, random: Double) -> Double {
         let exponent = min(max(attempt - 1, 0), 30)
         let cap = min(maxDelay, baseDelay * Double(1 << exponent))
         return cap * min(max(random, 0), 1)

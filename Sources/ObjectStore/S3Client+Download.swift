@@ -9,7 +9,7 @@ extension S3Client {
     /// above the multipart threshold). The file appears only when complete; every range is
     /// pinned to the ETag seen first, so a concurrent overwrite fails the download instead of
     /// mixing two versions.
-    public func downloadFile(_ uri: S3URI, to path: String, progress: TransferProgress? = nil) throws(S3Error) {
+    package func downloadFile(_ uri: S3URI, to path: String, progress: TransferProgress? = nil) throws(S3Error) {
         guard let info = try headObject(uri) else {
             // NoSuchKey or NoSuchBucket: the GET's error document says which.
             throw diagnosis(uri)

@@ -5,18 +5,18 @@ import Foundation
 #endif
 
 /// Progress of one transfer: bytes done so far and the total. Called from transfer threads.
-public typealias TransferProgress = @Sendable (_ done: UInt64, _ total: UInt64) -> Void
+package typealias TransferProgress = @Sendable (_ done: UInt64, _ total: UInt64) -> Void
 
 /// An S3 client on libcurl: SigV4 signing by curl, retries with backoff and jitter, connection
 /// reuse (a pool of curl handles), streaming transfers and multipart uploads. Blocking; safe to
 /// use from many threads at once.
-public final class S3Client: Sendable {
-    public let config: S3Config
+package final class S3Client: Sendable {
+    package let config: S3Config
     let pool: HandlePool
     /// Gets one line per retry and per failed cleanup (never a secret).
     let log: (@Sendable (String) -> Void)?
 
-    public init(config: S3Config, log: (@Sendable (String) -> Void)? = nil) {
+    package init(config: S3Config, log: (@Sendable (String) -> Void)? = nil) {
         self.config = config
         self.pool = HandlePool(keep: config.options.concurrency + 2)
         self.log = log
@@ -26,7 +26,7 @@ public final class S3Client: Sendable {
 
     /// The whole object, or the bytes `range` of it (clamped to its end: a range past the end
     /// gives no bytes).
-    public func getObject(_ uri: S3URI, range: Range<UInt64>? = nil) throws(S3Error) -> [UInt8] {
+    package func getObject(_ uri: S3URI, range: Range<UInt64>? = nil) throws(S3Error) -> [UInt8] {
         var headers: [(String, String)] = []
         if let range {
             if range.isEmpty { return [] }
@@ -41,7 +41,7 @@ public final class S3Client: Sendable {
     }
 
     /// Size, time and ETag of an object; nil when there is none.
-    public func headObject(_ uri: S3URI) throws(S3Error) -> S3Object? {
+    package func headObject(_ uri: S3URI) throws(S3Error) -> S3Object? {
         do throws(S3Error) {
             let response = try send(HTTPRequest(method: "HEAD", url: url(uri), sink: .discard), uri)
             return S3Object(
@@ -67,7 +67,7 @@ public final class S3Client: Sendable {
     }
 
     /// Writes `bytes` as the object, all or nothing (in parts above the multipart threshold).
-    public func putObject(_ uri: S3URI, bytes: [UInt8], contentType: String? = nil) throws(S3Error) {
+    package func putObject(_ uri: S3URI, bytes: [UInt8], contentType: String? = nil) throws(S3Error) {
         if UInt64(bytes.count) > config.options.multipartThreshold {
             try multipartUpload(uri, size: UInt64(bytes.count), contentType: contentType, progress: nil) { range in
                 .bytes(bytes[Int(range.lowerBound)..<Int(range.upperBound)])
@@ -80,7 +80,7 @@ public final class S3Client: Sendable {
     }
 
     /// Removes the object; a missing object is not an error (S3 answers 204 either way).
-    public func deleteObject(_ uri: S3URI) throws(S3Error) {
+    package func deleteObject(_ uri: S3URI) throws(S3Error) {
         _ = try send(HTTPRequest(method: "DELETE", url: url(uri), sink: .discard), uri)
     }
 
@@ -89,7 +89,7 @@ public final class S3Client: Sendable {
     /// (a ranged GET, then UploadPart; `concurrency` parts of `partSize` in memory at most).
     /// Not UploadPartCopy: curl 7.88 sorts the signed headers as `name:value` lines, which puts
     /// `x-amz-copy-source-range` before `x-amz-copy-source` and breaks the signature.
-    public func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error)
+    package func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error)
     {
         guard let info = try headObject(source) else {
             throw diagnosis(source)
@@ -121,7 +121,7 @@ public final class S3Client: Sendable {
 
     // MARK: Buckets
 
-    public func createBucket(_ bucket: String) throws(S3Error) {
+    package func createBucket(_ bucket: String) throws(S3Error) {
         var body: [UInt8] = []
         if config.region != "us-east-1" {
             body = Array(
@@ -135,7 +135,7 @@ public final class S3Client: Sendable {
     }
 
     /// Sets the bucket's policy (a JSON document).
-    public func putBucketPolicy(bucket: String, policy: String) throws(S3Error) {
+    package func putBucketPolicy(bucket: String, policy: String) throws(S3Error) {
         let uri = S3URI(bucket: bucket)
         let request = HTTPRequest(
             method: "PUT", url: config.endpoint.url(bucket: bucket, query: [("policy", "")]),
@@ -144,7 +144,7 @@ public final class S3Client: Sendable {
     }
 
     /// The bucket's policy as the server stores it.
-    public func getBucketPolicy(bucket: String) throws(S3Error) -> String {
+    package func getBucketPolicy(bucket: String) throws(S3Error) -> String {
         let uri = S3URI(bucket: bucket)
         let response = try send(
             HTTPRequest(method: "GET", url: config.endpoint.url(bucket: bucket, query: [("policy", "")])), uri)
@@ -154,14 +154,14 @@ public final class S3Client: Sendable {
     // MARK: Listing
 
     /// Every object under `prefix` (at any depth), in key order, fetched `pageSize` at a time.
-    public func listObjects(bucket: String, prefix: String, pageSize: Int = 1000) throws(S3Error) -> [S3Object] {
+    package func listObjects(bucket: String, prefix: String, pageSize: Int = 1000) throws(S3Error) -> [S3Object] {
         var all: [S3Object] = []
         try listObjects(bucket: bucket, prefix: prefix, pageSize: pageSize) { all += $0 }
         return all
     }
 
     /// Like `listObjects`, handing over each page as it arrives.
-    public func listObjects(
+    package func listObjects(
         bucket: String, prefix: String, pageSize: Int = 1000, page: ([S3Object]) -> Void
     ) throws(S3Error) {
         let uri = S3URI(bucket: bucket, key: prefix)
@@ -188,7 +188,7 @@ public final class S3Client: Sendable {
     }
 
     /// Multipart uploads started and neither completed nor aborted (key, upload ID).
-    public func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)]
+    package func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)]
     {
         var query = [("uploads", "")]
         if !prefix.isEmpty { query.append(("prefix", prefix)) }

@@ -1,12 +1,12 @@
 /// What the user chose explicitly (the pipeline's `storage` section or a command's options);
 /// every field set here wins over the environment and the AWS files.
-public struct S3Overrides: Sendable, Equatable {
-    public var profile: String?
-    public var region: String?
-    public var endpoint: String?
-    public var pathStyle: Bool?
+package struct S3Overrides: Sendable, Equatable {
+    package var profile: String?
+    package var region: String?
+    package var endpoint: String?
+    package var pathStyle: Bool?
 
-    public init(profile: String? = nil, region: String? = nil, endpoint: String? = nil, pathStyle: Bool? = nil) {
+    package init(profile: String? = nil, region: String? = nil, endpoint: String? = nil, pathStyle: Bool? = nil) {
         self.profile = profile
         self.region = region
         self.endpoint = endpoint
@@ -25,8 +25,8 @@ public struct S3Overrides: Sendable, Equatable {
 /// - endpoint: setting › `AWS_ENDPOINT_URL_S3` › `AWS_ENDPOINT_URL` › profile `s3.endpoint_url`
 ///   › profile `endpoint_url` › `https://s3.REGION.amazonaws.com`
 /// - path style: setting › profile `s3.addressing_style` › on for a custom endpoint, off for AWS
-public enum S3ConfigResolver {
-    public static func resolve(
+package enum S3ConfigResolver {
+    package static func resolve(
         _ overrides: S3Overrides, environment: [String: String], readFile: (String) -> String?,
         options: S3Options = S3Options()
     ) throws(S3Error) -> S3Config {

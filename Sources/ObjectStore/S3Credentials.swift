@@ -1,36 +1,36 @@
 /// An access key, its secret and an optional session token. `description` never shows the
 /// secret or the token.
-public struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+package struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
-    public var accessKeyID: String
-    public var secretAccessKey: String
-    public var sessionToken: String?
+    package var accessKeyID: String
+    package var secretAccessKey: String
+    package var sessionToken: String?
     /// Where they came from, for error hints (`AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY`,
     /// `profile "x" in ~/.aws/credentials`).
-    public var source: CredentialSource
+    package var source: CredentialSource
 
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, source: CredentialSource) {
+    package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, source: CredentialSource) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
         self.source = source
     }
 
-    public var description: String { "credentials from \(source) (secret hidden)" }
-    public var debugDescription: String { description }
+    package var description: String { "credentials from \(source) (secret hidden)" }
+    package var debugDescription: String { description }
     /// No children: dumping a config (`dump`, `print` of a containing struct) shows no secret.
-    public var customMirror: Mirror { Mirror(self, children: [:]) }
+    package var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// Where credentials were found.
-public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
+package enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
     case environment
     case profile(name: String, file: String)
     /// Given directly by code (tests, benchmarks).
     case explicit
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .environment: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
         case .profile(let name, let file): "profile \"\(name)\" in \(file)"

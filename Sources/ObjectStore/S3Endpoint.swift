@@ -1,15 +1,15 @@
 /// Where an S3 API lives (`https://s3.waw3-1.cloudferro.com`, `http://127.0.0.1:9000`), and how
 /// buckets are addressed on it.
-public struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
+package struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// `http` or `https`.
-    public var scheme: String
+    package var scheme: String
     /// Host with an optional `:port`, as in the URL.
-    public var authority: String
+    package var authority: String
     /// `https://endpoint/bucket/key` (true) or `https://bucket.endpoint/key` (false).
-    public var pathStyle: Bool
+    package var pathStyle: Bool
 
     /// Parses `scheme://host[:port][/]`; throws `.invalid` naming the setting on anything else.
-    public init(parsing text: String, pathStyle: Bool, setting: String = "endpoint") throws(S3Error) {
+    package init(parsing text: String, pathStyle: Bool, setting: String = "endpoint") throws(S3Error) {
         var rest = Substring(text)
         let scheme: String
         if rest.hasPrefix("https://") {
@@ -34,7 +34,7 @@ public struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// AWS's own endpoint for a region.
-    public static func aws(region: String) -> S3Endpoint {
+    package static func aws(region: String) -> S3Endpoint {
         // The region was validated by the resolver (letters, digits, '-'), so this always parses.
         (try? S3Endpoint(parsing: "https://s3.\(region).amazonaws.com", pathStyle: false))
             ?? S3Endpoint(scheme: "https", authority: "s3.amazonaws.com", pathStyle: false)
@@ -46,11 +46,11 @@ public struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
         self.pathStyle = pathStyle
     }
 
-    public var description: String { "\(scheme)://\(authority)" }
+    package var description: String { "\(scheme)://\(authority)" }
 
     /// The request URL for `key` in `bucket` (nil bucket: the service itself) with the given
     /// query, all in SigV4 canonical form (see `AWSEncoding`).
-    public func url(bucket: String?, key: String = "", query: [(String, String)] = []) -> String {
+    package func url(bucket: String?, key: String = "", query: [(String, String)] = []) -> String {
         var url: String
         let encodedKey = AWSEncoding.encodePath(key)
         if let bucket {

@@ -2,8 +2,8 @@
 /// wrong and what to check:
 /// `s3://bucket/key at https://endpoint: signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY`.
 /// Never contains a secret.
-public struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
-    public enum Kind: Sendable, Equatable {
+package struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
+    package enum Kind: Sendable, Equatable {
         /// The object, bucket, upload or policy does not exist.
         case notFound
         /// Credentials are missing, wrong, expired or not allowed (the user's to fix).
@@ -14,18 +14,18 @@ public struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
         case failed
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// What the line starts with: `s3://bucket/key at https://endpoint`, a setting's value, or
     /// empty when the message names it itself (`bucket "x" does not exist at ...`).
-    public var subject: String
+    package var subject: String
     /// The rest of the line (without the subject).
-    public var message: String
+    package var message: String
     /// The HTTP status, when the server answered.
-    public var status: Int?
+    package var status: Int?
     /// S3's error code (`NoSuchKey`, `SignatureDoesNotMatch`), when it sent one.
-    public var code: String?
+    package var code: String?
 
-    public init(_ kind: Kind, _ subject: String, _ message: String, status: Int? = nil, code: String? = nil) {
+    package init(_ kind: Kind, _ subject: String, _ message: String, status: Int? = nil, code: String? = nil) {
         self.kind = kind
         self.subject = subject
         self.message = message
@@ -33,8 +33,8 @@ public struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
         self.code = code
     }
 
-    public var description: String { subject.isEmpty ? message : "\(subject): \(message)" }
+    package var description: String { subject.isEmpty ? message : "\(subject): \(message)" }
 
     /// Whether the user can fix it (bad credentials, missing bucket, bad address): exit code 2.
-    public var isUserError: Bool { kind != .failed }
+    package var isUserError: Bool { kind != .failed }
 }

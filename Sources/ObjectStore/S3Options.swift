@@ -1,39 +1,39 @@
 /// How transfers behave: retries, multipart sizes, parallelism, timeouts.
-public struct S3Options: Sendable, Equatable {
-    public var retry = RetryPolicy()
+package struct S3Options: Sendable, Equatable {
+    package var retry = RetryPolicy()
     /// Objects larger than this are uploaded in parts (and downloaded in parallel ranges).
-    public var multipartThreshold: UInt64 = 16 << 20
+    package var multipartThreshold: UInt64 = 16 << 20
     /// Size of one part (S3: at least 5 MiB except the last; grown when a file needs more than
     /// 10,000 parts).
-    public var partSize: UInt64 = 16 << 20
+    package var partSize: UInt64 = 16 << 20
     /// Server-side copies of objects larger than this go in parts (UploadPartCopy); S3 copies
     /// at most 5 GiB in one CopyObject.
-    public var maximumSingleCopy: UInt64 = 5 << 30
+    package var maximumSingleCopy: UInt64 = 5 << 30
     /// Parts transferred at the same time, each on its own connection.
-    public var concurrency = 4
+    package var concurrency = 4
     /// Seconds to establish a connection.
-    public var connectTimeout = 10
+    package var connectTimeout = 10
     /// A transfer slower than 1 byte/s for this many seconds is abandoned (and retried):
     /// catches a stalled peer without capping how long a large transfer may take.
-    public var stallTimeout = 30
+    package var stallTimeout = 30
 
-    public init() {}
+    package init() {}
 }
 
 /// Everything a client needs to talk to one S3 endpoint, resolved from settings, environment
 /// and AWS files by `S3ConfigResolver`.
-public struct S3Config: Sendable, Equatable {
-    public var endpoint: S3Endpoint
-    public var region: String
+package struct S3Config: Sendable, Equatable {
+    package var endpoint: S3Endpoint
+    package var region: String
     /// nil: anonymous requests (public buckets only).
-    public var credentials: S3Credentials?
+    package var credentials: S3Credentials?
     /// The profile whose settings were read (for messages).
-    public var profile: String
+    package var profile: String
     /// A CA bundle file for TLS (`AWS_CA_BUNDLE`), else the system's.
-    public var caBundle: String?
-    public var options: S3Options
+    package var caBundle: String?
+    package var options: S3Options
 
-    public init(
+    package init(
         endpoint: S3Endpoint, region: String, credentials: S3Credentials?, profile: String = "default",
         caBundle: String? = nil, options: S3Options = S3Options()
     ) {

@@ -1,12 +1,12 @@
 /// One object in a listing.
-public struct S3Object: Sendable, Equatable {
-    public var key: String
-    public var size: UInt64
+package struct S3Object: Sendable, Equatable {
+    package var key: String
+    package var size: UInt64
     /// As S3 sends it (ISO 8601, e.g. `2026-11-27T07:45:50.000Z`), when it sends it.
-    public var lastModified: String?
-    public var etag: String?
+    package var lastModified: String?
+    package var etag: String?
 
-    public init(key: String, size: UInt64, lastModified: String? = nil, etag: String? = nil) {
+    package init(key: String, size: UInt64, lastModified: String? = nil, etag: String? = nil) {
         self.key = key
         self.size = size
         self.lastModified = lastModified

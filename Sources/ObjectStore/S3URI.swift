@@ -1,16 +1,16 @@
 /// `s3://bucket/key-or-prefix` as users write it.
-public struct S3URI: Sendable, Equatable, CustomStringConvertible {
-    public var bucket: String
+package struct S3URI: Sendable, Equatable, CustomStringConvertible {
+    package var bucket: String
     /// The key or prefix after the bucket, without a leading `/` (may be empty).
-    public var key: String
+    package var key: String
 
-    public init(bucket: String, key: String = "") {
+    package init(bucket: String, key: String = "") {
         self.bucket = bucket
         self.key = key
     }
 
     /// Parses `s3://bucket[/key]`; throws a one-line `.invalid` error naming what is wrong.
-    public init(parsing text: String) throws(S3Error) {
+    package init(parsing text: String) throws(S3Error) {
         guard text.hasPrefix("s3://") else {
             throw S3Error(.invalid, text, "not an S3 address: expected s3://bucket/prefix")
         }
@@ -25,12 +25,12 @@ public struct S3URI: Sendable, Equatable, CustomStringConvertible {
         self.key = key
     }
 
-    public var description: String { key.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(key)" }
+    package var description: String { key.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(key)" }
 
     /// Why `name` cannot be a bucket name, or nil. S3's rules: 3-63 characters of `a-z 0-9 . -`,
     /// starting and ending with a letter or digit. (Also keeps bucket names out of the URL's
     /// host/path syntax, so they need no escaping.)
-    public static func problem(withBucketName name: String) -> String? {
+    package static func problem(withBucketName name: String) -> String? {
         if name.isEmpty { return "no bucket name: expected s3://bucket/prefix" }
         if name.count < 3 || name.count > 63 {
             return "bucket name \"\(name)\" must be 3 to 63 characters long"

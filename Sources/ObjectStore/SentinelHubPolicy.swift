@@ -1,12 +1,12 @@
 /// The bucket policy that lets Sentinel Hub read and write a bucket (CDSE's guide sets it with a
 /// boto3 script; `grow-head storage grant` does the same).
-public enum SentinelHubPolicy {
+package enum SentinelHubPolicy {
     /// Sentinel Hub's account on CDSE.
-    public static let principal = "ddf4c98b5e6647f0a246f0624c8341d9"
+    package static let principal = "ddf4c98b5e6647f0a246f0624c8341d9"
 
     /// The policy document for `bucket`, as JSON text: the guide's, statement for statement.
     /// (Bucket names are restricted to `a-z 0-9 . -`, so they need no JSON escaping.)
-    public static func document(bucket: String) -> String {
+    package static func document(bucket: String) -> String {
         """
         {
           "Version": "2012-10-17",

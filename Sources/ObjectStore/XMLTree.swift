@@ -1,39 +1,39 @@
 /// One XML element: its local name (namespace prefix dropped), child elements, and the character
 /// data directly inside it (entities and CDATA decoded). Attributes are not kept: S3's answers
 /// carry everything in elements.
-public struct XMLElement: Sendable, Equatable {
-    public var name: String
-    public var children: [XMLElement] = []
-    public var text: String = ""
+package struct XMLElement: Sendable, Equatable {
+    package var name: String
+    package var children: [XMLElement] = []
+    package var text: String = ""
 
-    public init(name: String, children: [XMLElement] = [], text: String = "") {
+    package init(name: String, children: [XMLElement] = [], text: String = "") {
         self.name = name
         self.children = children
         self.text = text
     }
 
-    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
-    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    package func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    package func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
     /// The text of the first child called `name`.
-    public func value(_ name: String) -> String? { child(name)?.text }
+    package func value(_ name: String) -> String? { child(name)?.text }
 }
 
 /// A small, strict parser for the XML documents S3 answers with. Handles the declaration,
 /// comments, processing instructions, a DOCTYPE without an internal subset, CDATA sections,
 /// attributes (skipped, quotes respected), the five named entities and numeric character
 /// references. Not a general XML parser: no DTDs, no custom entities.
-public enum XMLTree {
-    public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
-        public var offset: Int
-        public var reason: String
-        public var description: String { "malformed XML at byte \(offset): \(reason)" }
+package enum XMLTree {
+    package struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
+        package var offset: Int
+        package var reason: String
+        package var description: String { "malformed XML at byte \(offset): \(reason)" }
     }
 
-    public static func parse(_ text: String) throws(ParseError) -> XMLElement {
+    package static func parse(_ text: String) throws(ParseError) -> XMLElement {
         try parse(Array(text.utf8))
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> XMLElement {
+    package static func parse(_ bytes: [UInt8]) throws(ParseError) -> XMLElement {
         var parser = Parser(bytes: bytes)
         return try parser.document()
     }

@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// The UTM grid against GDAL's own geometry (in Python, computed by the test): every patch
 /// meets the AOI, the patches cover it, names and alignment are eo-grow's.
@@ -105,13 +112,13 @@ final class AreaSplitterTests: XCTestCase {
              "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}},
              "test_subset": [0]}
             """
-        let spec = try JobSpec.parse(json: config, source: "area.json")
+        let spec = try JobSpec.parse(json: config, source: "area.json", resolveArea: AreaResolver.resolve)
         XCTAssertNotNil(spec.tiles.areaGrid)
         XCTAssertEqual(spec.testSubset, [0])
         XCTAssertEqual(
             try JobSpec.parse(
                 json: config.replacingOccurrences(of: "[0]", with: "[\"\(spec.tiles.name(of: 1))\"]"),
-                source: "area.json"
+                source: "area.json", resolveArea: AreaResolver.resolve
             ).testSubset, [1])
         let cached = try FileManager.default.contentsOfDirectory(atPath: project + "/cache")
         XCTAssertEqual(cached, ["UtmZoneAreaManager_aoi_3000_3000_0_0_0_0.json"])
@@ -120,6 +127,10 @@ final class AreaSplitterTests: XCTestCase {
         let shipped = try JobSpec.parse(json: spec.canonicalJSON(), source: "canonical")
         XCTAssertEqual(shipped, spec)
         XCTAssertEqual(shipped.tiles.areaTiles, spec.tiles.areaTiles)
+        // Parsing stays pure: without a resolver an area is an error, not a file read.
+        XCTAssertThrowsError(try JobSpec.parse(json: config, source: "area.json")) { error in
+            XCTAssertTrue("\(error)".contains("area: this job's area is not resolved"), "\(error)")
+        }
     }
 
     func testAreaMistakesNameTheFileAndKey() throws {
@@ -127,7 +138,7 @@ final class AreaSplitterTests: XCTestCase {
         func problem(_ area: String) -> String {
             let config = #"{"pipeline": "noop", "storage": {"project_folder": "\#(project)"}, "area": \#(area)}"#
             do {
-                _ = try JobSpec.parse(json: config, source: "bad.json")
+                _ = try JobSpec.parse(json: config, source: "bad.json", resolveArea: AreaResolver.resolve)
                 return "no error"
             } catch {
                 return "\(error)"

@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// mosaicking, sampling and merge_samples on EOPatches that numpy wrote in eo-learn's layout;
 /// numpy then checks what the pipelines wrote (np.nanmedian, np.nanmean, argmax of NDVI, the
@@ -54,10 +61,10 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
             #"{\#(common), "tiles": \#(tiles), "pipeline": "sampling", "input_folder_key": "features", "output_folder_key": "samples", "features": [["data", "BANDS"], ["data", "NDVI"]], "sampling": {"type": "fraction", "fraction": 0.3}, "valid_data_feature": ["mask", "VALID_DATA"], "seed": 7}"#
         )
         await runAllTiles(sampling)
-        let firstDraw = try LocalStorage(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy")
+        let firstDraw = try LocalStore(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy")
         await runAllTiles(sampling)
         XCTAssertEqual(
-            try LocalStorage(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy"), firstDraw,
+            try LocalStore(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy"), firstDraw,
             "the same seed draws the same pixels")
         await runAllTiles(
             try eoSpec(

@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// numpy writes a patch exactly as eo-learn 1.5 lays it out (json, gzip and np.save only: eo-learn
 /// itself is not installed); Swift reads it, adds a feature, writes it; numpy checks the result.
@@ -113,7 +120,7 @@ final class EOPatchInteropTests: XCTestCase {
 
     func testEOLearnLayoutRoundTripThroughSwift() throws {
         let project = try makeScratchDirectory(self)
-        let storage = LocalStorage(root: project)
+        let storage = LocalStore(root: project)
         _ = try runNumpy(writePatch, ["\(project)/data/eopatch-0", times.joined(separator: ",")])
 
         XCTAssertTrue(try EOPatch.isComplete(in: storage, folder: "data/eopatch-0"))
@@ -170,7 +177,7 @@ final class EOPatchInteropTests: XCTestCase {
 
     func testPartialReadReadsOnlyWhatIsAsked() throws {
         let project = try makeScratchDirectory(self)
-        let storage = CountingStorage(LocalStorage(root: project))
+        let storage = CountingStorage(LocalStore(root: project))
         _ = try runNumpy(writePatch, ["\(project)/data/eopatch-0", times.joined(separator: ",")])
 
         let patch = try EOPatch.read(
@@ -204,7 +211,7 @@ final class EOPatchInteropTests: XCTestCase {
     /// also gzipped bbox and timestamps.
     func testReadsEOLearnBefore15() throws {
         let project = try makeScratchDirectory(self)
-        let storage = LocalStorage(root: project)
+        let storage = LocalStore(root: project)
         _ = try runNumpy(
             """
             import sys, json, gzip, os
@@ -310,12 +317,12 @@ final class EOPatchInteropTests: XCTestCase {
 }
 
 /// Records which keys were read.
-final class CountingStorage: ProjectStorage, @unchecked Sendable {
-    let base: any ProjectStorage
+final class CountingStorage: ProjectStore, @unchecked Sendable {
+    let base: any ProjectStore
     private let log = NSLock()
     private var readKeys: [String] = []
 
-    init(_ base: any ProjectStorage) {
+    init(_ base: any ProjectStore) {
         self.base = base
     }
 
@@ -339,5 +346,5 @@ final class CountingStorage: ProjectStorage, @unchecked Sendable {
     func exists(_ key: String) throws -> Bool { try base.exists(key) }
     func list(prefix: String) throws -> [StorageObject] { try base.list(prefix: prefix) }
     func delete(_ key: String) throws { try base.delete(key) }
-    func gdalPath(_ key: String) -> String? { base.gdalPath(key) }
+    var directAccess: DirectAccess? { base.directAccess }
 }

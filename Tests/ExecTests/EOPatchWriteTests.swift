@@ -1,17 +1,24 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// Fails every write and delete after the first `allowed` ones, as a process killed mid-write or
 /// a store that goes away would.
-final class FailingStorage: ProjectStorage, @unchecked Sendable {
-    let base: LocalStorage
+final class FailingStorage: ProjectStore, @unchecked Sendable {
+    let base: LocalStore
     private let lock = NSLock()
     private var remaining: Int
     private(set) var operations: [String] = []
 
-    init(_ base: LocalStorage, allowed: Int) {
+    init(_ base: LocalStore, allowed: Int) {
         self.base = base
         self.remaining = allowed
     }
@@ -42,7 +49,7 @@ final class FailingStorage: ProjectStorage, @unchecked Sendable {
         try spend("delete \(key)")
         try base.delete(key)
     }
-    func gdalPath(_ key: String) -> String? { base.gdalPath(key) }
+    var directAccess: DirectAccess? { base.directAccess }
 }
 
 final class EOPatchWriteTests: XCTestCase {
@@ -68,8 +75,8 @@ final class EOPatchWriteTests: XCTestCase {
                 let new = samplePatch(seed: 2, times: 3)
                 // A project holding the old patch (written with the other compression, so the new
                 // write also has stale files to delete), or nothing.
-                func startingState() throws -> LocalStorage {
-                    let storage = LocalStorage(root: try makeScratchDirectory(self))
+                func startingState() throws -> LocalStore {
+                    let storage = LocalStore(root: try makeScratchDirectory(self))
                     if existing { try old.write(to: storage, folder: "p", compress: !compress) }
                     return storage
                 }
@@ -104,7 +111,7 @@ final class EOPatchWriteTests: XCTestCase {
     }
 
     func testOverwriteFeaturesKeepsOthersAndReplacesOtherExtension() throws {
-        let storage = LocalStorage(root: try makeScratchDirectory(self))
+        let storage = LocalStore(root: try makeScratchDirectory(self))
         var patch = samplePatch(seed: 1)
         patch.scalarTimeless["EXTRA"] = .float64(NDArray(shape: [2], storage: [1, 2]))
         try patch.write(to: storage, folder: "p", compress: true)
@@ -130,7 +137,7 @@ final class EOPatchWriteTests: XCTestCase {
 
     func testOverwritePatchLeavesExactlyThePatch() throws {
         let project = try makeScratchDirectory(self)
-        let storage = LocalStorage(root: project)
+        let storage = LocalStore(root: project)
         try samplePatch(seed: 1).write(to: storage, folder: "p", compress: true)
         try storage.write("p/vector/FIELDS.gpkg", bytes: Array("not read by grow".utf8))
         var smaller = samplePatch(seed: 3)
@@ -151,7 +158,7 @@ final class EOPatchWriteTests: XCTestCase {
 
     /// A patch eo-learn would refuse is refused before anything is touched: the old one stays complete.
     func testInvalidPatchTouchesNothing() throws {
-        let storage = LocalStorage(root: try makeScratchDirectory(self))
+        let storage = LocalStore(root: try makeScratchDirectory(self))
         let good = samplePatch(seed: 1)
         try good.write(to: storage, folder: "p")
         let cases: [(String, (inout EOPatch) -> Void)] = [
@@ -184,7 +191,7 @@ final class EOPatchWriteTests: XCTestCase {
 
     func testBrokenFeatureFileNamesItsKey() throws {
         let project = try makeScratchDirectory(self)
-        let storage = LocalStorage(root: project)
+        let storage = LocalStore(root: project)
         try samplePatch(seed: 1).write(to: storage, folder: "p", compress: true)
         try storage.write("p/data/BANDS.npy.gz", bytes: [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF])
         XCTAssertThrowsError(try EOPatch.read(from: storage, folder: "p")) { error in

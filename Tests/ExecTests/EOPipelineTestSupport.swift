@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// The Landsat-7 sample scene (scripts/fetch-sample-data puts it in .cache/data).
 func sampleScene(file: StaticString = #filePath) throws -> String {
@@ -30,7 +37,7 @@ func sampleScene(file: StaticString = #filePath) throws -> String {
 func runAllTiles(_ spec: JobSpec, file: StaticString = #filePath, line: UInt = #line) async {
     for index in spec.selectedTiles {
         let context = TileContext(job: 1, index: index, attempt: 1, name: spec.tiles.name(of: index), workDir: "")
-        let outcome = await TileExecutor().run(spec, context, cancellation: TileCancellation())
+        let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(spec, context, cancellation: TileCancellation())
         if case .failed(_, _, let error) = outcome {
             XCTFail("tile \(context.name): \(error)", file: file, line: line)
         }
@@ -39,7 +46,7 @@ func runAllTiles(_ spec: JobSpec, file: StaticString = #filePath, line: UInt = #
 
 /// A pipeline config in the demo's shape, parsed as the head would.
 func eoSpec(_ json: String, file: StaticString = #filePath, line: UInt = #line) throws -> JobSpec {
-    try JobSpec.parse(json: json, source: "test.json")
+    try JobSpec.parse(json: json, source: "test.json", resolveArea: AreaResolver.resolve)
 }
 
 func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

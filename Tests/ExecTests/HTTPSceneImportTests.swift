@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// A scene read over HTTP with range requests (GDAL's /vsicurl/) imports exactly as the same
 /// scene read from disk.
@@ -77,7 +84,7 @@ final class HTTPSceneImportTests: XCTestCase {
         let overHTTP = try importSpec(url, into: "remote")
         await runAllTiles(overHTTP)
         await runAllTiles(try importSpec(scene, into: "local"))
-        let storage = LocalStorage(root: project)
+        let storage = LocalStore(root: project)
         for index in overHTTP.selectedTiles {
             let name = overHTTP.tiles.name(of: index)
             let remote = try EOPatch.read(from: storage, folder: "remote/\(name)")

@@ -1,6 +1,13 @@
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 final class JobSpecParsingTests: XCTestCase {
     private func parse(_ json: String, file: StaticString = #filePath, line: UInt = #line) -> JobSpec? {
@@ -52,7 +59,7 @@ final class JobSpecParsingTests: XCTestCase {
         XCTAssertEqual(spec.environment, ["OUT": "{project_folder}/out/{tile}.tif", "MODE": "fast"])
         XCTAssertEqual(spec.maxAttempts, 5)
         XCTAssertEqual(spec.tileTimeoutSeconds, 2.5)
-        XCTAssertEqual(spec.projectFolder, "/data/project")
+        XCTAssertEqual(spec.projectFolder, .local(path: "/data/project"))
         XCTAssertEqual(spec.testSubset, [0, 9, 5])
         XCTAssertEqual(spec.selectedTiles, [0, 9, 5])
         XCTAssertTrue(spec.skipExisting)

@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// The numpy side of the kernel tests: inputs go to raw little-endian files in a scratch folder,
 /// a numpy script (run by `/usr/bin/python3`) reads them and writes its reference results there,

@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// import -> features -> export_maps on the real Landsat-7 scene, each step checked against an
 /// independent computation: GDAL's own warp (Python), numpy's NDVI, GDAL's COG validator.
@@ -137,14 +144,14 @@ final class EOTileTimeoutTests: XCTestCase {
         }
         let limited = try spec(timeout: #", "tile_timeout": 0.001"#)
         let context = TileContext(job: 1, index: 0, attempt: 1, name: limited.tiles.name(of: 0), workDir: "")
-        let outcome = await TileExecutor().run(limited, context, cancellation: TileCancellation())
+        let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(limited, context, cancellation: TileCancellation())
         guard case .failed(_, let retryable, let error) = outcome else {
             return XCTFail("finished despite the timeout")
         }
         XCTAssertTrue(retryable)
         XCTAssertTrue(error.hasPrefix("timed out after 0.001s"), error)
-        XCTAssertFalse(try EOPatch.isComplete(in: LocalStorage(root: project), folder: "data/\(context.name)"))
-        let unlimited = await TileExecutor().run(try spec(timeout: ""), context, cancellation: TileCancellation())
+        XCTAssertFalse(try EOPatch.isComplete(in: LocalStore(root: project), folder: "data/\(context.name)"))
+        let unlimited = await TileExecutor(eoPipelines: EOPipelineRunner()).run(try spec(timeout: ""), context, cancellation: TileCancellation())
         XCTAssertTrue(unlimited.isDone, "\(unlimited)")
     }
 }

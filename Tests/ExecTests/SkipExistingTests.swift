@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 final class SkipExistingTests: XCTestCase {
     func testOnlyTilesWithoutOutputAreRun() throws {
@@ -18,7 +25,7 @@ final class SkipExistingTests: XCTestCase {
                 atPath: (root as NSString).appendingPathComponent("out/\(name).tif"), contents: Data())
         }
         XCTAssertEqual(spec.outputPath(forTile: 1, job: 5), (root as NSString).appendingPathComponent("out/b.tif"))
-        XCTAssertEqual(spec.planTiles(job: 5), TilePlan(run: [0, 2], skipped: [1, 3]))
+        XCTAssertEqual(try spec.planTilesAgainstExistingOutputs(job: 5), TilePlan(run: [0, 2], skipped: [1, 3]))
     }
 
     func testWithoutSkipExistingEverySelectedTileRuns() throws {
@@ -36,6 +43,7 @@ final class SkipExistingTests: XCTestCase {
         let existing: Set<String> = ["s3://b/1-1-2"]
         XCTAssertEqual(spec.planTiles(job: 2, outputExists: existing.contains), TilePlan(run: [0, 5], skipped: [4]))
         XCTAssertEqual(
-            spec.planTiles(job: 2), TilePlan(run: [0, 4, 5], skipped: []), "s3 paths are not checked locally")
+            try spec.planTilesAgainstExistingOutputs(job: 2), TilePlan(run: [0, 4, 5], skipped: []),
+            "s3 paths are not checked locally")
     }
 }

@@ -1,7 +1,14 @@
 import Foundation
 import XCTest
 
+@testable import EOData
+@testable import EOKernels
+@testable import EOPipelines
 @testable import Exec
+@testable import GDALRaster
+@testable import GrowJob
+@testable import JobRecords
+@testable import ProjectStorage
 
 /// A fresh folder under the system temp directory, removed by the test's teardown.
 func makeScratchDirectory(_ test: XCTestCase) throws -> String {

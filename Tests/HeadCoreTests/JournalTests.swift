@@ -2,7 +2,7 @@ import Foundation
 import Wire
 import XCTest
 
-@testable import HeadCore
+@testable import HeadRuntime
 
 final class JournalTests: XCTestCase {
     private var root = ""

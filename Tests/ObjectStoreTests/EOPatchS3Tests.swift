@@ -1,9 +1,13 @@
+import EOData
+import EOPipelines
 import Exec
 import Foundation
+import GrowJob
 import ObjectStore
+import ProjectStorage
 import XCTest
 
-/// EOPatch IO goes through `ProjectStorage` only, so it works on S3 as it does on a local
+/// EOPatch IO goes through `ProjectStore` only, so it works on S3 as it does on a local
 /// folder: written to moto, committed last, read back whole and in part.
 final class EOPatchS3Tests: XCTestCase {
     var moto: MotoServer!
@@ -22,7 +26,7 @@ final class EOPatchS3Tests: XCTestCase {
     }
 
     func testPatchRoundTripOnS3() throws {
-        let storage = try Storage.open(
+        let storage = try ProjectLocation.openStore(
             "s3://grow-project/project", settings: StorageSettings(region: "us-east-1", endpoint: moto.endpoint))
         var patch = EOPatch(
             bbox: BBox(minX: 500_000, minY: 4_990_000, maxX: 505_000, maxY: 4_995_000, epsg: 32633),

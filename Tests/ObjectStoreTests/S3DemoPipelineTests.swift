@@ -1,6 +1,10 @@
+import EOData
+import EOPipelines
 import Exec
 import Foundation
+import GrowJob
 import ObjectStore
+import ProjectStorage
 import XCTest
 
 /// The demo's pipeline chain with its project folder in S3 (moto, signatures checked): the
@@ -35,7 +39,7 @@ final class S3DemoPipelineTests: XCTestCase {
         let aoi = moto.directory + "/aoi.geojson"
         XCTAssertEqual(
             try run("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", aoi, scene], moto).status, 0)
-        let project = S3Storage(
+        let project = S3Store(
             root: "s3://\(bucket)/project", location: S3URI(bucket: bucket, key: "project"), client: client)
         try project.upload("input-data/L7_ETMs.tif", fromFile: scene)
         try project.upload("input-data/aoi.geojson", fromFile: aoi)

@@ -1,10 +1,14 @@
+import EOData
+import EOPipelines
 import Exec
 import Foundation
+import GrowJob
+import ProjectStorage
 import XCTest
 
 @testable import ObjectStore
 
-/// `S3Storage` keeps `ProjectStorage`'s promises, as `LocalStorage` does, on moto.
+/// `S3Store` keeps `ProjectStore`'s promises, as `LocalStore` does, on moto.
 final class S3StorageTests: XCTestCase {
     var moto: MotoServer!
 
@@ -15,10 +19,10 @@ final class S3StorageTests: XCTestCase {
 
     override func tearDown() { moto = nil }
 
-    func open(_ root: String) throws -> any ProjectStorage {
+    func open(_ root: String) throws -> any ProjectStore {
         // Through the same door the pipelines use, with the storage section's settings.
-        let storage = try Storage.open(root, settings: StorageSettings(region: "us-east-1", endpoint: moto.endpoint))
-        XCTAssertTrue(storage is S3Storage)
+        let storage = try ProjectLocation.openStore(root, settings: StorageSettings(region: "us-east-1", endpoint: moto.endpoint))
+        XCTAssertTrue(storage is S3Store)
         return storage
     }
 
@@ -67,7 +71,7 @@ final class S3StorageTests: XCTestCase {
         try storage.delete(key)
         try storage.delete(key)
         XCTAssertFalse(try storage.exists(key))
-        XCTAssertEqual((storage as? S3Storage)?.gdalPath("data/x.tif"), "/vsis3/grow-project/runs/2026/data/x.tif")
+        XCTAssertEqual(storage.directAccess?.path("data/x.tif"), "/vsis3/grow-project/runs/2026/data/x.tif")
     }
 
     func testWrongSecretIsADeniedStorageError() throws {
@@ -87,13 +91,13 @@ final class S3StorageTests: XCTestCase {
                 "s3://grow-project/p/k at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"
             )
         }
-        XCTAssertThrowsError(try Storage.open("s3://X")) { error in
+        XCTAssertThrowsError(try ProjectLocation.openStore("s3://X")) { error in
             XCTAssertEqual((error as? StorageError)?.kind, .invalid)
         }
     }
 
     func testLargeWritesGoInPartsAndManyThreadsShareOneStorage() throws {
-        let storage = try S3Storage(
+        let storage = try S3Store(
             root: "s3://grow-project/big", settings: StorageSettings(endpoint: moto.endpoint),
             environment: moto.awsEnvironment())
         // 20 MB from memory: above the 16 MiB threshold, so a multipart upload.

@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import Scheduler
+@testable import SchedulerSimulation
+@testable import TileScheduler
 
 final class JobTests: XCTestCase {
     func testRestartWithAlreadyFinishedTilesNeverAssignsThem() {

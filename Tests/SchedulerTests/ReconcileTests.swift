@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import Scheduler
+@testable import SchedulerSimulation
+@testable import TileScheduler
 
 final class ReconcileTests: XCTestCase {
     /// Worker 1 ran tiles 0 and 1 and was lost; tile 0 was then given to worker 2.

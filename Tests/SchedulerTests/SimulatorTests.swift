@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-@testable import Scheduler
+@testable import SchedulerSimulation
+@testable import TileScheduler
 
 final class SimulatorTests: XCTestCase {
     /// Few workers with deep queues (four 32-tile patches each) and patchy durations: a quarter of

@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import Scheduler
+@testable import SchedulerSimulation
+@testable import TileScheduler
 
 final class StealingTests: XCTestCase {
     /// A holds 1 running + 4 queued tiles, B finished its share and asks for more.

@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import Scheduler
+@testable import SchedulerSimulation
+@testable import TileScheduler
 
 /// A scheduler with a clock, and shortcuts for the events tests send most.
 struct Harness {

@@ -1,5 +1,10 @@
 import Dispatch
+import EOData
+import EOKernels
+import EOPipelines
 import Exec
+import GrowJob
+import ProjectStorage
 import Foundation
 
 // The EO kernels on the arrays of scripts/bench kernels, timed in release mode, best of N:
@@ -292,7 +297,7 @@ func json(_ timing: Timing) -> [String: Double] { ["seconds": timing.wall, "cpu_
         let count = featureT * featureSide * featureSide * featureC
         let project = NSTemporaryDirectory() + "grow-bench-pipeline-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: project) }
-        let storage = LocalStorage(root: project)
+        let storage = LocalStore(root: project)
         var patch = EOPatch(
             bbox: BBox(minX: 500_000, minY: 4_990_000, maxX: 510_000, maxY: 5_000_000, epsg: 32633),
             timestamps: (0..<featureT).map { Date(timeIntervalSince1970: 1_577_836_800 + Double($0) * 864_000) })

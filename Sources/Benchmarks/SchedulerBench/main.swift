@@ -1,5 +1,6 @@
 import Foundation
-import Scheduler
+import SchedulerSimulation
+import TileScheduler
 
 // The scheduler core on its own (no sockets): the deterministic Simulator at cluster scale, and
 // the core's memory for a large queued job.

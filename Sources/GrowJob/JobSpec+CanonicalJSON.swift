@@ -1,0 +1,82 @@
+extension JobSpec {
+    /// The spec as JSON with every key written out (defaults included), keys sorted, no spaces:
+    /// the same spec always gives the same text, and `parse(json: canonicalJSON())` gives back an
+    /// equal spec. `test_subset` is written as indices.
+    package func canonicalJSON() -> String {
+        canonicalValue.canonicalText
+    }
+
+    /// The canonical form as a JSON value (e.g. for the `config_parameters` of a job report).
+    package var canonicalValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "name": .string(name),
+            "pipeline": .string(pipeline.rawValue),
+            "tiles": tilesValue,
+            "max_attempts": .number(Double(maxAttempts)),
+            "skip_existing": .bool(skipExisting),
+            "raise_on_failure": .bool(raiseOnFailure),
+        ]
+        if pipeline == .command || !command.isEmpty {
+            members["command"] = .array(command.map { .string($0) })
+        }
+        if !environment.isEmpty {
+            members["environment"] = .object(environment.mapValues { .string($0) })
+        }
+        if let sleep { members["sleep"] = Self.value(of: sleep) }
+        if let tileTimeoutSeconds { members["tile_timeout"] = .number(tileTimeoutSeconds) }
+        if projectFolder != nil || !structure.isEmpty { members["storage"] = storageValue }
+        for (key, value) in eoMembers { members[key] = value }
+        if let testSubset { members["test_subset"] = .array(testSubset.map { .number(Double($0)) }) }
+        if let output { members["output"] = .string(output) }
+        return .object(members)
+    }
+
+    private var tilesValue: JSONValue {
+        switch tiles.form {
+        case .count:
+            return .number(Double(tiles.count))
+        case .grid(let columns, let rows, let prefix):
+            return .object([
+                "grid": .object(["columns": .number(Double(columns)), "rows": .number(Double(rows))]),
+                "prefix": .string(prefix),
+            ])
+        case .names(let names):
+            return .array(names.map { .string($0) })
+        case .area(let grid):
+            return .object(["area_grid": grid.jsonValue])
+        }
+    }
+
+    private var storageValue: JSONValue {
+        var storage: [String: JSONValue] = [:]
+        if let projectFolder { storage["project_folder"] = .string(projectFolder.description) }
+        if !structure.isEmpty { storage["structure"] = .object(structure.mapValues { .string($0) }) }
+        if let profile = storageSettings.profile { storage["aws_profile"] = .string(profile) }
+        if let region = storageSettings.region { storage["aws_region"] = .string(region) }
+        if let endpoint = storageSettings.endpoint { storage["endpoint_url"] = .string(endpoint) }
+        if let pathStyle = storageSettings.pathStyle { storage["path_style"] = .bool(pathStyle) }
+        return .object(storage)
+    }
+
+    private static func value(of sleep: SleepDistribution) -> JSONValue {
+        switch sleep {
+        case .fixed(let ms):
+            return .object(["fixed_ms": .number(ms)])
+        case .pareto(let scale, let alpha, let seed):
+            return .object([
+                "pareto": .object(["scale_ms": .number(scale), "alpha": .number(alpha)]),
+                "seed": .number(Double(seed)),
+            ])
+        case .lognormal(let median, let sigma, let seed):
+            return .object([
+                "lognormal": .object(["median_ms": .number(median), "sigma": .number(sigma)]),
+                "seed": .number(Double(seed)),
+            ])
+        case .uniform(let low, let high, let seed):
+            return .object([
+                "uniform": .object(["min_ms": .number(low), "max_ms": .number(high)]),
+                "seed": .number(Double(seed)),
+            ])
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// The parameters of the built-in EO pipelines (one case per pipeline), read from the config's
+/// top-level keys as eo-grow names them, and written back as the same keys.
+package enum EOParameters: Sendable, Equatable {
+    case importTiff(ImportParameters)
+    case features(FeaturesParameters)
+    case mosaicking(MosaickingParameters)
+    case sampling(SamplingParameters)
+    case mergeSamples(MergeSamplesParameters)
+    case exportMaps(ExportMapsParameters)
+
+    /// The keys each pipeline reads, beside the keys every job has.
+    static func read(_ kind: PipelineKind, _ reader: inout ParameterReader) throws(JobSpecError) -> EOParameters? {
+        switch kind {
+        case .command, .noop, .sleep: return nil
+        case .importTiff: return .importTiff(try ImportParameters(&reader))
+        case .features: return .features(try FeaturesParameters(&reader))
+        case .mosaicking: return .mosaicking(try MosaickingParameters(&reader))
+        case .sampling: return .sampling(try SamplingParameters(&reader))
+        case .mergeSamples: return .mergeSamples(try MergeSamplesParameters(&reader))
+        case .exportMaps: return .exportMaps(try ExportMapsParameters(&reader))
+        }
+    }
+
+    /// The folder key (of `storage.structure`) each tile writes its result under.
+    package var outputFolderKey: String {
+        switch self {
+        case .importTiff(let p): p.outputFolderKey
+        case .features(let p): p.outputFolderKey
+        case .mosaicking(let p): p.outputFolderKey
+        case .sampling(let p): p.outputFolderKey
+        case .mergeSamples(let p): p.outputFolderKey
+        case .exportMaps(let p): p.outputFolderKey
+        }
+    }
+
+    /// The folder keys the pipeline reads from and writes to (all must resolve).
+    var folderKeys: [String] {
+        switch self {
+        case .importTiff(let p): [p.outputFolderKey] + (p.tiffFolderKey.map { [$0] } ?? [])
+        case .features(let p): [p.inputFolderKey, p.outputFolderKey]
+        case .mosaicking(let p): [p.inputFolderKey, p.outputFolderKey]
+        case .sampling(let p): [p.inputFolderKey, p.outputFolderKey]
+        case .mergeSamples(let p): [p.inputFolderKey, p.outputFolderKey]
+        case .exportMaps(let p): [p.inputFolderKey, p.outputFolderKey]
+        }
+    }
+}
+
+/// What `"pipeline"` may say: grow's short names, or eo-grow's class paths for the pipelines
+/// grow implements natively.
+enum PipelineNames {
+    static let eoGrowClasses: [String: PipelineKind] = [
+        "eogrow.pipelines.import_tiff.ImportTiffPipeline": .importTiff,
+        "eogrow.pipelines.features.FeaturesPipeline": .features,
+        "eogrow.pipelines.mosaicking.MosaickingPipeline": .mosaicking,
+        "eogrow.pipelines.sampling.FractionSamplingPipeline": .sampling,
+        "eogrow.pipelines.sampling.BlockSamplingPipeline": .sampling,
+        "eogrow.pipelines.sampling.GridSamplingPipeline": .sampling,
+        "eogrow.pipelines.merge_samples.MergeSamplesPipeline": .mergeSamples,
+        "eogrow.pipelines.export_maps.ExportMapsPipeline": .exportMaps,
+    ]
+
+    static func kind(_ name: String) -> PipelineKind? {
+        PipelineKind(rawValue: name) ?? eoGrowClasses[name]
+    }
+}

@@ -1,0 +1,54 @@
+/// `"pipeline": "features"`: normalized difference indices and a valid-data mask per tile.
+///
+///     "input_folder_key": "data", "output_folder_key": "features",
+///     "bands_feature_name": "BANDS", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]},
+///     "valid_data_feature_name": "IS_DATA", "cloud_mask_feature_name": "CLM",
+///     "output_feature_name": "FEATURES", "interpolation": "linear"
+///
+/// Writes `data/<index>` (T×H×W×1 float32) for every index, `mask/VALID_DATA`, and
+/// `data/<output_feature_name>`: the bands followed by the indices (as eo-grow's FEATURES).
+package struct FeaturesParameters: Sendable, Equatable {
+    package struct Index: Sendable, Equatable {
+        package var name: String
+        /// Channels of the bands feature: (first − second) / (first + second).
+        package var first: Int
+        package var second: Int
+    }
+
+    package var inputFolderKey: String
+    package var outputFolderKey: String
+    package var bandsFeatureName: String
+    package var indices: [Index]
+    package var validDataFeatureName: String?
+    package var cloudMaskFeatureName: String?
+    package var outputFeatureName: String?
+    /// Fill invalid observations by linear interpolation in time before writing.
+    package var interpolate: Bool
+    package var compressLevel: Int
+
+    init(_ reader: inout ParameterReader) throws(JobSpecError) {
+        inputFolderKey = try reader.string("input_folder_key")
+        outputFolderKey = try reader.string("output_folder_key")
+        bandsFeatureName = try reader.string("bands_feature_name", default: "BANDS")
+        guard case .object(let members)? = reader.value("ndis"), !members.isEmpty else {
+            throw reader.fail(
+                "ndis", "missing; expected e.g. {\"NDVI\": [3, 2]} (channel indices of the bands feature)")
+        }
+        var nested = ParameterReader(source: reader.source, members: members, prefix: reader.path("ndis"))
+        var indices: [Index] = []
+        for name in members.keys.sorted() {
+            guard FeatureRef.isValidName(name) else { throw nested.fail(name, "cannot be a feature name") }
+            guard let pair = try nested.integers(name, count: 2, in: 0...10_000) else {
+                throw nested.fail(name, "expected [first, second] channel indices")
+            }
+            indices.append(Index(name: name, first: pair[0], second: pair[1]))
+        }
+        self.indices = indices
+        validDataFeatureName = try reader.optionalString("valid_data_feature_name") ?? "IS_DATA"
+        cloudMaskFeatureName = try reader.optionalString("cloud_mask_feature_name")
+        outputFeatureName = try reader.string("output_feature_name", default: "FEATURES")
+        let interpolation = try reader.choice("interpolation", ["none", "linear"], default: "none")
+        interpolate = interpolation == "linear"
+        compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
+    }
+}

@@ -1,0 +1,58 @@
+import GrowJob
+import NIOCore
+import TileScheduler
+import TileScheduler
+import Wire
+
+/// Everything `grow-head start` can be told.
+package struct HeadConfig: Sendable {
+    package var host: String
+    package var port: Int
+    package var stateDirectory: String
+    package var token: ClusterToken
+    package var name: String
+    /// How often workers heartbeat (sent to them in Welcome).
+    package var heartbeatIntervalMs: UInt32
+    package var scheduler: SchedulerConfig
+    package var handshakeTimeout: TimeAmount
+    package var limits: WireLimits
+    /// How often the scheduler's clock ticks (heartbeat timeouts, drain deadlines, backups).
+    package var tickInterval: TimeAmount
+    /// How often watchers of a job get a progress frame.
+    package var progressInterval: TimeAmount
+    /// After a restart with unfinished jobs: how long to wait for workers to come back and report
+    /// before handing out tiles (default: the heartbeat timeout).
+    package var resumeGraceMs: UInt64
+    /// The final step of jobs that have one (export_maps' mosaics); the command line supplies it.
+    package var finalizer: JobFinalizer
+
+    package init(
+        host: String = "0.0.0.0",
+        port: Int = 6379,
+        stateDirectory: String,
+        token: ClusterToken,
+        name: String = "grow-head",
+        heartbeatIntervalMs: UInt32 = 1000,
+        scheduler: SchedulerConfig = SchedulerConfig(),
+        handshakeTimeout: TimeAmount = .seconds(10),
+        limits: WireLimits = .default,
+        tickInterval: TimeAmount = .milliseconds(100),
+        progressInterval: TimeAmount = .milliseconds(500),
+        resumeGraceMs: UInt64? = nil,
+        finalizer: @escaping JobFinalizer = { _, _ in nil }
+    ) {
+        self.finalizer = finalizer
+        self.resumeGraceMs = resumeGraceMs ?? scheduler.heartbeatTimeoutMs
+        self.host = host
+        self.port = port
+        self.stateDirectory = stateDirectory
+        self.token = token
+        self.name = name
+        self.heartbeatIntervalMs = heartbeatIntervalMs
+        self.scheduler = scheduler
+        self.handshakeTimeout = handshakeTimeout
+        self.limits = limits
+        self.tickInterval = tickInterval
+        self.progressInterval = progressInterval
+    }
+}

@@ -1,0 +1,31 @@
+/// A failed storage operation, as one line that names what and where
+/// (`s3://bucket/key: access denied (403 AccessDenied) at https://endpoint`).
+package struct StorageError: Error, CustomStringConvertible, Equatable, Sendable {
+    package enum Kind: Sendable, Equatable {
+        /// The object or bucket does not exist.
+        case notFound
+        /// Credentials are missing, wrong, or not allowed to do this (a user's mistake: exit 2).
+        case denied
+        /// A key, folder or setting that cannot be used as given (exit 2).
+        case invalid
+        /// The store or the network failed, also after retries.
+        case failed
+    }
+
+    package var kind: Kind
+    /// The object, bucket or folder the operation was about.
+    package var location: String
+    package var message: String
+
+    package init(_ kind: Kind, _ location: String, _ message: String) {
+        self.kind = kind
+        self.location = location
+        self.message = message
+    }
+
+    package var description: String { "\(location): \(message)" }
+
+    /// Whether this is the user's to fix (bad credentials, missing bucket, bad key) rather than
+    /// the store's or the network's.
+    package var isUserError: Bool { kind != .failed }
+}

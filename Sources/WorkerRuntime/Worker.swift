@@ -1,0 +1,413 @@
+
+import Exec
+import GrowJob
+import Logging
+import NIOCore
+import Wire
+
+/// A worker: connects to the head (again and again, with backoff), registers, keeps a prefetch
+/// queue, runs tiles in parallel slots, reports results in batches, heartbeats, and keeps working
+/// while the head is away (results wait and are redelivered; the head drops duplicates).
+package actor Worker {
+    struct QueuedTile: Sendable {
+        var job: UInt32
+        var index: UInt32
+        var attempt: UInt32
+    }
+
+    struct TileKey: Hashable {
+        var job: UInt32
+        var index: UInt32
+    }
+
+    /// Why `run` returned.
+    package enum Ending: Sendable, Equatable {
+        case drained
+        case shutDownByHead(String)
+        case refused(String)
+    }
+
+    let config: WorkerConfig
+    let logger: Logger
+    /// Runs the tiles: the command line gives the real executor, tests a stand-in.
+    private let runner: any TileRunner
+    private let incarnation = ProcessStats.unixMs()
+
+    private var jobs: [UInt32: JobSpec] = [:]
+    private var invalidJobs: [UInt32: String] = [:]
+    private var queue: [QueuedTile] = []
+    private var running: [TileKey: (attempt: UInt32, cancellation: TileCancellation)] = [:]
+    /// Running tiles the head cancelled: their outcome is dropped.
+    private var cancelledRunning: Set<TileKey> = []
+    private var idleSlots: [CheckedContinuation<QueuedTile?, Never>] = []
+
+    private var writer: NIOAsyncChannelOutboundWriter<Message>?
+    private var heartbeatIntervalMs: UInt64 = 1000
+    private var startedBatch: [UInt32: [Wire.TileAssignment]] = [:]
+    private var unsentResults: [TileResult] = []
+    private var unsentFailures: [Wire.TileFailure] = []
+    /// Result frames already written, kept for a while for redelivery after a reconnect.
+    private var recentlySent: [(sentAtMs: UInt64, message: Message)] = []
+    private var lastPruneMs: UInt64 = 0
+    private var flushScheduled = false
+    /// A RequestTiles is on its way or was answered with nothing yet; `requestedAtMs` lets the
+    /// heartbeat ask again if the head stays silent.
+    private var requestOutstanding = false
+    private var requestedAtMs: UInt64 = 0
+    /// The most tiles the head has had us hold at once.
+    private var largestHolding = 0
+    /// Tiles to ask for in the next flush (0: none).
+    private var pendingRequest: UInt32 = 0
+
+    /// Set when the worker stops taking tiles (drain, or the head's Shutdown): how `run` will end
+    /// once the running tiles are reported.
+    private var stopReason: Ending?
+    private var stopping: Bool { stopReason != nil }
+    private var ending: Ending?
+    private var endWaiters: [CheckedContinuation<Void, Never>] = []
+
+    package init(config: WorkerConfig, runner: any TileRunner, logger: Logger) {
+        self.config = config
+        self.runner = runner
+        self.logger = logger
+    }
+
+    // MARK: - Life cycle
+
+    /// Runs until drained, shut down by the head, or refused (wrong token: exit code 2).
+    package func run() async -> Ending {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<config.slots {
+                group.addTask { await self.slotLoop() }
+            }
+            group.addTask { await self.connectionLoop() }
+            group.addTask { await self.heartbeatLoop() }
+            await waitForEnding()
+            group.cancelAll()
+            wakeIdleSlots()
+        }
+        return ending ?? .drained
+    }
+
+    /// SIGTERM or a spot interruption notice: tell the head, stop starting tiles, finish the
+    /// running ones, report them, then end (or end at the deadline regardless).
+    package func drain(reason: String) async {
+        guard !stopping else { return }
+        stopReason = .drained
+        let deadline = ProcessStats.unixMs() + config.drainGraceMs
+        logger.info(
+            "draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
+        // The queue stays until the head's Revoke takes it back (or the connection closes, which
+        // returns it too); the slots just stop taking from it.
+        await send([.drain(Drain(deadlineUnixMs: deadline, reason: reason))])
+        wakeIdleSlots()
+        Task {
+            try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))
+            await self.end(.drained)
+        }
+        await endIfIdle()
+    }
+
+    private func waitForEnding() async {
+        if ending != nil { return }
+        await withCheckedContinuation { endWaiters.append($0) }
+    }
+
+    private func end(_ reason: Ending) {
+        guard ending == nil else { return }
+        ending = reason
+        for waiter in endWaiters { waiter.resume() }
+        endWaiters = []
+    }
+
+    /// A stopping worker ends once nothing runs and every result has been handed to the socket.
+    private func endIfIdle() async {
+        guard let stopReason, running.isEmpty else { return }
+        await flush()
+        if unsentResults.isEmpty && unsentFailures.isEmpty || writer == nil { end(stopReason) }
+    }
+
+    // MARK: - Connection
+
+    private func connectionLoop() async {
+        var backoffMs = config.reconnectInitialMs
+        while ending == nil {
+            do {
+                let connection = try await WireClient.connect(
+                    host: config.host, port: config.port, token: config.token, role: .worker, name: config.workerID)
+                backoffMs = config.reconnectInitialMs
+                try await connection.channel.executeThenClose { inbound, outbound in
+                    await self.attach(outbound, session: connection.session)
+                    for try await message in inbound {
+                        await self.handle(message)
+                        if await self.ending != nil { break }
+                    }
+                }
+                logger.warning("connection to the head closed; reconnecting")
+            } catch WireError.refusedByPeer(let reason, let text)
+                where reason == .authenticationFailed || reason == .noCommonVersion
+            {
+                let message =
+                    "the head at \(config.host):\(config.port) refused this worker: \(text)"
+                    + (reason == .authenticationFailed ? " (is the cluster token the head's?)" : "")
+                end(.refused(message))
+                return
+            } catch let error as WireError {
+                if case .authenticationFailed = error {
+                    end(
+                        .refused(
+                            "the head at \(config.host):\(config.port) failed to prove the cluster token: \(error)"))
+                    return
+                }
+                logger.warning(
+                    "connection to the head failed; retrying",
+                    metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
+            } catch {
+                logger.warning(
+                    "connection to the head failed; retrying",
+                    metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
+            }
+            detach()
+            if ending != nil { return }
+            try? await Task.sleep(for: .milliseconds(Int64(backoffMs)))
+            backoffMs = min(config.reconnectMaxMs, backoffMs * 2)
+        }
+    }
+
+    private func attach(_ outbound: NIOAsyncChannelOutboundWriter<Message>, session: PeerSession) async {
+        writer = outbound
+        heartbeatIntervalMs = UInt64(max(session.heartbeatIntervalMs, 50))
+        // Tiles queued but not started go back to the head's pool on a reconnect: the head
+        // keeps only what still runs here.
+        queue.removeAll()
+        requestOutstanding = false
+        let held = running.map { TileRun(job: $0.key.job, index: $0.key.index, attempt: $0.value.attempt) }
+        let register = RegisterWorker(
+            workerID: config.workerID, incarnation: incarnation, host: ProcessStats.hostName(),
+            cpus: UInt32(ProcessStats.cpuCount()), memoryBytes: ProcessStats.memoryBytes(), slots: UInt32(config.slots),
+            version: "grow 0.1", running: held)
+        lastPruneMs = 0
+        pruneRecentlySent(now: ProcessStats.monotonicMs())
+        let redeliver = recentlySent.map(\.message)
+        logger.info(
+            "connected to the head",
+            metadata: [
+                "head": "\(session.name)", "still running": "\(held.count)", "redelivering": "\(redeliver.count)",
+            ])
+        await send([.registerWorker(register)] + redeliver)
+        await flush()
+        requestMoreIfLow()
+    }
+
+    private func detach() {
+        writer = nil
+    }
+
+    private func heartbeatLoop() async {
+        while ending == nil {
+            try? await Task.sleep(for: .milliseconds(Int64(heartbeatIntervalMs)))
+            guard writer != nil, ending == nil else { continue }
+            let heartbeat = Heartbeat(
+                busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
+                rssBytes: ProcessStats.residentBytes())
+            await send([.heartbeat(heartbeat)])
+            // An idle worker whose request went unanswered for a heartbeat asks again (the head
+            // also feeds waiting workers unasked when tiles come back; this covers the rest).
+            if requestOutstanding, queue.isEmpty, ProcessStats.monotonicMs() - requestedAtMs >= heartbeatIntervalMs {
+                requestOutstanding = false
+                requestMoreIfLow()
+            }
+        }
+    }
+
+    private func send(_ messages: [Message]) async {
+        guard let writer, !messages.isEmpty else { return }
+        do {
+            try await writer.write(contentsOf: messages)
+        } catch {
+            // The connection is going; the connection loop notices and reconnects.
+            self.writer = nil
+        }
+    }
+
+    // MARK: - Messages from the head
+
+    private func handle(_ message: Message) async {
+        switch message {
+        case .jobDefinition(let definition):
+            do {
+                jobs[definition.job] = try JobSpec.parse(json: definition.spec, source: "job \(definition.job)")
+            } catch {
+                invalidJobs[definition.job] = "\(error)"
+            }
+        case .assign(let assign):
+            requestOutstanding = false
+            guard !stopping else { return }
+            for tile in assign.tiles {
+                enqueue(QueuedTile(job: assign.job, index: tile.index, attempt: tile.attempt))
+            }
+            largestHolding = max(largestHolding, queue.count + running.count)
+        case .revoke(let revoke):
+            let wanted = Set(revoke.indices)
+            var given: [UInt32] = []
+            queue.removeAll { tile in
+                guard tile.job == revoke.job, wanted.contains(tile.index) else { return false }
+                given.append(tile.index)
+                return true
+            }
+            await send([.revokeAck(TileIndices(job: revoke.job, indices: given))])
+            requestMoreIfLow()
+        case .cancelTiles(let cancel):
+            let indices = Set(cancel.indices)
+            queue.removeAll { $0.job == cancel.job && indices.contains($0.index) }
+            for index in cancel.indices {
+                let key = TileKey(job: cancel.job, index: index)
+                if let entry = running[key] {
+                    cancelledRunning.insert(key)
+                    entry.cancellation.cancel()
+                }
+            }
+        case .shutdown(let shutdown):
+            logger.info("the head asked this worker to stop", metadata: ["reason": "\(shutdown.reason)"])
+            stopReason = .shutDownByHead(shutdown.reason)
+            queue.removeAll()
+            wakeIdleSlots()
+            if !shutdown.graceful {
+                for entry in running.values { entry.cancellation.cancel() }
+                end(.shutDownByHead(shutdown.reason))
+            } else {
+                // Ends now if idle, else when the last running tile has been reported (slotLoop).
+                await endIfIdle()
+            }
+        case .log(let line):
+            logger.info("head: \(line.text)")
+        default:
+            logger.debug("ignoring unexpected message", metadata: ["kind": "\(message.kind)"])
+        }
+    }
+
+    // MARK: - Slots
+
+    private func enqueue(_ tile: QueuedTile) {
+        if !idleSlots.isEmpty {
+            idleSlots.removeFirst().resume(returning: tile)
+        } else {
+            queue.append(tile)
+        }
+    }
+
+    private func wakeIdleSlots() {
+        let waiting = idleSlots
+        idleSlots = []
+        for slot in waiting { slot.resume(returning: nil) }
+    }
+
+    private func nextTile() async -> QueuedTile? {
+        if stopping || ending != nil || Task.isCancelled { return nil }
+        if !queue.isEmpty {
+            let tile = queue.removeFirst()
+            requestMoreIfLow()
+            return tile
+        }
+        requestMoreIfLow()
+        return await withCheckedContinuation { idleSlots.append($0) }
+    }
+
+    private func requestMoreIfLow() {
+        guard !stopping, !requestOutstanding, writer != nil else { return }
+        let holding = queue.count + running.count
+        // The head may grant more than our own prefetch (short tiles): ask again at half of it.
+        let target = max(config.slots * (1 + config.prefetchPerSlot), largestHolding)
+        guard holding * 2 <= target + config.slots || queue.isEmpty else { return }
+        requestOutstanding = true
+        requestedAtMs = ProcessStats.monotonicMs()
+        // Sent with the next flush, after the results it follows: the head must see the
+        // finished tiles first, or it thinks our queue is still full and gives nothing.
+        pendingRequest = UInt32(target - holding)
+        scheduleFlush()
+    }
+
+    private func slotLoop() async {
+        while let tile = await nextTile() {
+            let key = TileKey(job: tile.job, index: tile.index)
+            guard let spec = jobs[tile.job] else {
+                let why = invalidJobs[tile.job] ?? "the head sent no definition for job \(tile.job)"
+                record(tile, .failed(durationMicros: 0, retryable: false, error: why))
+                continue
+            }
+            let cancellation = TileCancellation()
+            running[key] = (tile.attempt, cancellation)
+            startedBatch[tile.job, default: []].append(Wire.TileAssignment(index: tile.index, attempt: tile.attempt))
+            scheduleFlush()
+            let context = TileContext(
+                job: tile.job, index: tile.index, attempt: tile.attempt, name: spec.tiles.name(of: tile.index),
+                workDir: config.workDirectory + "/job-\(tile.job)")
+            let outcome = await runner.run(spec, context, cancellation: cancellation)
+            running[key] = nil
+            if cancelledRunning.remove(key) == nil {
+                record(tile, outcome)
+            }
+            await endIfIdle()
+        }
+    }
+
+    private func record(_ tile: QueuedTile, _ outcome: TileOutcome) {
+        switch outcome {
+        case .done(let micros, let detail):
+            unsentResults.append(
+                TileResult(
+                    job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, detail: detail))
+        case .failed(let micros, let retryable, let error):
+            unsentFailures.append(
+                Wire.TileFailure(
+                    job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros,
+                    retryable: retryable, error: error))
+        }
+        scheduleFlush()
+    }
+
+    // MARK: - Batching
+
+    /// Drops result frames older than the redelivery window. They are in time order, so this cuts
+    /// a prefix, and at most every 250 ms: pruning on every flush made a busy worker's cost per
+    /// tile grow with the window's contents.
+    private func pruneRecentlySent(now: UInt64) {
+        guard now >= lastPruneMs + 250 else { return }
+        lastPruneMs = now
+        let cutoff = now > config.redeliveryWindowMs ? now - config.redeliveryWindowMs : 0
+        let stale = recentlySent.firstIndex { $0.sentAtMs >= cutoff } ?? recentlySent.count
+        recentlySent.removeFirst(stale)
+    }
+
+    /// Results and start notices from many slots go out together: the flush runs after the
+    /// work already queued on this actor, which is when the batch has gathered.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task { await self.flush() }
+    }
+
+    private func flush() async {
+        flushScheduled = false
+        guard writer != nil else { return }
+        var messages: [Message] = []
+        for (job, tiles) in startedBatch.sorted(by: { $0.key < $1.key }) {
+            messages.append(.tilesStarted(TileBatch(job: job, tiles: tiles)))
+        }
+        startedBatch.removeAll()
+        var results: [Message] = []
+        if !unsentResults.isEmpty { results.append(.tileDone(TileDone(results: unsentResults))) }
+        if !unsentFailures.isEmpty { results.append(.tileFailed(TileFailed(failures: unsentFailures))) }
+        unsentResults.removeAll()
+        unsentFailures.removeAll()
+        let now = ProcessStats.monotonicMs()
+        for message in results { recentlySent.append((now, message)) }
+        pruneRecentlySent(now: now)
+        var request: [Message] = []
+        if pendingRequest > 0 {
+            request = [.requestTiles(RequestTiles(count: pendingRequest))]
+            pendingRequest = 0
+        }
+        await send(messages + results + request)
+    }
+}
