@@ -39,6 +39,9 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // What every module may use: the clock, retryable errors.
+        .target(name: "GrowBase"),
+
         // Pure cores.
         // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
         .target(name: "Wire", dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
@@ -67,8 +70,8 @@ let package = Package(
         .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
 
         // Runtimes (the network shells around the cores).
-        .target(name: "HeadRuntime", dependencies: ["Wire", "TileScheduler", "GrowJob", "ProjectStorage", "JobRecords", nioCore, nioPosix, logging]),
-        .target(name: "WorkerRuntime", dependencies: ["Wire", "GrowJob", "Exec", nioCore, nioPosix, logging]),
+        .target(name: "HeadRuntime", dependencies: ["GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "JobRecords", nioCore, nioPosix, logging]),
+        .target(name: "WorkerRuntime", dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", nioCore, nioPosix, logging]),
         // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
         // the shell that runs them over SSH (libssh2).
         .target(name: "Launcher", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,6 +1,6 @@
 import GrowJob
 import NIOCore
-import TileScheduler
+import Foundation
 import TileScheduler
 import Wire
 
@@ -54,5 +54,14 @@ package struct HeadConfig: Sendable {
         self.limits = limits
         self.tickInterval = tickInterval
         self.progressInterval = progressInterval
+    }
+}
+
+extension HeadConfig {
+    /// What the coordinator needs of it.
+    var coordinator: CoordinatorConfig {
+        CoordinatorConfig(
+            scheduler: scheduler, resumeGraceMs: resumeGraceMs, stateDirectory: stateDirectory,
+            hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer)
     }
 }

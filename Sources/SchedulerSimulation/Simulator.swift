@@ -381,7 +381,7 @@ package struct Simulator {
             } else {
                 event = .tilesDone(
                     worker: id,
-                    results: [TileCompletion(tile, attempt: run.attempt, durationMs: now - run.startedAt)])
+                    results: [TileCompletion(tile, attempt: run.attempt, durationMicros: (now - run.startedAt) * 1000)])
             }
             if workers[index].connected {
                 send(event)

@@ -21,6 +21,7 @@ struct JobTiles: Sendable {
     /// Tiles per state, indexed by `TileState.rawValue`.
     private(set) var counts: [Int] = Array(repeating: 0, count: TileState.allCases.count)
     var finishedEmitted = false
+    var counters = JobCounters()
 
     init(id: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32]) {
         self.id = id

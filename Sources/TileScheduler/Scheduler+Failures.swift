@@ -26,6 +26,7 @@ extension Scheduler {
                 // No other copy runs it: try again, soon (front of the pool).
                 jobs[jobSlot].bumpAttempt(tile.index)
                 counters.retries += 1
+                jobs[jobSlot].counters.retries += 1
                 retry.append(tile)
             }
         }

@@ -131,6 +131,11 @@ extension Scheduler {
         }
         var back: [TileRef] = []
         var cancels = CancelBatch()
+        if reason == .lost {
+            for job in Set(held.map(\.key.job)) {
+                if let jobSlot = jobIndex[job] { jobs[jobSlot].counters.workersLost += 1 }
+            }
+        }
         for (tile, record) in held {
             _ = removeHeld(slot, tile)
             guard let jobSlot = jobIndex[tile.job] else { continue }
@@ -142,6 +147,7 @@ extension Scheduler {
                     let reason = "running on \(losses) lost workers"
                     jobs[jobSlot].errors[tile.index] = reason
                     counters.quarantined += 1
+                    jobs[jobSlot].counters.quarantined += 1
                     finish(
                         jobSlot, tile.index, as: .quarantined,
                         entry: .tileQuarantined(job: tile.job, index: tile.index, reason: reason),
@@ -153,6 +159,7 @@ extension Scheduler {
             guard copies[tile] == nil else { continue }
             jobs[jobSlot].bumpAttempt(tile.index)
             counters.reissuedAfterLoss += 1
+            jobs[jobSlot].counters.reissuedAfterLoss += 1
             back.append(tile)
         }
         returnToPool(back)

@@ -20,6 +20,11 @@ extension Scheduler {
             finished: tiles.finishedEmitted)
     }
 
+    /// What happened to the job's tiles so far (as this scheduler saw it).
+    package func counters(of job: JobID) -> JobCounters? {
+        jobIndex[job].map { jobs[$0].counters }
+    }
+
     package func workerStatus(_ worker: WorkerID) -> WorkerStatus? {
         guard let slot = workerIndex[worker] else { return nil }
         let state = workers[slot]

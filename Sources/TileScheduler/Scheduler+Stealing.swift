@@ -86,6 +86,7 @@ extension Scheduler {
             workers[victimSlot].stealKey = 0
             workers[thiefSlot].incoming += indices.count
             counters.steals += 1
+            if let jobSlot = jobIndex[job] { jobs[jobSlot].counters.steals += 1 }
             out.append(.revoke(worker: entry.worker, job: job, indices: indices))
             return true
         }
@@ -119,6 +120,7 @@ extension Scheduler {
         }
         noteStealable(slot)
         counters.tilesStolen += returned.count
+        if let jobSlot = jobIndex[job] { jobs[jobSlot].counters.tilesStolen += returned.count }
         // Hand them on in their original (curve) order.
         var rest = returned.sorted { $0.sequence < $1.sequence }.map(\.tile)[...]
         if let thief = pending.thief, let thiefSlot = workerIndex[thief], !workers[thiefSlot].isDraining {
@@ -194,6 +196,7 @@ extension Scheduler {
                     worker: worker, job: entry.tile.job,
                     tiles: [TileAssignment(index: entry.tile.index, attempt: primary.attempt)]))
             counters.backupsLaunched += 1
+            if let jobSlot = jobIndex[entry.tile.job] { jobs[jobSlot].counters.backupsLaunched += 1 }
             launched += 1
         }
         for entry in setAside { backupHeap.push(entry) }

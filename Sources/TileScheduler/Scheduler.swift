@@ -316,16 +316,18 @@ package struct Scheduler: Sendable {
             if jobs[jobSlot].state(of: result.tile.index).isTerminal {
                 // First result won already: drop silently, and forget any stale record.
                 counters.duplicateResults += 1
+                jobs[jobSlot].counters.duplicateResults += 1
                 if let slot = workerIndex[worker], workers[slot].held[result.tile] != nil {
                     _ = removeHeld(slot, result.tile)
                 }
                 continue
             }
-            durations.record(result.durationMs)
+            durations.record(result.durationMicros / 1000)
             finish(
                 jobSlot, result.tile.index, as: .done,
                 entry: .tileFinished(
-                    job: result.tile.job, index: result.tile.index, attempt: result.attempt),
+                    job: result.tile.job, index: result.tile.index, attempt: result.attempt,
+                    durationMicros: result.durationMicros, worker: worker),
                 reporter: worker, cancels: &cancels, out: &out)
         }
         cancels.flush(into: &out)

@@ -19,35 +19,32 @@ final class JobRecordsTests: XCTestCase {
     func testDirectoryNameLikeEoGrow() {
         let date = Date(timeIntervalSince1970: 1_714_566_605.75)  // 2024-05-01 12:30:05 UTC
         XCTAssertEqual(
-            JobRecords.directoryName(startedAt: date, pipeline: "command", id: "7"), "2024-05-01T12-30-05Z-command-7")
+            RecordsFolder.directoryName(startedAt: date, pipeline: "command", id: "7"), "2024-05-01T12-30-05Z-command-7")
         XCTAssertEqual(
-            JobRecords.directoryName(startedAt: date, pipeline: "a/b c", id: ".."), "2024-05-01T12-30-05Z-a_b_c-_")
+            RecordsFolder.directoryName(startedAt: date, pipeline: "a/b c", id: ".."), "2024-05-01T12-30-05Z-a_b_c-_")
     }
 
     func testFinalFilesAreCompletePrivateJSON() throws {
         let root = try makeScratchDirectory(self)
         let folder = (root as NSString).appendingPathComponent(
-            "logs/" + JobRecords.directoryName(startedAt: Date(), pipeline: "sleep", id: "3"))
-        let records = try JobRecords(directory: folder)
+            "logs/" + RecordsFolder.directoryName(startedAt: Date(), pipeline: "sleep", id: "3"))
+        let records = try RecordsFolder(directory: folder)
         records.log("job 3 started")
         records.log("two\nlines")
         records.flush()
 
         let spec = try JobSpec.parse(json: #"{"pipeline": "noop", "tiles": ["a", "b", "c"]}"#, source: "t")
-        var report = JobReport(
-            pipeline: "noop", name: spec.name, jobID: "3", startTime: JobReport.timestamp(Date()),
-            config: spec.canonicalValue)
-        report.endTime = JobReport.timestamp(Date())
-        report.elapsedSeconds = 1.25
-        report.state = "finished"
-        report.tilesTotal = 3
-        report.tilesDone = 2
-        report.tilesFailed = 1
-        report.retries = 2
-        report.attemptsHistogram = [1, 1]
-        report.tileDurations = DurationStats(seconds: [0.5, 1.5])
-        report.tilesPerWorker = ["w1": 2]
-        report.lostPerWorker = ["w2": 1]
+        let report = JobReport(
+            configParameters: spec.canonicalValue,
+            pipelineExecutionStats: .init(
+                pipeline: "noop", name: spec.name, pipelineID: "3", startTime: JobReport.timestamp(Date()),
+                endTime: JobReport.timestamp(Date()), elapsedTime: 1.25, state: "finished"),
+            tiles: .init(total: 3, done: 2, failed: 1, quarantined: 0, skipped: 0, retries: 2),
+            tileDurations: DurationStats(seconds: [0.5, 1.5]), workers: .init(tiles: ["w1": 2]),
+            scheduler: .init(
+                steals: 1, tilesStolen: 2, backupsLaunched: 0, duplicateResults: 0, workersLost: 1,
+                reissuedAfterLoss: 3),
+            failedTiles: [], versions: ["grow": GrowVersion.current], instanceInfo: .init(host: "h"))
         let failed = [FailedTile(name: "c", index: 2, attempts: 3, error: "exit 1: bad \"input\"", quarantined: false)]
         try records.writeFinal(finished: ["a", "b"], failed: failed, report: report)
 
@@ -72,6 +69,11 @@ final class JobRecordsTests: XCTestCase {
         XCTAssertEqual(config["pipeline"] as? String, "noop")
         let tiles = try XCTUnwrap(object["tiles"] as? [String: Any])
         XCTAssertEqual(tiles["failed"] as? Int, 1)
+        let scheduler = try XCTUnwrap(object["scheduler"] as? [String: Any])
+        XCTAssertEqual(scheduler["workers_lost"] as? Int, 1)
+        XCTAssertEqual(scheduler["reissued_after_loss"] as? Int, 3)
+        XCTAssertEqual((object["workers"] as? [String: Any])?["tiles"] as? [String: Int], ["w1": 2])
+        XCTAssertEqual((object["instance_info"] as? [String: Any])?["host"] as? String, "h")
         XCTAssertEqual(
             (object["failed_tiles"] as? [[String: Any]])?.first?["error"] as? String, "exit 1: bad \"input\"")
 
@@ -88,8 +90,17 @@ final class JobRecordsTests: XCTestCase {
 
     func testWritingAgainReplacesFiles() throws {
         let folder = (try makeScratchDirectory(self) as NSString).appendingPathComponent("r")
-        let records = try JobRecords(directory: folder)
-        let report = JobReport(pipeline: "noop", name: "n", jobID: "1", startTime: JobReport.timestamp(Date()))
+        let records = try RecordsFolder(directory: folder)
+        let report = JobReport(
+            configParameters: .null,
+            pipelineExecutionStats: .init(
+                pipeline: "noop", name: "n", pipelineID: "1", startTime: "s", endTime: "e", elapsedTime: 0,
+                state: "finished"),
+            tiles: .init(total: 2, done: 2, failed: 0, quarantined: 0, skipped: 0, retries: 0), tileDurations: nil,
+            workers: .init(tiles: [:]),
+            scheduler: .init(
+                steals: 0, tilesStolen: 0, backupsLaunched: 0, duplicateResults: 0, workersLost: 0, reissuedAfterLoss: 0),
+            failedTiles: [], versions: [:], instanceInfo: .init(host: ""))
         try records.writeFinal(finished: ["a"], failed: [], report: report)
         try records.writeFinal(finished: ["a", "b"], failed: [], report: report)
         let data = try Data(

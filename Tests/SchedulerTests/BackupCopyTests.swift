@@ -42,7 +42,7 @@ final class BackupCopyTests: XCTestCase {
         h.start(2, [tile(1, 0)])
         h.now = 1600
         let out = h.done(2, [tile(1, 0)])
-        XCTAssertEqual(out.persisted, [.tileFinished(job: 1, index: 0, attempt: 1)])
+        XCTAssertEqual(out.persisted, [.tileFinished(job: 1, index: 0, attempt: 1, durationMicros: 100_000, worker: 2)])
         XCTAssertEqual(out.cancels.map(\.worker), [1])
         XCTAssertEqual(out.cancels.map(\.tile), [tile(1, 0)])
         XCTAssertEqual(out.finishedJobs, [1])

@@ -49,7 +49,7 @@ final class ReconcileTests: XCTestCase {
         h.join(1, slots: 2)
         // Worker 1 redelivers the result it produced while away.
         let out = h.done(1, [tile(1, 0)])
-        XCTAssertEqual(out.persisted, [.tileFinished(job: 1, index: 0, attempt: 1)])
+        XCTAssertEqual(out.persisted, [.tileFinished(job: 1, index: 0, attempt: 1, durationMicros: 100_000, worker: 1)])
         XCTAssertEqual(out.cancels.map(\.worker), [2])
         XCTAssertEqual(h.scheduler.workerStatus(2)?.queued, 0)
         // Worker 2 finishes anyway: dropped silently.

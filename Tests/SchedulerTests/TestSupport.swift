@@ -53,7 +53,7 @@ struct Harness {
         send(
             .tilesDone(
                 worker: worker,
-                results: tiles.map { TileCompletion($0, attempt: attempt, durationMs: durationMs) }))
+                results: tiles.map { TileCompletion($0, attempt: attempt, durationMicros: durationMs * 1000) }))
     }
 
     @discardableResult

@@ -1,44 +1,42 @@
-import Logging
 import NIOCore
 import Wire
 
 /// Sits behind the handshake on every connection the head accepts and hands authenticated
-/// messages to the head's state. It sees nothing before `WireEvent.authenticated`.
+/// messages to the shell. It sees nothing before `WireEvent.authenticated`.
 final class HeadConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = Message
 
-    private let state: HeadState
-    private var connection: PeerConnection?
+    private let shell: HeadShell
+    private var connection: ConnectionID?
+    private var peer = "unauthenticated peer"
 
-    init(state: HeadState) {
-        self.state = state
+    init(shell: HeadShell) {
+        self.shell = shell
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .authenticated(let session) = event as? WireEvent {
-            let connection = PeerConnection(channel: context.channel, session: session)
-            self.connection = connection
-            state.connected(connection)
+            peer = session.name
+            connection = shell.connected(context.channel, session: session)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let connection else { return }
-        state.received(unwrapInboundIn(data), from: connection)
+        shell.handle(.received(unwrapInboundIn(data), from: connection))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         if let connection {
             self.connection = nil
-            state.disconnected(connection)
+            shell.disconnected(connection)
         }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        let peer = connection?.session.name ?? "unauthenticated peer"
-        state.logger.warning("closing connection after error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        shell.logger.warning("closing connection after error", metadata: ["peer": "\(peer)", "error": "\(error)"])
         context.close(promise: nil)
     }
 }

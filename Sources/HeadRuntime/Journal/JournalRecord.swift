@@ -1,3 +1,4 @@
+import TileScheduler
 import Wire
 
 /// One fact the head journals. The journal keeps these (fsync'd in batches) so a restarted head
@@ -9,12 +10,17 @@ package enum JournalRecord: Sendable, Equatable {
     case tileQuarantined(job: UInt32, index: UInt32, reason: String)
     case jobCancelled(job: UInt32, atUnixMs: UInt64)
     case jobFinished(job: UInt32, finishedUnixMs: UInt64)
+    /// Tiles not run because their output existed when the job was submitted (skip_existing).
+    case tilesSkipped(job: UInt32, indices: [UInt32])
+    /// The job's counters so far (totals, not increments): the last one wins.
+    case jobCounters(job: UInt32, counters: JobCounters)
 
     /// The job the record belongs to.
     package var job: UInt32 {
         switch self {
         case .jobSubmitted(let job, _, _, _, _), .tileFinished(let job, _, _, _, _), .tileFailed(let job, _, _, _),
-            .tileQuarantined(let job, _, _), .jobCancelled(let job, _), .jobFinished(let job, _):
+            .tileQuarantined(let job, _, _), .jobCancelled(let job, _), .jobFinished(let job, _),
+            .tilesSkipped(let job, _), .jobCounters(let job, _):
             return job
         }
     }
@@ -46,6 +52,35 @@ struct JobSummary: Equatable {
             && lhs.tilesByWorker.elementsEqual(rhs.tilesByWorker) { $0.worker == $1.worker && $0.count == $1.count }
     }
 
+    /// Each run as the gap after the previous run's end and its length less one.
+    static func writeRuns(_ runs: [ClosedRange<UInt32>], to writer: inout WireWriter) {
+        writer.writeVarint(UInt64(runs.count))
+        var next: UInt64 = 0
+        for run in runs {
+            writer.writeVarint(UInt64(run.lowerBound) - next)
+            writer.writeVarint(run.upperBound - run.lowerBound)
+            next = UInt64(run.upperBound) + 1
+        }
+    }
+
+    static func readRuns(_ reader: inout WireReader) throws(WireError) -> [ClosedRange<UInt32>] {
+        let runCount = try reader.varint("run count")
+        guard runCount <= UInt64(reader.remaining) else { throw .truncatedMessage("run count") }
+        var runs: [ClosedRange<UInt32>] = []
+        runs.reserveCapacity(Int(runCount))
+        var next: UInt64 = 0
+        for _ in 0..<runCount {
+            let (lower, overflowLower) = next.addingReportingOverflow(try reader.varint("run gap"))
+            let (upper, overflowUpper) = lower.addingReportingOverflow(try reader.varint("run length"))
+            guard !overflowLower, !overflowUpper, upper <= UInt64(UInt32.max) else {
+                throw .valueOutOfRange("finished run")
+            }
+            runs.append(UInt32(lower)...UInt32(upper))
+            next = upper + 1
+        }
+        return runs
+    }
+
     /// Runs covering `indices` (any order, no duplicates needed).
     static func runs(of indices: some Sequence<UInt32>) -> [ClosedRange<UInt32>] {
         var runs: [ClosedRange<UInt32>] = []
@@ -68,6 +103,8 @@ enum RecordKind: UInt8 {
     case tileQuarantined = 4
     case jobCancelled = 5
     case jobFinished = 6
+    case tilesSkipped = 7
+    case jobCounters = 8
     case checkpoint = 64
     case jobSummary = 65
 }
@@ -109,6 +146,14 @@ extension JournalRecord {
             writer.bytes.append(RecordKind.jobFinished.rawValue)
             writer.writeVarint(job)
             writer.writeVarint(finishedUnixMs)
+        case .tilesSkipped(let job, let indices):
+            writer.bytes.append(RecordKind.tilesSkipped.rawValue)
+            writer.writeVarint(job)
+            JobSummary.writeRuns(JobSummary.runs(of: indices), to: &writer)
+        case .jobCounters(let job, let counters):
+            writer.bytes.append(RecordKind.jobCounters.rawValue)
+            writer.writeVarint(job)
+            for value in counters.journalFields { writer.writeVarint(UInt64(max(0, value))) }
         }
     }
 }
@@ -131,14 +176,7 @@ extension StoredRecord {
                 writer.writeLengthPrefixedString(worker)
                 writer.writeVarint(UInt64(count))
             }
-            // Each run as the gap after the previous run's end and its length less one.
-            writer.writeVarint(UInt64(summary.runs.count))
-            var next: UInt64 = 0
-            for run in summary.runs {
-                writer.writeVarint(UInt64(run.lowerBound) - next)
-                writer.writeVarint(run.upperBound - run.lowerBound)
-                next = UInt64(run.upperBound) + 1
-            }
+            JobSummary.writeRuns(summary.runs, to: &writer)
         }
     }
 
@@ -190,23 +228,40 @@ extension StoredRecord {
                 guard let narrowed = Int(exactly: count) else { throw .valueOutOfRange("worker tiles") }
                 workers.append((worker, narrowed))
             }
-            let runCount = try reader.varint("run count")
-            guard runCount <= UInt64(reader.remaining) else { throw .truncatedMessage("run count") }
-            var runs: [ClosedRange<UInt32>] = []
-            runs.reserveCapacity(Int(runCount))
-            var next: UInt64 = 0
-            for _ in 0..<runCount {
-                let (lower, overflowLower) = next.addingReportingOverflow(try reader.varint("run gap"))
-                let (upper, overflowUpper) = lower.addingReportingOverflow(try reader.varint("run length"))
-                guard !overflowLower, !overflowUpper, upper <= UInt64(UInt32.max) else {
-                    throw .valueOutOfRange("finished run")
-                }
-                runs.append(UInt32(lower)...UInt32(upper))
-                next = upper + 1
-            }
+            let runs = try JobSummary.readRuns(&reader)
             return .jobSummary(
                 JobSummary(
                     job: job, runs: runs, durationMicrosSum: sum, durationMicrosMax: max, tilesByWorker: workers))
+        case .tilesSkipped:
+            let job = try reader.uint32("job")
+            let runs = try JobSummary.readRuns(&reader)
+            // A job has at most TileSet.maxCount tiles; a record claiming more is corrupt.
+            guard runs.reduce(0, { $0 + $1.count }) <= 10_000_000 else { throw .valueOutOfRange("skipped tiles") }
+            let indices = runs.flatMap { Array($0) }
+            return .record(.tilesSkipped(job: job, indices: indices))
+        case .jobCounters:
+            let job = try reader.uint32("job")
+            var fields: [Int] = []
+            for _ in JobCounters().journalFields {
+                guard let value = Int(exactly: try reader.varint("counter")) else { throw .valueOutOfRange("counter") }
+                fields.append(value)
+            }
+            return .record(.jobCounters(job: job, counters: JobCounters(journalFields: fields)))
         }
+    }
+}
+
+extension JobCounters {
+    /// The counters in their journal order. New counters go at the end: an older record then
+    /// reads as zeros for them.
+    var journalFields: [Int] {
+        [retries, reissuedAfterLoss, workersLost, steals, tilesStolen, backupsLaunched, duplicateResults, quarantined]
+    }
+
+    init(journalFields fields: [Int]) {
+        func field(_ position: Int) -> Int { position < fields.count ? fields[position] : 0 }
+        self.init(
+            retries: field(0), reissuedAfterLoss: field(1), workersLost: field(2), steals: field(3),
+            tilesStolen: field(4), backupsLaunched: field(5), duplicateResults: field(6), quarantined: field(7))
     }
 }

@@ -1,3 +1,5 @@
+import TileScheduler
+
 /// A job as the journal left it: its submission, the tiles that ended, and how it ended.
 package struct RecoveredJob: Sendable, Equatable {
     package var job: UInt32
@@ -21,6 +23,10 @@ package struct RecoveredJob: Sendable, Equatable {
     package var durationMicrosMax: UInt64
     /// Finished tiles per worker name (each tile counted once, for the worker journaled first).
     package var tilesByWorker: [String: Int]
+    /// Tiles not run because their output existed (skip_existing), ascending.
+    package var skipped: [UInt32]
+    /// The job's counters as last journaled.
+    package var counters: JobCounters
 
     /// Finished or cancelled: no tile of it runs again.
     package var isDone: Bool { finishedUnixMs != nil || cancelledUnixMs != nil }
@@ -29,8 +35,11 @@ package struct RecoveredJob: Sendable, Equatable {
         job: UInt32, name: String, spec: String, submittedUnixMs: UInt64, recordsPath: String,
         finished: [UInt32] = [], failed: [UInt32: String] = [:], failedAttempts: [UInt32: UInt32] = [:],
         quarantined: [UInt32: String] = [:], cancelledUnixMs: UInt64? = nil, finishedUnixMs: UInt64? = nil,
-        durationMicrosSum: UInt64 = 0, durationMicrosMax: UInt64 = 0, tilesByWorker: [String: Int] = [:]
+        durationMicrosSum: UInt64 = 0, durationMicrosMax: UInt64 = 0, tilesByWorker: [String: Int] = [:],
+        skipped: [UInt32] = [], counters: JobCounters = JobCounters()
     ) {
+        self.skipped = skipped
+        self.counters = counters
         self.job = job
         self.name = name
         self.spec = spec

@@ -1,3 +1,4 @@
+import TileScheduler
 import Wire
 
 /// Folds journal records into job state, and writes that state back as the few records that
@@ -23,6 +24,8 @@ struct JournalReplay {
         var durationMicrosMax: UInt64 = 0
         var tilesByWorker: [String: Int] = [:]
         var hasSummary = false
+        var skipped: Set<UInt32> = []
+        var counters = JobCounters()
 
         var isDone: Bool { finishedUnixMs != nil || cancelledUnixMs != nil }
 
@@ -104,6 +107,12 @@ struct JournalReplay {
                 if job.cancelledUnixMs == nil { job.cancelledUnixMs = atUnixMs }
             case .jobFinished(_, let finishedUnixMs):
                 if job.finishedUnixMs == nil { job.finishedUnixMs = finishedUnixMs }
+            case .tilesSkipped(_, let indices):
+                job.skipped.formUnion(indices)
+            case .jobCounters(_, let counters):
+                // Totals that only grow: the largest of each survives reordering and repeats.
+                let fields = zip(job.counters.journalFields, counters.journalFields).map { Swift.max($0, $1) }
+                job.counters = JobCounters(journalFields: fields)
             }
         }
     }
@@ -127,7 +136,7 @@ struct JournalReplay {
                 failed: job.failed.mapValues(\.error), failedAttempts: job.failed.mapValues(\.attempts),
                 quarantined: job.quarantined, cancelledUnixMs: job.cancelledUnixMs, finishedUnixMs: job.finishedUnixMs,
                 durationMicrosSum: job.durationMicrosSum, durationMicrosMax: job.durationMicrosMax,
-                tilesByWorker: job.tilesByWorker)
+                tilesByWorker: job.tilesByWorker, skipped: job.skipped.sorted(), counters: job.counters)
         }
         return JournalState(
             jobs: recovered, nextJobID: nextJobID, droppedTailBytes: droppedTailBytes, replayedRecords: replayedRecords,
@@ -154,6 +163,8 @@ struct JournalReplay {
                             durationMicrosMax: job.durationMicrosMax,
                             tilesByWorker: job.tilesByWorker.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))
             }
+            if !job.skipped.isEmpty { records.append(.record(.tilesSkipped(job: id, indices: job.skipped.sorted()))) }
+            if job.counters != JobCounters() { records.append(.record(.jobCounters(job: id, counters: job.counters))) }
             for (index, failure) in job.failed.sorted(by: { $0.key < $1.key }) {
                 records.append(
                     .record(.tileFailed(job: id, index: index, attempts: failure.attempts, error: failure.error)))

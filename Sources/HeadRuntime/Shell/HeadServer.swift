@@ -1,22 +1,24 @@
-
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import Wire
 
-/// The head daemon: one event loop owns all state (so the scheduler needs no locks), a TCP
-/// listener with the protocol's handlers in front, and timers for the scheduler's clock and for
-/// progress updates.
+/// The head daemon: one event loop owns the coordinator (so nothing in it needs a lock), a TCP
+/// listener with the protocol's handlers in front, timers for the scheduler's clock and for
+/// progress, a thread pool for blocking work, and the journal.
 package final class HeadServer: @unchecked Sendable {
     package let config: HeadConfig
     private let group: MultiThreadedEventLoopGroup
-    private let loop: EventLoop
+    private let loop: any EventLoop
+    private let pool: NIOThreadPool
     private let logger: Logger
-    private var listener: Channel?
-    private var state: NIOLoopBound<HeadState>?
+    private var listener: (any Channel)?
+    private var shell: NIOLoopBound<HeadShell>?
     private var timers: [RepeatedTask] = []
     private let journal: Journal
     private let recovered: JournalState
+    private let records: RecordsKeeper
 
     /// Opens the state directory and replays the journal; `start` then binds.
     package init(config: HeadConfig, logger: Logger) throws {
@@ -24,6 +26,8 @@ package final class HeadServer: @unchecked Sendable {
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
+        pool = NIOThreadPool(numberOfThreads: 2)
+        records = RecordsKeeper(logger: logger)
         (journal, recovered) = try Journal.open(directory: config.stateDirectory)
         if recovered.droppedTailBytes > 0 {
             logger.warning(
@@ -33,20 +37,24 @@ package final class HeadServer: @unchecked Sendable {
 
     /// Jobs the journal says were still running when the head last stopped.
     package var resumedJobs: Int {
-        recovered.jobs.filter { $0.finishedUnixMs == nil && $0.cancelledUnixMs == nil }.count
+        recovered.jobs.filter { !$0.isDone }.count
     }
 
     /// Binds and starts serving; returns the port actually bound (useful with port 0).
     package func start() async throws -> Int {
+        pool.start()
         let config = self.config
-        let logger = self.logger
-        let journal = self.journal
-        let recovered = self.recovered
-        let boundState: NIOLoopBound<HeadState> = try await loop.submit {
-            let state = HeadState(config: config, journal: journal, recovered: recovered, logger: logger, loop: self.loop)
-            return NIOLoopBound(state, eventLoop: self.loop)
+        let (logger, journal, recovered, records, pool, loop) = (
+            self.logger, self.journal, self.recovered, self.records, self.pool, self.loop
+        )
+        let shell: NIOLoopBound<HeadShell> = try await loop.submit {
+            let coordinator = HeadCoordinator(
+                config: config.coordinator, recovered: recovered, now: HeadShell.now())
+            let shell = HeadShell(
+                coordinator: coordinator, journal: journal, records: records, pool: pool, logger: logger, loop: loop)
+            return NIOLoopBound(shell, eventLoop: loop)
         }.get()
-        state = boundState
+        self.shell = shell
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -59,19 +67,19 @@ package final class HeadServer: @unchecked Sendable {
                     try WirePipeline.addServerHandlers(
                         to: channel.pipeline.syncOperations, handshake: handshake, limits: config.limits,
                         timeout: config.handshakeTimeout, logger: logger)
-                    // The group has one loop, so every child channel runs on the state's loop.
-                    try channel.pipeline.syncOperations.addHandler(HeadConnectionHandler(state: boundState.value))
+                    // The group has one loop, so every child channel runs on the shell's loop.
+                    try channel.pipeline.syncOperations.addHandler(HeadConnectionHandler(shell: shell.value))
                 }
             }
             .bind(host: config.host, port: config.port).get()
         listener = channel
         timers.append(
             loop.scheduleRepeatedTask(initialDelay: config.tickInterval, delay: config.tickInterval) { _ in
-                boundState.value.tick()
+                shell.value.handle(.tick)
             })
         timers.append(
             loop.scheduleRepeatedTask(initialDelay: config.progressInterval, delay: config.progressInterval) { _ in
-                boundState.value.sendProgress()
+                shell.value.handle(.progressTick)
             })
         let port = channel.localAddress?.port ?? config.port
         logger.info(
@@ -79,17 +87,21 @@ package final class HeadServer: @unchecked Sendable {
         return port
     }
 
-    /// Stops listening, tells workers (when asked), makes the journal durable.
+    /// Stops listening, tells workers (when asked), writes what the records hold, makes the
+    /// journal durable.
     package func stop(stopWorkers: Bool) async throws {
         for timer in timers { timer.cancel() }
         timers = []
-        if let state {
-            try await loop.submit { state.value.shutdown(stopWorkers: stopWorkers) }.get()
+        if let shell {
+            try await loop.submit { shell.value.handle(.shutdown(stopWorkers: stopWorkers)) }.get()
             // Give the Shutdown frames a moment to leave before the sockets close.
             try await Task.sleep(for: .milliseconds(100))
         }
         try await listener?.close()
+        await records.drain()
+        journal.sync()
         journal.close()
+        try await pool.shutdownGracefully()
         try await group.shutdownGracefully()
     }
 }

@@ -12,8 +12,8 @@ import ProjectStorage
 /// `pipeline-report.json`. Files are private to the user (0600, folder 0700); the final three are
 /// written to a temporary name, fsync'd and renamed, so a half-written file never appears.
 ///
-/// Used from one thread at a time (the head's records actor or queue).
-package final class JobRecords: @unchecked Sendable {
+/// Used from one thread at a time (the head's records queue).
+package final class RecordsFolder: @unchecked Sendable {
     package struct Failure: Error, CustomStringConvertible, Equatable {
         package var path: String
         package var message: String
@@ -73,11 +73,12 @@ package final class JobRecords: @unchecked Sendable {
         if logFD >= 0 { close(logFD) }
     }
 
-    /// Appends `<ISO 8601 UTC time> <line>` to pipeline.log (buffered: see `flush`). A line with
-    /// newlines continues on tab-indented lines, as in eo-grow's log.
-    package func log(_ line: String) {
+    /// Appends `<ISO 8601 UTC time> <line>` to pipeline.log (buffered: see `flush`), stamped
+    /// with when it happened (default: now). A line with newlines continues on tab-indented
+    /// lines, as in eo-grow's log.
+    package func log(_ line: String, at time: Date = Date()) {
         let text = line.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\n\t")
-        buffer.append(contentsOf: "\(UTCTime.iso8601(Date())) \(text)\n".utf8)
+        buffer.append(contentsOf: "\(UTCTime.iso8601(time)) \(text)\n".utf8)
         if buffer.count >= Self.flushThreshold { flush() }
     }
 
@@ -90,12 +91,12 @@ package final class JobRecords: @unchecked Sendable {
     }
 
     /// Writes finished.json, failed.json and pipeline-report.json (each atomically) and syncs the
-    /// log. `report.failedTiles` is taken from `failed` when empty.
+    /// log. The report's `failed_tiles` are `failed`.
     package func writeFinal(finished: [String], failed: [FailedTile], report: JobReport) throws {
         flush()
         if logFD >= 0 { _ = fsync(logFD) }
         var report = report
-        if report.failedTiles.isEmpty { report.failedTiles = failed }
+        report.failedTiles = failed
 
         try writeAtomically(Self.finishedFileName, Self.nameList(finished))
         try writeAtomically(Self.failedFileName, Self.nameList(failed.map(\.name)))

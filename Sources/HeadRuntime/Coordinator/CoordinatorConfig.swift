@@ -1,0 +1,27 @@
+import GrowJob
+import TileScheduler
+
+/// What the coordinator is told at start.
+package struct CoordinatorConfig: Sendable {
+    package var scheduler: SchedulerConfig
+    /// After a restart with unfinished jobs: how long to wait for workers to come back and report
+    /// before handing out tiles.
+    package var resumeGraceMs: UInt64
+    /// Where records go for jobs without a local project folder (`<state>/logs/<run>`).
+    package var stateDirectory: String
+    /// The host name the reports name.
+    package var hostName: String
+    /// Finds a job's final step (export_maps' mosaics); nil for none.
+    package var finalizer: JobFinalizer
+
+    package init(
+        scheduler: SchedulerConfig = SchedulerConfig(), resumeGraceMs: UInt64 = 5000, stateDirectory: String,
+        hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }
+    ) {
+        self.scheduler = scheduler
+        self.resumeGraceMs = resumeGraceMs
+        self.stateDirectory = stateDirectory
+        self.hostName = hostName
+        self.finalizer = finalizer
+    }
+}

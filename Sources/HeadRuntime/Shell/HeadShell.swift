@@ -1,0 +1,116 @@
+import Foundation
+import GrowBase
+import Logging
+import NIOCore
+import NIOPosix
+import Wire
+
+/// The coordinator's hands on the head's one event loop: it numbers connections, feeds the
+/// coordinator what happens, and carries out its actions. Sends and closes happen here; the
+/// journal writes on its own thread; everything that may block (folders, listings, records,
+/// final steps) goes to the thread pool or the records queue and comes back as an input. So a
+/// slow disk or bucket never delays a heartbeat.
+final class HeadShell {
+    let loop: any EventLoop
+    private var coordinator: HeadCoordinator
+    private var channels: [ConnectionID: any Channel] = [:]
+    private var nextConnectionID: ConnectionID = 1
+    /// Channels written to while handling the current input; flushed once at its end.
+    private var touched: Set<ConnectionID> = []
+    private let journal: Journal
+    private let records: RecordsKeeper
+    private let pool: NIOThreadPool
+    let logger: Logger
+    private var reportedJournalFailure = false
+
+    init(
+        coordinator: HeadCoordinator, journal: Journal, records: RecordsKeeper, pool: NIOThreadPool, logger: Logger,
+        loop: any EventLoop
+    ) {
+        self.coordinator = coordinator
+        self.journal = journal
+        self.records = records
+        self.pool = pool
+        self.logger = logger
+        self.loop = loop
+        execute(self.coordinator.takeStartActions())
+    }
+
+    static func now() -> HeadTime {
+        HeadTime(monotonicMs: Clock.monotonicMs(), unixMs: Clock.unixMs())
+    }
+
+    /// A peer passed the handshake on `channel`.
+    func connected(_ channel: any Channel, session: PeerSession) -> ConnectionID {
+        let id = nextConnectionID
+        nextConnectionID += 1
+        channels[id] = channel
+        handle(.connected(id, role: session.role, name: session.name))
+        return id
+    }
+
+    func disconnected(_ id: ConnectionID) {
+        channels[id] = nil
+        handle(.disconnected(id))
+    }
+
+    func handle(_ input: HeadInput) {
+        loop.preconditionInEventLoop()
+        if case .tick = input, !reportedJournalFailure, let failure = journal.failure {
+            // The journal stops writing after a failed write or fsync; say so loudly once. A
+            // restarted head resumes from what reached the disk.
+            reportedJournalFailure = true
+            logger.critical("the journal can no longer be written; progress from now on is not durable: \(failure)")
+        }
+        execute(coordinator.handle(input, at: Self.now()))
+    }
+
+    private func execute(_ actions: [HeadAction]) {
+        for action in actions { execute(action) }
+        for id in touched { channels[id]?.flush() }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    private func execute(_ action: HeadAction) {
+        switch action {
+        case .send(let message, let id):
+            guard let channel = channels[id] else { return }
+            channel.write(message, promise: nil)
+            touched.insert(id)
+        case .close(let id):
+            channels[id]?.close(promise: nil)
+        case .journal(let record):
+            journal.append(record)
+        case .prepareJob(let job, let spec, let place):
+            let logger = self.logger
+            let records = self.records
+            offLoop {
+                let (folder, result) = JobPreparer.prepare(job, spec, records: place, logger: logger)
+                if let folder { records.adopt(folder, for: job) }
+                return .jobPrepared(job, result)
+            }
+        case .reopenRecords(let job, let spec, let place):
+            records.reopen(job, place, settings: spec.storageSettings)
+        case .appendLog(let job, let lines, let time):
+            records.append(job, lines, at: time)
+        case .flushLogs:
+            records.flushAll()
+        case .finalize(let job, let step):
+            offLoop { .finalizationEnded(job, step.run()) }
+        case .writeFinalRecords(let job, let final):
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            let loop = self.loop
+            records.writeFinal(job, final) { error in
+                loop.execute { bound.value.handle(.finalRecordsWritten(job, error: error)) }
+            }
+        case .log(let level, let message, let metadata):
+            logger.log(level: level, "\(message)", metadata: metadata)
+        }
+    }
+
+    /// Runs blocking work on the thread pool and hands its outcome back to the coordinator.
+    private func offLoop(_ work: @escaping @Sendable () -> HeadInput) {
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        pool.runIfActive(eventLoop: loop, work).whenSuccess { input in bound.value.handle(input) }
+    }
+}
