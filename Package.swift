@@ -108,7 +108,7 @@ let package = Package(
         // The S3 client and S3 project folders against a real moto server with signature checks.
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowJob", "ProjectStorage", "EOData", "EOPipelines", "Exec"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime"]),
-        .testTarget(name: "HeadCoreTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "Wire"]),
+        .testTarget(name: "HeadRuntimeTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]),
         // Real grow-head and grow-worker processes on loopback and in network namespaces.
         .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "EOData", "ProjectStorage", "Wire", nioCore, nioPosix]),
     ],

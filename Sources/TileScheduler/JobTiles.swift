@@ -22,6 +22,8 @@ struct JobTiles: Sendable {
     private(set) var counts: [Int] = Array(repeating: 0, count: TileState.allCases.count)
     var finishedEmitted = false
     var counters = JobCounters()
+    /// Retryable failures a tile may have before it fails for good.
+    var maxAttempts = 3
 
     init(id: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32]) {
         self.id = id

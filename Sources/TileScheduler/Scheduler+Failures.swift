@@ -16,7 +16,7 @@ extension Scheduler {
             if failure.retryable && jobs[jobSlot].failures[position] < UInt8.max {
                 jobs[jobSlot].failures[position] += 1
             }
-            let exhausted = Int(jobs[jobSlot].failures[position]) >= max(1, config.maxAttempts)
+            let exhausted = Int(jobs[jobSlot].failures[position]) >= jobs[jobSlot].maxAttempts
             if !failure.retryable || exhausted {
                 finish(
                     jobSlot, tile.index, as: .failed,

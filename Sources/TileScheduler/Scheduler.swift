@@ -70,9 +70,10 @@ package struct Scheduler: Sendable {
         counters.eventsHandled += 1
         var out: [SchedulerDirective] = []
         switch event {
-        case .jobSubmitted(let job, let tileCount, let order, let alreadyFinished):
+        case .jobSubmitted(let job, let tileCount, let order, let alreadyFinished, let maxAttempts):
             submitJob(
-                job, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished, out: &out)
+                job, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished,
+                maxAttempts: maxAttempts ?? config.maxAttempts, out: &out)
         case .jobCancelled(let job):
             cancelJob(job, out: &out)
         case .workerJoined(let worker, let slots, let running):
@@ -124,12 +125,13 @@ package struct Scheduler: Sendable {
     // MARK: - Jobs
 
     mutating func submitJob(
-        _ id: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32],
+        _ id: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32], maxAttempts: Int,
         out: inout [SchedulerDirective]
     ) {
         // A resubmission (e.g. a client retry) must not reset progress.
         guard jobIndex[id] == nil, tileCount >= 0, tileCount <= Int(UInt32.max) else { return }
-        let job = JobTiles(id: id, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished)
+        var job = JobTiles(id: id, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished)
+        job.maxAttempts = max(1, maxAttempts)
         let jobSlot = jobs.count
         jobs.append(job)
         jobIndex[id] = jobSlot

@@ -4,7 +4,9 @@ package enum SchedulerEvent: Sendable {
     /// A job with `tileCount` tiles. `order` lists tile indices along the space-filling curve
     /// (nil = index order; bad or missing indices are tolerated). `alreadyFinished` comes from the
     /// journal after a head restart: those tiles count as done and are never assigned.
-    case jobSubmitted(job: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32])
+    /// `maxAttempts` is the job's own limit (its spec's `max_attempts`; nil: the config's).
+    case jobSubmitted(
+        job: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32], maxAttempts: Int? = nil)
     /// Drop the job's pending tiles, cancel its tiles on workers, finish the job.
     case jobCancelled(job: JobID)
     /// A worker registered with `slots` execution slots. `running` is what a reconnecting worker

@@ -105,7 +105,8 @@ extension HeadCoordinator {
         jobOrder.append(job.id)
         schedule(
             .jobSubmitted(
-                job: job.id, tileCount: job.tileCount, order: job.curveOrder(), alreadyFinished: alreadyFinished))
+                job: job.id, tileCount: job.tileCount, order: job.curveOrder(), alreadyFinished: alreadyFinished,
+                maxAttempts: job.spec.maxAttempts))
     }
 
     /// A job from the journal of an earlier run of this head.
