@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The layout follows the design card: two executables (GrowHead, GrowWorker), the protocol (Wire),
-// the pipelines (Exec), a pure scheduler core, and thin module maps over the C libraries.
+// the pipelines (Exec), a pure scheduler core, thin module maps over the C libraries, and a
+// loader for GDAL (CGDAL), which is dlopen()ed on first use.
 
 // Opt-in: GROW_TARGET_CPU=haswell (any LLVM CPU name) compiles Exec, whose kernels are the hot
 // loops, for that CPU (haswell: AVX2 and FMA, twice SSE2's vector width). The default is the
@@ -29,7 +30,10 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
-        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        // GDAL's headers (libgdal-dev) and trampolines into a libgdal dlopen()ed on first use:
+        // nothing links libgdal, so processes that never touch a raster do not map it.
+        // glibc 2.34+ has dlopen in libc (libdl.a is empty there); older glibc needs -ldl.
+        .target(name: "CGDAL", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Wire",

@@ -7,7 +7,7 @@ import Foundation
 /// a patch is kept when it meets the AOI.
 public enum AreaSplitter {
     public static func split(aoiPath: String, settings: AreaSettings) throws(AreaError) -> AreaGrid {
-        _ = GDAL.ready
+        try GDAL.load { AreaError(aoiPath, $0) }
         let aoi = try readAOI(aoiPath, settings: settings)
         defer { OGR_G_DestroyGeometry(aoi) }
         var envelope = OGREnvelope()

@@ -14,7 +14,7 @@ public enum MapMosaic {
 
     public static func build(spec: JobSpec, finishedTiles: [String]) throws -> [Output] {
         guard case .exportMaps(let parameters)? = spec.eo, let projectFolder = spec.projectFolder else { return [] }
-        _ = GDAL.ready
+        try GDAL.load { RasterError(projectFolder, $0) }
         let storage = try Storage.open(projectFolder, settings: spec.storageSettings)
         let folder =
             (spec.folder(forKey: parameters.outputFolderKey) ?? parameters.outputFolderKey) + "/" + parameters.mapStem

@@ -89,8 +89,10 @@ public struct S3Storage: ProjectStorage {
         // GDAL reads this store through options scoped to its paths, so several stores (other
         // endpoints or credentials) can be open at once; they never go to logs.
         let prefix = location.key.isEmpty ? "/vsis3/\(location.bucket)" : "/vsis3/\(location.bucket)/\(location.key)"
-        _ = GDAL.ready
-        for (name, value) in gdalOptions { VSISetPathSpecificOption(prefix, name, value) }
+        // Without GDAL nothing can open the path: whatever tries throws why GDAL is missing.
+        if GDAL.unavailable == nil {
+            for (name, value) in gdalOptions { VSISetPathSpecificOption(prefix, name, value) }
+        }
         return "/vsis3/\(location.bucket)/\(key.isEmpty ? location.key : uri(key).key)"
     }
 
