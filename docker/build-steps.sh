@@ -7,6 +7,7 @@
 #   docker/build-steps.sh install-runtime      apt-get install them (the runtime stage's RUN line)
 #   docker/build-steps.sh stage ROOT BIN       lay out the image's files under ROOT from BIN
 #   docker/build-steps.sh check ROOT           ldd: no missing library, each from a runtime package
+#                                              (and libgdal, which the binaries dlopen, with its own)
 #   docker/build-steps.sh selftest [BIN]       build (unless BIN is given), stage, check, then start
 #                                              the entrypoint as head and as worker: the worker joins
 set -euo pipefail
@@ -14,6 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 
 # Shared libraries grow-head and grow-worker load beyond glibc, by Debian (bookworm) package.
+# libgdal32 is not linked but dlopen()ed on the first raster operation (Sources/CGDAL).
 runtime_packages=(
   ca-certificates libstdc++6 libgcc-s1 zlib1g liblz4-1 libssh2-1 libcurl4 libgdal32
 )
@@ -50,8 +52,66 @@ runtime_closure() {
     --no-enhances "${runtime_packages[@]}" libc6 2>/dev/null | grep -E '^[a-z0-9]' | sort -u || true
 }
 
+# Every library `ldd` resolves for $1 must be found and come with the runtime packages (check's
+# $closure: the packages and what they pull in).
+check_libraries() {
+  local object="$1" libs missing lib package failed=0
+  libs="$(ldd "$object")"
+  missing="$(grep "not found" <<<"$libs" || true)"
+  if [ -n "$missing" ]; then
+    say "$object: missing libraries: $missing"
+    failed=1
+  fi
+  while read -r lib; do
+    [ -z "$lib" ] && continue
+    package="$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)"
+    [ -z "$package" ] && package="$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
+    if [ -z "$package" ] || ! grep -qx "$package" <<<"$closure"; then
+      say "$object needs $lib (${package:-no package}), which the runtime packages do not bring"
+      failed=1
+    fi
+  done < <(awk '/=>/ {print $3}' <<<"$libs")
+  return "$failed"
+}
+
+# The binaries dlopen() libgdal on first use, so ldd does not see it: the runtime packages must
+# bring a libgdal.so.N that grow_gdal_load tries (N in 26..38), of the GDAL version whose headers
+# the binaries were built with (the loader refuses another major.minor), and its own libraries.
+check_gdal() {
+  local package lib soname version header wanted
+  package="$(printf '%s\n' "${runtime_packages[@]}" | grep -E '^libgdal[0-9]+' | head -1 || true)"
+  if [ -z "$package" ]; then
+    say "no libgdal package among the runtime packages: the first raster operation would fail"
+    return 1
+  fi
+  lib="$(dpkg -L "$package" 2>/dev/null | grep -E '/libgdal\.so\.[0-9]+$' | head -1 || true)"
+  if [ -z "$lib" ] || [ ! -e "$lib" ]; then
+    say "$package is not installed here (or has no libgdal.so.N): cannot check what the binaries dlopen"
+    return 1
+  fi
+  soname="${lib##*.so.}"
+  if [ "$soname" -lt 26 ] || [ "$soname" -gt 38 ]; then
+    say "$lib: grow_gdal_load tries libgdal.so.38 down to .26 only (Sources/CGDAL/gdal_loader.c)"
+    return 1
+  fi
+  version="$(dpkg-query -W -f='${Version}' "$package" | sed -E 's/^[0-9]+://; s/^([0-9]+\.[0-9]+).*/\1/')"
+  header="${GROW_GDAL_VERSION_HEADER:-/usr/include/gdal/gdal_version.h}"
+  if [ -f "$header" ]; then
+    wanted="$(awk '/^# *define +GDAL_VERSION_MAJOR / {major=$NF} /^# *define +GDAL_VERSION_MINOR / {minor=$NF}
+      END {print major "." minor}' "$header")"
+    if [ "$version" != "$wanted" ]; then
+      say "$package is GDAL $version, but the binaries are built with GDAL $wanted's headers ($header)"
+      return 1
+    fi
+  else
+    say "no $header here: not checking that $package ($version) is the GDAL the binaries were built for"
+  fi
+  check_libraries "$lib" || return 1
+  say "libgdal (dlopened): $lib from $package, GDAL $version, every library it needs from the runtime packages"
+}
+
 check() {
-  local root="$1" failed=0 binary libs missing lib package closure
+  local root="$1" failed=0 binary closure
   # The runtime packages and everything they pull in: what the runtime stage ends up with.
   closure="$(runtime_closure)"
   if [ -z "$closure" ] && [ "$(id -u)" -eq 0 ]; then
@@ -63,27 +123,13 @@ check() {
     return 1
   fi
   for binary in "$root/usr/local/bin/grow-head" "$root/usr/local/bin/grow-worker"; do
-    libs="$(ldd "$binary")"
-    missing="$(grep "not found" <<<"$libs" || true)"
-    if [ -n "$missing" ]; then
-      say "$binary: missing libraries: $missing"
-      failed=1
-    fi
-    if grep -q "libswiftCore" <<<"$libs"; then
+    if grep -q "libswiftCore" <<<"$(ldd "$binary")"; then
       say "$binary links the Swift runtime dynamically: build with --static-swift-stdlib"
       failed=1
     fi
-    # Every library the loader resolves must come with the packages the runtime stage installs.
-    while read -r lib; do
-      [ -z "$lib" ] && continue
-      package="$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)"
-      [ -z "$package" ] && package="$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
-      if [ -z "$package" ] || ! grep -qx "$package" <<<"$closure"; then
-        say "$binary needs $lib (${package:-no package}), which the runtime packages do not bring"
-        failed=1
-      fi
-    done < <(awk '/=>/ {print $3}' <<<"$libs")
+    check_libraries "$binary" || failed=1
   done
+  check_gdal || failed=1
   [ "$failed" -eq 0 ] && say "ldd: every library found, each from the runtime packages or their dependencies"
   return "$failed"
 }

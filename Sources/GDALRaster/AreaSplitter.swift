@@ -8,7 +8,7 @@ import GrowJob
 /// a patch is kept when it meets the AOI.
 package enum AreaSplitter {
     package static func split(aoiPath: String, settings: AreaSettings) throws(AreaError) -> AreaGrid {
-        _ = GDAL.ready
+        try GDAL.load { AreaError(aoiPath, $0) }
         let aoi = try readAOI(aoiPath, settings: settings)
         defer { OGR_G_DestroyGeometry(aoi) }
         var envelope = OGREnvelope()

@@ -3,9 +3,15 @@ import ProjectStorage
 
 /// The process-wide GDAL set-up and the way its errors become Swift errors.
 package enum GDAL {
-    /// Registers the drivers once and keeps GDAL quiet on stderr: its messages are read back
-    /// with `CPLGetLastErrorMsg` (per thread) and reported as one-line errors instead.
-    static let ready: Void = {
+    /// nil once GDAL is loaded and set up, else why it cannot be (one line: what to install).
+    /// libgdal is not linked but dlopen()ed here, on first use, so processes that never touch a
+    /// raster do not map it. Then the drivers are registered and GDAL is kept quiet on stderr:
+    /// its messages are read back with `CPLGetLastErrorMsg` (per thread) as one-line errors.
+    static let unavailable: String? = {
+        let failure = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { error in
+            grow_gdal_load(error.baseAddress, error.count) == 0 ? nil : String(cString: error.baseAddress!)
+        }
+        if let failure { return failure }
         GDALAllRegister()
         CPLSetErrorHandler(CPLQuietErrorHandler)
         // A tile reads one scene window at a time; a bounded block cache keeps workers lean.
@@ -13,7 +19,14 @@ package enum GDAL {
         // Reads over HTTP: no directory listing probes (COGs are single files).
         CPLSetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR")
         CPLSetConfigOption("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", nil)
+        return nil
     }()
+
+    /// Loads and sets up GDAL (once per process); every entry point calls this before any GDAL
+    /// function. Throws `error(reason)` when GDAL cannot be loaded.
+    static func load<E: Error>(orThrow error: (String) -> E) throws(E) {
+        if let unavailable { throw error(unavailable) }
+    }
 
     /// GDAL's last message on this thread, or `fallback`.
     static func lastError(_ fallback: String) -> String {
@@ -31,7 +44,7 @@ package enum GDAL {
 
     /// The WKT of an EPSG code, or nil if GDAL does not know it.
     static func wkt(epsg: Int32) -> String? {
-        _ = ready
+        guard unavailable == nil else { return nil }
         let srs = OSRNewSpatialReference(nil)
         defer { OSRDestroySpatialReference(srs) }
         guard OSRImportFromEPSG(srs, epsg) == OGRERR_NONE else { return nil }
@@ -45,10 +58,12 @@ package enum GDAL {
     /// store's options set for its prefix), or nil when GDAL cannot read the store directly.
     package static func path(of key: String, in store: any ProjectStore) -> String? {
         guard let access = store.directAccess else { return nil }
-        _ = ready
         // Scoped to the store's prefix, so several stores (other endpoints or credentials) can be
-        // open at once; the options never go to logs.
-        for (name, value) in access.options { VSISetPathSpecificOption(access.prefix, name, value) }
+        // open at once; the options never go to logs. Without GDAL nothing can open the path:
+        // whatever tries throws why GDAL is missing.
+        if unavailable == nil {
+            for (name, value) in access.options { VSISetPathSpecificOption(access.prefix, name, value) }
+        }
         return access.path(key)
     }
 

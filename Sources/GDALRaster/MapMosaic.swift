@@ -15,7 +15,7 @@ package enum MapMosaic {
 
     package static func build(spec: JobSpec, finishedTiles: [String]) throws -> [Output] {
         guard case .exportMaps(let parameters)? = spec.eo, let projectFolder = spec.projectFolder else { return [] }
-        _ = GDAL.ready
+        try GDAL.load { RasterError(projectFolder.description, $0) }
         let storage = try projectFolder.openStore(spec.storageSettings)
         let folder =
             (spec.folder(forKey: parameters.outputFolderKey) ?? parameters.outputFolderKey) + "/" + parameters.mapStem

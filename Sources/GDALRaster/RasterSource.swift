@@ -9,7 +9,7 @@ package final class RasterSource: @unchecked Sendable {
     let handle: GDALDatasetH
 
     package init(_ location: String) throws(RasterError) {
-        _ = GDAL.ready
+        try GDAL.load { RasterError(location, $0) }
         self.location = location
         guard
             let handle = GDALOpenEx(GDAL.path(for: location), UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil)

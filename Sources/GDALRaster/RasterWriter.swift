@@ -31,7 +31,7 @@ package enum RasterWriter {
         _ array: NDArray<Float32>, grid: TileRasterGrid, path: String, format: Format = .cog,
         dataType: RasterDataType = .float32, noData: Double? = nil
     ) throws(RasterError) {
-        _ = GDAL.ready
+        try GDAL.load { RasterError(path, $0) }
         guard array.rank == 3, array.shape[0] == grid.height, array.shape[1] == grid.width else {
             throw RasterError(path, "array of shape \(array.shape) does not fit a \(grid.height)x\(grid.width) tile")
         }
