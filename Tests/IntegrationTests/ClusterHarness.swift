@@ -94,14 +94,16 @@ final class ClusterHarness {
     // MARK: - Processes
 
     @discardableResult
-    func startHead(extra: [String] = [], bind: String = "127.0.0.1") throws -> Process {
+    func startHead(extra: [String] = [], bind: String = "127.0.0.1", environment: [String: String] = [:]) throws
+        -> Process
+    {
         let process = try spawn(
             Self.headBinary,
             [
                 "start", "--port", "\(port)", "--bind", bind, "--state-dir", stateDirectory.path, "--token-file",
                 tokenFile.path,
             ] + extra,
-            log: "head")
+            log: "head", environment: environment)
         head = process
         try waitForPort()
         return process
