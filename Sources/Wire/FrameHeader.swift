@@ -33,8 +33,13 @@ public struct FrameHeader: Equatable, Sendable {
     /// Reads and validates a header at the buffer's reader index without consuming it.
     /// Returns nil while fewer than 16 bytes are there. Every check that bounds an allocation
     /// happens here, before the payload has arrived.
+    /// The magic and the version are checked as soon as their bytes are in, so a stray client
+    /// (an HTTP request, a Redis PING) is turned away at once, not after a handshake timeout.
     static func peek(in buffer: ByteBuffer, maxFrameSize: Int) throws(WireError) -> FrameHeader? {
-        guard buffer.readableBytes >= size else { return nil }
+        guard buffer.readableBytes >= size else {
+            try checkPrefix(of: buffer)
+            return nil
+        }
         let (magic, version, flags, type, wireLength, rawLength) = buffer.withUnsafeReadableBytes { bytes in
             (
                 UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt16.self)),
@@ -55,6 +60,17 @@ public struct FrameHeader: Equatable, Sendable {
             throw .lengthMismatch(wire: wireLength, raw: rawLength)
         }
         return header
+    }
+
+    private static func checkPrefix(of buffer: ByteBuffer) throws(WireError) {
+        let prefix = buffer.readableBytesView.prefix(3)
+        let expected: [UInt8] = [UInt8(truncatingIfNeeded: magic), UInt8(truncatingIfNeeded: magic >> 8), version]
+        for (offset, byte) in prefix.enumerated() where byte != expected[offset] {
+            if offset == 2 { throw .unsupportedFrameVersion(byte) }
+            let first = prefix.first ?? 0
+            let second = prefix.dropFirst().first ?? 0
+            throw .badMagic(UInt16(first) | UInt16(second) << 8)
+        }
     }
 
     func write(at index: Int, in buffer: inout ByteBuffer) {

@@ -102,6 +102,25 @@ final class FrameDecoderTests: XCTestCase {
         XCTAssertEqual(decodeError(http), .badMagic(0x4547))
     }
 
+    func testAForeignPrefixIsRejectedBeforeAWholeHeaderArrives() {
+        func prefix(_ bytes: [UInt8]) -> WireError? {
+            var buffer = ByteBufferAllocator().buffer(bytes: bytes)
+            do {
+                _ = try FrameCodec.decode(from: &buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        XCTAssertEqual(prefix(Array("*1\r\n$4\r\nPING\r\n".utf8)), .badMagic(0x312A), "a Redis PING")
+        XCTAssertEqual(prefix([0x16]), .badMagic(0x0016), "a TLS handshake, first byte")
+        XCTAssertEqual(prefix([0x47, 0x58]), .badMagic(0x5847))
+        XCTAssertEqual(prefix([0x47, 0x57, 9]), .unsupportedFrameVersion(9))
+        // A true frame's first bytes just wait for the rest.
+        XCTAssertNil(prefix([0x47]))
+        XCTAssertNil(prefix([0x47, 0x57, 1, 0, 16]))
+    }
+
     func testUnknownVersionAndFlags() {
         XCTAssertEqual(decodeError(header(version: 9, wire: 0, raw: 0)), .unsupportedFrameVersion(9))
         XCTAssertEqual(decodeError(header(flags: 0x82, wire: 0, raw: 0)), .unknownFlags(0x82))

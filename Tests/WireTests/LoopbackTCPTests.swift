@@ -183,4 +183,18 @@ final class LoopbackTCPTests: XCTestCase {
         XCTAssertEqual(bigReply, [])
         try await goodClientRoundTrip(job: 4)
     }
+
+    func testAForeignProtocolIsClosedOnItsFirstBytesNotAtTheHandshakeTimeout() async throws {
+        let patient = try LoopbackHead(token: token, handshakeTimeout: .seconds(60))
+        defer { try? patient.stop() }
+        // A Redis PING is 14 bytes: less than a frame header, so only the early magic check can
+        // turn it away; otherwise it would wait the minute out.
+        var ping = ByteBufferAllocator().buffer(capacity: 16)
+        ping.writeString("*1\r\n$4\r\nPING\r\n")
+        let started = ContinuousClock.now
+        let redis = try await RawPeer.connect(port: patient.port, encoder: false)
+        let reply = try await redis.sendAndCollectUntilClosed([], bytes: ping)
+        XCTAssertEqual(reply, [])
+        XCTAssertLessThan(started.duration(to: .now), .seconds(30), "closed at the handshake timeout, not at once")
+    }
 }
