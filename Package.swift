@@ -56,17 +56,17 @@ let package = Package(
 
         // Storage and data.
         // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).
-        .target(name: "ObjectStore", dependencies: ["CCurl"]),
+        .target(name: "ObjectStore", dependencies: ["GrowBase", "CCurl"]),
         // A project folder, local or s3://: every read and write of pipelines and records.
-        .target(name: "ProjectStorage", dependencies: ["GrowJob", "ObjectStore"]),
+        .target(name: "ProjectStorage", dependencies: ["GrowBase", "GrowJob", "ObjectStore"]),
         // Arrays, .npy and eo-learn's EOPatch folders.
-        .target(name: "EOData", dependencies: ["GrowJob", "ProjectStorage", "CZlib"]),
+        .target(name: "EOData", dependencies: ["GrowBase", "GrowJob", "ProjectStorage", "CZlib"]),
         // The hot loops (indices, masks, composites), vectorised; the only target built for GROW_TARGET_CPU.
-        .target(name: "EOKernels", dependencies: ["EOData"], swiftSettings: kernelCPUSettings),
+        .target(name: "EOKernels", dependencies: ["GrowBase", "EOData"], swiftSettings: kernelCPUSettings),
         // Rasters and vectors through GDAL: warping, writing maps, splitting an AOI into a UTM grid.
-        .target(name: "GDALRaster", dependencies: ["CGDAL", "GrowJob", "ProjectStorage", "EOData"]),
+        .target(name: "GDALRaster", dependencies: ["CGDAL", "GrowBase", "GrowJob", "ProjectStorage", "EOData"]),
         // The built-in EO pipelines, one tile at a time.
-        .target(name: "EOPipelines", dependencies: ["GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "Exec", logging]),
+        .target(name: "EOPipelines", dependencies: ["GrowBase", "GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "Exec", logging]),
         // The tile runner: command, noop and sleep tiles, child processes, cancellation, timeouts.
         .target(name: "Exec", dependencies: ["GrowJob", logging]),
         // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.

@@ -51,18 +51,18 @@ package struct BBox: Sendable, Equatable {
     /// Parses a GeoJSON Polygon or MultiPolygon (with an optional `crs` member) into the box
     /// around all of its points, as sentinelhub's `Geometry.from_geojson(...).bbox` does.
     /// A missing `crs` means WGS84, as in sentinelhub.
-    package static func parse(geoJSON text: String, location: String) throws(EOPatchError) -> BBox {
+    package static func parse(geoJSON text: String, location: String) throws(EODataError) -> BBox {
         let root: JSONValue
         do throws(JSONParser.Failure) {
             root = try JSONParser.parse(text)
         } catch {
-            throw EOPatchError(location, "not valid GeoJSON: \(error.message)")
+            throw EODataError(location, "not valid GeoJSON: \(error.message)")
         }
         guard case .object(let members) = root else {
-            throw EOPatchError(location, "expected a GeoJSON Polygon object")
+            throw EODataError(location, "expected a GeoJSON Polygon object")
         }
         guard case .string(let type)? = members["type"], type == "Polygon" || type == "MultiPolygon" else {
-            throw EOPatchError(location, "expected a GeoJSON geometry of type Polygon or MultiPolygon")
+            throw EODataError(location, "expected a GeoJSON geometry of type Polygon or MultiPolygon")
         }
         var xs: [Double] = []
         var ys: [Double] = []
@@ -78,17 +78,17 @@ package struct BBox: Sendable, Equatable {
         guard let coordinates = members["coordinates"], collect(coordinates), let minX = xs.min(), let maxX = xs.max(),
             let minY = ys.min(), let maxY = ys.max()
         else {
-            throw EOPatchError(location, "expected 'coordinates' with at least one [x, y] point")
+            throw EODataError(location, "expected 'coordinates' with at least one [x, y] point")
         }
         var epsg = 4326
         if let crs = members["crs"] {
             guard case .object(let crsMembers) = crs, case .object(let properties)? = crsMembers["properties"],
                 case .string(let name)? = properties["name"]
             else {
-                throw EOPatchError(location, "expected 'crs' as {\"type\": \"name\", \"properties\": {\"name\": ...}}")
+                throw EODataError(location, "expected 'crs' as {\"type\": \"name\", \"properties\": {\"name\": ...}}")
             }
             guard let code = epsgCode(name) else {
-                throw EOPatchError(
+                throw EODataError(
                     location, "unsupported CRS name '\(name)' (expected urn:ogc:def:crs:EPSG::CODE or EPSG:CODE)")
             }
             epsg = code

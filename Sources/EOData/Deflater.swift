@@ -9,10 +9,10 @@ final class Deflater {
     private let location: String
 
     /// `level` 1 is what eo-learn uses for features (fast, most of the gain on EO rasters).
-    init(level: Int32 = 1, location: String) throws(NpyError) {
+    init(level: Int32 = 1, location: String) throws(EODataError) {
         self.location = location
         guard grow_deflate_init_gzip(&stream, level) == Z_OK else {
-            throw NpyError(location, "cannot start gzip compression (zlib init failed, level \(level))")
+            throw EODataError(location, "cannot start gzip compression (zlib init failed, level \(level))")
         }
     }
 
@@ -20,7 +20,7 @@ final class Deflater {
         deflateEnd(&stream)
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(NpyError) {
+    func write(_ bytes: UnsafeRawBufferPointer) throws(EODataError) {
         var offset = 0
         // avail_in is 32 bits: feed large arrays in pieces.
         while offset < bytes.count {
@@ -31,12 +31,12 @@ final class Deflater {
     }
 
     /// Ends the stream (gzip trailer with CRC-32 and size) and returns the compressed bytes.
-    func finish() throws(NpyError) -> [UInt8] {
+    func finish() throws(EODataError) -> [UInt8] {
         try run(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
         return output
     }
 
-    private func run(_ input: UnsafeRawBufferPointer, flush: Int32) throws(NpyError) {
+    private func run(_ input: UnsafeRawBufferPointer, flush: Int32) throws(EODataError) {
         stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
         stream.avail_in = uInt(input.count)
         defer { stream.next_in = nil }
@@ -57,10 +57,10 @@ final class Deflater {
                 // Done with this input once it is all taken and the chunk did not come back full.
                 if flush == Z_NO_FLUSH, stream.avail_in == 0, produced < chunk.count { return }
                 if status == Z_BUF_ERROR, produced == 0 {
-                    throw NpyError(location, "gzip compression made no progress (zlib buffer error)")
+                    throw EODataError(location, "gzip compression made no progress (zlib buffer error)")
                 }
             default:
-                throw NpyError(location, "gzip compression failed (zlib error \(status))")
+                throw EODataError(location, "gzip compression failed (zlib error \(status))")
             }
         }
     }

@@ -10,8 +10,8 @@ extension EOPatch {
     /// `data/eopatch-id-0-col-0-row-0`): the bbox, timestamps, and every feature, or only the
     /// `features` given (bbox and timestamps are always read). One listing, then one read per file.
     ///
-    /// Throws `EOPatchError` for a missing or malformed patch part or a missing requested
-    /// feature, `NpyError` for a broken array file, `StorageError` when the storage fails.
+    /// Throws `EODataError` for a missing or malformed patch part or a missing requested
+    /// feature, `EODataError` for a broken array file, `StorageError` when the storage fails.
     package static func read(
         from storage: any ProjectStore, folder: String, features: [(FeatureType, String)]? = nil
     ) throws -> EOPatch {
@@ -19,9 +19,9 @@ extension EOPatch {
         let listing = EOPatchLayout.parse(try listRelative(storage, folder))
         guard let bboxFile = listing.bbox else {
             if listing.known.isEmpty {
-                throw EOPatchError(location(storage, folder), "no EOPatch here (no bbox.geojson and no feature files)")
+                throw EODataError(location(storage, folder), "no EOPatch here (no bbox.geojson and no feature files)")
             }
-            throw EOPatchError(
+            throw EODataError(
                 location(storage, folder + "/" + EOPatchLayout.bboxFile),
                 "missing: the patch is not completely written (bbox.geojson is written last)")
         }
@@ -38,7 +38,7 @@ extension EOPatch {
             for (type, name) in features where type != .metaInfo || listing.oldMetaInfo == nil {
                 guard listing.features[type]?[name] != nil else {
                     let present = (listing.features[type] ?? [:]).keys.sorted()
-                    throw EOPatchError(
+                    throw EODataError(
                         location(storage, folder),
                         "no feature \(type.rawValue)/\(name) in this patch (\(type.rawValue) has: \(present.isEmpty ? "nothing" : present.joined(separator: ", ")))"
                     )
@@ -56,7 +56,7 @@ extension EOPatch {
             let oldLocation = location(storage, folder + "/" + oldMetaInfo)
             guard case .object(let members) = try json(try text(storage, folder, oldMetaInfo), location: oldLocation)
             else {
-                throw EOPatchError(oldLocation, "expected a JSON object of meta info entries")
+                throw EODataError(oldLocation, "expected a JSON object of meta info entries")
             }
             for (name, value) in members
             where features == nil || wanted.contains(where: { $0.0 == .metaInfo && $0.1 == name }) {
@@ -67,7 +67,7 @@ extension EOPatch {
             guard let file = listing.features[type]?[name] else {
                 // Only meta info from the old single file gets here (checked above).
                 if patch.metaInfo[name] == nil {
-                    throw EOPatchError(location(storage, folder), "no feature meta_info/\(name) in this patch")
+                    throw EODataError(location(storage, folder), "no feature meta_info/\(name) in this patch")
                 }
                 continue
             }
@@ -101,7 +101,7 @@ extension EOPatch {
         while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         if trimmed.isEmpty || trimmed.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
-            throw EOPatchError(
+            throw EODataError(
                 storage.root, "EOPatch folder '\(folder)' must be a relative path below the project folder")
         }
         return String(trimmed)
@@ -123,23 +123,23 @@ extension EOPatch {
         let key = folder + "/" + file
         var bytes = try storage.read(key)
         if file.hasSuffix(".gz") {
-            do throws(NpyError) {
+            do throws(EODataError) {
                 bytes = try Inflater.inflateAll(bytes, location: location(storage, key), limit: maxJSONBytes)
             } catch {
-                throw EOPatchError(error.location, error.message)
+                throw EODataError(error.location, error.message)
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw EOPatchError(location(storage, key), "not UTF-8 text")
+            throw EODataError(location(storage, key), "not UTF-8 text")
         }
         return text
     }
 
-    private static func json(_ text: String, location: String) throws(EOPatchError) -> JSONValue {
+    private static func json(_ text: String, location: String) throws(EODataError) -> JSONValue {
         do throws(JSONParser.Failure) {
             return try JSONParser.parse(text)
         } catch {
-            throw EOPatchError(location, "not valid JSON: \(error.message)")
+            throw EODataError(location, "not valid JSON: \(error.message)")
         }
     }
 }

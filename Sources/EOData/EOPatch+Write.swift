@@ -32,7 +32,7 @@ extension EOPatch {
         if let first = problems.first {
             let more =
                 problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count > 2 ? "s" : ""))" : ""
-            throw EOPatchError(Self.location(storage, folder), "cannot write this EOPatch: \(first)\(more)")
+            throw EODataError(Self.location(storage, folder), "cannot write this EOPatch: \(first)\(more)")
         }
         let timestampsText = try EOPatchTimestamps.encode(timestamps, location: Self.location(storage, folder))
         let existing = try Self.listRelative(storage, folder)
@@ -44,7 +44,7 @@ extension EOPatch {
                     guard let (otherType, otherName) = Self.feature(ofFile: key), otherType == type, otherName != name,
                         otherName.lowercased() == name.lowercased()
                     else { continue }
-                    throw EOPatchError(
+                    throw EODataError(
                         Self.location(storage, folder + "/" + key),
                         "differs only in case from feature \(type.rawValue)/\(name) being written; eo-learn refuses that"
                     )
@@ -119,7 +119,7 @@ extension EOPatch {
 
     private static func gzip(_ bytes: [UInt8], location: String) throws -> [UInt8] {
         let deflater = try Deflater(level: 1, location: location)
-        try bytes.withUnsafeBytes { raw in Result { () throws(NpyError) in try deflater.write(raw) } }.get()
+        try bytes.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
         return try deflater.finish()
     }
 }

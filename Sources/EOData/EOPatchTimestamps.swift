@@ -7,7 +7,7 @@ import GrowJob
 /// or locale involved.
 package enum EOPatchTimestamps {
     /// `json.dumps([t.isoformat() for t in timestamps], indent=2)`.
-    package static func encode(_ dates: [Date], location: String) throws(EOPatchError) -> String {
+    package static func encode(_ dates: [Date], location: String) throws(EODataError) -> String {
         if dates.isEmpty { return "[]" }
         var lines: [String] = []
         for date in dates { lines.append("  \"\(try isoString(date, location: location))\"") }
@@ -16,21 +16,21 @@ package enum EOPatchTimestamps {
 
     /// Parses the list; each entry may be a date, a date and time (`T` or space), with or
     /// without fractional seconds, naive (taken as UTC) or with `Z` / `±HH:MM`.
-    package static func decode(_ text: String, location: String) throws(EOPatchError) -> [Date] {
+    package static func decode(_ text: String, location: String) throws(EODataError) -> [Date] {
         let root: JSONValue
         do throws(JSONParser.Failure) {
             root = try JSONParser.parse(text)
         } catch {
-            throw EOPatchError(location, "not valid JSON: \(error.message)")
+            throw EODataError(location, "not valid JSON: \(error.message)")
         }
         guard case .array(let items) = root else {
-            throw EOPatchError(location, "expected a JSON list of ISO 8601 timestamps")
+            throw EODataError(location, "expected a JSON list of ISO 8601 timestamps")
         }
         var dates: [Date] = []
         dates.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard case .string(let string) = item, let date = parse(string) else {
-                throw EOPatchError(
+                throw EODataError(
                     location, "entry \(index) is not an ISO 8601 time like \"2020-06-01T10:15:31\": \(item.excerpt)")
             }
             dates.append(date)
@@ -39,11 +39,11 @@ package enum EOPatchTimestamps {
     }
 
     /// Python's `isoformat()` of the naive UTC datetime, to the microsecond.
-    package static func isoString(_ date: Date, location: String = "timestamps") throws(EOPatchError) -> String {
+    package static func isoString(_ date: Date, location: String = "timestamps") throws(EODataError) -> String {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         // Python's datetime covers years 1...9999.
         guard micros.isFinite, micros >= -62_135_596_800_000_000, micros < 253_402_300_800_000_000 else {
-            throw EOPatchError(location, "time \(date.timeIntervalSince1970) s since 1970 is outside years 1-9999")
+            throw EODataError(location, "time \(date.timeIntervalSince1970) s since 1970 is outside years 1-9999")
         }
         let total = Int64(micros)
         let (days, dayMicros) = floorDivide(total, 86_400_000_000)

@@ -10,11 +10,11 @@ final class Inflater {
     private var offset = 0
     private var finished = false
 
-    init(_ compressed: [UInt8], location: String) throws(NpyError) {
+    init(_ compressed: [UInt8], location: String) throws(EODataError) {
         self.compressed = compressed
         self.location = location
         guard grow_inflate_init_gzip(&stream) == Z_OK else {
-            throw NpyError(location, "cannot start gzip decompression (zlib init failed)")
+            throw EODataError(location, "cannot start gzip decompression (zlib init failed)")
         }
     }
 
@@ -31,7 +31,7 @@ final class Inflater {
     }
 
     /// Fills `buffer` entirely unless the stream ends first; returns the bytes written.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(NpyError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(EODataError) -> Int {
         var filled = 0
         while filled < buffer.count, !finished {
             filled += try step(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
@@ -40,35 +40,35 @@ final class Inflater {
     }
 
     /// The whole decompressed content of a small file (JSON), refusing more than `limit` bytes.
-    static func inflateAll(_ compressed: [UInt8], location: String, limit: Int) throws(NpyError) -> [UInt8] {
+    static func inflateAll(_ compressed: [UInt8], location: String, limit: Int) throws(EODataError) -> [UInt8] {
         guard compressed.count >= 2, compressed[0] == 0x1F, compressed[1] == 0x8B else {
-            throw NpyError(location, "bad gzip data: not a gzip file (expected the bytes 1f 8b at its start)")
+            throw EODataError(location, "bad gzip data: not a gzip file (expected the bytes 1f 8b at its start)")
         }
         let inflater = try Inflater(compressed, location: location)
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let filled = try chunk.withUnsafeMutableBytes { raw in
-                Result { () throws(NpyError) -> Int in try inflater.read(into: raw) }
+                Result { () throws(EODataError) -> Int in try inflater.read(into: raw) }
             }.get()
             output.append(contentsOf: chunk[0..<filled])
-            if output.count > limit { throw NpyError(location, "larger than \(limit) bytes when decompressed") }
+            if output.count > limit { throw EODataError(location, "larger than \(limit) bytes when decompressed") }
             if filled < chunk.count { return output }
         }
     }
 
     /// Whether decompressed data remains after what has been read (more than a header promised).
-    func hasMore() throws(NpyError) -> Bool {
+    func hasMore() throws(EODataError) -> Bool {
         var byte: UInt8 = 0
-        return try withUnsafeMutableBytes(of: &byte) { (raw) throws(NpyError) -> Bool in try read(into: raw) > 0 }
+        return try withUnsafeMutableBytes(of: &byte) { (raw) throws(EODataError) -> Bool in try read(into: raw) > 0 }
     }
 
-    private func step(into buffer: UnsafeMutableRawBufferPointer) throws(NpyError) -> Int {
+    private func step(into buffer: UnsafeMutableRawBufferPointer) throws(EODataError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let chunk = min(buffer.count, Int(UInt32.max))
         let available = compressed.count - offset
         if available == 0 {
-            throw NpyError(location, "truncated gzip data: the compressed stream ends before its end marker")
+            throw EODataError(location, "truncated gzip data: the compressed stream ends before its end marker")
         }
         let inputChunk = min(available, Int(UInt32.max))
         let (status, consumed, produced) = compressed.withUnsafeBytes { input in
@@ -89,22 +89,22 @@ final class Inflater {
         switch status {
         case Z_OK:
             if consumed == 0, produced == 0 {
-                throw NpyError(location, "truncated gzip data: the compressed stream ends before its end marker")
+                throw EODataError(location, "truncated gzip data: the compressed stream ends before its end marker")
             }
         case Z_STREAM_END:
             // Another gzip member may follow (concatenated .gz files are one stream to Python).
             if offset < compressed.count, compressed[offset...].contains(where: { $0 != 0 }) {
                 guard inflateReset(&stream) == Z_OK else {
-                    throw NpyError(location, "cannot continue gzip decompression")
+                    throw EODataError(location, "cannot continue gzip decompression")
                 }
             } else {
                 finished = true
             }
         case Z_BUF_ERROR:
-            throw NpyError(location, "truncated gzip data: the compressed stream ends before its end marker")
+            throw EODataError(location, "truncated gzip data: the compressed stream ends before its end marker")
         default:
             let detail = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-            throw NpyError(location, "bad gzip data: \(detail)")
+            throw EODataError(location, "bad gzip data: \(detail)")
         }
         return produced
     }

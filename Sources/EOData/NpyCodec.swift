@@ -7,22 +7,22 @@
 /// `np.save` writes: a version 1.0 header padded to 64 bytes, then the little-endian elements.
 package enum NpyCodec {
     /// Decodes a whole `.npy` file; `location` names it in errors.
-    package static func decode(_ bytes: [UInt8], location: String) throws(NpyError) -> NpyArray {
+    package static func decode(_ bytes: [UInt8], location: String) throws(EODataError) -> NpyArray {
         var source = PlainSource(bytes: bytes)
         return try decode(from: &source, location: location)
     }
 
     /// Decodes a gzip-compressed `.npy` file, inflating straight into the output array.
-    package static func decode(gzip compressed: [UInt8], location: String) throws(NpyError) -> NpyArray {
+    package static func decode(gzip compressed: [UInt8], location: String) throws(EODataError) -> NpyArray {
         guard compressed.count >= 2, compressed[0] == 0x1F, compressed[1] == 0x8B else {
-            throw NpyError(location, "bad gzip data: not a gzip file (expected the bytes 1f 8b at its start)")
+            throw EODataError(location, "bad gzip data: not a gzip file (expected the bytes 1f 8b at its start)")
         }
         var source = try Inflater(compressed, location: location)
         return try decode(from: &source, location: location)
     }
 
     /// Decodes by file name: `.gz` means gzip.
-    package static func decode(_ bytes: [UInt8], location: String, gzip: Bool) throws(NpyError) -> NpyArray {
+    package static func decode(_ bytes: [UInt8], location: String, gzip: Bool) throws(EODataError) -> NpyArray {
         gzip ? try decode(gzip: bytes, location: location) : try decode(bytes, location: location)
     }
 
@@ -40,42 +40,42 @@ package enum NpyCodec {
 
     /// The `.npy` bytes inside gzip at `level` (eo-learn writes level 1), compressed piece by
     /// piece from the array's storage.
-    package static func encode(gzip array: NpyArray, level: Int32 = 1, location: String) throws(NpyError) -> [UInt8] {
+    package static func encode(gzip array: NpyArray, level: Int32 = 1, location: String) throws(EODataError) -> [UInt8] {
         let deflater = try Deflater(level: level, location: location)
         let header = NpyHeader.encode(type: array.type, shape: array.shape)
-        try header.withUnsafeBytes { raw in Result { () throws(NpyError) in try deflater.write(raw) } }.get()
-        try withElementBytes(of: array) { (raw) throws(NpyError) in try deflater.write(raw) }
+        try header.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
+        try withElementBytes(of: array) { (raw) throws(EODataError) in try deflater.write(raw) }
         return try deflater.finish()
     }
 
     // MARK: - Reading
 
-    static func decode<Source: NpySource>(from source: inout Source, location: String) throws(NpyError) -> NpyArray {
+    static func decode<Source: NpySource>(from source: inout Source, location: String) throws(EODataError) -> NpyArray {
         let prelude = try source.read(count: NpyHeader.preludeLength)
         if prelude.count < NpyHeader.preludeLength {
             let start = Array(prelude.prefix(NpyHeader.magic.count))
             if start != Array(NpyHeader.magic.prefix(start.count)) || prelude.isEmpty {
-                throw NpyError(location, "not a NumPy .npy file (bad magic; expected \\x93NUMPY)")
+                throw EODataError(location, "not a NumPy .npy file (bad magic; expected \\x93NUMPY)")
             }
-            throw NpyError(location, "truncated file: \(prelude.count) bytes, it ends inside the .npy header")
+            throw EODataError(location, "truncated file: \(prelude.count) bytes, it ends inside the .npy header")
         }
         let (lengthBytes, utf8) = try NpyHeader.parsePrelude(prelude, location: location)
         let lengthField = try source.read(count: lengthBytes)
         guard lengthField.count == lengthBytes else {
-            throw NpyError(location, "truncated file: it ends inside the .npy header")
+            throw EODataError(location, "truncated file: it ends inside the .npy header")
         }
         let dictLength = try NpyHeader.parseDictLength(lengthField, location: location)
         guard dictLength <= source.maxRemaining else {
-            throw NpyError(location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
+            throw EODataError(location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
         }
         let dictBytes = try source.read(count: dictLength)
         guard dictBytes.count == dictLength else {
-            throw NpyError(location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
+            throw EODataError(location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
         }
         let text: String
         if utf8 {
             guard let decoded = String(validating: dictBytes, as: UTF8.self) else {
-                throw NpyError(location, "malformed header: a version 3.0 header that is not valid UTF-8")
+                throw EODataError(location, "malformed header: a version 3.0 header that is not valid UTF-8")
             }
             text = decoded
         } else {
@@ -86,20 +86,20 @@ package enum NpyCodec {
         let what = "shape \(header.shape) of '\(header.type.descr)' needs \(header.byteCount) bytes"
         if let exact = source.exactRemaining {
             if exact < header.byteCount {
-                throw NpyError(location, "truncated data: \(what), only \(exact) follow the header")
+                throw EODataError(location, "truncated data: \(what), only \(exact) follow the header")
             }
             if exact > header.byteCount {
-                throw NpyError(location, "shape/data-size mismatch: \(what), but \(exact) follow the header")
+                throw EODataError(location, "shape/data-size mismatch: \(what), but \(exact) follow the header")
             }
         } else if header.byteCount > source.maxRemaining {
-            throw NpyError(location, "shape/data-size mismatch: \(what), more than the compressed file can hold")
+            throw EODataError(location, "shape/data-size mismatch: \(what), more than the compressed file can hold")
         }
 
         // A Fortran-ordered array of shape S is a C-ordered one of shape reversed(S), transposed.
         let storedShape = header.fortranOrder ? Array(header.shape.reversed()) : header.shape
         var array = try readElements(header, shape: storedShape, from: &source, location: location)
         if try source.hasMore() {
-            throw NpyError(location, "shape/data-size mismatch: \(what), but more data follows")
+            throw EODataError(location, "shape/data-size mismatch: \(what), but more data follows")
         }
         if header.fortranOrder, header.shape.count > 1 { array = reverseAxes(array) }
         return array
@@ -107,18 +107,18 @@ package enum NpyCodec {
 
     private static func readElements<Source: NpySource>(
         _ header: NpyHeader, shape: [Int], from source: inout Source, location: String
-    ) throws(NpyError) -> NpyArray {
+    ) throws(EODataError) -> NpyArray {
         let count = header.count
         let swap = header.bigEndian
         let short =
             "truncated data: shape \(header.shape) of '\(header.type.descr)' needs \(header.byteCount) bytes, the data ends sooner"
-        func numbers<T: NpyElement>(_: T.Type) throws(NpyError) -> NDArray<T> {
-            var failure: NpyError?
+        func numbers<T: NpyElement>(_: T.Type) throws(EODataError) -> NDArray<T> {
+            var failure: EODataError?
             let storage = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
-                do throws(NpyError) {
+                do throws(EODataError) {
                     let filled = try source.read(into: raw)
-                    guard filled == raw.count else { throw NpyError(location, short) }
+                    guard filled == raw.count else { throw EODataError(location, short) }
                     if swap { swapBytes(raw, itemSize: MemoryLayout<T>.size) }
                     initialized = count
                 } catch {
@@ -139,11 +139,11 @@ package enum NpyCodec {
             while storage.count < count {
                 let want = min(chunk.count, count - storage.count)
                 let filled = try chunk.withUnsafeMutableBytes { raw in
-                    Result { () throws(NpyError) -> Int in
+                    Result { () throws(EODataError) -> Int in
                         try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]))
                     }
                 }.get()
-                guard filled == want else { throw NpyError(location, short) }
+                guard filled == want else { throw EODataError(location, short) }
                 storage.append(contentsOf: chunk[0..<want].lazy.map { $0 != 0 })
             }
             return .bool(NDArray(shape: shape, storage: storage))
@@ -254,20 +254,20 @@ package enum NpyCodec {
 /// Where the decoder pulls bytes from: the whole file in memory, or a gzip inflater.
 protocol NpySource {
     /// Fills `buffer` unless the data ends first; returns the bytes written.
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(NpyError) -> Int
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(EODataError) -> Int
     /// The bytes left, when known exactly (plain files).
     var exactRemaining: Int? { get }
     /// An upper bound on the bytes left, to refuse a lying header before allocating.
     var maxRemaining: Int { get }
-    mutating func hasMore() throws(NpyError) -> Bool
+    mutating func hasMore() throws(EODataError) -> Bool
 }
 
 extension NpySource {
     /// Up to `count` bytes (fewer only at the end); `count` must already be bounded.
-    mutating func read(count: Int) throws(NpyError) -> [UInt8] {
+    mutating func read(count: Int) throws(EODataError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let filled = try bytes.withUnsafeMutableBytes { raw in
-            Result { () throws(NpyError) -> Int in try read(into: raw) }
+            Result { () throws(EODataError) -> Int in try read(into: raw) }
         }.get()
         return filled == count ? bytes : Array(bytes[0..<filled])
     }
@@ -277,7 +277,7 @@ struct PlainSource: NpySource {
     let bytes: [UInt8]
     var offset = 0
 
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(NpyError) -> Int {
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(EODataError) -> Int {
         let count = min(buffer.count, bytes.count - offset)
         guard count > 0 else { return 0 }
         bytes.withUnsafeBytes { raw in

@@ -23,42 +23,42 @@ struct NpyHeader: Equatable, Sendable {
 
     /// Checks the magic and version in the first 8 bytes; returns how many bytes the header
     /// length field takes (2 for version 1, 4 for versions 2 and 3) and whether the dict is UTF-8.
-    static func parsePrelude(_ bytes: [UInt8], location: String) throws(NpyError) -> (lengthBytes: Int, utf8: Bool) {
+    static func parsePrelude(_ bytes: [UInt8], location: String) throws(EODataError) -> (lengthBytes: Int, utf8: Bool) {
         guard bytes.count == preludeLength, Array(bytes[0..<6]) == magic else {
-            throw NpyError(location, "not a NumPy .npy file (bad magic; expected \\x93NUMPY)")
+            throw EODataError(location, "not a NumPy .npy file (bad magic; expected \\x93NUMPY)")
         }
         switch (bytes[6], bytes[7]) {
         case (1, 0): return (2, false)
         case (2, 0): return (4, false)
         case (3, 0): return (4, true)
         case (let major, let minor):
-            throw NpyError(location, "unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)")
+            throw EODataError(location, "unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)")
         }
     }
 
     /// Little-endian header length from its 2- or 4-byte field, checked against `maxDictLength`.
-    static func parseDictLength(_ bytes: [UInt8], location: String) throws(NpyError) -> Int {
+    static func parseDictLength(_ bytes: [UInt8], location: String) throws(EODataError) -> Int {
         var length = 0
         for (position, byte) in bytes.enumerated() { length |= Int(byte) << (8 * position) }
         guard length <= maxDictLength else {
-            throw NpyError(
+            throw EODataError(
                 location, "malformed header: its length field says \(length) bytes (at most \(maxDictLength) accepted)")
         }
         return length
     }
 
     /// Parses the dict text and checks that the sizes it implies fit in memory arithmetic.
-    static func parse(dict text: String, location: String) throws(NpyError) -> NpyHeader {
+    static func parse(dict text: String, location: String) throws(EODataError) -> NpyHeader {
         var parser = DictParser(text: Array(text.unicodeScalars))
         let entries: [String: DictParser.Value]
         do throws(DictParser.Failure) {
             entries = try parser.parseDict()
         } catch {
-            throw NpyError(location, "malformed header: \(error.message) in \(excerpt(text))")
+            throw EODataError(location, "malformed header: \(error.message) in \(excerpt(text))")
         }
         let keys = Set(entries.keys)
         guard keys == ["descr", "fortran_order", "shape"] else {
-            throw NpyError(
+            throw EODataError(
                 location,
                 "malformed header: expected the keys 'descr', 'fortran_order' and 'shape', got \(keys.sorted().map { "'\($0)'" }.joined(separator: ", "))"
             )
@@ -66,31 +66,31 @@ struct NpyHeader: Equatable, Sendable {
         let descr: String
         switch entries["descr"] {
         case .string(let value)?: descr = value
-        case .list?: throw NpyError(location, "unsupported dtype: structured (record) arrays are not supported")
-        default: throw NpyError(location, "malformed header: 'descr' must be a string such as '<f4'")
+        case .list?: throw EODataError(location, "unsupported dtype: structured (record) arrays are not supported")
+        default: throw EODataError(location, "malformed header: 'descr' must be a string such as '<f4'")
         }
         guard let (type, bigEndian) = NpyType.parse(descr: descr) else {
             let object = descr.hasSuffix("O") || descr.hasPrefix("|O")
-            throw NpyError(
+            throw EODataError(
                 location,
                 object
                     ? "unsupported dtype '\(descr)': object arrays (pickled Python objects) are not supported"
                     : "unsupported dtype '\(descr)' (expected bool, u1/i1, u2/i2, u4/i4, u8/i8, f4 or f8)")
         }
         guard case .bool(let fortranOrder)? = entries["fortran_order"] else {
-            throw NpyError(location, "malformed header: 'fortran_order' must be True or False")
+            throw EODataError(location, "malformed header: 'fortran_order' must be True or False")
         }
         guard case .tuple(let shape)? = entries["shape"] else {
-            throw NpyError(location, "malformed header: 'shape' must be a tuple of integers")
+            throw EODataError(location, "malformed header: 'shape' must be a tuple of integers")
         }
         var count = 1
         for dimension in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow else { throw NpyError(location, "malformed header: shape \(shape) is too large") }
+            guard !overflow else { throw EODataError(location, "malformed header: shape \(shape) is too large") }
             count = product
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: type.itemSize)
-        guard !overflow else { throw NpyError(location, "malformed header: shape \(shape) is too large") }
+        guard !overflow else { throw EODataError(location, "malformed header: shape \(shape) is too large") }
         return NpyHeader(
             type: type, bigEndian: bigEndian, fortranOrder: fortranOrder, shape: shape, count: count,
             byteCount: byteCount)

@@ -1,5 +1,6 @@
 import Exec
 import Foundation
+import GrowBase
 import GrowJob
 import ProjectStorage
 
@@ -30,7 +31,7 @@ struct EOTile {
 }
 
 /// Why a tile of an EO pipeline failed, and whether another attempt could help.
-enum EOTileError: Error, CustomStringConvertible {
+enum EOTileError: RetryableError {
     /// The inputs or the config are wrong: another attempt gives the same result.
     case input(String)
     case cancelled
@@ -40,5 +41,11 @@ enum EOTileError: Error, CustomStringConvertible {
         case .input(let message): message
         case .cancelled: "cancelled"
         }
+    }
+
+    /// A cancelled tile may run again (elsewhere, or after a timeout); a bad input may not.
+    var isRetryable: Bool {
+        if case .cancelled = self { return true }
+        return false
     }
 }

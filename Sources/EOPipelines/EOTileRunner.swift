@@ -1,6 +1,7 @@
 import Exec
 import Foundation
 import GDALRaster
+import GrowBase
 import GrowJob
 import ProjectStorage
 import Synchronization
@@ -59,13 +60,8 @@ package final class EOPipelineRunner: TileRunner {
                 spec: spec, storage: storage, index: context.index, name: context.name, cancellation: cancellation)
             let detail = try runPipeline(tile)
             return .done(durationMicros: micros(), detail: detail)
-        } catch let error as EOTileError {
-            if case .cancelled = error { return .failed(durationMicros: micros(), retryable: true, error: "cancelled") }
-            return .failed(durationMicros: micros(), retryable: false, error: error.description)
-        } catch let error as StorageError {
-            return .failed(durationMicros: micros(), retryable: !error.isUserError, error: error.description)
-        } catch let error as RasterError {
-            return .failed(durationMicros: micros(), retryable: !error.isUserError, error: error.description)
+        } catch let error as any RetryableError {
+            return .failed(durationMicros: micros(), retryable: error.isRetryable, error: error.description)
         } catch {
             return .failed(durationMicros: micros(), retryable: false, error: "\(error)")
         }

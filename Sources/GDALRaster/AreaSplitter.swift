@@ -1,5 +1,6 @@
 import CGDAL
 import Foundation
+import GrowBase
 import GrowJob
 
 /// Splits an area of interest (any vector file GDAL reads: GeoJSON, GeoPackage, Shapefile, ...)
@@ -163,7 +164,7 @@ package enum AreaSplitter {
 }
 
 /// A problem with the area of interest, naming the file.
-package struct AreaError: Error, CustomStringConvertible, Sendable, Equatable {
+package struct AreaError: RetryableError, Sendable, Equatable {
     package var path: String
     package var message: String
 
@@ -173,4 +174,6 @@ package struct AreaError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     package var description: String { "\(path): \(message)" }
+    /// A missing or unreadable AOI, or one outside UTM, stays so.
+    package var isRetryable: Bool { false }
 }

@@ -1,4 +1,5 @@
 import CGDAL
+import GrowBase
 import ProjectStorage
 
 /// The process-wide GDAL set-up and the way its errors become Swift errors.
@@ -77,16 +78,16 @@ package enum GDAL {
 }
 
 /// A GDAL operation that failed: what was being done, on which file, and GDAL's own reason.
-package struct RasterError: Error, CustomStringConvertible, Sendable, Equatable {
+package struct RasterError: RetryableError, Sendable, Equatable {
     package var location: String
     package var message: String
-    /// The input is the user's to fix (missing file, not a raster, wrong bands): exit 2.
-    package var isUserError: Bool
+    /// False when the input is the user's to fix (missing file, not a raster, wrong bands).
+    package var isRetryable: Bool
 
-    package init(_ location: String, _ message: String, isUserError: Bool = false) {
+    package init(_ location: String, _ message: String, retryable: Bool = true) {
         self.location = location
         self.message = message
-        self.isUserError = isUserError
+        isRetryable = retryable
     }
 
     package var description: String { "\(location): \(message)" }

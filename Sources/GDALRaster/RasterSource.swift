@@ -14,7 +14,7 @@ package final class RasterSource: @unchecked Sendable {
         guard
             let handle = GDALOpenEx(GDAL.path(for: location), UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil)
         else {
-            throw RasterError(location, GDAL.lastError("cannot open as a raster"), isUserError: true)
+            throw RasterError(location, GDAL.lastError("cannot open as a raster"), retryable: false)
         }
         self.handle = handle
     }
@@ -56,12 +56,12 @@ package final class RasterSource: @unchecked Sendable {
     ) throws(RasterError) -> NDArray<Float32> {
         let wanted = bands ?? Array(1...max(bandCount, 1))
         for band in wanted where band < 1 || band > bandCount {
-            throw RasterError(location, "has no band \(band) (it has \(bandCount))", isUserError: true)
+            throw RasterError(location, "has no band \(band) (it has \(bandCount))", retryable: false)
         }
         // GDAL 3.6's warp has no band selection (-b came in 3.7): warp all, then keep `wanted`.
         let bands = Array(1...max(bandCount, 1))
         guard let wkt = GDAL.wkt(epsg: grid.epsg) else {
-            throw RasterError(location, "unknown target CRS EPSG:\(grid.epsg)", isUserError: true)
+            throw RasterError(location, "unknown target CRS EPSG:\(grid.epsg)", retryable: false)
         }
         guard let memory = GDALGetDriverByName("MEM"),
             let target = GDALCreate(

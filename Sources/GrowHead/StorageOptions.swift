@@ -47,7 +47,7 @@ extension AsyncParsableCommand {
             do {
                 try await body()
             } catch let error as S3Error {
-                if error.isUserError { throw UserError(error.description) }
+                if !error.isRetryable { throw UserError(error.description) }
                 FileHandle.standardError.write(Data("grow-head: \(error.description)\n".utf8))
                 throw ExitCode(1)
             }

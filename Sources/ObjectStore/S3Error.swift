@@ -1,8 +1,10 @@
+import GrowBase
+
 /// A failed S3 operation as one line that names the object or bucket, the endpoint, what went
 /// wrong and what to check:
 /// `s3://bucket/key at https://endpoint: signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY`.
 /// Never contains a secret.
-package struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
+package struct S3Error: RetryableError, Equatable, Sendable {
     package enum Kind: Sendable, Equatable {
         /// The object, bucket, upload or policy does not exist.
         case notFound
@@ -35,6 +37,7 @@ package struct S3Error: Error, CustomStringConvertible, Equatable, Sendable {
 
     package var description: String { subject.isEmpty ? message : "\(subject): \(message)" }
 
-    /// Whether the user can fix it (bad credentials, missing bucket, bad address): exit code 2.
-    package var isUserError: Bool { kind != .failed }
+    /// Only the store's or the network's failures may pass; bad credentials, a missing bucket or
+    /// a bad address are the user's to fix (exit code 2).
+    package var isRetryable: Bool { kind == .failed }
 }

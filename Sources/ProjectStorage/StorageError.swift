@@ -1,6 +1,8 @@
+import GrowBase
+
 /// A failed storage operation, as one line that names what and where
 /// (`s3://bucket/key: access denied (403 AccessDenied) at https://endpoint`).
-package struct StorageError: Error, CustomStringConvertible, Equatable, Sendable {
+package struct StorageError: RetryableError, Equatable, Sendable {
     package enum Kind: Sendable, Equatable {
         /// The object or bucket does not exist.
         case notFound
@@ -25,7 +27,7 @@ package struct StorageError: Error, CustomStringConvertible, Equatable, Sendable
 
     package var description: String { "\(location): \(message)" }
 
-    /// Whether this is the user's to fix (bad credentials, missing bucket, bad key) rather than
-    /// the store's or the network's.
-    package var isUserError: Bool { kind != .failed }
+    /// Only the store's or the network's failures may pass; bad credentials, a missing bucket or
+    /// a bad key are the user's to fix.
+    package var isRetryable: Bool { kind == .failed }
 }

@@ -147,7 +147,7 @@ final class NpyMalformedTests: XCTestCase {
     private func gzipRaw(_ bytes: [UInt8]) -> [UInt8] {
         do {
             let deflater = try Deflater(level: 6, location: "test")
-            try bytes.withUnsafeBytes { raw in Result { () throws(NpyError) in try deflater.write(raw) } }.get()
+            try bytes.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
             return try deflater.finish()
         } catch {
             XCTFail("\(error)")

@@ -22,7 +22,7 @@ final class S3ErrorsMotoTests: XCTestCase {
         XCTAssertThrowsError(try client.putObject(S3URI(bucket: bucket, key: "a/b.txt"), bytes: [1, 2, 3])) { error in
             let error = error as! S3Error
             XCTAssertEqual(error.kind, .denied)
-            XCTAssertTrue(error.isUserError)
+            XCTAssertFalse(error.isRetryable)
             XCTAssertEqual(
                 error.description,
                 "s3://\(self.bucket)/a/b.txt at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"

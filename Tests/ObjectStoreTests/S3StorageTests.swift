@@ -85,7 +85,7 @@ final class S3StorageTests: XCTestCase {
         XCTAssertThrowsError(try storage.write("k", bytes: [1])) { error in
             let error = error as! StorageError
             XCTAssertEqual(error.kind, .denied)
-            XCTAssertTrue(error.isUserError)
+            XCTAssertFalse(error.isRetryable)
             XCTAssertEqual(
                 error.description,
                 "s3://grow-project/p/k at \(self.moto.endpoint): signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY"
