@@ -3,7 +3,7 @@ import Foundation
 import Launcher
 import LauncherRuntime
 
-struct Attach: AsyncParsableCommand {
+struct AttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open an interactive shell on the cluster's head: `ray attach` for grow.",
         discussion:

@@ -2,7 +2,7 @@ import ArgumentParser
 import HeadRuntime
 import Wire
 
-struct Cancel: AsyncParsableCommand {
+struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cancel a job: pending tiles are dropped, running ones stopped.")
 

@@ -7,7 +7,7 @@ import Foundation
 
 /// Runs grow's processes in the background on a node, the way `ray start`/`ray stop` manage
 /// Ray's: what the start commands in cluster.yaml call.
-struct Daemon: AsyncParsableCommand {
+struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Start and stop grow processes in the background on this machine (used by cluster.yaml start commands).",
@@ -17,7 +17,7 @@ struct Daemon: AsyncParsableCommand {
             grow-head daemon stop --all
             Pid files live in ~/.grow/run, logs in ~/.grow/logs.
             """,
-        subcommands: [DaemonStart.self, DaemonStop.self, DaemonList.self])
+        subcommands: [DaemonStartCommand.self, DaemonStopCommand.self, DaemonListCommand.self])
 }
 
 enum DaemonFiles {
@@ -62,7 +62,7 @@ enum DaemonFiles {
     }
 }
 
-struct DaemonStart: AsyncParsableCommand {
+struct DaemonStartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start", abstract: "Start COMMAND in the background as NAME (an old NAME is stopped first).")
 
@@ -154,7 +154,7 @@ struct DaemonStart: AsyncParsableCommand {
     }
 }
 
-struct DaemonStop: AsyncParsableCommand {
+struct DaemonStopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop", abstract: "Stop background processes by name (SIGTERM, SIGKILL after the grace).")
 
@@ -176,7 +176,7 @@ struct DaemonStop: AsyncParsableCommand {
     }
 }
 
-struct DaemonList: AsyncParsableCommand {
+struct DaemonListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List background processes.")
 
     func run() async throws {

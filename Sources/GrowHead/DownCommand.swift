@@ -3,7 +3,7 @@ import Foundation
 import Launcher
 import LauncherRuntime
 
-struct Down: AsyncParsableCommand {
+struct DownCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stop a cluster: `ray down` for grow.",
         discussion: """

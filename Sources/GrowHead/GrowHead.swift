@@ -15,8 +15,8 @@ struct GrowHead: AsyncParsableCommand {
             `grow-head submit cluster.yaml pipeline.json`, `grow-head status cluster.yaml`,
             `grow-head down cluster.yaml` (docs/cluster.md).
             """,
-        subcommands: [Start.self, Submit.self, Status.self, Cancel.self, Run.self, Token.self, StorageCommand.self, Up.self, Down.self,
-            Attach.self, ExecCommand.self, Daemon.self,
+        subcommands: [StartCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, RunCommand.self, TokenCommand.self, StorageCommand.self, UpCommand.self, DownCommand.self,
+            AttachCommand.self, ExecCommand.self, DaemonCommand.self,
         ]
     )
 

@@ -6,7 +6,7 @@ import Logging
 import TileScheduler
 import Wire
 
-struct Run: AsyncParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a job on this machine: a head and N local workers, then stop them.",
         discussion: "The quickest way to try a job. Exits 0 when every tile finished, 1 when some failed.")

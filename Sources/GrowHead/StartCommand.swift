@@ -7,7 +7,7 @@ import Logging
 import TileScheduler
 import Wire
 
-struct Start: AsyncParsableCommand {
+struct StartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the head daemon: accept workers and jobs on TCP (default port 6379).",
         discussion: """

@@ -5,7 +5,7 @@ import Launcher
 import LauncherRuntime
 import Wire
 
-struct Status: AsyncParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the head's workers and jobs.",
         discussion:

@@ -16,6 +16,6 @@ struct StorageCommand: AsyncParsableCommand {
 
             More in docs/storage.md.
             """,
-        subcommands: [StorageGrant.self, StorageList.self, StorageCopy.self]
+        subcommands: [StorageGrantCommand.self, StorageListCommand.self, StorageCopyCommand.self]
     )
 }

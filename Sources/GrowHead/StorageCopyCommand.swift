@@ -3,7 +3,7 @@ import Foundation
 import ObjectStore
 
 /// `grow-head storage cp SRC DST`.
-struct StorageCopy: AsyncParsableCommand {
+struct StorageCopyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cp",
         abstract: "Copy one file between this machine and S3, or within S3.",

@@ -3,7 +3,7 @@ import Foundation
 import ObjectStore
 
 /// `grow-head storage grant s3://bucket`: what CDSE's guide does with a boto3 script.
-struct StorageGrant: AsyncParsableCommand {
+struct StorageGrantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grant",
         abstract: "Let Sentinel Hub read and write a bucket (sets the bucket policy CDSE's guide sets).",

@@ -3,7 +3,7 @@ import Foundation
 import ObjectStore
 
 /// `grow-head storage ls s3://bucket/prefix`.
-struct StorageList: AsyncParsableCommand {
+struct StorageListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List the objects under an S3 prefix (at any depth), with sizes and times.",

@@ -8,7 +8,7 @@ import LauncherRuntime
 import Wire
 import GDALRaster
 
-struct Submit: AsyncParsableCommand {
+struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Submit a job file to a running head, or a pipeline to a cluster (what eogrow-ray did).",
         usage: """
@@ -66,7 +66,7 @@ struct Submit: AsyncParsableCommand {
     }
 }
 
-extension Submit {
+extension SubmitCommand {
     /// eogrow-ray: resolve the pipeline here, submit it on the head over SSH, follow it there.
     func submitToCluster() throws {
         guard let pipeline else {

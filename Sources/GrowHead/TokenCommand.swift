@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Wire
 
-struct Token: AsyncParsableCommand {
+struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new cluster token file (mode 0600).",
         discussion:

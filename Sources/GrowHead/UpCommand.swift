@@ -3,7 +3,7 @@ import Foundation
 import Launcher
 import LauncherRuntime
 
-struct Up: AsyncParsableCommand {
+struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bring a cluster up from a cluster.yaml (Ray's format): `ray up` for grow.",
         discussion: """

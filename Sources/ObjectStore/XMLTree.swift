@@ -1,19 +1,19 @@
 /// One XML element: its local name (namespace prefix dropped), child elements, and the character
 /// data directly inside it (entities and CDATA decoded). Attributes are not kept: S3's answers
 /// carry everything in elements.
-package struct XMLElement: Sendable, Equatable {
+package struct XMLNode: Sendable, Equatable {
     package var name: String
-    package var children: [XMLElement] = []
+    package var children: [XMLNode] = []
     package var text: String = ""
 
-    package init(name: String, children: [XMLElement] = [], text: String = "") {
+    package init(name: String, children: [XMLNode] = [], text: String = "") {
         self.name = name
         self.children = children
         self.text = text
     }
 
-    package func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
-    package func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    package func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+    package func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
     /// The text of the first child called `name`.
     package func value(_ name: String) -> String? { child(name)?.text }
 }
@@ -29,11 +29,11 @@ package enum XMLTree {
         package var description: String { "malformed XML at byte \(offset): \(reason)" }
     }
 
-    package static func parse(_ text: String) throws(ParseError) -> XMLElement {
+    package static func parse(_ text: String) throws(ParseError) -> XMLNode {
         try parse(Array(text.utf8))
     }
 
-    package static func parse(_ bytes: [UInt8]) throws(ParseError) -> XMLElement {
+    package static func parse(_ bytes: [UInt8]) throws(ParseError) -> XMLNode {
         var parser = Parser(bytes: bytes)
         return try parser.document()
     }
@@ -42,15 +42,15 @@ package enum XMLTree {
         let bytes: [UInt8]
         var index = 0
         /// Open elements; each keeps its text as bytes until it closes.
-        var stack: [(element: XMLElement, text: [UInt8])] = []
+        var stack: [(element: XMLNode, text: [UInt8])] = []
 
         init(bytes: [UInt8]) {
             self.bytes = bytes
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // UTF-8 byte order mark
         }
 
-        mutating func document() throws(ParseError) -> XMLElement {
-            var root: XMLElement?
+        mutating func document() throws(ParseError) -> XMLNode {
+            var root: XMLNode?
             while index < bytes.count {
                 if bytes[index] == UInt8(ascii: "<") {
                     if starts("<?") {
@@ -94,7 +94,7 @@ package enum XMLTree {
                         index += 1
                         let name = try readName()
                         let selfClosing = try skipAttributes()
-                        let element = XMLElement(name: name)
+                        let element = XMLNode(name: name)
                         if selfClosing {
                             if stack.isEmpty {
                                 root = element
