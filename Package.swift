@@ -12,7 +12,6 @@ let execCPUSettings: [SwiftSetting] = Context.environment["GROW_TARGET_CPU"].map
 
 let package = Package(
     name: "grow",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "grow-head", targets: ["GrowHead"]),
         .executable(name: "grow-worker", targets: ["GrowWorker"]),

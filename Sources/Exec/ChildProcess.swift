@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -52,7 +53,7 @@ final class ChildProcess: Sendable {
         var killedBecause: KillReason?
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     private init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32) {
         self.pid = pid

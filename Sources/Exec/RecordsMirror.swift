@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Copies a job's records to its project folder in object storage as the job runs: the head
 /// keeps them in a local folder (appending to a log in S3 is not possible), uploads
@@ -11,7 +12,7 @@ public final class RecordsMirror: @unchecked Sendable {
     private let queue = DispatchQueue(label: "grow.records-mirror")
     private let onFailure: @Sendable (String) -> Void
     private let minimumInterval: TimeInterval
-    private let state = Locked<State>(State())
+    private let state = Mutex(State())
 
     private struct State {
         var lastLogUpload = Date.distantPast

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs one tile of a native EO pipeline on a thread of its own (the work is blocking IO and
 /// CPU, which must not sit on Swift's cooperative pool), and turns every problem into a failed
@@ -8,9 +9,9 @@ enum EOTileRunner {
     static func run(_ spec: JobSpec, _ tile: TileContext, cancellation: TileCancellation) async -> TileOutcome {
         // `tile_timeout`: a thread cannot be killed, so the tile is cancelled and stops at its
         // next step (between scenes, before writing).
-        let timedOut = Locked(false)
+        let timedOut = Mutex(false)
         let timer = spec.tileTimeoutSeconds.map { seconds in
-            Task {
+            Task { @Sendable in
                 try? await Task.sleep(for: .seconds(seconds))
                 guard !Task.isCancelled else { return }
                 timedOut.withLock { $0 = true }
@@ -59,7 +60,7 @@ enum EOTileRunner {
 
     /// One storage per project folder for the whole process: an S3 storage keeps a pool of
     /// connections that every tile of the job reuses.
-    private static let storages = Locked<[String: any ProjectStorage]>([:])
+    private static let storages = Mutex<[String: any ProjectStorage]>([:])
 
     private static func openStorage(_ folder: String, _ settings: StorageSettings) throws -> any ProjectStorage {
         let key =
