@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
@@ -45,7 +46,10 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["CCurl"]),
         .target(
             name: "Exec",
-            dependencies: ["CGDAL", "ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CGDAL", "ObjectStore", "CZlib", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             swiftSettings: execCPUSettings
         ),
         // The head's runtime (server, journal, records) and the worker's, as libraries so tests

@@ -1,12 +1,8 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Runs one tile attempt. Stateless and thread-safe: a worker calls `run` once per slot, many at a
-/// time. A command's blocking wait happens on a thread of its own, never on a Swift concurrency
-/// thread.
+/// time. Nothing blocks a Swift concurrency thread: a command is awaited through swift-subprocess
+/// (see `ChildProcess`), an EO tile runs on a thread of its own.
 public struct TileExecutor: Sendable {
     public init() {}
 
@@ -147,34 +143,23 @@ public struct TileExecutor: Sendable {
             }
         }
 
-        let child: ChildProcess
+        let deadline = spec.tileTimeoutSeconds.map {
+            ContinuousClock.now.advanced(by: .nanoseconds(Int64(min($0, 1e9) * 1e9)))
+        }
+        let result: ChildProcess.Result
         do {
-            child = try ChildProcess.spawn(
-                argv: argv, environment: environment, directory: tile.workDir.isEmpty ? nil : tile.workDir)
+            result = try await ChildProcess.run(
+                argv: argv, environment: environment, directory: tile.workDir.isEmpty ? nil : tile.workDir,
+                deadline: deadline, cancellation: cancellation)
         } catch {
             switch error {
             case .notFound: return .failed(durationMicros: 0, retryable: false, error: "command not found: \(program)")
             case .permissionDenied:
                 return .failed(
                     durationMicros: 0, retryable: false, error: "cannot execute \(program): permission denied")
-            case .other(let code):
-                return .failed(
-                    durationMicros: 0, retryable: true,
-                    error: "cannot start \(program): \(String(cString: strerror(code)))")
+            case .other(let reason):
+                return .failed(durationMicros: 0, retryable: true, error: "cannot start \(program): \(reason)")
             }
-        }
-
-        let handler = cancellation.onCancel { child.kill(because: .cancelled) }
-        defer { cancellation.removeHandler(handler) }
-        let deadline = spec.tileTimeoutSeconds.map {
-            ContinuousClock.now.advanced(by: .nanoseconds(Int64(min($0, 1e9) * 1e9)))
-        }
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<ChildProcess.Result, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: child.wait(deadline: deadline))
-            }
-            thread.name = "grow-tile-\(tile.job)-\(tile.index)"
-            thread.start()
         }
         return Self.outcome(of: result, timeout: spec.tileTimeoutSeconds)
     }
