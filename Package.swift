@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // C libraries.
@@ -68,7 +69,7 @@ let package = Package(
         // The built-in EO pipelines, one tile at a time.
         .target(name: "EOPipelines", dependencies: ["GrowBase", "GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "Exec", logging]),
         // The tile runner: command, noop and sleep tiles, child processes, cancellation, timeouts.
-        .target(name: "Exec", dependencies: ["GrowJob", logging]),
+        .target(name: "Exec", dependencies: ["GrowJob", logging, .product(name: "Subprocess", package: "swift-subprocess")]),
         // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.
         .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
 

@@ -1,23 +1,28 @@
 import Foundation
+import Subprocess
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
-#elseif canImport(Darwin)
-    import Darwin
 #endif
 
-/// One command started with posix_spawn in its own process group: stdin from /dev/null, stdout and
-/// stderr into pipes whose tails are kept. Not Foundation.Process: it is slow to start and has had
-/// thread-safety problems on Linux.
+/// One command run with swift-subprocess in a process group of its own: stdin from /dev/null,
+/// stdout and stderr read asynchronously and only their tails kept.
 ///
-/// `wait` blocks, so it runs on a thread of its own (see `TileExecutor`), polling the pipes and the
-/// child's state; `kill` may be called from any thread and is safe until the child is reaped (the
-/// process group id cannot be reused while its leader is an unreaped zombie).
-final class ChildProcess: Sendable {
+/// What swift-subprocess 1.0.2 does on Linux, so it is not repeated here: posix_spawn with a
+/// closefrom(3) file action (no descriptor of the worker beyond 0/1/2 reaches the command), an
+/// empty signal mask and every signal's disposition reset to default, and the exit is awaited
+/// through a pidfd on its own monitor thread (no Swift concurrency thread blocks).
+///
+/// What it does not do is kill a whole process group safely: its `send(signal:toProcessGroup:)`
+/// does not know whether the leader has been reaped, after which the group id may be reused.
+/// So `CommandGroup` sends SIGKILL to the group itself, and only while the leader is known to be
+/// unreaped (swift-subprocess reaps it after the body closure returns).
+enum ChildProcess {
     enum SpawnError: Error, Equatable {
         case notFound
         case permissionDenied
-        case other(Int32)
+        case other(String)
     }
 
     enum KillReason: Sendable, Equatable {
@@ -43,219 +48,206 @@ final class ChildProcess: Sendable {
     static let stdoutKeep = 4096
     static let stderrKeep = 2048
 
-    let pid: pid_t
-    private let stdoutFD: Int32
-    private let stderrFD: Int32
+    /// Runs `argv` (its first word looked up on the environment's PATH when it has no '/') with
+    /// exactly `environment`, in `directory` (nil: the current one), until it ends, `deadline`
+    /// passes or `cancellation` fires; either of the last two kills its whole process group.
+    static func run(
+        argv: [String], environment: [String: String], directory: String?, deadline: ContinuousClock.Instant?,
+        cancellation: TileCancellation
+    ) async throws(SpawnError) -> Result {
+        let program = argv[0]
+        let group = CommandGroup()
+        let handler = cancellation.onCancel { group.kill(because: .cancelled) }
+        defer { cancellation.removeHandler(handler) }
+        if cancellation.isCancelled {
+            return Result(termination: .unknown, killedBecause: .cancelled, stdoutTail: [], stderrTail: [])
+        }
 
+        var options = PlatformOptions()
+        options.processGroupID = 0  // a new group, led by the command
+        do {
+            let finished = try await Subprocess.run(
+                program.contains("/") ? .path(.init(program)) : .name(program),
+                // argv[0] as written, not the path it resolved to.
+                arguments: Arguments(executablePathOverride: program, remainingValues: Array(argv.dropFirst())),
+                environment: .custom(
+                    Dictionary(
+                        uniqueKeysWithValues: environment.compactMap { key, value in
+                            Environment.Key(rawValue: key).map { ($0, value) }
+                        })),
+                workingDirectory: directory.map { .init($0) },
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .sequence
+            ) { execution in
+                await group.supervise(
+                    execution.processIdentifier, stdout: execution.standardOutput,
+                    stderr: execution.standardError, deadline: deadline)
+            }
+            let termination: Termination =
+                switch finished.terminationStatus {
+                case .exited(let code): .exited(code)
+                case .signaled(let signal): .signaled(signal)
+                }
+            var result = finished.closureResult
+            result.termination = termination
+            return result
+        } catch let error as SubprocessError {
+            // Thrown after the body had returned: the command ran, only its exit status could
+            // not be read.
+            if let result = group.finishedResult { return result }
+            throw spawnError(error, program: program, environment: environment, directory: directory)
+        } catch {
+            throw .other("\(error)")
+        }
+    }
+
+    private static func spawnError(
+        _ error: SubprocessError, program: String, environment: [String: String], directory: String?
+    ) -> SpawnError {
+        let code = error.underlyingError?.rawValue
+        if error.code == .executableNotFound {
+            // swift-subprocess reports every ENOENT, EACCES and ENOTDIR from exec as not found.
+            // Like execvp: permission denied when a candidate is there but not an executable
+            // file; not found otherwise (also an executable script whose interpreter is missing).
+            let denied = candidates(program, environment: environment, directory: directory).contains { path in
+                var info = stat()
+                guard stat(path, &info) == 0 else { return false }
+                return info.st_mode & S_IFMT != S_IFREG || access(path, X_OK) != 0
+            }
+            return denied ? .permissionDenied : .notFound
+        }
+        switch code {
+        case ENOENT, ENOTDIR: return .notFound
+        case EACCES, EPERM, ENOEXEC: return .permissionDenied
+        case let code?: return .other(String(cString: strerror(code)))
+        case nil: return .other("\(error)")
+        }
+    }
+
+    /// The files that running `program` may have tried.
+    private static func candidates(_ program: String, environment: [String: String], directory: String?) -> [String] {
+        if program.contains("/") {
+            guard !program.hasPrefix("/"), let directory, !directory.isEmpty else { return [program] }
+            return [(directory as NSString).appendingPathComponent(program)]
+        }
+        let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").filter { $0.hasPrefix("/") }.map { "\($0)/\(program)" }
+    }
+}
+
+/// The running command's process group: killable from any thread until the leader is about to
+/// be reaped; at the end, what the leader left running in its group is killed too.
+final class CommandGroup: Sendable {
     private struct State {
-        var reaped = false
-        var killedBecause: KillReason?
+        var leader: pid_t?
+        /// The leader has exited and will be reaped: the group id is not ours any more.
+        var released = false
+        var killedBecause: ChildProcess.KillReason?
+        var result: ChildProcess.Result?
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
-    private init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32) {
-        self.pid = pid
-        self.stdoutFD = stdoutFD
-        self.stderrFD = stderrFD
-    }
-
-    /// Starts `argv` (looked up on PATH when it has no '/') with exactly `environment`, in
-    /// `directory` (nil: the current one).
-    static func spawn(argv: [String], environment: [String: String], directory: String?) throws(SpawnError)
-        -> ChildProcess
-    {
-        var stdoutPipe: [Int32] = [-1, -1]
-        var stderrPipe: [Int32] = [-1, -1]
-        let stdoutError = GlibcExtras.closeOnExecPipe(&stdoutPipe)
-        guard stdoutError == 0 else { throw .other(stdoutError) }
-        let code = GlibcExtras.closeOnExecPipe(&stderrPipe)
-        guard code == 0 else {
-            close(stdoutPipe[0])
-            close(stdoutPipe[1])
-            throw .other(code)
-        }
-        defer {
-            close(stdoutPipe[1])
-            close(stderrPipe[1])
-        }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-        // Nothing else of the worker's (sockets, journals) leaks into the command.
-        GlibcExtras.addClosefrom(&actions, 3)
-        if let directory, !directory.isEmpty {
-            let status = GlibcExtras.addChdir(&actions, directory)
-            if status != 0 {
-                close(stdoutPipe[0])
-                close(stderrPipe[0])
-                throw .other(status)
-            }
-        }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let cArgv = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in cArgv { free(pointer) }
-            for pointer in cEnv { free(pointer) }
-        }
-
-        var pid: pid_t = 0
-        let status = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgv, cEnv)
-        guard status == 0 else {
-            close(stdoutPipe[0])
-            close(stderrPipe[0])
-            switch status {
-            case ENOENT, ENOTDIR: throw .notFound
-            case EACCES, EPERM, ENOEXEC: throw .permissionDenied
-            default: throw .other(status)
-            }
-        }
-        for fd in [stdoutPipe[0], stderrPipe[0]] {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        }
-        return ChildProcess(pid: pid, stdoutFD: stdoutPipe[0], stderrFD: stderrPipe[0])
-    }
-
-    /// SIGKILL to the whole process group, unless the child is already reaped. The first reason
-    /// given is the one reported.
-    func kill(because reason: KillReason) {
+    /// SIGKILL to the whole group (or as soon as it exists). The first reason given is reported.
+    func kill(because reason: ChildProcess.KillReason) {
         state.withLock { state in
-            guard !state.reaped else { return }
+            guard !state.released else { return }
             if state.killedBecause == nil { state.killedBecause = reason }
-            _ = Glibc.kill(-pid, SIGKILL)
+            if let leader = state.leader { _ = Glibc.kill(-leader, SIGKILL) }
         }
     }
 
-    /// Blocks until the child ends, collecting output; kills it at `deadline`. Call once.
-    func wait(deadline: ContinuousClock.Instant?) -> Result {
-        var stdoutTail = Tail(keep: Self.stdoutKeep)
-        var stderrTail = Tail(keep: Self.stderrKeep)
-        var open: [Int32] = [stdoutFD, stderrFD]
+    /// The result of a command that ran to its end, if it did.
+    var finishedResult: ChildProcess.Result? { state.withLock { $0.result } }
 
-        func pump(timeoutMs: Int32) {
-            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), timeoutMs)
-            guard ready > 0 else { return }
-            for entry in fds where entry.revents != 0 {
-                var buffer = [UInt8](repeating: 0, count: 16384)
-                while true {
-                    let count = read(entry.fd, &buffer, buffer.count)
-                    if count > 0 {
-                        if entry.fd == stdoutFD {
-                            stdoutTail.append(buffer[0..<count])
-                        } else {
-                            stderrTail.append(buffer[0..<count])
-                        }
-                        continue
-                    }
-                    if count == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-                        open.removeAll { $0 == entry.fd }
-                    }
-                    if count < 0 && errno == EINTR { continue }
-                    break
-                }
+    /// Collects the tails of stdout and stderr, enforces `deadline`, and returns once the leader
+    /// has exited (unreaped) and the rest of its group has been killed.
+    func supervise(
+        _ process: ProcessIdentifier, stdout: SubprocessOutputSequence, stderr: SubprocessOutputSequence,
+        deadline: ContinuousClock.Instant?
+    ) async -> ChildProcess.Result {
+        let pid = process.value
+        state.withLock { state in
+            state.leader = pid
+            // Cancelled while it was being started.
+            if state.killedBecause != nil { _ = Glibc.kill(-pid, SIGKILL) }
+        }
+        let timer = deadline.map { deadline in
+            Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                if !Task.isCancelled { kill(because: .timedOut) }
             }
         }
-
-        // Until the child has exited (seen without reaping it, so kill() stays safe).
-        while !hasExited() {
-            var timeoutMs: Int32 = open.isEmpty ? 20 : 100
-            if let deadline {
-                let now = ContinuousClock.now
-                if now >= deadline {
-                    kill(because: .timedOut)
-                    timeoutMs = 10
-                } else {
-                    let left = now.duration(to: deadline).components
-                    let leftMs = left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000 + 1
-                    timeoutMs = Int32(min(Int64(timeoutMs), leftMs))
-                }
-            }
-            if open.isEmpty {
-                usleep(UInt32(timeoutMs) * 1000)
-            } else {
-                pump(timeoutMs: timeoutMs)
-            }
-        }
-
-        // The leader is gone: take down what it left in its group, then reap it.
-        let killedBecause = state.withLock { state -> KillReason? in
+        defer { timer?.cancel() }
+        // Both end at end of file, or when the leader exits while something it started still
+        // holds them open (swift-subprocess then stops waiting for end of file).
+        async let stdoutTail = Self.tail(of: stdout, keep: ChildProcess.stdoutKeep)
+        async let stderrTail = Self.tail(of: stderr, keep: ChildProcess.stderrKeep)
+        let tails = await (stdoutTail, stderrTail)
+        await Self.untilExited(process)
+        return state.withLock { state in
             _ = Glibc.kill(-pid, SIGKILL)
-            state.reaped = true
-            return state.killedBecause
+            state.released = true
+            let result = ChildProcess.Result(
+                termination: .unknown, killedBecause: state.killedBecause, stdoutTail: tails.0, stderrTail: tails.1)
+            state.result = result
+            return result
         }
-        var status: Int32 = 0
-        var waited: pid_t
-        repeat { waited = waitpid(pid, &status, 0) } while waited < 0 && errno == EINTR
-        let termination: Termination
-        if waited != pid {
-            termination = .unknown
-        } else if status & 0x7F == 0 {
-            termination = .exited((status >> 8) & 0xFF)
-        } else {
-            termination = .signaled(status & 0x7F)
-        }
-
-        // Drain what is left in the pipes; a process that escaped the group may hold them open,
-        // so give up after a short grace.
-        let drainUntil = ContinuousClock.now.advanced(by: .milliseconds(500))
-        while !open.isEmpty, ContinuousClock.now < drainUntil {
-            pump(timeoutMs: 50)
-        }
-        close(stdoutFD)
-        close(stderrFD)
-        return Result(
-            termination: termination, killedBecause: killedBecause, stdoutTail: stdoutTail.bytes,
-            stderrTail: stderrTail.bytes)
     }
 
-    private func hasExited() -> Bool {
+    /// The last `keep` bytes of `output`, holding no more than a chunk beyond that at a time.
+    private static func tail(of output: SubprocessOutputSequence, keep: Int) async -> [UInt8] {
+        var kept: [UInt8] = []
+        do {
+            for try await chunk in output {
+                chunk.withUnsafeBytes { kept.append(contentsOf: $0.suffix(keep)) }
+                if kept.count > 2 * keep { kept.removeFirst(kept.count - keep) }
+            }
+        } catch {
+            // A read error ends the stream; what was read so far is still the tail.
+        }
+        return Array(kept.suffix(keep))
+    }
+
+    /// Returns once the leader has exited, without reaping it. Its output usually ends as it
+    /// exits, but it becomes a zombie a little later (and a command may close its output and run
+    /// on): its pidfd turns readable then, watched on a copy of its own so that swift-subprocess
+    /// can close the original whenever it likes.
+    private static func untilExited(_ process: ProcessIdentifier) async {
+        guard !hasExited(process.value) else { return }
+        let pidfd = process.processDescriptor >= 0 ? fcntl(process.processDescriptor, F_DUPFD_CLOEXEC, 3) : -1
+        guard pidfd >= 0 else { return await pollUntilExited(process.value) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: .global())
+            source.setEventHandler { source.cancel() }
+            source.setCancelHandler {
+                close(pidfd)
+                continuation.resume()
+            }
+            source.activate()
+        }
+    }
+
+    /// Without a pidfd (Linux before 5.3): polls, backing off to every 50 ms.
+    private static func pollUntilExited(_ pid: pid_t) async {
+        var pause = Duration.microseconds(100)
+        while !hasExited(pid) {
+            // In a task of its own, so that a cancelled tile (whose group is being killed) does
+            // not turn this into a busy loop.
+            let wait = pause
+            await Task { try? await Task.sleep(for: wait) }.value
+            pause = min(pause * 2, .milliseconds(50))
+        }
+    }
+
+    private static func hasExited(_ pid: pid_t) -> Bool {
         var info = siginfo_t()
         while true {
-            let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
-            if result == 0 { return info.si_signo == SIGCHLD }
+            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 { return info.si_signo == SIGCHLD }
             if errno == EINTR { continue }
             return true  // ECHILD: already reaped by someone else (SIGCHLD ignored)
         }
     }
-}
-
-/// The last `keep` bytes of a stream.
-struct Tail {
-    let keep: Int
-    private var buffer: [UInt8] = []
-
-    init(keep: Int) {
-        self.keep = keep
-    }
-
-    mutating func append(_ chunk: ArraySlice<UInt8>) {
-        buffer.append(contentsOf: chunk.suffix(keep))
-        if buffer.count > keep * 2 {
-            buffer.removeFirst(buffer.count - keep)
-        }
-    }
-
-    var bytes: [UInt8] { Array(buffer.suffix(keep)) }
 }

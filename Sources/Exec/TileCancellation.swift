@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Stops one running tile from another thread or task. `cancel()` kills a running command (SIGKILL
 /// to its process group) or wakes a sleeping tile; the outcome is then
 /// `failed(retryable: true, error: "cancelled")`. Cancelling twice, or before the tile starts, is fine.
@@ -8,7 +10,7 @@ package final class TileCancellation: Sendable {
         var handlers: [UInt64: @Sendable () -> Void] = [:]
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     package init() {}
 
@@ -68,7 +70,7 @@ final class OneShot: Sendable {
         var cleanup: (@Sendable () -> Void)?
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     func arm(_ continuation: CheckedContinuation<Void, Never>) {
         let resumeNow = state.withLock { state -> Bool in

@@ -1,13 +1,10 @@
 import Foundation
 import GrowJob
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Runs one tile attempt: `command`, `noop` and `sleep` tiles itself, the EO pipelines through
 /// `eoPipelines` (the worker's; nil in a process that runs no EO pipelines). Stateless and
-/// thread-safe.
+/// thread-safe: a worker calls `run` once per slot, many at a time. Nothing blocks a Swift
+/// concurrency thread: a command is awaited through swift-subprocess (see `ChildProcess`).
 package struct TileExecutor: TileRunner {
     let eoPipelines: (any TileRunner)?
 
@@ -154,34 +151,23 @@ package struct TileExecutor: TileRunner {
             }
         }
 
-        let child: ChildProcess
+        let deadline = spec.tileTimeoutSeconds.map {
+            ContinuousClock.now.advanced(by: .nanoseconds(Int64(min($0, 1e9) * 1e9)))
+        }
+        let result: ChildProcess.Result
         do {
-            child = try ChildProcess.spawn(
-                argv: argv, environment: environment, directory: tile.workDir.isEmpty ? nil : tile.workDir)
+            result = try await ChildProcess.run(
+                argv: argv, environment: environment, directory: tile.workDir.isEmpty ? nil : tile.workDir,
+                deadline: deadline, cancellation: cancellation)
         } catch {
             switch error {
             case .notFound: return .failed(durationMicros: 0, retryable: false, error: "command not found: \(program)")
             case .permissionDenied:
                 return .failed(
                     durationMicros: 0, retryable: false, error: "cannot execute \(program): permission denied")
-            case .other(let code):
-                return .failed(
-                    durationMicros: 0, retryable: true,
-                    error: "cannot start \(program): \(String(cString: strerror(code)))")
+            case .other(let reason):
+                return .failed(durationMicros: 0, retryable: true, error: "cannot start \(program): \(reason)")
             }
-        }
-
-        let handler = cancellation.onCancel { child.kill(because: .cancelled) }
-        defer { cancellation.removeHandler(handler) }
-        let deadline = spec.tileTimeoutSeconds.map {
-            ContinuousClock.now.advanced(by: .nanoseconds(Int64(min($0, 1e9) * 1e9)))
-        }
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<ChildProcess.Result, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: child.wait(deadline: deadline))
-            }
-            thread.name = "grow-tile-\(tile.job)-\(tile.index)"
-            thread.start()
         }
         return Self.outcome(of: result, timeout: spec.tileTimeoutSeconds)
     }

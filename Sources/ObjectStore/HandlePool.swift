@@ -1,17 +1,26 @@
+import Synchronization
+
 /// Idle curl handles, so every request reuses a warm connection when one is free, and parallel
 /// parts each get their own. A handle is only ever used by the thread that took it.
 final class HandlePool: @unchecked Sendable {
-    private let idle = Guarded<[CurlHandle]>([])
+    private let idle = Mutex<[Parked]>([])
     private let keep: Int
+
+    /// A handle in the pool, which nobody uses until a thread takes it out: that is what lets a
+    /// CurlHandle (not Sendable) go from one thread to the next.
+    private struct Parked: @unchecked Sendable {
+        let handle: CurlHandle
+    }
 
     init(keep: Int) { self.keep = max(1, keep) }
 
     func withHandle<Result>(_ body: (CurlHandle) -> Result) -> Result? {
-        let handle = idle.withLock { $0.popLast() } ?? CurlHandle()
+        let handle = idle.withLock { $0.popLast()?.handle } ?? CurlHandle()
         guard let handle else { return nil }
         let result = body(handle)
+        let parked = Parked(handle: handle)
         idle.withLock { handles in
-            if handles.count < keep { handles.append(handle) }
+            if handles.count < keep { handles.append(parked) }
         }
         return result
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -31,7 +32,7 @@ extension S3Client {
                 }
             } else {
                 let plan = MultipartPlan(size: info.size, preferredPartSize: config.options.partSize)
-                let firstError = Guarded<S3Error?>(nil)
+                let firstError = Mutex<S3Error?>(nil)
                 let descriptor = file.descriptor
                 runConcurrently(count: plan.count, width: config.options.concurrency) { index in
                     if firstError.withLock({ $0 != nil }) { return }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -51,8 +52,8 @@ extension S3Client {
         }
         do throws(S3Error) {
             let meter = TransferMeter(total: size, report: progress)
-            let etags = Guarded([String?](repeating: nil, count: plan.count))
-            let firstError = Guarded<S3Error?>(nil)
+            let etags = Mutex([String?](repeating: nil, count: plan.count))
+            let firstError = Mutex<S3Error?>(nil)
             runConcurrently(count: plan.count, width: config.options.concurrency) { index in
                 if firstError.withLock({ $0 != nil }) { return }
                 let range = plan.range(of: index)

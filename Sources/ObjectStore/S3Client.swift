@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -223,7 +224,7 @@ package final class S3Client: Sendable {
             caBundle: config.caBundle)
         var attempt = 1
         while true {
-            let moved = Guarded<UInt64>(0)
+            let moved = Mutex<UInt64>(0)
             let result =
                 pool.withHandle { handle in
                     handle.perform(request, signing: signing, settings: settings) { count in
@@ -271,7 +272,7 @@ package final class S3Client: Sendable {
 
 /// Bytes moved by one transfer, possibly by several threads, reported as done/total.
 final class TransferMeter: Sendable {
-    private let done = Guarded<UInt64>(0)
+    private let done = Mutex<UInt64>(0)
     let total: UInt64
     private let report: TransferProgress?
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import ObjectStore
@@ -96,7 +97,7 @@ final class FlakyServerTests: XCTestCase {
     }
 
     func testServerErrorsAreRetriedUntilTheyPass() throws {
-        let lines = Guarded<[String]>([])
+        let lines = Mutex<[String]>([])
         let client = try client { line in lines.withLock { $0.append(line) } }
         XCTAssertEqual(try client.getObject(S3URI(bucket: "bucket", key: "flaky-3")), Array("ok".utf8))
         let log = lines.withLock { $0 }
@@ -117,7 +118,7 @@ final class FlakyServerTests: XCTestCase {
     }
 
     func testClientErrorsAreNotRetried() throws {
-        let lines = Guarded<[String]>([])
+        let lines = Mutex<[String]>([])
         let client = try client { line in lines.withLock { $0.append(line) } }
         XCTAssertThrowsError(try client.putObject(S3URI(bucket: "bucket", key: "bad"), bytes: [1])) { error in
             XCTAssertEqual((error as? S3Error)?.kind, .invalid)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import ObjectStore
@@ -86,7 +87,7 @@ final class S3ClientMotoTests: XCTestCase {
 
     func testListingPastOneThousandKeys() throws {
         let count = 1_003
-        let failures = Guarded(0)
+        let failures = Mutex(0)
         let client = self.client!
         let bucket = self.bucket
         runConcurrently(count: count, width: 4) { index in

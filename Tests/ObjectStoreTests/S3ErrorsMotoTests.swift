@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import ObjectStore
@@ -16,7 +17,7 @@ final class S3ErrorsMotoTests: XCTestCase {
     override func tearDown() { moto = nil }
 
     func testWrongSecretIsOneClearLineAndNotRetried() throws {
-        let retries = Guarded<[String]>([])
+        let retries = Mutex<[String]>([])
         let wrongSecret = "definitely-not-the-secret-1234567890"
         let client = S3Client(config: moto.config(secret: wrongSecret)) { line in retries.withLock { $0.append(line) } }
         XCTAssertThrowsError(try client.putObject(S3URI(bucket: bucket, key: "a/b.txt"), bytes: [1, 2, 3])) { error in
@@ -84,7 +85,7 @@ final class S3ErrorsMotoTests: XCTestCase {
         let config = S3Config(
             endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)", pathStyle: true), region: "us-east-1",
             credentials: S3Credentials(accessKeyID: "AKIA", secretAccessKey: "s", source: .explicit), options: options)
-        let retries = Guarded(0)
+        let retries = Mutex(0)
         let client = S3Client(config: config) { _ in retries.withLock { $0 += 1 } }
         XCTAssertThrowsError(try client.getObject(S3URI(bucket: bucket, key: "x"))) { error in
             let error = error as! S3Error

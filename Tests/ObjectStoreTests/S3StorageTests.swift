@@ -4,6 +4,7 @@ import Exec
 import Foundation
 import GrowJob
 import ProjectStorage
+import Synchronization
 import XCTest
 
 @testable import ObjectStore
@@ -107,7 +108,7 @@ final class S3StorageTests: XCTestCase {
         XCTAssertTrue(try storage.read("maps/ndvi.tif") == bytes)
 
         // One storage value used by 8 threads at once (as tiles running in parallel do).
-        let failures = Guarded<[String]>([])
+        let failures = Mutex<[String]>([])
         runConcurrently(count: 40, width: 8) { index in
             do {
                 let key = "tiles/tile-\(index)/data.bin"

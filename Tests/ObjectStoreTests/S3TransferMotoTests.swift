@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import ObjectStore
@@ -25,7 +26,7 @@ final class S3TransferMotoTests: XCTestCase {
         try writePatternFile(path, size: size)
         let client = S3Client(config: moto.config())
         let uri = S3URI(bucket: bucket, key: "big/200mb.bin")
-        let lastProgress = Guarded<(UInt64, UInt64)>((0, 0))
+        let lastProgress = Mutex<(UInt64, UInt64)>((0, 0))
         try client.uploadFile(path, to: uri) { done, total in lastProgress.withLock { $0 = (done, total) } }
         XCTAssertEqual(lastProgress.withLock { $0.0 }, size)
         XCTAssertEqual(lastProgress.withLock { $0.1 }, size)
@@ -110,14 +111,14 @@ final class S3TransferMotoTests: XCTestCase {
         options.connectTimeout = 2
         options.stallTimeout = 5
         let uri = S3URI(bucket: bucket, key: "killed/60mb.bin")
-        let retries = Guarded<[String]>([])
+        let retries = Mutex<[String]>([])
         let client = S3Client(config: moto.config(options: options)) { line in retries.withLock { $0.append(line) } }
         XCTAssertNil(try client.headObject(uri), "no object before the upload")
 
         // SIGKILL the server once a third of the file is sent (from the progress callback, so it
         // lands mid-upload however fast the machine is).
         let pid = moto.pid
-        let killed = Guarded(false)
+        let killed = Mutex(false)
         XCTAssertThrowsError(
             try client.uploadFile(path, to: uri) { done, total in
                 if done > total / 3,
@@ -163,7 +164,7 @@ final class S3TransferMotoTests: XCTestCase {
         let client = S3Client(config: moto.config(options: options))
         let uri = S3URI(bucket: bucket, key: "aborted/40mb.bin")
         // The file shrinks under the upload (once 6 MB are sent): a local failure, not retried.
-        let shrunk = Guarded(false)
+        let shrunk = Mutex(false)
         XCTAssertThrowsError(
             try client.uploadFile(path, to: uri) { done, _ in
                 if done > 6_000_000,
@@ -199,7 +200,7 @@ final class S3TransferMotoTests: XCTestCase {
         let partCopier = S3Client(config: moto.config(options: options))
         let large = (0..<12_000_000).map { UInt8(truncatingIfNeeded: $0 &* 5 &+ $0 >> 9) }
         try partCopier.putObject(S3URI(bucket: bucket, key: "copy/large.bin"), bytes: large)
-        let copied = Guarded<UInt64>(0)
+        let copied = Mutex<UInt64>(0)
         try partCopier.copyObject(
             from: S3URI(bucket: bucket, key: "copy/large.bin"), to: S3URI(bucket: bucket, key: "copy/large copy.bin")
         ) { done, _ in copied.withLock { $0 = done } }
