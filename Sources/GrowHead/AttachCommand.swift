@@ -5,6 +5,7 @@ import LauncherRuntime
 
 struct AttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "attach",
         abstract: "Open an interactive shell on the cluster's head: `ray attach` for grow.",
         discussion:
             "A terminal in raw mode over SSH with the window size kept in step; in the container (docker exec -it) when the cluster uses docker. Watch a job with `grow-head status` there."

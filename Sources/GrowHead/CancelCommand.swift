@@ -4,6 +4,7 @@ import Wire
 
 struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cancel",
         abstract: "Cancel a job: pending tiles are dropped, running ones stopped.")
 
     @Argument(help: "The job's number (see `grow-head status`).") var job: UInt32

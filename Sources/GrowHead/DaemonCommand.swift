@@ -9,6 +9,7 @@ import Foundation
 /// Ray's: what the start commands in cluster.yaml call.
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "daemon",
         abstract:
             "Start and stop grow processes in the background on this machine (used by cluster.yaml start commands).",
         discussion: """

@@ -5,6 +5,7 @@ import LauncherRuntime
 
 struct DownCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "down",
         abstract: "Stop a cluster: `ray down` for grow.",
         discussion: """
             Runs `grow-head daemon stop --all` on every node (inside the container, which is then \

@@ -8,6 +8,7 @@ import Wire
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a job on this machine: a head and N local workers, then stop them.",
         discussion: "The quickest way to try a job. Exits 0 when every tile finished, 1 when some failed.")
 

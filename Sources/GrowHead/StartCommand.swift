@@ -9,6 +9,7 @@ import Wire
 
 struct StartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "start",
         abstract: "Run the head daemon: accept workers and jobs on TCP (default port 6379).",
         discussion: """
             State (the journal and, unless a job names a project folder, its records) lives in

@@ -7,6 +7,7 @@ import Wire
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show the head's workers and jobs.",
         discussion:
             "With a cluster.yaml, runs `grow-head status` on that cluster's head over SSH (`ray status` for grow).")

@@ -10,6 +10,7 @@ import GDALRaster
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "submit",
         abstract: "Submit a job file to a running head, or a pipeline to a cluster (what eogrow-ray did).",
         usage: """
             grow-head submit JOB [--wait] [--address HOST:PORT] [-v name:value ...]
@@ -136,7 +137,7 @@ enum JobFile {
 enum JobWatch {
     /// Shows the job's progress until it ends and prints where its records are.
     static func follow(_ job: UInt32, with client: HeadClient) async throws -> JobSummary {
-        var bar = ProgressBar()
+        let bar = ProgressBar()
         let final = try await client.watch(job) { bar.update($0) }
         bar.finish()
         let seconds = Double(final.finishedUnixMs - final.submittedUnixMs) / 1000

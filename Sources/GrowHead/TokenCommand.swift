@@ -4,6 +4,7 @@ import Wire
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "token",
         abstract: "Create a new cluster token file (mode 0600).",
         discussion:
             "Copy the file to every worker (grow-head up does this for you). An existing file is never overwritten.")

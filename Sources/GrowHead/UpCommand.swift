@@ -5,6 +5,7 @@ import LauncherRuntime
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "up",
         abstract: "Bring a cluster up from a cluster.yaml (Ray's format): `ray up` for grow.",
         discussion: """
             Over SSH (libssh2, ed25519 or ECDSA key) every node is set up in Ray's order: wait for \

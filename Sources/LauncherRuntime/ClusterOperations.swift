@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Launcher
 
 /// The cluster-wide verbs over `NodeRunner`s: head first, then every worker in parallel; a node
@@ -106,18 +107,13 @@ package enum ClusterOperations {
     }
 }
 
-final class ResultBox<Output>: @unchecked Sendable {
-    private var storage: [Output?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+final class ResultBox<Output: Sendable>: Sendable {
+    private let storage: Mutex<[Output?]>
+    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
     func set(_ index: Int, _ value: Output) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
+        storage.withLock { $0[index] = value }
     }
     func values() -> [Output] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage.compactMap { $0 }
+        storage.withLock { $0.compactMap { $0 } }
     }
 }

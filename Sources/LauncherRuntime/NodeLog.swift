@@ -1,13 +1,17 @@
 import Foundation
+import Synchronization
 
 /// The log file of one node's set-up: every command, its output and its exit status. Also keeps
 /// the last lines of output, for the one-line error when a command fails.
-package final class NodeLog: @unchecked Sendable {
+package final class NodeLog: Sendable {
     package let path: String
     private let handle: FileHandle?
-    private let lock = NSLock()
-    private var tail: [String] = []
-    private var partial = ""
+    private let lines = Mutex(Lines())
+
+    private struct Lines {
+        var tail: [String] = []
+        var partial = ""
+    }
 
     package init(path: String) {
         self.path = path
@@ -25,33 +29,29 @@ package final class NodeLog: @unchecked Sendable {
 
     package func output(_ data: Data) {
         write(data)
-        lock.lock()
-        partial += String(decoding: data, as: UTF8.self)
-        var lines = partial.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        partial = lines.removeLast()
-        tail = Array((tail + lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }).suffix(5))
-        lock.unlock()
+        lines.withLock { state in
+            state.partial += String(decoding: data, as: UTF8.self)
+            var complete = state.partial.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            state.partial = complete.removeLast()
+            let printed = complete.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            state.tail = Array((state.tail + printed).suffix(5))
+        }
     }
 
     /// The last non-empty output line (of the command that just ran), for error messages.
     package func lastLine() -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        let pending = partial.trimmingCharacters(in: .whitespaces)
-        return pending.isEmpty ? tail.last : pending
+        lines.withLock { state in
+            let pending = state.partial.trimmingCharacters(in: .whitespaces)
+            return pending.isEmpty ? state.tail.last : pending
+        }
     }
 
     package func clearTail() {
-        lock.lock()
-        tail = []
-        partial = ""
-        lock.unlock()
+        lines.withLock { $0 = Lines() }
     }
 
     private func write(_ data: Data) {
-        lock.lock()
-        handle?.write(data)
-        lock.unlock()
+        lines.withLock { _ in handle?.write(data) }
     }
 
     static func timestamp() -> String {

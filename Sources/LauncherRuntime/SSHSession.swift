@@ -1,5 +1,6 @@
 import CSSH2
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -182,7 +183,7 @@ package final class SSHSession: @unchecked Sendable {
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             // Re-read and append under a lock would be tidier; nodes are set up in parallel, so
             // write the whole set each time from a fresh read.
-            try KnownHostsFile.lock.locked { () throws(SSHError) in
+            try KnownHostsFile.lock.withLock { _ throws(SSHError) in
                 guard let fresh = libssh2_knownhost_init(session) else { return }
                 defer { libssh2_knownhost_free(fresh) }
                 if FileManager.default.fileExists(atPath: file) { _ = grow_ssh2_knownhost_readfile(fresh, file) }
@@ -254,13 +255,5 @@ package final class SSHSession: @unchecked Sendable {
 
 /// Serialises writes of the known_hosts file between nodes set up in parallel.
 enum KnownHostsFile {
-    static let lock = NSLock()
-}
-
-extension NSLock {
-    func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
+    static let lock = Mutex(())
 }
