@@ -105,7 +105,10 @@ let package = Package(
         // The S3 client and S3 project folders against a real moto server with signature checks.
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowJob", "ProjectStorage", "EOData", "EOPipelines", "Exec"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime"]),
-        .testTarget(name: "HeadCoreTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "Wire"]),
+        .testTarget(
+            name: "HeadCoreTests",
+            dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "Wire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging]
+        ),
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test drives.
         .testTarget(
             name: "WorkerRuntimeTests",

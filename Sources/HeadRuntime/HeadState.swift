@@ -36,6 +36,8 @@ final class HeadState {
     private var holdAssignmentsUntilMs: UInt64 = 0
     private var deferredRequests: [UInt64: Int] = [:]
     private var reportedJournalFailure = false
+    /// Set once the workers have been told to stop (`shutdown(stopWorkers: true)`).
+    private var workersStopped = false
 
     init(config: HeadConfig, journal: Journal, recovered: JournalState, logger: Logger, loop: any EventLoop) {
         self.loop = loop
@@ -70,6 +72,8 @@ final class HeadState {
         if let worker = connection.worker { worker.lastHeardMs = Clock.monotonicMs() }
         switch (connection.session.role, message) {
         case (.worker, .registerWorker(let registration)): registerWorker(registration, on: connection)
+        case (.worker, _) where connection.worker == nil && workersStopped:
+            break  // told to stop before it registered (registerWorker): what it sent next is moot
         case (.worker, _) where connection.worker == nil:
             protocolError("expected RegisterWorker first, got \(message.kind)", on: connection)
         case (.worker, .heartbeat(let heartbeat)):
@@ -116,6 +120,10 @@ final class HeadState {
 
     private func registerWorker(_ register: RegisterWorker, on connection: PeerConnection) {
         guard connection.worker == nil else { return protocolError("RegisterWorker sent twice", on: connection) }
+        // A worker whose registration arrives while the head stops (a short job can end before
+        // every worker has registered) is told to stop too, or it would take the head's going
+        // away for a lost connection and try to reconnect.
+        guard !workersStopped else { return send(Self.stopping, to: connection) }
         guard !register.workerID.isEmpty, register.slots > 0 else {
             return protocolError("RegisterWorker needs a worker id and at least one slot", on: connection)
         }
@@ -542,11 +550,15 @@ final class HeadState {
         flush()
     }
 
+    private static let stopping = Message.shutdown(Shutdown(reason: "head stopping", graceful: true))
+
     /// SIGTERM: tell workers, make the journal durable.
     func shutdown(stopWorkers: Bool) {
         if stopWorkers {
-            for connection in connections.values where connection.worker != nil {
-                send(.shutdown(Shutdown(reason: "head stopping", graceful: true)), to: connection)
+            workersStopped = true
+            // Every worker connection, registered or not yet: they all see the connection close next.
+            for connection in connections.values where connection.session.role == .worker {
+                send(Self.stopping, to: connection)
             }
         }
         for job in jobs.values {
