@@ -113,6 +113,11 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowJob", "ProjectStorage", "EOData", "EOPipelines", "Exec"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime"]),
         .testTarget(name: "HeadRuntimeTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]),
+        // The worker against an in-memory head (NIO's testing channels) and a tile runner the test drives.
+        .testTarget(
+            name: "WorkerRuntimeTests",
+            dependencies: ["WorkerRuntime", "Exec", "GrowJob", "Wire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging]
+        ),
         // Real grow-head and grow-worker processes on loopback and in network namespaces.
         .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "EOData", "ProjectStorage", "Wire", nioCore, nioPosix]),
     ],

@@ -31,7 +31,7 @@ package final class TileCancellation: Sendable {
     /// Runs `handler` once on cancellation (right away if already cancelled, in which case nil is
     /// returned). Handlers run on the cancelling thread and must be quick.
     @discardableResult
-    func onCancel(_ handler: @escaping @Sendable () -> Void) -> UInt64? {
+    package func onCancel(_ handler: @escaping @Sendable () -> Void) -> UInt64? {
         let id = state.withLock { state -> UInt64? in
             guard !state.cancelled else { return nil }
             state.nextID += 1
@@ -42,7 +42,7 @@ package final class TileCancellation: Sendable {
         return id
     }
 
-    func removeHandler(_ id: UInt64?) {
+    package func removeHandler(_ id: UInt64?) {
         guard let id else { return }
         state.withLock { _ = $0.handlers.removeValue(forKey: id) }
     }

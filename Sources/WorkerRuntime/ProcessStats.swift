@@ -3,40 +3,40 @@
 #endif
 
 /// What a heartbeat reports about this machine and process, read from /proc.
-enum ProcessStats {
-    static func residentBytes() -> UInt64 {
+package enum ProcessStats {
+    package static func residentBytes() -> UInt64 {
         guard let text = readFile("/proc/self/statm") else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = UInt64(fields[1]) else { return 0 }
         return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    static func loadAverage() -> Double {
+    package static func loadAverage() -> Double {
         guard let text = readFile("/proc/loadavg"), let first = text.split(separator: " ").first else { return 0 }
         return Double(first) ?? 0
     }
 
-    static func memoryBytes() -> UInt64 {
+    package static func memoryBytes() -> UInt64 {
         UInt64(sysconf(Int32(_SC_PHYS_PAGES))) * UInt64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    static func cpuCount() -> Int {
+    package static func cpuCount() -> Int {
         Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
-    static func hostName() -> String {
+    package static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count)
         return String(cString: buffer)
     }
 
-    static func unixMs() -> UInt64 {
+    package static func unixMs() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000
     }
 
-    static func monotonicMs() -> UInt64 {
+    package static func monotonicMs() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000

@@ -31,6 +31,8 @@ package actor Worker {
     let logger: Logger
     /// Runs the tiles: the command line gives the real executor, tests a stand-in.
     private let runner: any TileRunner
+    /// Opens connections to the head: TCP by default, in-memory channels in tests.
+    private let connector: any HeadConnector
     private let incarnation = ProcessStats.unixMs()
 
     private var jobs: [UInt32: JobSpec] = [:]
@@ -65,11 +67,34 @@ package actor Worker {
     private var stopping: Bool { stopReason != nil }
     private var ending: Ending?
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Ends a drain at its deadline even if tiles still run; cancelled when the worker ends first.
+    private var drainDeadline: Task<Void, Never>?
 
-    package init(config: WorkerConfig, runner: any TileRunner, logger: Logger) {
+    /// `connector` defaults to TCP to `config.host:config.port` with `config.token`.
+    package init(config: WorkerConfig, runner: any TileRunner, logger: Logger, connector: (any HeadConnector)? = nil) {
         self.config = config
         self.runner = runner
         self.logger = logger
+        self.connector = connector ?? TCPHeadConnector(config: config)
+    }
+
+    /// What the worker holds at one moment: lets tests wait for a state instead of sleeping.
+    package struct Snapshot: Sendable, Equatable {
+        package var connected: Bool
+        package var running: Int
+        package var queued: Int
+        package var idleSlots: Int
+
+        package init(connected: Bool, running: Int, queued: Int, idleSlots: Int) {
+            self.connected = connected
+            self.running = running
+            self.queued = queued
+            self.idleSlots = idleSlots
+        }
+    }
+
+    package var snapshot: Snapshot {
+        Snapshot(connected: writer != nil, running: running.count, queued: queue.count, idleSlots: idleSlots.count)
     }
 
     // MARK: - Life cycle
@@ -101,8 +126,8 @@ package actor Worker {
         // returns it too); the slots just stop taking from it.
         await send([.drain(Drain(deadlineUnixMs: deadline, reason: reason))])
         wakeIdleSlots()
-        Task {
-            try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))
+        drainDeadline = Task {
+            guard (try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))) != nil else { return }
             await self.end(.drained)
         }
         await endIfIdle()
@@ -116,6 +141,7 @@ package actor Worker {
     private func end(_ reason: Ending) {
         guard ending == nil else { return }
         ending = reason
+        drainDeadline?.cancel()
         for waiter in endWaiters { waiter.resume() }
         endWaiters = []
     }
@@ -133,8 +159,7 @@ package actor Worker {
         var backoffMs = config.reconnectInitialMs
         while ending == nil {
             do {
-                let connection = try await WireClient.connect(
-                    host: config.host, port: config.port, token: config.token, role: .worker, name: config.workerID)
+                let connection = try await connector.connect()
                 backoffMs = config.reconnectInitialMs
                 try await connection.channel.executeThenClose { inbound, outbound in
                     await self.attach(outbound, session: connection.session)
@@ -143,6 +168,8 @@ package actor Worker {
                         if await self.ending != nil { break }
                     }
                 }
+                detach()
+                if connectionEndIsExpected { return }
                 logger.warning("connection to the head closed; reconnecting")
             } catch WireError.refusedByPeer(let reason, let text)
                 where reason == .authenticationFailed || reason == .noCommonVersion
@@ -159,19 +186,31 @@ package actor Worker {
                             "the head at \(config.host):\(config.port) failed to prove the cluster token: \(error)"))
                     return
                 }
+                detach()
+                if connectionEndIsExpected { return }
                 logger.warning(
                     "connection to the head failed; retrying",
                     metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
             } catch {
+                detach()
+                if connectionEndIsExpected { return }
                 logger.warning(
                     "connection to the head failed; retrying",
                     metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
             }
-            detach()
-            if ending != nil { return }
             try? await Task.sleep(for: .milliseconds(Int64(backoffMs)))
             backoffMs = min(config.reconnectMaxMs, backoffMs * 2)
         }
+    }
+
+    /// Whether a connection that just ended was meant to: the worker is ending (its own break, or
+    /// `run` cancelling the read), or the head sent Shutdown and is going away. Then the worker
+    /// neither warns nor dials again; running tiles still finish (slotLoop ends the worker, with
+    /// results it can no longer deliver dropped, as there is no head to take them).
+    private var connectionEndIsExpected: Bool {
+        if ending != nil { return true }
+        if case .shutDownByHead = stopReason { return true }
+        return false
     }
 
     private func attach(_ outbound: NIOAsyncChannelOutboundWriter<Message>, session: PeerSession) async {

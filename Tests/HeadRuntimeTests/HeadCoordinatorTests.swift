@@ -342,13 +342,36 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(jobs.jobs.first?.state, .cancelled)
     }
 
-    func testAStoppingHeadTellsItsWorkersButNotItsClients() {
+    func testAStoppingHeadTellsEveryWorkerConnectionButNotItsClients() {
         var h = CoordinatorHarness()
         let client = h.connect(.client, "cli")
         let worker = h.worker("w1", slots: 1)
+        let unregistered = h.connect(.worker, "w2")
+        let stopping = Message.shutdown(Shutdown(reason: "head stopping", graceful: true))
         let stop = h.handle(.shutdown(stopWorkers: true))
-        XCTAssertEqual(stop.sent(to: worker), [.shutdown(Shutdown(reason: "head stopping", graceful: true))])
+        XCTAssertEqual(stop.sent(to: worker), [stopping])
+        XCTAssertEqual(stop.sent(to: unregistered), [stopping], "a worker still registering is told too")
         XCTAssertEqual(stop.sent(to: client), [])
+        // Its registration arrives after the stop: it is told again, and not taken.
+        let late = h.handle(
+            .received(
+                .registerWorker(
+                    RegisterWorker(
+                        workerID: "w2", incarnation: 1, host: "h", cpus: 1, memoryBytes: 1, slots: 1, version: "t",
+                        running: [])), from: unregistered))
+        XCTAssertEqual(late.sent(to: unregistered), [stopping])
+        XCTAssertEqual(late.closed, [])
+        let heartbeat = h.handle(
+            .received(.heartbeat(Heartbeat(busySlots: 0, queuedTiles: 0, load: 0, rssBytes: 0)), from: unregistered))
+        XCTAssertEqual(heartbeat.closed, [], "what it sends until it goes is not a protocol error")
+        let list = h.handle(.received(.listWorkers(Empty()), from: client)).sent(to: client)
+        guard case .workerList(let workers)? = list.first else { return XCTFail("\(list)") }
+        XCTAssertEqual(workers.workers.map(\.workerID), ["w1"])
+    }
+
+    func testAHeadThatKeepsItsWorkersSendsThemNothing() {
+        var h = CoordinatorHarness()
+        let worker = h.worker("w1", slots: 1)
         XCTAssertEqual(h.handle(.shutdown(stopWorkers: false)).sent(to: worker), [])
     }
 }

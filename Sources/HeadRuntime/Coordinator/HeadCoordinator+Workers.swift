@@ -5,6 +5,10 @@ import Wire
 extension HeadCoordinator {
     mutating func registerWorker(_ register: RegisterWorker, on id: ConnectionID) {
         guard connections[id]?.worker == nil else { return protocolError("RegisterWorker sent twice", on: id) }
+        // A registration that arrives while the head stops (a short job can end before every
+        // worker has registered) is told to stop too, or the worker would take the head's going
+        // away for a lost connection and try to reconnect.
+        guard !workersStopped else { return send(Self.stopping, to: id) }
         guard !register.workerID.isEmpty, register.slots > 0 else {
             return protocolError("RegisterWorker needs a worker id and at least one slot", on: id)
         }

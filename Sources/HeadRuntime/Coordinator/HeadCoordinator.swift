@@ -30,6 +30,8 @@ package struct HeadCoordinator {
     /// report what they finished; otherwise another worker would run those tiles again.
     var holdAssignmentsUntilMs: UInt64 = 0
     var deferredRequests: [WorkerID: Int] = [:]
+    /// The head is stopping and has told its workers so.
+    var workersStopped = false
 
     var now: HeadTime
     /// The actions of the input being handled.
@@ -114,6 +116,8 @@ package struct HeadCoordinator {
         switch (connection.role, message) {
         case (.worker, .registerWorker(let registration)):
             registerWorker(registration, on: id)
+        case (.worker, _) where connection.worker == nil && workersStopped:
+            break  // told to stop before it registered: what it sends until it goes is moot
         case (.worker, _) where connection.worker == nil:
             protocolError("expected RegisterWorker first, got \(message.kind)", on: id)
         case (.worker, let message):
@@ -157,11 +161,15 @@ package struct HeadCoordinator {
         actions.append(.flushLogs)
     }
 
-    /// Stopping: tell the workers (unless they are to keep running their queues).
+    static let stopping = Message.shutdown(Shutdown(reason: "head stopping", graceful: true))
+
+    /// Stopping: tell the workers (unless they are to keep running their queues), registered or
+    /// not yet: they all see the connection close next and should not take it for a lost head.
     mutating func shutdown(stopWorkers: Bool) {
         guard stopWorkers else { return }
-        for (id, connection) in connections.sorted(by: { $0.key < $1.key }) where connection.worker != nil {
-            send(.shutdown(Shutdown(reason: "head stopping", graceful: true)), to: id)
+        workersStopped = true
+        for (id, connection) in connections.sorted(by: { $0.key < $1.key }) where connection.role == .worker {
+            send(Self.stopping, to: id)
         }
     }
 }

@@ -6,6 +6,12 @@ import NIOPosix
 public struct WireConnection: Sendable {
     public let channel: NIOAsyncChannel<Message, Message>
     public let session: PeerSession
+
+    /// Public so that code driving a peer over an in-memory channel (tests) can build one.
+    public init(channel: NIOAsyncChannel<Message, Message>, session: PeerSession) {
+        self.channel = channel
+        self.session = session
+    }
 }
 
 /// Opens connections to a head: TCP, then the handshake, then hands back the channel.

@@ -16,4 +16,12 @@ public struct PeerSession: Sendable, Equatable {
     public var version: UInt16
     public var sessionID: UInt64
     public var heartbeatIntervalMs: UInt32
+
+    public init(role: PeerRole, name: String, version: UInt16, sessionID: UInt64, heartbeatIntervalMs: UInt32) {
+        self.role = role
+        self.name = name
+        self.version = version
+        self.sessionID = sessionID
+        self.heartbeatIntervalMs = heartbeatIntervalMs
+    }
 }
