@@ -47,6 +47,9 @@ struct RunCommand: AsyncParsableCommand {
                 count: workers, slots: slots, port: port, secret: secret, workDirectory: state + "/work",
                 prefetch: prefetch)
             defer { children.terminate() }
+            // Every local worker joins before the first job: a short job could otherwise end
+            // (and the head stop) while a worker is still starting, and it would never be told.
+            try await children.waitUntilRegistered(port: port, secret: secret)
             var failed = false
             for (position, next) in jobs.enumerated() {
                 // One request per connection: each job of a chain gets its own.
@@ -100,6 +103,19 @@ struct LocalWorkers {
             return process
         }
         return LocalWorkers(processes: processes)
+    }
+
+    /// Waits until the head lists every worker; a worker process that exits first is an error.
+    func waitUntilRegistered(port: Int, secret: String) async throws {
+        while true {
+            if let ended = processes.first(where: { !$0.isRunning }) {
+                throw UserError("a local worker exited at start (status \(ended.terminationStatus))")
+            }
+            let client = try await HeadClient.connect(host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+            let joined = try await client.workers().filter { $0.state == .active }.count
+            if joined >= processes.count { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     func wait(seconds: Double) {
