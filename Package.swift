@@ -116,7 +116,7 @@ let package = Package(
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test drives.
         .testTarget(
             name: "WorkerRuntimeTests",
-            dependencies: ["WorkerRuntime", "Exec", "GrowJob", "Wire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging]
+            dependencies: ["WorkerRuntime", "Exec", "GrowBase", "GrowJob", "Wire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging]
         ),
         // Real grow-head and grow-worker processes on loopback and in network namespaces.
         .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "EOData", "ProjectStorage", "Wire", nioCore, nioPosix]),

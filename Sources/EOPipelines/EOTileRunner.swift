@@ -41,16 +41,12 @@ package final class EOPipelineRunner: TileRunner {
         }
         timer?.cancel()
         if await timer?.value == true, !outcome.isDone {
-            return .failed(
-                durationMicros: outcome.durationMicros, retryable: true,
-                error: TileExecutor.timeoutError(spec.tileTimeoutSeconds ?? 0, tail: ""))
+            return .failed(retryable: true, error: TileExecutor.timeoutError(spec.tileTimeoutSeconds ?? 0, tail: ""))
         }
         return outcome
     }
 
     func runBlocking(_ spec: JobSpec, _ context: TileContext, cancellation: TileCancellation) -> TileOutcome {
-        let started = DispatchTime.now().uptimeNanoseconds
-        func micros() -> UInt64 { (DispatchTime.now().uptimeNanoseconds - started) / 1000 }
         do {
             guard let projectFolder = spec.projectFolder else {
                 throw EOTileError.input("storage.project_folder is missing")
@@ -59,11 +55,11 @@ package final class EOPipelineRunner: TileRunner {
             let tile = EOTile(
                 spec: spec, storage: storage, index: context.index, name: context.name, cancellation: cancellation)
             let detail = try runPipeline(tile)
-            return .done(durationMicros: micros(), detail: detail)
+            return .done(detail: detail)
         } catch let error as any RetryableError {
-            return .failed(durationMicros: micros(), retryable: error.isRetryable, error: error.description)
+            return .failed(retryable: error.isRetryable, error: error.description)
         } catch {
-            return .failed(durationMicros: micros(), retryable: false, error: "\(error)")
+            return .failed(retryable: false, error: "\(error)")
         }
     }
 

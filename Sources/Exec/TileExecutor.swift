@@ -13,46 +13,28 @@ package struct TileExecutor: TileRunner {
     }
 
     package func run(_ spec: JobSpec, _ tile: TileContext, cancellation: TileCancellation) async -> TileOutcome {
-        let started = ContinuousClock.now
-        func micros() -> UInt64 {
-            let elapsed = started.duration(to: .now).components
-            return UInt64(max(0, elapsed.seconds)) * 1_000_000 + UInt64(max(0, elapsed.attoseconds)) / 1_000_000_000_000
-        }
         if cancellation.isCancelled || Task.isCancelled {
-            return .failed(durationMicros: 0, retryable: true, error: Self.cancelledError)
+            return .failed(retryable: true, error: Self.cancelledError)
         }
         return await withTaskCancellationHandler {
             switch spec.pipeline {
             case .noop:
-                return .done(durationMicros: micros(), detail: "")
+                return .done(detail: "")
             case .sleep:
-                let end = await sleepTile(spec, tile, cancellation: cancellation)
-                switch end {
-                case .slept: return .done(durationMicros: micros(), detail: "")
-                case .cancelled: return .failed(durationMicros: micros(), retryable: true, error: Self.cancelledError)
+                switch await sleepTile(spec, tile, cancellation: cancellation) {
+                case .slept: return .done(detail: "")
+                case .cancelled: return .failed(retryable: true, error: Self.cancelledError)
                 case .timedOut:
-                    return .failed(
-                        durationMicros: micros(), retryable: true,
-                        error: Self.timeoutError(spec.tileTimeoutSeconds ?? 0, tail: ""))
+                    return .failed(retryable: true, error: Self.timeoutError(spec.tileTimeoutSeconds ?? 0, tail: ""))
                 }
             case .command:
-                let outcome = await commandTile(spec, tile, cancellation: cancellation)
-                switch outcome {
-                case .done(_, let detail): return .done(durationMicros: micros(), detail: detail)
-                case .failed(_, let retryable, let error):
-                    return .failed(durationMicros: micros(), retryable: retryable, error: error)
-                }
+                return await commandTile(spec, tile, cancellation: cancellation)
             case .importTiff, .features, .mosaicking, .sampling, .mergeSamples, .exportMaps:
                 guard let eoPipelines else {
                     return .failed(
-                        durationMicros: 0, retryable: false,
-                        error: "this worker has no EO pipelines to run \(spec.pipeline.rawValue) tiles")
+                        retryable: false, error: "this worker has no EO pipelines to run \(spec.pipeline.rawValue) tiles")
                 }
-                switch await eoPipelines.run(spec, tile, cancellation: cancellation) {
-                case .done(_, let detail): return .done(durationMicros: micros(), detail: detail)
-                case .failed(_, let retryable, let error):
-                    return .failed(durationMicros: micros(), retryable: retryable, error: error)
-                }
+                return await eoPipelines.run(spec, tile, cancellation: cancellation)
             }
         } onCancel: {
             cancellation.cancel()
@@ -116,11 +98,11 @@ package struct TileExecutor: TileRunner {
         for (position, word) in spec.command.enumerated() {
             switch render(word, "command[\(position)]") {
             case .success(let text): argv.append(text)
-            case .failure(let problem): return .failed(durationMicros: 0, retryable: false, error: problem.message)
+            case .failure(let problem): return .failed(retryable: false, error: problem.message)
             }
         }
         guard let program = argv.first, !program.isEmpty else {
-            return .failed(durationMicros: 0, retryable: false, error: "command: no program to run")
+            return .failed(retryable: false, error: "command: no program to run")
         }
 
         var environment = ProcessInfo.processInfo.environment
@@ -137,7 +119,7 @@ package struct TileExecutor: TileRunner {
         for (key, value) in spec.environment {
             switch render(value, "environment.\(key)") {
             case .success(let text): environment[key] = text
-            case .failure(let problem): return .failed(durationMicros: 0, retryable: false, error: problem.message)
+            case .failure(let problem): return .failed(retryable: false, error: problem.message)
             }
         }
 
@@ -145,8 +127,7 @@ package struct TileExecutor: TileRunner {
             do {
                 try FileManager.default.createDirectory(atPath: tile.workDir, withIntermediateDirectories: true)
             } catch {
-                return .failed(
-                    durationMicros: 0, retryable: true,
+                return .failed(retryable: true,
                     error: "cannot create work directory \(tile.workDir): \(error.localizedDescription)")
             }
         }
@@ -161,12 +142,11 @@ package struct TileExecutor: TileRunner {
                 deadline: deadline, cancellation: cancellation)
         } catch {
             switch error {
-            case .notFound: return .failed(durationMicros: 0, retryable: false, error: "command not found: \(program)")
+            case .notFound: return .failed(retryable: false, error: "command not found: \(program)")
             case .permissionDenied:
-                return .failed(
-                    durationMicros: 0, retryable: false, error: "cannot execute \(program): permission denied")
+                return .failed(retryable: false, error: "cannot execute \(program): permission denied")
             case .other(let reason):
-                return .failed(durationMicros: 0, retryable: true, error: "cannot start \(program): \(reason)")
+                return .failed(retryable: true, error: "cannot start \(program): \(reason)")
             }
         }
         return Self.outcome(of: result, timeout: spec.tileTimeoutSeconds)
@@ -180,21 +160,21 @@ package struct TileExecutor: TileRunner {
         }
         switch result.killedBecause {
         case .cancelled:
-            return .failed(durationMicros: 0, retryable: true, error: cancelledError)
+            return .failed(retryable: true, error: cancelledError)
         case .timedOut:
-            return .failed(durationMicros: 0, retryable: true, error: timeoutError(timeout ?? 0, tail: stderrText))
+            return .failed(retryable: true, error: timeoutError(timeout ?? 0, tail: stderrText))
         case nil:
             break
         }
         switch result.termination {
         case .exited(0):
-            return .done(durationMicros: 0, detail: lastLine(result.stdoutTail))
+            return .done(detail: lastLine(result.stdoutTail))
         case .exited(let code):
-            return .failed(durationMicros: 0, retryable: true, error: withTail("exit \(code)"))
+            return .failed(retryable: true, error: withTail("exit \(code)"))
         case .signaled(let signal):
-            return .failed(durationMicros: 0, retryable: true, error: withTail("killed by signal \(signal)"))
+            return .failed(retryable: true, error: withTail("killed by signal \(signal)"))
         case .unknown:
-            return .failed(durationMicros: 0, retryable: true, error: withTail("exit status unknown"))
+            return .failed(retryable: true, error: withTail("exit status unknown"))
         }
     }
 

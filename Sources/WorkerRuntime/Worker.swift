@@ -1,5 +1,6 @@
 
 import Exec
+import GrowBase
 import GrowJob
 import Logging
 import NIOCore
@@ -33,7 +34,7 @@ package actor Worker {
     private let runner: any TileRunner
     /// Opens connections to the head: TCP by default, in-memory channels in tests.
     private let connector: any HeadConnector
-    private let incarnation = ProcessStats.unixMs()
+    private let incarnation = Clock.unixMs()
 
     private var jobs: [UInt32: JobSpec] = [:]
     private var invalidJobs: [UInt32: String] = [:]
@@ -119,7 +120,7 @@ package actor Worker {
     package func drain(reason: String) async {
         guard !stopping else { return }
         stopReason = .drained
-        let deadline = ProcessStats.unixMs() + config.drainGraceMs
+        let deadline = Clock.unixMs() + config.drainGraceMs
         logger.info(
             "draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
         // The queue stays until the head's Revoke takes it back (or the connection closes, which
@@ -226,7 +227,7 @@ package actor Worker {
             cpus: UInt32(ProcessStats.cpuCount()), memoryBytes: ProcessStats.memoryBytes(), slots: UInt32(config.slots),
             version: "grow 0.1", running: held)
         lastPruneMs = 0
-        pruneRecentlySent(now: ProcessStats.monotonicMs())
+        pruneRecentlySent(now: Clock.monotonicMs())
         let redeliver = recentlySent.map(\.message)
         logger.info(
             "connected to the head",
@@ -252,7 +253,7 @@ package actor Worker {
             await send([.heartbeat(heartbeat)])
             // An idle worker whose request went unanswered for a heartbeat asks again (the head
             // also feeds waiting workers unasked when tiles come back; this covers the rest).
-            if requestOutstanding, queue.isEmpty, ProcessStats.monotonicMs() - requestedAtMs >= heartbeatIntervalMs {
+            if requestOutstanding, queue.isEmpty, Clock.monotonicMs() - requestedAtMs >= heartbeatIntervalMs {
                 requestOutstanding = false
                 requestMoreIfLow()
             }
@@ -359,7 +360,7 @@ package actor Worker {
         let target = max(config.slots * (1 + config.prefetchPerSlot), largestHolding)
         guard holding * 2 <= target + config.slots || queue.isEmpty else { return }
         requestOutstanding = true
-        requestedAtMs = ProcessStats.monotonicMs()
+        requestedAtMs = Clock.monotonicMs()
         // Sent with the next flush, after the results it follows: the head must see the
         // finished tiles first, or it thinks our queue is still full and gives nothing.
         pendingRequest = UInt32(target - holding)
@@ -371,7 +372,7 @@ package actor Worker {
             let key = TileKey(job: tile.job, index: tile.index)
             guard let spec = jobs[tile.job] else {
                 let why = invalidJobs[tile.job] ?? "the head sent no definition for job \(tile.job)"
-                record(tile, .failed(durationMicros: 0, retryable: false, error: why))
+                record(tile, .failed(retryable: false, error: why), micros: 0)
                 continue
             }
             let cancellation = TileCancellation()
@@ -381,22 +382,26 @@ package actor Worker {
             let context = TileContext(
                 job: tile.job, index: tile.index, attempt: tile.attempt, name: spec.tiles.name(of: tile.index),
                 workDir: config.workDirectory + "/job-\(tile.job)")
+            // The one place a tile's duration is measured: what the head's report and its backup
+            // threshold use.
+            let started = ContinuousClock.now
             let outcome = await runner.run(spec, context, cancellation: cancellation)
+            let elapsed = started.duration(to: .now)
             running[key] = nil
             if cancelledRunning.remove(key) == nil {
-                record(tile, outcome)
+                record(tile, outcome, micros: UInt64(max(0, elapsed / .microseconds(1))))
             }
             await endIfIdle()
         }
     }
 
-    private func record(_ tile: QueuedTile, _ outcome: TileOutcome) {
+    private func record(_ tile: QueuedTile, _ outcome: TileOutcome, micros: UInt64) {
         switch outcome {
-        case .done(let micros, let detail):
+        case .done(let detail):
             unsentResults.append(
                 TileResult(
                     job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros, detail: detail))
-        case .failed(let micros, let retryable, let error):
+        case .failed(let retryable, let error):
             unsentFailures.append(
                 Wire.TileFailure(
                     job: tile.job, index: tile.index, attempt: tile.attempt, durationMicros: micros,
@@ -439,7 +444,7 @@ package actor Worker {
         if !unsentFailures.isEmpty { results.append(.tileFailed(TileFailed(failures: unsentFailures))) }
         unsentResults.removeAll()
         unsentFailures.removeAll()
-        let now = ProcessStats.monotonicMs()
+        let now = Clock.monotonicMs()
         for message in results { recentlySent.append((now, message)) }
         pruneRecentlySent(now: now)
         var request: [Message] = []

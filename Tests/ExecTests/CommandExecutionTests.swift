@@ -17,7 +17,7 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "echo first; echo; echo 'last line {tile}'; echo '  '"])
         let outcome = await executor.run(spec, tile(2, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .done(_, let detail) = outcome else { return XCTFail("\(outcome)") }
+        guard case .done(let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(detail, "last line tile-2")
     }
 
@@ -25,7 +25,7 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "head -c 5000 /dev/zero | tr '\\0' x"])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .done(_, let detail) = outcome else { return XCTFail("\(outcome)") }
+        guard case .done(let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(detail.count, 200)
         XCTAssertTrue(detail.allSatisfy { $0 == "x" })
     }
@@ -35,7 +35,7 @@ final class CommandExecutionTests: XCTestCase {
         // 3000 bytes of 'a' then a message: only the last 2 KiB survive.
         let spec = try commandSpec(["sh", "-c", "head -c 3000 /dev/zero | tr '\\0' a >&2; echo ' boom' >&2; exit 3"])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(retryable)
         XCTAssertTrue(error.hasPrefix("exit 3: "), error)
         XCTAssertTrue(error.hasSuffix("boom"), error)
@@ -47,7 +47,7 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["grow-no-such-program-xyz", "{tile}"])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertFalse(retryable)
         XCTAssertEqual(error, "command not found: grow-no-such-program-xyz")
     }
@@ -58,7 +58,7 @@ final class CommandExecutionTests: XCTestCase {
         try "#!/bin/sh\necho hi\n".write(toFile: script, atomically: true, encoding: .utf8)
         let spec = try commandSpec([script])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertFalse(retryable)
         XCTAssertEqual(error, "cannot execute \(script): permission denied")
     }
@@ -66,8 +66,8 @@ final class CommandExecutionTests: XCTestCase {
     func testChildClosingItsOutputEarlyIsStillWaitedFor() async throws {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "exec >&- 2>&-; sleep 0.1; exit 4"])
-        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .failed(let micros, true, "exit 4") = outcome else { return XCTFail("\(outcome)") }
+        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        guard case .failed(true, "exit 4") = outcome else { return XCTFail("\(outcome)") }
         XCTAssertGreaterThanOrEqual(micros, 100_000)
     }
 
@@ -75,7 +75,7 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "echo dying >&2; kill -SEGV $$"])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(retryable)
         XCTAssertEqual(error, "killed by signal \(SIGSEGV): dying")
     }
@@ -83,8 +83,8 @@ final class CommandExecutionTests: XCTestCase {
     func testTimeoutKillsTheGroup() async throws {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "echo started >&2; sleep 30; echo never"], #", "tile_timeout": 0.3"#)
-        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .failed(let micros, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(retryable)
         XCTAssertEqual(error, "timed out after 0.3s: started")
         XCTAssertGreaterThanOrEqual(micros, 300_000)
@@ -99,8 +99,8 @@ final class CommandExecutionTests: XCTestCase {
         // Wait until the child is really running.
         while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }
         cancellation.cancel()
-        let outcome = await task.value
-        guard case .failed(let micros, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        let (outcome, micros) = await timed { await task.value }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(retryable)
         XCTAssertEqual(error, "cancelled")
         XCTAssertLessThan(micros, 30_000_000, "the child was killed, not waited for")
@@ -117,7 +117,7 @@ final class CommandExecutionTests: XCTestCase {
         while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }
         task.cancel()
         let outcome = await task.value
-        guard case .failed(_, true, "cancelled") = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(true, "cancelled") = outcome else { return XCTFail("\(outcome)") }
     }
 
     func testCancelledBeforeStartRunsNothing() async throws {
@@ -127,7 +127,7 @@ final class CommandExecutionTests: XCTestCase {
         let cancellation = TileCancellation()
         cancellation.cancel()
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: cancellation)
-        XCTAssertEqual(outcome, .failed(durationMicros: 0, retryable: true, error: "cancelled"))
+        XCTAssertEqual(outcome, .failed(retryable: true, error: "cancelled"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
     }
 
@@ -158,7 +158,7 @@ final class CommandExecutionTests: XCTestCase {
         let spec = try commandSpec(["sh", "-c", "wc -c | tr -d ' '"])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(outcome.isDone ? "done" : "\(outcome)", "done")
-        if case .done(_, let detail) = outcome { XCTAssertEqual(detail, "0") }
+        if case .done(let detail) = outcome { XCTAssertEqual(detail, "0") }
     }
 
     func testSeveralTilesConcurrently() async throws {
@@ -177,7 +177,7 @@ final class CommandExecutionTests: XCTestCase {
             // The async runtime stays responsive while the children run.
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(10))
-                return (99, .done(durationMicros: 0, detail: "ticker"))
+                return (99, .done(detail: "ticker"))
             }
             var collected: [UInt32: TileOutcome] = [:]
             for await (index, outcome) in group { collected[index] = outcome }
@@ -185,7 +185,7 @@ final class CommandExecutionTests: XCTestCase {
         }
         XCTAssertEqual(outcomes.count, 5)
         for index: UInt32 in 0..<4 {
-            guard case .done(_, let detail) = outcomes[index] else {
+            guard case .done(let detail) = outcomes[index] else {
                 return XCTFail("\(String(describing: outcomes[index]))")
             }
             XCTAssertEqual(detail, "ok-\(index)")
@@ -199,8 +199,8 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         // The leader exits at once; its background child holds stdout open. The group is killed.
         let spec = try commandSpec(["sh", "-c", "sleep 30 & echo leader-done"])
-        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        guard case .done(let micros, let detail) = outcome else { return XCTFail("\(outcome)") }
+        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        guard case .done(let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(detail, "leader-done")
         XCTAssertLessThan(micros, 30_000_000)
     }
@@ -220,7 +220,7 @@ final class CommandExecutionTests: XCTestCase {
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         sampler.cancel()
         let peak = await sampler.value
-        guard case .done(_, let detail) = outcome else { return XCTFail("\(outcome)") }
+        guard case .done(let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(detail, "after-100MB")
         XCTAssertGreaterThan(peak, 0)
         XCTAssertLessThan(
@@ -234,7 +234,7 @@ final class CommandExecutionTests: XCTestCase {
             #", "tile_timeout": 0.5"#)
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(
-            outcome, .failed(durationMicros: outcome.durationMicros, retryable: true, error: "timed out after 0.5s"))
+            outcome, .failed(retryable: true, error: "timed out after 0.5s"))
         try await assertGone(pidFiles: ["leader.pid", "background.pid"], in: dir)
     }
 
@@ -250,7 +250,7 @@ final class CommandExecutionTests: XCTestCase {
         try await Task.sleep(for: .milliseconds(50))
         cancellation.cancel()
         let outcome = await task.value
-        XCTAssertEqual(outcome, .failed(durationMicros: outcome.durationMicros, retryable: true, error: "cancelled"))
+        XCTAssertEqual(outcome, .failed(retryable: true, error: "cancelled"))
         try await assertGone(pidFiles: ["leader.pid", "background.pid"], in: dir)
     }
 
@@ -261,9 +261,9 @@ final class CommandExecutionTests: XCTestCase {
             "sh", "-c",
             "sleep 100 & echo $! > holding.pid; sleep 100 >/dev/null 2>&1 & echo $! > detached.pid; echo done",
         ])
-        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        XCTAssertEqual(outcome, .done(durationMicros: outcome.durationMicros, detail: "done"))
-        XCTAssertLessThan(outcome.durationMicros, 10_000_000)
+        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        XCTAssertEqual(outcome, .done(detail: "done"))
+        XCTAssertLessThan(micros, 10_000_000)
         try await assertGone(pidFiles: ["holding.pid", "detached.pid"], in: dir)
     }
 
@@ -271,10 +271,10 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(
             ["sh", "-c", "echo $$ > leader.pid; exec >&- 2>&-; sleep 100"], #", "tile_timeout": 0.3"#)
-        let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
         XCTAssertEqual(
-            outcome, .failed(durationMicros: outcome.durationMicros, retryable: true, error: "timed out after 0.3s"))
-        XCTAssertLessThan(outcome.durationMicros, 10_000_000)
+            outcome, .failed(retryable: true, error: "timed out after 0.3s"))
+        XCTAssertLessThan(micros, 10_000_000)
         try await assertGone(pidFiles: ["leader.pid"], in: dir)
     }
 
@@ -299,7 +299,7 @@ final class CommandExecutionTests: XCTestCase {
             "out=; for fd in \(ours); do [ -e /proc/$$/fd/$fd ] && out=\"$out $fd\"; done; set -- /proc/$$/fd/*; echo \"leaked:$out open:$#\"",
         ])
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
-        XCTAssertEqual(outcome, .done(durationMicros: outcome.durationMicros, detail: "leaked: open:4"))
+        XCTAssertEqual(outcome, .done(detail: "leaked: open:4"))
     }
 
     func testSignalMaskAndDispositionsAreReset() async throws {
@@ -335,26 +335,23 @@ final class CommandExecutionTests: XCTestCase {
 
         let spec = try commandSpec(["./run.sh", "{tile}"])
         let ran = await executor.run(spec, tile(1, in: spec, workDir: dir), cancellation: TileCancellation())
-        XCTAssertEqual(ran, .done(durationMicros: ran.durationMicros, detail: "ran-tile-1"))
+        XCTAssertEqual(ran, .done(detail: "ran-tile-1"))
         let denied = await executor.run(
             try commandSpec(["./plain.sh"]), tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(
             denied,
-            .failed(
-                durationMicros: denied.durationMicros, retryable: false,
+            .failed(retryable: false,
                 error: "cannot execute ./plain.sh: permission denied"))
         let orphan = await executor.run(
             try commandSpec([noInterpreter]), tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(
             orphan,
-            .failed(
-                durationMicros: orphan.durationMicros, retryable: false, error: "command not found: \(noInterpreter)"))
+            .failed(retryable: false, error: "command not found: \(noInterpreter)"))
         let directory = await executor.run(
             try commandSpec(["/tmp"]), tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(
             directory,
-            .failed(
-                durationMicros: directory.durationMicros, retryable: false,
+            .failed(retryable: false,
                 error: "cannot execute /tmp: permission denied"))
     }
 

@@ -15,15 +15,15 @@ final class NoopAndSleepExecutionTests: XCTestCase {
     func testNoopIsDoneRightAway() async throws {
         let spec = try JobSpec.parse(json: #"{"pipeline": "noop", "tiles": 2}"#, source: "t")
         let outcome = await executor.run(spec, tile(1, in: spec, workDir: ""), cancellation: TileCancellation())
-        guard case .done(_, let detail) = outcome else { return XCTFail("\(outcome)") }
+        guard case .done(let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(detail, "")
     }
 
     func testSleepSleepsItsDuration() async throws {
         let spec = try JobSpec.parse(
             json: #"{"pipeline": "sleep", "tiles": 2, "sleep": {"fixed_ms": 30}}"#, source: "t")
-        let outcome = await executor.run(spec, tile(0, in: spec, workDir: ""), cancellation: TileCancellation())
-        guard case .done(let micros, _) = outcome else { return XCTFail("\(outcome)") }
+        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: ""), cancellation: TileCancellation()) }
+        guard case .done(_) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertGreaterThanOrEqual(micros, 30_000)
     }
 
@@ -34,8 +34,8 @@ final class NoopAndSleepExecutionTests: XCTestCase {
         let task = Task { await executor.run(spec, tile(0, in: spec, workDir: ""), cancellation: cancellation) }
         try await Task.sleep(for: .milliseconds(20))
         cancellation.cancel()
-        let outcome = await task.value
-        guard case .failed(let micros, true, "cancelled") = outcome else { return XCTFail("\(outcome)") }
+        let (outcome, micros) = await timed { await task.value }
+        guard case .failed(true, "cancelled") = outcome else { return XCTFail("\(outcome)") }
         XCTAssertLessThan(micros, 60_000_000)
     }
 
@@ -44,7 +44,7 @@ final class NoopAndSleepExecutionTests: XCTestCase {
             json: #"{"pipeline": "sleep", "tiles": 2, "sleep": {"fixed_ms": 60000}, "tile_timeout": 0.05}"#, source: "t"
         )
         let outcome = await executor.run(spec, tile(0, in: spec, workDir: ""), cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(retryable)
         XCTAssertEqual(error, "timed out after 0.05s")
     }

@@ -145,7 +145,7 @@ final class EOTileTimeoutTests: XCTestCase {
         let limited = try spec(timeout: #", "tile_timeout": 0.001"#)
         let context = TileContext(job: 1, index: 0, attempt: 1, name: limited.tiles.name(of: 0), workDir: "")
         let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(limited, context, cancellation: TileCancellation())
-        guard case .failed(_, let retryable, let error) = outcome else {
+        guard case .failed(let retryable, let error) = outcome else {
             return XCTFail("finished despite the timeout")
         }
         XCTAssertTrue(retryable)

@@ -47,7 +47,7 @@ final class ControlledRunner: TileRunner {
                     state.cancelled.append(key)
                     return waiting
                 }
-                waiting?.resume(returning: .failed(durationMicros: 7, retryable: true, error: "cancelled"))
+                waiting?.resume(returning: .failed(retryable: true, error: "cancelled"))
             }
         }
     }

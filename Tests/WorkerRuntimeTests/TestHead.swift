@@ -64,8 +64,30 @@ final class HeadEnd: Sendable {
         }
     }
 
+    /// Results' durations are the worker's own measurement: they are taken out of the messages
+    /// (set to 0, so tests can compare the rest exactly) and kept here, in order.
+    let measuredDurations = Mutex<[UInt64]>([])
+
     func nextWriteIncludingHeartbeats(_ what: String = "a write from the worker") async throws -> [Message] {
-        try await eventually(what) { try await channel.readOutbound(as: [Message].self) }
+        let write = try await eventually(what) { try await channel.readOutbound(as: [Message].self) }
+        return write.map { message in
+            switch message {
+            case .tileDone(var done):
+                for position in done.results.indices {
+                    measuredDurations.withLock { $0.append(done.results[position].durationMicros) }
+                    done.results[position].durationMicros = 0
+                }
+                return .tileDone(done)
+            case .tileFailed(var failed):
+                for position in failed.failures.indices {
+                    measuredDurations.withLock { $0.append(failed.failures[position].durationMicros) }
+                    failed.failures[position].durationMicros = 0
+                }
+                return .tileFailed(failed)
+            default:
+                return message
+            }
+        }
     }
 
     /// The next heartbeat the worker sends, skipping anything else.

@@ -1,3 +1,4 @@
+import GrowBase
 import Exec
 import GrowJob
 import Logging
@@ -15,7 +16,7 @@ final class WorkerHarness: Sendable {
     let logs = LogCapture()
     let config: WorkerConfig
     let worker: Worker
-    /// `ProcessStats.unixMs()` just before and after the worker was made: its incarnation is between.
+    /// `Clock.unixMs()` just before and after the worker was made: its incarnation is between.
     let madeBetween: ClosedRange<UInt64>
     private let result = Mutex<Worker.Ending?>(nil)
 
@@ -24,9 +25,9 @@ final class WorkerHarness: Sendable {
             host: "head.test", port: 6379, token: try ClusterToken(secret: "worker runtime tests"), slots: slots,
             workDirectory: Self.workDirectory, workerID: "worker-under-test", prefetchPerSlot: prefetch,
             reconnectInitialMs: 10, reconnectMaxMs: 50, drainGraceMs: drainGraceMs, redeliveryWindowMs: 60_000)
-        let before = ProcessStats.unixMs()
+        let before = Clock.unixMs()
         worker = Worker(config: config, runner: runner, logger: logs.logger, connector: connector)
-        madeBetween = before...ProcessStats.unixMs()
+        madeBetween = before...Clock.unixMs()
         Task {
             let ending = await self.worker.run()
             self.result.withLock { $0 = ending }

@@ -1,3 +1,4 @@
+import GrowBase
 import Exec
 import GrowJob
 import Wire
@@ -36,24 +37,24 @@ final class WorkerTests: XCTestCase {
         try await harness.waitFor(.init(connected: true, running: 2, queued: 6, idleSlots: 0))
 
         // Holding 6 of 8 (5 queued + 1 running): not yet low.
-        harness.runner.finish(0, .done(durationMicros: 10, detail: ""))
+        harness.runner.finish(0, .done(detail: ""))
         let first = try await head.nextWrite()
         XCTAssertEqual(
             first,
             [
                 .tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(2)])),
                 .tileDone(
-                    TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 10, detail: "")])),
+                    TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "")])),
             ])
         // Holding 5 of 8: at half of (8 + 2 slots), so the result goes with a request for 3.
-        harness.runner.finish(1, .done(durationMicros: 11, detail: ""))
+        harness.runner.finish(1, .done(detail: ""))
         let second = try await head.nextWrite()
         XCTAssertEqual(
             second,
             [
                 .tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(3)])),
                 .tileDone(
-                    TileDone(results: [TileResult(job: 1, index: 1, attempt: 1, durationMicros: 11, detail: "")])),
+                    TileDone(results: [TileResult(job: 1, index: 1, attempt: 1, durationMicros: 0, detail: "")])),
                 .requestTiles(RequestTiles(count: 3)),
             ])
         try await harness.stop(through: head)
@@ -72,37 +73,40 @@ final class WorkerTests: XCTestCase {
 
         // The result, the next tile's start and the next request leave in one write: the head must
         // see the finished tile before the request, or it thinks the queue is still full.
-        harness.runner.finish(0, .done(durationMicros: 1500, detail: "wrote tile 0"))
+        // The worker measures how long the tile ran: at least as long as it was held here.
+        try await Task.sleep(for: .milliseconds(50))
+        harness.runner.finish(0, .done(detail: "wrote tile 0"))
         let afterFirst = try await head.nextWrite()
+        XCTAssertGreaterThanOrEqual(head.measuredDurations.withLock { $0.first } ?? 0, 50_000)
         XCTAssertEqual(
             afterFirst,
             [
                 .tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(1)])),
                 .tileDone(
                     TileDone(results: [
-                        TileResult(job: 1, index: 0, attempt: 1, durationMicros: 1500, detail: "wrote tile 0")
+                        TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "wrote tile 0")
                     ])),
                 .requestTiles(RequestTiles(count: 2)),
             ])
 
         // That request is still unanswered: no second one.
-        harness.runner.finish(1, .done(durationMicros: 2500, detail: ""))
+        harness.runner.finish(1, .done(detail: ""))
         let afterSecond = try await head.nextWrite()
         XCTAssertEqual(
             afterSecond,
             [
                 .tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(2, attempt: 2)])),
                 .tileDone(
-                    TileDone(results: [TileResult(job: 1, index: 1, attempt: 1, durationMicros: 2500, detail: "")])),
+                    TileDone(results: [TileResult(job: 1, index: 1, attempt: 1, durationMicros: 0, detail: "")])),
             ])
 
-        harness.runner.finish(2, .done(durationMicros: 99, detail: "again"))
+        harness.runner.finish(2, .done(detail: "again"))
         let last = try await head.nextWrite()
         XCTAssertEqual(
             last,
             [
                 .tileDone(
-                    TileDone(results: [TileResult(job: 1, index: 2, attempt: 2, durationMicros: 99, detail: "again")]))
+                    TileDone(results: [TileResult(job: 1, index: 2, attempt: 2, durationMicros: 0, detail: "again")]))
             ])
         XCTAssertEqual(
             harness.runner.started,
@@ -117,7 +121,7 @@ final class WorkerTests: XCTestCase {
         let started = try await head.nextWrite()
         XCTAssertEqual(started, [.tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(0)]))])
 
-        harness.runner.finish(0, .failed(durationMicros: 300, retryable: true, error: "read timed out"))
+        harness.runner.finish(0, .failed(retryable: true, error: "read timed out"))
         let retryable = try await head.nextWrite()
         XCTAssertEqual(
             retryable,
@@ -126,12 +130,12 @@ final class WorkerTests: XCTestCase {
                 .tileFailed(
                     TileFailed(failures: [
                         Wire.TileFailure(
-                            job: 1, index: 0, attempt: 1, durationMicros: 300, retryable: true, error: "read timed out")
+                            job: 1, index: 0, attempt: 1, durationMicros: 0, retryable: true, error: "read timed out")
                     ])),
                 .requestTiles(RequestTiles(count: 3)),
             ])
 
-        harness.runner.finish(1, .failed(durationMicros: 5, retryable: false, error: "no band B04 in the input"))
+        harness.runner.finish(1, .failed(retryable: false, error: "no band B04 in the input"))
         let final = try await head.nextWrite()
         XCTAssertEqual(
             final,
@@ -139,7 +143,7 @@ final class WorkerTests: XCTestCase {
                 .tileFailed(
                     TileFailed(failures: [
                         Wire.TileFailure(
-                            job: 1, index: 1, attempt: 4, durationMicros: 5, retryable: false,
+                            job: 1, index: 1, attempt: 4, durationMicros: 0, retryable: false,
                             error: "no band B04 in the input")
                     ]))
             ])
@@ -207,19 +211,19 @@ final class WorkerTests: XCTestCase {
         let request = try await head.nextWrite()
         XCTAssertEqual(request, [.requestTiles(RequestTiles(count: 1))])
 
-        harness.runner.finish(0, .done(durationMicros: 1, detail: ""))
+        harness.runner.finish(0, .done(detail: ""))
         let next = try await head.nextWrite()
         XCTAssertEqual(
             next,
             [
                 .tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(2)])),
-                .tileDone(TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 1, detail: "")])),
+                .tileDone(TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "")])),
             ])
-        harness.runner.finish(2, .done(durationMicros: 2, detail: ""))
+        harness.runner.finish(2, .done(detail: ""))
         let last = try await head.nextWrite()
         XCTAssertEqual(
             last,
-            [.tileDone(TileDone(results: [TileResult(job: 1, index: 2, attempt: 1, durationMicros: 2, detail: "")]))])
+            [.tileDone(TileDone(results: [TileResult(job: 1, index: 2, attempt: 1, durationMicros: 0, detail: "")]))])
         XCTAssertEqual(harness.runner.started.map(\.index), [0, 2])
         try await harness.stop(through: head)
     }
@@ -243,11 +247,11 @@ final class WorkerTests: XCTestCase {
             "the cancelled tile's outcome must not be reported")
         XCTAssertEqual(harness.runner.cancelled, [.init(job: 1, index: 0)])
 
-        harness.runner.finish(1, .done(durationMicros: 3, detail: ""))
+        harness.runner.finish(1, .done(detail: ""))
         let last = try await head.nextWrite()
         XCTAssertEqual(
             last,
-            [.tileDone(TileDone(results: [TileResult(job: 1, index: 1, attempt: 1, durationMicros: 3, detail: "")]))])
+            [.tileDone(TileDone(results: [TileResult(job: 1, index: 1, attempt: 1, durationMicros: 0, detail: "")]))])
         XCTAssertEqual(harness.runner.started.map(\.index), [0, 1])
         try await harness.stop(through: head)
     }
@@ -261,10 +265,10 @@ final class WorkerTests: XCTestCase {
         let started = try await head.nextWrite()
         XCTAssertEqual(started, [.tilesStarted(TileBatch(job: 1, tiles: [TileAssignment(0)]))])
 
-        let before = ProcessStats.unixMs()
+        let before = Clock.unixMs()
         let drain = Task { await harness.worker.drain(reason: "spot interruption") }
         let drainWrite = try await head.nextWrite()
-        let after = ProcessStats.unixMs()
+        let after = Clock.unixMs()
         guard drainWrite.count == 1, case .drain(let message) = drainWrite[0] else {
             return XCTFail("expected Drain alone, got \(drainWrite)")
         }
@@ -280,13 +284,13 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(ack, [.revokeAck(TileIndices(job: 1, indices: [1, 2]))])
         XCTAssertNil(harness.ended, "a running tile keeps a draining worker")
 
-        harness.runner.finish(0, .done(durationMicros: 42, detail: "last"))
+        harness.runner.finish(0, .done(detail: "last"))
         let result = try await head.nextWrite()
         XCTAssertEqual(
             result,
             [
                 .tileDone(
-                    TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 42, detail: "last")]))
+                    TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "last")]))
             ])
         let ending = try await harness.ending()
         XCTAssertEqual(ending, .drained)
@@ -321,11 +325,11 @@ final class WorkerTests: XCTestCase {
         try await harness.waitFor(.init(connected: true, running: 1, queued: 0, idleSlots: 0))
         XCTAssertNil(harness.ended, "a running tile keeps the worker until it is reported")
 
-        harness.runner.finish(0, .done(durationMicros: 8, detail: ""))
+        harness.runner.finish(0, .done(detail: ""))
         let result = try await head.nextWrite()
         XCTAssertEqual(
             result,
-            [.tileDone(TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 8, detail: "")]))])
+            [.tileDone(TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "")]))])
         let ending = try await harness.ending()
         XCTAssertEqual(ending, .shutDownByHead("head stopping"))
         XCTAssertEqual(harness.runner.started.map(\.index), [0], "the queued tile must not start")
@@ -377,7 +381,7 @@ final class WorkerTests: XCTestCase {
         try await harness.waitFor(.init(connected: false, running: 1, queued: 0, idleSlots: 0))
         XCTAssertNil(harness.ended)
 
-        harness.runner.finish(0, .done(durationMicros: 1, detail: ""))
+        harness.runner.finish(0, .done(detail: ""))
         let ending = try await harness.ending()
         XCTAssertEqual(ending, .shutDownByHead("head stopping"))
         XCTAssertEqual(harness.logs.warnings, [])
@@ -392,16 +396,16 @@ final class WorkerTests: XCTestCase {
         try await head.send(Harness.definition(), Harness.assign([(0, 1), (1, 1), (2, 3)]))
         _ = try await head.expectStarted(job: 1, [TileAssignment(0), TileAssignment(1), TileAssignment(2, attempt: 3)])
 
-        let result0 = TileResult(job: 1, index: 0, attempt: 1, durationMicros: 100, detail: "a")
-        harness.runner.finish(0, .done(durationMicros: 100, detail: "a"))
+        let result0 = TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "a")
+        harness.runner.finish(0, .done(detail: "a"))
         let done = try await head.nextWrite()
         XCTAssertEqual(done, [.tileDone(TileDone(results: [result0])), .requestTiles(RequestTiles(count: 4))])
 
         try await head.close()
         try await harness.waitFor(.init(connected: false, running: 2, queued: 0, idleSlots: 1))
         // The worker keeps working while the head is away; this result waits for the next connection.
-        let result1 = TileResult(job: 1, index: 1, attempt: 1, durationMicros: 200, detail: "b")
-        harness.runner.finish(1, .done(durationMicros: 200, detail: "b"))
+        let result1 = TileResult(job: 1, index: 1, attempt: 1, durationMicros: 0, detail: "b")
+        harness.runner.finish(1, .done(detail: "b"))
         try await harness.waitFor(.init(connected: false, running: 1, queued: 0, idleSlots: 2))
 
         let again = try await harness.connector.accept()
@@ -422,11 +426,11 @@ final class WorkerTests: XCTestCase {
         let request = try await again.nextWrite()
         XCTAssertEqual(request, [.requestTiles(RequestTiles(count: 5))])
 
-        harness.runner.finish(2, .done(durationMicros: 300, detail: "c"))
+        harness.runner.finish(2, .done(detail: "c"))
         let last = try await again.nextWrite()
         XCTAssertEqual(
             last,
-            [.tileDone(TileDone(results: [TileResult(job: 1, index: 2, attempt: 3, durationMicros: 300, detail: "c")]))]
+            [.tileDone(TileDone(results: [TileResult(job: 1, index: 2, attempt: 3, durationMicros: 0, detail: "c")]))]
         )
         XCTAssertEqual(harness.logs.warnings, ["connection to the head closed; reconnecting"])
         XCTAssertEqual(harness.connector.attempts, 2)
@@ -479,13 +483,13 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(busy.busySlots, 1)
         XCTAssertEqual(busy.queuedTiles, 2)
 
-        harness.runner.finish(0, .done(durationMicros: 1, detail: ""))
+        harness.runner.finish(0, .done(detail: ""))
         let fewer = try await heartbeat(after: .init(connected: true, running: 1, queued: 1, idleSlots: 0))
         XCTAssertEqual(fewer.busySlots, 1)
         XCTAssertEqual(fewer.queuedTiles, 1)
 
-        harness.runner.finish(1, .done(durationMicros: 1, detail: ""))
-        harness.runner.finish(2, .done(durationMicros: 1, detail: ""))
+        harness.runner.finish(1, .done(detail: ""))
+        harness.runner.finish(2, .done(detail: ""))
         let done = try await heartbeat(after: .init(connected: true, running: 0, queued: 0, idleSlots: 1))
         XCTAssertEqual(done.busySlots, 0)
         XCTAssertEqual(done.queuedTiles, 0)

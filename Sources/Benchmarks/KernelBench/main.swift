@@ -318,11 +318,11 @@ func json(_ timing: Timing) -> [String: Double] { ["seconds": timing.wall, "cpu_
             let finished = DispatchSemaphore(value: 0)
             nonisolated(unsafe) var outcome: TileOutcome?
             Task.detached {
-                outcome = await TileExecutor().run(spec, context, cancellation: TileCancellation())
+                outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(spec, context, cancellation: TileCancellation())
                 finished.signal()
             }
             finished.wait()
-            if case .failed(_, _, let error)? = outcome { fail("features pipeline: \(error)") }
+            if case .failed(_, let error)? = outcome { fail("features pipeline: \(error)") }
         }
         try runTile()
         let one = try best(rounds) { try runTile() }
