@@ -1,14 +1,9 @@
 import Foundation
+import GrowTestSupport
+import ProjectStorage
 import XCTest
 
 @testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// numpy writes a patch exactly as eo-learn 1.5 lays it out (json, gzip and np.save only: eo-learn
 /// itself is not installed); Swift reads it, adds a feature, writes it; numpy checks the result.

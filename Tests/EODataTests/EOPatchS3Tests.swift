@@ -1,8 +1,7 @@
 import EOData
-import EOPipelines
-import Exec
 import Foundation
 import GrowJob
+import GrowTestSupport
 import ObjectStore
 import ProjectStorage
 import XCTest

@@ -1,14 +1,8 @@
+import EOData
 import Foundation
+import GrowTestSupport
+import ProjectStorage
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// Fails every write and delete after the first `allowed` ones, as a process killed mid-write or
 /// a store that goes away would.

@@ -1,14 +1,7 @@
+import EOData
 import Foundation
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// The same deterministic arrays on both sides: Swift's `sample` and the Python `SAMPLE` below.
 private let shapes: [[Int]] = [[], [0], [5], [2, 3], [2, 3, 4, 5], [3, 0, 2]]

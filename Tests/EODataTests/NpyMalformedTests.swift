@@ -2,13 +2,6 @@ import Foundation
 import XCTest
 
 @testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// Every broken input gives one line naming the file, never a crash or a huge allocation.
 final class NpyMalformedTests: XCTestCase {

@@ -1,13 +1,8 @@
+import EOData
+import GrowTestSupport
 import XCTest
 
-@testable import EOData
 @testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// Temporal composites (nan-median, nan-mean, max-NDVI) against numpy on the same random stacks:
 /// T = 1, 2, odd and even T, several channels, ties, NaNs among valid observations, pixels with

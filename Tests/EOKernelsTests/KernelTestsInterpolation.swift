@@ -1,13 +1,7 @@
+import EOData
+import EOKernels
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// Gap filling along time against `np.interp` run per pixel and channel over the valid
 /// observations (an independent, slow, obviously-right reference).

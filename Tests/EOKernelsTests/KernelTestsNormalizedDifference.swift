@@ -1,13 +1,7 @@
+import EOData
+import EOKernels
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// Normalized difference indices against numpy's `(a.astype(f4) - b.astype(f4)) / (a.astype(f4) + b.astype(f4))`,
 /// bit for bit, for every band type, with 0/0 and x/0 among the inputs.

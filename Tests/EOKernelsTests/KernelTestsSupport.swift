@@ -1,14 +1,6 @@
 import Foundation
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// The numpy side of the kernel tests: inputs go to raw little-endian files in a scratch folder,
 /// a numpy script (run by `/usr/bin/python3`) reads them and writes its reference results there,
@@ -16,29 +8,10 @@ import XCTest
 struct NumpyKernelReference {
     let folder: String
 
-    /// Fails the test with what to do when numpy is missing.
+    /// Skips, or on CI fails, with what to do when numpy is missing.
     init(_ test: XCTestCase, file: StaticString = #filePath, line: UInt = #line) throws {
+        try requirePython(modules: ["numpy"], file: file, line: line)
         folder = try makeScratchDirectory(test)
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        probe.arguments = ["-c", "import numpy"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        do {
-            try probe.run()
-            probe.waitUntilExit()
-        } catch {
-            XCTFail(
-                "/usr/bin/python3 cannot be started (\(error)): install python3 and numpy with scripts/install-deps",
-                file: file, line: line)
-            throw NumpyScriptFailed()
-        }
-        guard probe.terminationStatus == 0 else {
-            XCTFail(
-                "numpy is not importable by /usr/bin/python3, which the kernel tests compare against: run scripts/install-deps (installs python3-numpy)",
-                file: file, line: line)
-            throw NumpyScriptFailed()
-        }
     }
 
     /// Writes `values` as raw little-endian bytes (this machine's order; x86-64 and arm64 are
@@ -78,23 +51,6 @@ struct NumpyKernelReference {
 
             """
         _ = try runNumpy(prologue + script, [folder], file: file, line: line)
-    }
-}
-
-/// Deterministic random numbers for test inputs (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

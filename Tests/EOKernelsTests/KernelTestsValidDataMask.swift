@@ -1,13 +1,7 @@
+import EOData
+import EOKernels
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// Valid-data masks from nodata values and observation masks against the same logic in numpy.
 final class KernelTestsValidDataMask: XCTestCase {

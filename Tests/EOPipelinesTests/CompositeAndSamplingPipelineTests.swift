@@ -1,14 +1,7 @@
 import Foundation
+import GrowTestSupport
+import ProjectStorage
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// mosaicking, sampling and merge_samples on EOPatches that numpy wrote in eo-learn's layout;
 /// numpy then checks what the pipelines wrote (np.nanmedian, np.nanmean, argmax of NDVI, the

@@ -1,14 +1,10 @@
+import EOData
+import EOPipelines
 import Foundation
+import GrowJob
+import GrowTestSupport
+import ProjectStorage
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// A scene read over HTTP with range requests (GDAL's /vsicurl/) imports exactly as the same
 /// scene read from disk.
@@ -49,12 +45,7 @@ final class HTTPSceneImportTests: XCTestCase {
     func testSceneOverHTTPImportsLikeTheSameSceneOnDisk() async throws {
         let scene = try sampleScene()
         let project = try makeScratchDirectory(self)
-        try FileManager.default.createDirectory(atPath: project + "/input-data", withIntermediateDirectories: true)
-        XCTAssertEqual(
-            try runProcess(
-                "/usr/bin/gdaltindex",
-                ["-f", "GeoJSON", "-t_srs", "EPSG:4326", project + "/input-data/aoi.geojson", scene]
-            ).status, 0)
+        try writeFootprint(of: scene, to: project + "/input-data/aoi.geojson")
         let log = project + "/ranges.log"
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")

@@ -1,8 +1,5 @@
-import EOData
-import EOPipelines
-import Exec
 import Foundation
-import GrowJob
+import GrowTestSupport
 import ObjectStore
 import ProjectStorage
 import XCTest
@@ -13,38 +10,21 @@ import XCTest
 final class S3DemoPipelineTests: XCTestCase {
     let bucket = "grow-demo"
 
-    private var packageRoot: URL {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/",
-            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
-        {
-            folder.deleteLastPathComponent()
-        }
-        return folder
-    }
-
     func testDemoChainInS3WritesOutputsAndRecordsAndSkipsExistingOnASecondRun() throws {
-        let head = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("grow-head").path
-        guard FileManager.default.isExecutableFile(atPath: head) else {
-            throw XCTSkip("grow-head is not built next to the tests")
-        }
-        let scene = packageRoot.appendingPathComponent(".cache/data/L7_ETMs.tif").path
-        guard FileManager.default.fileExists(atPath: scene) else {
-            throw XCTSkip("no sample scene: run scripts/fetch-sample-data")
-        }
+        try PackagePaths.requireBinaries()
+        let head = PackagePaths.headBinary.path
+        let scene = try sampleScene()
         let moto = try MotoServer(name: "demo")
-        let client = try S3Client(config: moto.config())
+        let client = S3Client(config: moto.config())
         try client.createBucket(bucket)
         let aoi = moto.directory + "/aoi.geojson"
-        XCTAssertEqual(
-            try run("/usr/bin/gdaltindex", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", aoi, scene], moto).status, 0)
+        try writeFootprint(of: scene, to: aoi)
         let project = S3Store(
             root: "s3://\(bucket)/project", location: S3URI(bucket: bucket, key: "project"), client: client)
         try project.upload("input-data/L7_ETMs.tif", fromFile: scene)
         try project.upload("input-data/aoi.geojson", fromFile: aoi)
 
-        let chain = packageRoot.appendingPathComponent("scripts/demo-pipelines/chain.json").path
+        let chain = PackagePaths.root.appendingPathComponent("scripts/demo-pipelines/chain.json").path
         let first = try run(
             head, ["run", chain, "-v", "project:s3://\(bucket)/project", "--workers", "2", "--slots", "1"], moto)
         XCTAssertEqual(first.status, 0, first.output)
@@ -82,7 +62,7 @@ final class S3DemoPipelineTests: XCTestCase {
 
         // The same chain with skip_existing: every tile is already there, nothing is rewritten.
         let skipping = moto.directory + "/skip-chain.json"
-        let folder = packageRoot.appendingPathComponent("scripts/demo-pipelines").path
+        let folder = PackagePaths.root.appendingPathComponent("scripts/demo-pipelines").path
         try """
         [
           {"pipeline_config": {"**p": "\(folder)/import.json", "skip_existing": true}},
@@ -113,16 +93,6 @@ final class S3DemoPipelineTests: XCTestCase {
     private func run(_ executable: String, _ arguments: [String], _ moto: MotoServer) throws -> (
         status: Int32, output: String
     ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = moto.awsEnvironment()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProcess(executable, arguments, environment: moto.awsEnvironment())
     }
 }

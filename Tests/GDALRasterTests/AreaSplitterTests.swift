@@ -1,14 +1,8 @@
 import Foundation
+import GDALRaster
+import GrowJob
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 /// The UTM grid against GDAL's own geometry (in Python, computed by the test): every patch
 /// meets the AOI, the patches cover it, names and alignment are eo-grow's.
@@ -67,7 +61,7 @@ final class AreaSplitterTests: XCTestCase {
                 uncovered = part.Difference(covered).GetArea()
                 assert uncovered < 1e-9 * part.GetArea() + 1e-12, ("zone not covered", epsg, uncovered)
             print("ok", len(patches))
-            """, [aoi, "[" + patches.joined(separator: ",") + "]"])
+            """, [aoi, "[" + patches.joined(separator: ",") + "]"], requires: ["osgeo"])
         XCTAssertTrue(report.hasPrefix("ok \(tiles.count)"), report)
     }
 

@@ -1,14 +1,6 @@
 import Foundation
+import GrowJob
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 final class CanonicalJSONTests: XCTestCase {
     private let specs = [

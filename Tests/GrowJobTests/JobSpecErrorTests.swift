@@ -1,13 +1,5 @@
+import GrowJob
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 final class JobSpecErrorTests: XCTestCase {
     /// Parses `json`, expecting an error at `keyPath` whose message contains `fragment`.

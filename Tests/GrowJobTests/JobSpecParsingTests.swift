@@ -1,13 +1,5 @@
+import GrowJob
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 final class JobSpecParsingTests: XCTestCase {
     private func parse(_ json: String, file: StaticString = #filePath, line: UInt = #line) -> JobSpec? {

@@ -1,13 +1,5 @@
+import GrowJob
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 final class SleepDistributionTests: XCTestCase {
     private let tiles = 20_000

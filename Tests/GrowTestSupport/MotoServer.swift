@@ -10,24 +10,23 @@ import XCTest
 /// `INITIAL_NO_AUTH_ACTION_COUNT=4`, whose four unchecked calls create an IAM user, its access
 /// key, an allow-all policy and the attachment; every later request is SigV4-checked (a wrong
 /// secret gets 403 SignatureDoesNotMatch). Killed (SIGKILL) when the test ends.
-final class MotoServer {
-    let directory: String
-    let port: Int
-    private(set) var accessKeyID = ""
-    private(set) var secretAccessKey = ""
+package final class MotoServer {
+    package let directory: String
+    package let port: Int
+    package private(set) var accessKeyID = ""
+    package private(set) var secretAccessKey = ""
     private var process: Process?
     private let logPath: String
 
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-    var pid: Int32 { process?.processIdentifier ?? 0 }
+    package var endpoint: String { "http://127.0.0.1:\(port)" }
+    package var pid: Int32 { process?.processIdentifier ?? 0 }
 
-    init(name: String, checkSignatures: Bool = true) throws {
-        directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-            "grow-s3-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    package init(name: String, checkSignatures: Bool = true) throws {
+        directory = uniqueTemporaryURL("s3-\(name)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         logPath = directory + "/moto.log"
         try Self.rawURIPatch.write(toFile: directory + "/sitecustomize.py", atomically: true, encoding: .utf8)
-        port = try Self.freePort()
+        port = try freeLoopbackPort()
         try start(checkSignatures: checkSignatures)
     }
 
@@ -38,10 +37,9 @@ final class MotoServer {
 
     /// Starts moto on `port` (again, after `kill`: moto keeps everything in memory, so a
     /// restarted server is empty) and creates the IAM user whose key the tests sign with.
-    func start(checkSignatures: Bool = true) throws {
-        guard let motoServer = Self.which("moto_server") else {
-            throw MotoError("moto_server is not on PATH: run scripts/install-deps (pip install 'moto[server]')")
-        }
+    package func start(checkSignatures: Bool = true) throws {
+        let motoServer = try requirement("moto_server (pip install 'moto[server]') on PATH", which("moto_server"))
+        _ = try requirement("a python3 on PATH with boto3", Self.pythonWithBoto3)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: motoServer)
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
@@ -57,35 +55,35 @@ final class MotoServer {
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(60)
-        while !Self.accepts(port: port) {
+        while !acceptsConnections(port: port) {
             guard process.isRunning, Date() < deadline else {
-                throw MotoError("moto_server did not come up on port \(port): \(tail())")
+                throw HarnessError("moto_server did not come up on port \(port): \(tail())")
             }
             usleep(50_000)
         }
         let keys = try runPython(Self.iamSetup, arguments: [endpoint]).split(separator: " ")
-        guard keys.count == 2 else { throw MotoError("IAM setup printed no key: \(keys)") }
+        guard keys.count == 2 else { throw HarnessError("IAM setup printed no key: \(keys)") }
         accessKeyID = String(keys[0])
         secretAccessKey = String(keys[1]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func kill() {
+    package func kill() {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    func signal(_ number: Int32) {
+    package func signal(_ number: Int32) {
         if let process, process.isRunning { Glibc.kill(process.processIdentifier, number) }
     }
 
-    func tail() -> String {
+    package func tail() -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return String(text.suffix(1500))
     }
 
     /// A client config for this server; `secret` replaces the right secret.
-    func config(secret: String? = nil, options: S3Options = S3Options()) -> S3Config {
+    package func config(secret: String? = nil, options: S3Options = S3Options()) -> S3Config {
         S3Config(
             endpoint: try! S3Endpoint(parsing: endpoint, pathStyle: true), region: "us-east-1",
             credentials: S3Credentials(
@@ -94,7 +92,7 @@ final class MotoServer {
     }
 
     /// Environment for processes that use the AWS variables (boto3, grow-head).
-    func awsEnvironment(secret: String? = nil) -> [String: String] {
+    package func awsEnvironment(secret: String? = nil) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for name in ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3"] { environment[name] = nil }
         environment["AWS_ACCESS_KEY_ID"] = accessKeyID
@@ -109,81 +107,23 @@ final class MotoServer {
 
     /// Runs a Python script (with boto3) and returns its standard output; fails on exit != 0.
     @discardableResult
-    func runPython(_ script: String, arguments: [String] = []) throws -> String {
-        guard let python = Self.pythonWithBoto3 else { throw MotoError("no python3 with boto3 on PATH") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script] + arguments
-        process.environment = awsEnvironment()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MotoError(
-                "python failed (\(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self).suffix(2000))"
-            )
+    package func runPython(_ script: String, arguments: [String] = []) throws -> String {
+        let python = try requirement("a python3 on PATH with boto3", Self.pythonWithBoto3)
+        let result = try captureProcess(python, ["-c", script] + arguments, environment: awsEnvironment())
+        guard result.status == 0 else {
+            throw HarnessError("python failed (\(result.status)): \(result.stderr.suffix(2000))")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 
     // MARK: Helpers
 
-    static func which(_ name: String) -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let path = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+    /// The first python3 that imports boto3 (moto's IAM set-up and the tests' checks use it).
+    package static let pythonWithBoto3: String? = {
+        [which("python3"), systemPython].compactMap { $0 }.first {
+            (try? runProcess($0, ["-c", "import boto3"]).status) == 0
         }
-        return nil
-    }
-
-    static let pythonWithBoto3: String? = {
-        for candidate in [which("python3"), "/usr/bin/python3"].compactMap({ $0 }) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: candidate)
-            process.arguments = ["-c", "import boto3"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { continue }
-            process.waitUntilExit()
-            if process.terminationStatus == 0 { return candidate }
-        }
-        return nil
     }()
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw MotoError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     /// The four unchecked calls: user, access key, allow-all policy, attachment.
     static let iamSetup = """
@@ -228,9 +168,4 @@ final class MotoServer {
             import sys
             print("grow test patch not applied:", error, file=sys.stderr)
         """
-}
-
-struct MotoError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,37 +1,49 @@
 import Foundation
 import XCTest
 
-/// Runs a Python snippet with the system interpreter (which has numpy) and returns its stdout;
-/// a non-zero exit fails with the script's stderr, so numpy-side assertions fail the test.
-func runNumpy(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws
-    -> String
-{
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Read both pipes to their end before waiting, so a chatty script cannot block on a full pipe.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errorData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-        errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
+/// The interpreter the numpy and GDAL checks run with: Debian's, where python3-numpy and
+/// python3-gdal install (a python3 earlier on PATH, e.g. pyenv's, may have neither).
+package let systemPython = "/usr/bin/python3"
+
+/// Requires `/usr/bin/python3` to import every one of `modules` (numpy: python3-numpy; osgeo and
+/// osgeo_utils: python3-gdal).
+package func requirePython(modules: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+    for module in modules {
+        try requirement(
+            "\(systemPython) with the python module \(module)", available: PythonModules.canImport(module),
+            file: file, line: line)
     }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    let stdout = String(decoding: outputData, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-        let stderr = String(decoding: errorData, as: UTF8.self)
-        XCTFail("python exited \(process.terminationStatus):\n\(stderr)\n\(stdout)", file: file, line: line)
-        throw NumpyScriptFailed()
-    }
-    return stdout
 }
 
-struct NumpyScriptFailed: Error {}
+/// Which modules the system python imports, asked once each.
+enum PythonModules {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var known: [String: Bool] = [:]
+
+    static func canImport(_ module: String) -> Bool {
+        if let answer = lock.withLock({ known[module] }) { return answer }
+        let answer = (try? runProcess(systemPython, ["-c", "import \(module)"]).status) == 0
+        lock.withLock { known[module] = answer }
+        return answer
+    }
+}
+
+/// Runs a Python snippet with the system interpreter and returns its stdout; a non-zero exit
+/// fails with the script's stderr, so numpy-side assertions fail the test. `requires`: the
+/// modules the script imports beyond the standard library.
+package func runNumpy(
+    _ script: String, _ arguments: [String] = [], requires modules: [String] = ["numpy"],
+    file: StaticString = #filePath, line: UInt = #line
+) throws -> String {
+    try requirePython(modules: modules, file: file, line: line)
+    let result = try captureProcess(systemPython, ["-c", script] + arguments)
+    guard result.status == 0 else {
+        XCTFail("python exited \(result.status):\n\(result.stderr)\n\(result.stdout)", file: file, line: line)
+        throw NumpyScriptFailed()
+    }
+    return result.stdout
+}
+
+package struct NumpyScriptFailed: Error {
+    package init() {}
+}

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import ObjectStore
 import XCTest
 
@@ -7,15 +8,8 @@ final class StorageCommandTests: XCTestCase {
     var moto: MotoServer!
     let bucket = "grow-cli"
 
-    static var headBinary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("grow-head").path
-    }
-
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.headBinary) else {
-            throw XCTSkip("grow-head is not built next to the tests (\(Self.headBinary)); run swift build first")
-        }
+        try PackagePaths.requireBinaries()
         moto = try MotoServer(name: "cli")
         try S3Client(config: moto.config()).createBucket(bucket)
     }
@@ -23,19 +17,9 @@ final class StorageCommandTests: XCTestCase {
     override func tearDown() { moto = nil }
 
     func run(_ arguments: [String], secret: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.headBinary)
-        process.arguments = arguments
-        process.environment = moto.awsEnvironment(secret: secret)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let result = try captureProcess(
+            PackagePaths.headBinary.path, arguments, environment: moto.awsEnvironment(secret: secret))
+        return (result.status, result.stdout, result.stderr)
     }
 
     func testGrantSetsTheGuidesPolicyAndPrintsItBack() throws {

@@ -1,14 +1,9 @@
 import Foundation
+import GrowJob
+import GrowTestSupport
+import JobRecords
+import ProjectStorage
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 final class JobRecordsTests: XCTestCase {
     private func mode(_ path: String) throws -> Int {

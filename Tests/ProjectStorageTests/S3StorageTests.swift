@@ -1,8 +1,6 @@
-import EOData
-import EOPipelines
-import Exec
 import Foundation
 import GrowJob
+import GrowTestSupport
 import ProjectStorage
 import XCTest
 

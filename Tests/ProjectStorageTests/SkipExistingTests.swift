@@ -1,14 +1,8 @@
 import Foundation
+import GrowJob
+import GrowTestSupport
+import ProjectStorage
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 final class SkipExistingTests: XCTestCase {
     func testOnlyTilesWithoutOutputAreRun() throws {

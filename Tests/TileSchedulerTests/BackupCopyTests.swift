@@ -1,7 +1,5 @@
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 final class BackupCopyTests: XCTestCase {
     /// A runs tile 0 from t=0; B ran tile 1 (100 ms) and is idle.

@@ -1,7 +1,5 @@
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 final class BatchingTests: XCTestCase {
     func testRequestFillsQueueToSlotsTimesOnePlusPrefetch() {

@@ -1,7 +1,5 @@
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 final class JobTests: XCTestCase {
     func testRestartWithAlreadyFinishedTilesNeverAssignsThem() {

@@ -1,7 +1,6 @@
+import SchedulerSimulation
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 final class ReconcileTests: XCTestCase {
     /// Worker 1 ran tiles 0 and 1 and was lost; tile 0 was then given to worker 2.

@@ -1,8 +1,7 @@
 import Foundation
+import SchedulerSimulation
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 final class SimulatorTests: XCTestCase {
     /// Few workers with deep queues (four 32-tile patches each) and patchy durations: a quarter of

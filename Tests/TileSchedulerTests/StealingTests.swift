@@ -1,7 +1,5 @@
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 final class StealingTests: XCTestCase {
     /// A holds 1 running + 4 queued tiles, B finished its share and asks for more.

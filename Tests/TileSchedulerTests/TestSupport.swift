@@ -1,7 +1,5 @@
+import TileScheduler
 import XCTest
-
-@testable import SchedulerSimulation
-@testable import TileScheduler
 
 /// A scheduler with a clock, and shortcuts for the events tests send most.
 struct Harness {
