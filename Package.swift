@@ -103,23 +103,42 @@ let package = Package(
         .executableTarget(name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"], path: "Sources/Benchmarks/SchedulerBench"),
         .executableTarget(name: "KernelBench", dependencies: ["GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"], path: "Sources/Benchmarks/KernelBench"),
 
-        .testTarget(name: "WireTests", dependencies: ["Wire", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "SchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation"]),
+        // Tests: one target per module, named after it (IntegrationTests runs the real processes).
+        // What several of them share (moto, scratch folders, numpy, sample data, child processes,
+        // the `requirement` gate) is a module of its own.
+        .target(name: "GrowTestSupport", dependencies: ["ObjectStore"], path: "Tests/GrowTestSupport"),
+        .testTarget(name: "GrowTestSupportTests", dependencies: ["GrowTestSupport"]),
+        .testTarget(name: "GrowJobTests", dependencies: ["GrowJob", "GrowTestSupport"]),
+        // S3 project folders against a real moto server with signature checks, and skip_existing.
+        .testTarget(name: "ProjectStorageTests", dependencies: ["ProjectStorage", "GrowJob", "ObjectStore", "GrowTestSupport"]),
+        .testTarget(name: "EODataTests", dependencies: ["EOData", "GrowJob", "ProjectStorage", "ObjectStore", "GrowTestSupport"]),
+        .testTarget(name: "EOKernelsTests", dependencies: ["EOKernels", "EOData", "GrowTestSupport"]),
+        .testTarget(name: "GDALRasterTests", dependencies: ["GDALRaster", "GrowJob", "GrowTestSupport"]),
         .testTarget(
-            name: "ExecTests",
-            dependencies: ["GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "EOPipelines", "Exec", "JobRecords"]
+            name: "EOPipelinesTests",
+            dependencies: ["EOPipelines", "GrowJob", "ProjectStorage", "EOData", "GDALRaster", "Exec", "ObjectStore", "GrowTestSupport"]
         ),
-        // The S3 client and S3 project folders against a real moto server with signature checks.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowJob", "ProjectStorage", "EOData", "EOPipelines", "Exec"]),
-        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime"]),
-        .testTarget(name: "HeadRuntimeTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]),
+        .testTarget(name: "ExecTests", dependencies: ["Exec", "GrowJob", "GrowTestSupport"]),
+        .testTarget(name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
+        // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowTestSupport"]),
+        .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation"]),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["Wire", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging, "GrowTestSupport"]
+        ),
+        .testTarget(
+            name: "HeadRuntimeTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]
+        ),
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test drives.
         .testTarget(
             name: "WorkerRuntimeTests",
             dependencies: ["WorkerRuntime", "Exec", "GrowBase", "GrowJob", "Wire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging]
         ),
-        // Real grow-head and grow-worker processes on loopback and in network namespaces.
-        .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "EOData", "ProjectStorage", "Wire", nioCore, nioPosix]),
+        // Real grow-head and grow-worker processes on loopback and in network namespaces, and the
+        // command lines as a user runs them.
+        .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "ObjectStore", "GrowTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

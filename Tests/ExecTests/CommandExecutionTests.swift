@@ -1,14 +1,7 @@
+import Exec
 import Foundation
+import GrowTestSupport
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 private let executor = TileExecutor()
 

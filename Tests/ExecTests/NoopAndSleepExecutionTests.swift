@@ -1,13 +1,6 @@
+import Exec
+import GrowJob
 import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
 
 private let executor = TileExecutor()
 

@@ -1,22 +1,6 @@
+import Exec
 import Foundation
-import XCTest
-
-@testable import EOData
-@testable import EOKernels
-@testable import EOPipelines
-@testable import Exec
-@testable import GDALRaster
-@testable import GrowJob
-@testable import JobRecords
-@testable import ProjectStorage
-
-/// A fresh folder under the system temp directory, removed by the test's teardown.
-func makeScratchDirectory(_ test: XCTestCase) throws -> String {
-    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("exec-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-}
+import GrowJob
 
 func commandSpec(_ argv: [String], _ extra: String = "", tiles: String = "4") throws -> JobSpec {
     let command = String(decoding: try JSONEncoder().encode(argv), as: UTF8.self)

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -16,30 +17,16 @@ final class ClusterHarness {
     private(set) var workers: [String: Process] = [:]
     private var logs: [URL] = []
 
-    static var buildDirectory: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    }
-    static var headBinary: URL { buildDirectory.appendingPathComponent("grow-head") }
-    /// The package's folder (the test sources live under it).
-    static var packageRoot: URL {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder.deleteLastPathComponent()
-        }
-        return folder
-    }
-    static var workerBinary: URL { buildDirectory.appendingPathComponent("grow-worker") }
+    static var headBinary: URL { PackagePaths.headBinary }
+    static var workerBinary: URL { PackagePaths.workerBinary }
 
     init(name: String) throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
-            "grow-it-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try PackagePaths.requireBinaries(worker: true)
+        directory = uniqueTemporaryURL("it-\(name)")
         stateDirectory = directory.appendingPathComponent("state")
         tokenFile = directory.appendingPathComponent("token")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        guard FileManager.default.isExecutableFile(atPath: Self.headBinary.path) else {
-            throw XCTSkip("grow-head is not built next to the tests (\(Self.headBinary.path)); run swift build first")
-        }
-        port = try Self.freePort()
+        port = try freeLoopbackPort()
         let token = try run(Self.headBinary, ["token", tokenFile.path])
         XCTAssertEqual(token.status, 0, token.output)
     }
@@ -53,42 +40,6 @@ final class ClusterHarness {
         if let head, head.isRunning { kill(head.processIdentifier, SIGKILL) }
         for process in workers.values { process.waitUntilExit() }
         head?.waitUntilExit()
-    }
-
-    /// 127.0.0.1:`port` as a socket address.
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return address
-    }
-
-    /// Connects a new TCP socket to 127.0.0.1:`port`; returns the descriptor, or nil.
-    static func connectLoopback(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        if connected { return fd }
-        close(fd)
-        return nil
-    }
-
-    /// A port nobody listens on right now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw XCTSkip("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     // MARK: - Processes
@@ -140,7 +91,7 @@ final class ClusterHarness {
     {
         let process = Self.makeProcess(executable, arguments, environment: environment)
         let logURL = directory.appendingPathComponent("\(log).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logURL)
         handle.seekToEndOfFile()
         process.standardOutput = handle
@@ -157,11 +108,16 @@ final class ClusterHarness {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["GROW_TOKEN"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = Self.environment(environment)
         return process
+    }
+
+    /// The test's environment without GROW_TOKEN, plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GROW_TOKEN"] = nil
+        for (key, value) in extra { environment[key] = value }
+        return environment
     }
 
     /// A folder where command tiles leave one marker file per tile (a line per run).
@@ -181,15 +137,7 @@ final class ClusterHarness {
     func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, output: String
     ) {
-        let process = Self.makeProcess(executable, arguments, environment: environment)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProcess(executable.path, arguments, environment: Self.environment(environment))
     }
 
     /// `grow-head submit JOB --wait` in the background, logging to submit.log.
@@ -209,15 +157,11 @@ final class ClusterHarness {
 
     private func waitForPort() throws {
         for _ in 0..<500 {
-            if let fd = Self.connectLoopback(port: port) {
-                close(fd)
-                return
-            }
+            if acceptsConnections(port: port) { return }
             if let head, !head.isRunning { break }
             usleep(20_000)
         }
-        XCTFail("the head did not start listening; its log:\n\(log("head"))")
-        throw XCTSkip("head did not start")
+        throw HarnessError("the head did not start listening; its log:\n\(log("head"))")
     }
 
     // MARK: - Jobs and records
@@ -242,7 +186,7 @@ final class ClusterHarness {
     func recordsFolder(in project: URL? = nil) throws -> URL {
         let logs = (project ?? stateDirectory).appendingPathComponent("logs")
         let entries = try FileManager.default.contentsOfDirectory(atPath: logs.path).sorted()
-        guard let last = entries.last else { throw XCTSkip("no records folder in \(logs.path)") }
+        guard let last = entries.last else { throw HarnessError("no records folder in \(logs.path)") }
         return logs.appendingPathComponent(last)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -8,25 +9,13 @@ import XCTest
 /// The native EO pipelines on real grow-head and grow-worker processes: a worker SIGKILLed in the
 /// middle of an import, and bad configs at the command line.
 final class EOPipelineClusterTests: XCTestCase {
-    /// The Landsat-7 sample scene from .cache/data (scripts/fetch-sample-data).
-    private func scene() throws -> String {
-        let path = ClusterHarness.packageRoot.appendingPathComponent(".cache/data/L7_ETMs.tif").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("no sample scene at \(path): run scripts/fetch-sample-data")
-        }
-        return path
-    }
-
     private func makeProject(_ cluster: ClusterHarness) throws -> URL {
         let project = cluster.directory.appendingPathComponent("project")
         let input = project.appendingPathComponent("input-data")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
-        let scene = try scene()
+        let scene = try sampleScene()
         try FileManager.default.copyItem(atPath: scene, toPath: input.appendingPathComponent("L7.tif").path)
-        let index = try cluster.run(
-            URL(fileURLWithPath: "/usr/bin/gdaltindex"),
-            ["-f", "GeoJSON", "-t_srs", "EPSG:4326", input.appendingPathComponent("aoi.geojson").path, scene])
-        XCTAssertEqual(index.status, 0, index.output)
+        try writeFootprint(of: scene, to: input.appendingPathComponent("aoi.geojson").path)
         return project
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -40,13 +41,13 @@ final class HeadResilienceTests: XCTestCase {
 
     func testAStalledBucketListingDelaysNoHeartbeatAndNoOtherJob() throws {
         let cluster = try ClusterHarness(name: "stall")
-        let s3Port = try ClusterHarness.freePort()
+        let s3Port = try freeLoopbackPort()
         let script = try cluster.writeJob("stall.py", Self.stallingS3)
         let s3Log = cluster.directory.appendingPathComponent("s3-requests.log")
         let s3 = try cluster.spawn(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, "\(s3Port)", s3Log.path], log: "s3")
         defer { kill(s3.processIdentifier, SIGKILL) }
-        cluster.eventually("the S3 stand-in to listen") { ClusterHarness.connectLoopback(port: s3Port).map { close($0) } != nil }
+        cluster.eventually("the S3 stand-in to listen") { acceptsConnections(port: s3Port) }
 
         try cluster.startHead(
             extra: ["--heartbeat-interval", "1", "--heartbeat-timeout", "2"],

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -18,24 +19,8 @@ final class PartitionTests: XCTestCase {
 
     private var host: TestHost?
 
-    private func ip(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardError = pipe
-        try process.run()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            let message = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw XCTSkip("ip \(arguments.joined(separator: " ")) failed: \(message)")
-        }
-    }
-
     private func makeHost() throws -> TestHost {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else {
-            throw XCTSkip("network namespaces need root and iproute2")
-        }
+        try requireNetworkNamespaces()
         let tag = String(getpid() % 100_000)
         let subnet = Int(getpid() % 200) + 20
         let test = TestHost(

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -341,7 +342,7 @@ final class RuntimeTests: XCTestCase {
 enum RawSocket {
     /// Sends `bytes`; true when the head then closes the connection (reads EOF or a reset).
     static func sendAndExpectClose(port: Int, bytes: [UInt8]) -> Bool {
-        guard let fd = ClusterHarness.connectLoopback(port: port) else { return false }
+        guard let fd = connectLoopback(port: port) else { return false }
         defer { close(fd) }
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var timeout = timeval(tv_sec: 15, tv_usec: 0)

@@ -1,7 +1,5 @@
-import EOData
 import Foundation
 import GrowJob
-import ProjectStorage
 import XCTest
 
 /// Skewed tile durations on real processes: with work stealing a job ends close to the best

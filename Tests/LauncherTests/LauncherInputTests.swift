@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 /// `grow-head up` refuses bad input with one line naming the file and key, exit code 2, before
@@ -7,10 +8,8 @@ final class LauncherInputTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: TestCluster.headBinary.path) else {
-            throw XCTSkip("grow-head is not built next to the tests")
-        }
-        directory = TestSSHServer.temporaryDirectory("launch-input")
+        try PackagePaths.requireBinaries()
+        directory = uniqueTemporaryURL("launch-input")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
@@ -21,20 +20,11 @@ final class LauncherInputTests: XCTestCase {
     func up(_ yaml: String) throws -> (status: Int32, stderr: String) {
         let file = directory.appendingPathComponent("cluster.yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = TestCluster.headBinary
-        process.arguments = ["up", file.path]
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory.path
         environment["GROW_TOKEN"] = nil
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try captureProcess(PackagePaths.headBinary.path, ["up", file.path], environment: environment)
+        return (result.status, result.stderr)
     }
 
     func yaml(key: String, provider: String? = nil) -> String {

@@ -1,12 +1,12 @@
 import Foundation
-import Launcher
+import GrowTestSupport
 import LauncherRuntime
 import XCTest
 
 /// What a file mount sends: rsync_exclude and the rsync_filter files (.gitignore) applied.
 final class LocalTreeTests: XCTestCase {
     func testExcludesAndGitignoreFilesAreLeftOut() throws {
-        let root = TestSSHServer.temporaryDirectory("tree")
+        let root = uniqueTemporaryURL("tree")
         defer { try? FileManager.default.removeItem(at: root) }
         let files = [
             "main.py", "data/a.tif", "data/b.tmp", ".git/HEAD", "sub/.git/config", "sub/keep.txt", "sub/out/x.bin",

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import Launcher
 import LauncherRuntime
 import XCTest
@@ -14,7 +15,7 @@ final class SSHSessionTests: XCTestCase {
 
     override func setUpWithError() throws {
         try TestSSHServer.requireSSHD()
-        directory = TestSSHServer.temporaryDirectory("ssh")
+        directory = uniqueTemporaryURL("ssh")
     }
 
     override func tearDown() {
@@ -139,7 +140,7 @@ final class SSHSessionTests: XCTestCase {
         XCTAssertEqual(try ssh.capture("echo up").stdout, "up\n")
         // And one that never comes gives up at its deadline with a clear reason.
         let closed = SSHTarget(
-            host: "127.0.0.1", port: try TestSSHServer.freePort(), user: "root", privateKey: server.userKey.path,
+            host: "127.0.0.1", port: try freeLoopbackPort(), user: "root", privateKey: server.userKey.path,
             knownHostsFile: directory.appendingPathComponent("known_hosts").path, policy: .acceptNew)
         XCTAssertThrowsError(try SSHSession.connectWaiting(closed, deadline: Date().addingTimeInterval(1))) { error in
             XCTAssertTrue("\(error)".contains("cannot connect") && "\(error)".contains("gave up"), "\(error)")

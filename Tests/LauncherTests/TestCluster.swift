@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -31,26 +32,19 @@ final class TestCluster {
     var extraRunDirectories: [URL] = []
     var extraDirectories: [URL] = []
 
-    static var buildDirectory: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    }
-    static var headBinary: URL { buildDirectory.appendingPathComponent("grow-head") }
+    static var headBinary: URL { PackagePaths.headBinary }
 
     init(name: String, hosts names: [String]) throws {
         try TestSSHServer.requireSSHD()
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"),
-            FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
-        else { throw XCTSkip("network namespaces need iproute2 and unshare") }
-        guard FileManager.default.isExecutableFile(atPath: Self.headBinary.path),
-            FileManager.default.isExecutableFile(atPath: Self.buildDirectory.appendingPathComponent("grow-worker").path)
-        else { throw XCTSkip("grow-head/grow-worker are not built next to the tests (\(Self.buildDirectory.path))") }
-        directory = TestSSHServer.temporaryDirectory("launch-\(name)")
+        try requireNetworkNamespaces(unshare: true)
+        try PackagePaths.requireBinaries(worker: true)
+        directory = uniqueTemporaryURL("launch-\(name)")
         localHome = directory.appendingPathComponent("local-home")
         try FileManager.default.createDirectory(at: localHome, withIntermediateDirectories: true)
         let tag = String(getpid() % 10_000) + String(Int.random(in: 0..<100))
         bridge = "grb\(tag)"
         subnet = Int.random(in: 20..<250)
-        port = try TestSSHServer.freePort()
+        port = try freeLoopbackPort()
         key = directory.appendingPathComponent("id_ed25519")
         try TestSSHServer.keygen(type: "ed25519", at: key)
         do {
@@ -89,16 +83,11 @@ final class TestCluster {
     /// An address on the bridge's subnet where no host answers.
     var deadAddress: String { "10.233.\(subnet).99" }
 
-    func ip(_ arguments: [String]) throws {
-        let result = try TestSSHServer.run("/usr/sbin/ip", arguments)
-        if result.status != 0 { throw XCTSkip("ip \(arguments.joined(separator: " ")) failed: \(result.output)") }
-    }
-
     func tearDown() {
         killLaunchedProcesses()
         for host in hosts { host.server.stop() }
-        for namespace in namespaces { _ = try? TestSSHServer.run("/usr/sbin/ip", ["netns", "del", namespace]) }
-        for link in links.reversed() { _ = try? TestSSHServer.run("/usr/sbin/ip", ["link", "del", link]) }
+        for namespace in namespaces { _ = try? runProcess("/usr/sbin/ip", ["netns", "del", namespace]) }
+        for link in links.reversed() { _ = try? runProcess("/usr/sbin/ip", ["link", "del", link]) }
         namespaces = []
         links = []
         hosts = []
@@ -188,8 +177,8 @@ final class TestCluster {
         process.environment = environment
         let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
         let err = directory.appendingPathComponent("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

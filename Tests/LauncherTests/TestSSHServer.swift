@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -20,10 +21,9 @@ final class TestSSHServer: @unchecked Sendable {
     private var pid: pid_t = 0
 
     static func requireSSHD() throws {
-        guard getuid() == 0 else { throw XCTSkip("a test sshd needs root (it logs in as root)") }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
-            throw XCTSkip("openssh-server is not installed (scripts/install-deps)")
-        }
+        try requireRoot(for: "a test sshd logs in as root")
+        try requirement("openssh-server (/usr/sbin/sshd)", available: isExecutable("/usr/sbin/sshd"))
+        try requirement("openssh-client (/usr/bin/ssh-keygen)", available: isExecutable("/usr/bin/ssh-keygen"))
     }
 
     /// `userKey`: reuse a key (several hosts of one cluster accept the same key).
@@ -45,7 +45,7 @@ final class TestSSHServer: @unchecked Sendable {
             self.userKey = directory.appendingPathComponent("id_ed25519")
             try Self.keygen(type: "ed25519", at: self.userKey)
         }
-        self.port = try port ?? Self.freePort()
+        self.port = try port ?? freeLoopbackPort()
         try authorize(self.userKey)
     }
 
@@ -54,9 +54,9 @@ final class TestSSHServer: @unchecked Sendable {
     static func keygen(type: String, at url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         try? FileManager.default.removeItem(at: url.appendingPathExtension("pub"))
-        let result = try Self.run(
+        let result = try runProcess(
             "/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "grow-test", "-f", url.path])
-        guard result.status == 0 else { throw XCTSkip("ssh-keygen -t \(type) failed: \(result.output)") }
+        guard result.status == 0 else { throw HarnessError("ssh-keygen -t \(type) failed: \(result.output)") }
     }
 
     /// Adds a public key to the server's authorized_keys.
@@ -106,7 +106,7 @@ final class TestSSHServer: @unchecked Sendable {
             arguments += command.split(separator: " ").map(String.init)
         }
         let logURL = directory.appendingPathComponent("sshd.log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         // posix_spawn, not Foundation's Process: sshd closes the descriptors it inherits, which
         // Foundation takes for the child's exit (it then blocks in waitpid on a live sshd).
         pid = try Self.spawn(arguments, log: logURL.path)
@@ -115,7 +115,7 @@ final class TestSSHServer: @unchecked Sendable {
             if !isRunning { break }
             usleep(25_000)
         }
-        throw XCTSkip("sshd did not start: \(log())")
+        throw HarnessError("sshd did not start: \(log())")
     }
 
     func stop() {
@@ -144,7 +144,9 @@ final class TestSSHServer: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let result = posix_spawn(&child, arguments[0], &actions, nil, &argv, environ)
-        guard result == 0 else { throw XCTSkip("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw HarnessError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
         return child
     }
 
@@ -156,41 +158,5 @@ final class TestSSHServer: @unchecked Sendable {
     func hostKeyType() throws -> String {
         try String(contentsOf: hostKey.appendingPathExtension("pub"), encoding: .utf8).split(separator: " ")[0]
             .description
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw XCTSkip("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    static func temporaryDirectory(_ name: String) -> URL {
-        URL(fileURLWithPath: "/tmp").appendingPathComponent(
-            "grow-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     }
 }

@@ -1,6 +1,5 @@
+import ObjectStore
 import XCTest
-
-@testable import ObjectStore
 
 final class AWSEncodingTests: XCTestCase {
     func testUnreservedCharactersStayAndEverythingElseIsEscapedUpperCase() {

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import Synchronization
 import XCTest
 
@@ -50,7 +51,7 @@ final class FlakyServerTests: XCTestCase {
 
     override func setUpWithError() throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: MotoServer.which("python3") ?? "/usr/bin/python3")
+        process.executableURL = URL(fileURLWithPath: which("python3") ?? "/usr/bin/python3")
         process.arguments = ["-c", Self.server]
         let output = Pipe()
         process.standardOutput = output
@@ -58,7 +59,7 @@ final class FlakyServerTests: XCTestCase {
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw MotoError("the test server printed no port") }
+            guard !chunk.isEmpty else { throw HarnessError("the test server printed no port") }
             line += chunk
         }
         port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0

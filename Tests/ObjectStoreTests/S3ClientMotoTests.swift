@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import Synchronization
 import XCTest
 

@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import Synchronization
 import XCTest
 
@@ -81,7 +82,7 @@ final class S3ErrorsMotoTests: XCTestCase {
     func testNothingListensIsRetriedThenReportedWithTheEndpoint() throws {
         var options = S3Options()
         options.retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.05)
-        let port = try MotoServer.freePort()
+        let port = try freeLoopbackPort()
         let config = S3Config(
             endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)", pathStyle: true), region: "us-east-1",
             credentials: S3Credentials(accessKeyID: "AKIA", secretAccessKey: "s", source: .explicit), options: options)

@@ -1,3 +1,4 @@
+import GrowTestSupport
 import XCTest
 
 @testable import ObjectStore

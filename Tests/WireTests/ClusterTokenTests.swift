@@ -1,7 +1,6 @@
 import Foundation
+import Wire
 import XCTest
-
-@testable import Wire
 
 final class ClusterTokenTests: XCTestCase {
     private var directory: URL!

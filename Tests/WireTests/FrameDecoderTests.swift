@@ -1,8 +1,7 @@
 import NIOCore
 import NIOEmbedded
+import Wire
 import XCTest
-
-@testable import Wire
 
 final class FrameDecoderTests: XCTestCase {
     private func sampleStream() throws -> (ByteBuffer, [Message]) {

@@ -1,7 +1,7 @@
+import GrowTestSupport
 import NIOCore
+import Wire
 import XCTest
-
-@testable import Wire
 
 final class MessageRoundTripTests: XCTestCase {
     func testEveryMessageKindRoundTripsWithRandomValues() throws {
@@ -60,7 +60,7 @@ final class MessageRoundTripTests: XCTestCase {
     func testCompressionIsUsedOnlyWhenItPays() throws {
         // Smooth uint16 "raster" rows compress; random bytes do not.
         let smooth = (0..<65_536).map { i in String(UnicodeScalar(UInt8(65 + (i / 4096) % 26))) }.joined()
-        var random = SplitMix64(state: 7)
+        var random = SeededGenerator(seed: 7)
         let noisy = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let compressible = Message.jobDefinition(JobDefinition(job: 1, name: "smooth", spec: smooth))
         let incompressible = Message.proof(Proof(mac: noisy))

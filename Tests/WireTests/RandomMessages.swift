@@ -1,23 +1,12 @@
+import GrowTestSupport
 import NIOCore
 import Wire
 
-/// Seeded generator, so a failing round trip can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random values for every message, biased towards edges (0, max, empty, long, non-ASCII).
 struct MessageGenerator {
-    var rng: SplitMix64
+    var rng: SeededGenerator
 
-    init(seed: UInt64) { rng = SplitMix64(state: seed) }
+    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
     mutating func u64() -> UInt64 {
         switch rng.next() % 4 {

@@ -1,0 +1,72 @@
+import Foundation
+
+/// What a finished child process left: its exit status and its two output streams.
+package struct ProcessOutput: Sendable {
+    package let status: Int32
+    package let stdout: String
+    package let stderr: String
+}
+
+/// Runs `executable` to its end with stdin from /dev/null. Both pipes are read to their end
+/// before waiting, the second on another thread, so a chatty child cannot block on a full pipe.
+/// `environment` replaces the test's own when given.
+package func captureProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil)
+    throws -> ProcessOutput
+{
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errorData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+        errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessOutput(
+        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+        stderr: String(decoding: errorData, as: UTF8.self))
+}
+
+/// Runs `executable` to its end; stdout and stderr go to one pipe, in the order written.
+@discardableResult
+package func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+    -> (status: Int32, output: String)
+{
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The first executable `name` on PATH (`environment`'s, the test's own by default).
+package func which(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    for folder in (environment["PATH"] ?? "").split(separator: ":") {
+        let path = "\(folder)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// Whether `path` is an executable file.
+package func isExecutable(_ path: String) -> Bool {
+    FileManager.default.isExecutableFile(atPath: path)
+}
