@@ -50,10 +50,10 @@ let package = Package(
         // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
         .target(name: "Wire", dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
-        .target(name: "GrowJob"),
+        .target(name: "GrowJob", dependencies: ["GrowBase"]),
         // Which tile runs where: a deterministic state machine (events in, directives out).
         .target(name: "TileScheduler"),
-        .target(name: "SchedulerSimulation", dependencies: ["TileScheduler"]),
+        .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler"]),
 
         // Storage and data.
         // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).
@@ -101,18 +101,18 @@ let package = Package(
         // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
         .executableTarget(name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
         .executableTarget(name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"], path: "Sources/Benchmarks/SchedulerBench"),
-        .executableTarget(name: "KernelBench", dependencies: ["GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"], path: "Sources/Benchmarks/KernelBench"),
+        .executableTarget(name: "KernelBench", dependencies: ["GrowBase", "GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"], path: "Sources/Benchmarks/KernelBench"),
 
         // Tests: one target per module, named after it (IntegrationTests runs the real processes).
         // What several of them share (moto, scratch folders, numpy, sample data, child processes,
         // the `requirement` gate) is a module of its own.
-        .target(name: "GrowTestSupport", dependencies: ["ObjectStore"], path: "Tests/GrowTestSupport"),
+        .target(name: "GrowTestSupport", dependencies: ["GrowBase", "ObjectStore"], path: "Tests/GrowTestSupport"),
         .testTarget(name: "GrowTestSupportTests", dependencies: ["GrowTestSupport"]),
         .testTarget(name: "GrowJobTests", dependencies: ["GrowJob", "GrowTestSupport"]),
         // S3 project folders against a real moto server with signature checks, and skip_existing.
         .testTarget(name: "ProjectStorageTests", dependencies: ["ProjectStorage", "GrowJob", "ObjectStore", "GrowTestSupport"]),
         .testTarget(name: "EODataTests", dependencies: ["EOData", "GrowJob", "ProjectStorage", "ObjectStore", "GrowTestSupport"]),
-        .testTarget(name: "EOKernelsTests", dependencies: ["EOKernels", "EOData", "GrowTestSupport"]),
+        .testTarget(name: "EOKernelsTests", dependencies: ["EOKernels", "EOData", "GrowBase", "GrowTestSupport"]),
         .testTarget(name: "GDALRasterTests", dependencies: ["GDALRaster", "GrowJob", "GrowTestSupport"]),
         .testTarget(
             name: "EOPipelinesTests",
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
-            dependencies: ["Wire", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging, "GrowTestSupport"]
+            dependencies: ["Wire", "GrowBase", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging, "GrowTestSupport"]
         ),
         .testTarget(
             name: "HeadRuntimeTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]

@@ -1,5 +1,6 @@
 import EOData
 import GDALRaster
+import GrowBase
 import GrowJob
 
 /// Samples pixels of a tile, reproducibly: the seed and the tile's name fix the draw, so a
@@ -28,7 +29,7 @@ enum SamplingPipeline {
             }
         }
         let usable = try usablePixels(input, parameters, height: height, width: width)
-        var random = SampleRandom(seed: parameters.seed ^ FNV1a.hash(Array(tile.name.utf8)))
+        var random = SplitMix64(seed: parameters.seed ^ FNV1a.hash(Array(tile.name.utf8)))
         let pixels = positions(parameters.method, height: height, width: width, usable: usable, random: &random)
         try tile.checkCancelled()
 
@@ -69,7 +70,7 @@ enum SamplingPipeline {
 
     /// Row-major pixel offsets (y * width + x) of the samples, in the order they are taken.
     static func positions(
-        _ method: SamplingParameters.Method, height: Int, width: Int, usable: [Bool], random: inout SampleRandom
+        _ method: SamplingParameters.Method, height: Int, width: Int, usable: [Bool], random: inout SplitMix64
     ) -> [Int] {
         var result: [Int] = []
         switch method {
@@ -118,23 +119,7 @@ enum SamplingPipeline {
     }
 }
 
-/// SplitMix64: small, fast, and the same sequence on every machine for the same seed.
-struct SampleRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// Uniform in 0..<bound (bound ≥ 1).
+extension SplitMix64 {
+    /// Uniform in 0..<bound (bound ≥ 1); a sample's draw depends only on its seed.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

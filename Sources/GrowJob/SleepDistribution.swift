@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 
 /// How long a `sleep` tile sleeps. The duration of a tile is a pure function of (seed, tile index):
 /// every attempt and every worker agrees on it, so a benchmark run is reproducible.
@@ -33,13 +34,11 @@ package enum SleepDistribution: Sendable, Equatable {
         }
     }
 
-    /// Uniform in (0, 1], from a SplitMix64-style hash of (seed, index, stream).
+    /// Uniform in (0, 1], the same for the same (seed, index, stream) on every machine.
     static func unit(seed: UInt64, index: UInt32, stream: UInt64) -> Double {
-        var z = seed &+ (UInt64(index) &+ 1) &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0xD1B5_4A32_D192_ED03
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z = z ^ (z >> 31)
-        return Double((z >> 11) + 1) / Double(UInt64(1) << 53)
+        var generator = SplitMix64(
+            seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0xD1B5_4A32_D192_ED03)
+        return generator.positiveUnit()
     }
 
     var seed: UInt64? {

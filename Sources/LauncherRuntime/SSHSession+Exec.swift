@@ -26,20 +26,8 @@ extension SSHSession {
         _ = try call("closing stdin") { libssh2_channel_send_eof(channel) }
         var buffer = [CChar](repeating: 0, count: 32 * 1024)
         while true {
-            var progressed = false
-            for stream in [0, 1] {
-                let count = buffer.withUnsafeMutableBufferPointer { pointer -> Int in
-                    stream == 0
-                        ? grow_ssh2_channel_read_stdout(channel, pointer.baseAddress, pointer.count)
-                        : grow_ssh2_channel_read_stderr(channel, pointer.baseAddress, pointer.count)
-                }
-                if count > 0 {
-                    let data = buffer.withUnsafeBytes { Data($0.prefix(count)) }
-                    output(stream == 0 ? .stdout(data) : .stderr(data))
-                    progressed = true
-                } else if count < 0 && count != Int(LIBSSH2_ERROR_EAGAIN) {
-                    throw SSHError(.failed, "\(target): reading command output failed (\(lastError()))")
-                }
+            let progressed = try readAvailable(channel, into: &buffer) { stream, bytes in
+                output(stream == 0 ? .stdout(Data(bytes)) : .stderr(Data(bytes)))
             }
             if libssh2_channel_eof(channel) != 0 && !progressed { break }
             if !progressed {
@@ -59,6 +47,28 @@ extension SSHSession {
             return -1
         }
         return libssh2_channel_get_exit_status(channel)
+    }
+
+    /// Reads what the channel's stdout (stream 0) and stderr (stream 1) hold now and hands each
+    /// chunk to `deliver`; returns whether anything came. Never waits.
+    func readAvailable(
+        _ channel: OpaquePointer, into buffer: inout [CChar], _ deliver: (Int, UnsafeRawBufferPointer) -> Void
+    ) throws(SSHError) -> Bool {
+        var progressed = false
+        for stream in [0, 1] {
+            let count = buffer.withUnsafeMutableBufferPointer { pointer -> Int in
+                stream == 0
+                    ? grow_ssh2_channel_read_stdout(channel, pointer.baseAddress, pointer.count)
+                    : grow_ssh2_channel_read_stderr(channel, pointer.baseAddress, pointer.count)
+            }
+            if count > 0 {
+                buffer.withUnsafeBytes { deliver(stream, UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+                progressed = true
+            } else if count < 0 && count != Int(LIBSSH2_ERROR_EAGAIN) {
+                throw SSHError(.failed, "\(target): reading the remote output failed (\(lastError()))")
+            }
+        }
+        return progressed
     }
 
     func keepAlive() throws(SSHError) {

@@ -30,17 +30,8 @@ extension SSHSession {
         var stdinOpen = true
         while true {
             // Remote output first.
-            var progressed = false
-            for stream in [0, 1] {
-                let count = buffer.withUnsafeMutableBufferPointer { pointer -> Int in
-                    stream == 0
-                        ? grow_ssh2_channel_read_stdout(channel, pointer.baseAddress, pointer.count)
-                        : grow_ssh2_channel_read_stderr(channel, pointer.baseAddress, pointer.count)
-                }
-                if count > 0 {
-                    _ = buffer.withUnsafeBytes { Glibc.write(stream == 0 ? 1 : 2, $0.baseAddress, count) }
-                    progressed = true
-                }
+            let progressed = try readAvailable(channel, into: &buffer) { stream, bytes in
+                _ = Glibc.write(stream == 0 ? 1 : 2, bytes.baseAddress, bytes.count)
             }
             if libssh2_channel_eof(channel) != 0 { break }
             let now = Self.windowSize()

@@ -5,16 +5,7 @@ import GrowBase
 /// `s3://bucket/key at https://endpoint: signature does not match (403 SignatureDoesNotMatch): check AWS_SECRET_ACCESS_KEY`.
 /// Never contains a secret.
 package struct S3Error: RetryableError, Equatable, Sendable {
-    package enum Kind: Sendable, Equatable {
-        /// The object, bucket, upload or policy does not exist.
-        case notFound
-        /// Credentials are missing, wrong, expired or not allowed (the user's to fix).
-        case denied
-        /// A setting, address or argument that cannot be used as given (the user's to fix).
-        case invalid
-        /// The store or the network failed, also after retries.
-        case failed
-    }
+    package typealias Kind = FailureKind
 
     package var kind: Kind
     /// What the line starts with: `s3://bucket/key at https://endpoint`, a setting's value, or
@@ -39,5 +30,5 @@ package struct S3Error: RetryableError, Equatable, Sendable {
 
     /// Only the store's or the network's failures may pass; bad credentials, a missing bucket or
     /// a bad address are the user's to fix (exit code 2).
-    package var isRetryable: Bool { kind == .failed }
+    package var isRetryable: Bool { kind.isRetryable }
 }

@@ -114,13 +114,6 @@ package struct S3Store: ProjectStore {
     }
 
     static func storageError(_ error: S3Error, _ location: String) -> StorageError {
-        let kind: StorageError.Kind =
-            switch error.kind {
-            case .notFound: .notFound
-            case .denied: .denied
-            case .invalid: .invalid
-            case .failed: .failed
-            }
-        return StorageError(kind, error.subject.isEmpty ? location : error.subject, error.message)
+        StorageError(error.kind, error.subject.isEmpty ? location : error.subject, error.message)
     }
 }

@@ -3,16 +3,7 @@ import GrowBase
 /// A failed storage operation, as one line that names what and where
 /// (`s3://bucket/key: access denied (403 AccessDenied) at https://endpoint`).
 package struct StorageError: RetryableError, Equatable, Sendable {
-    package enum Kind: Sendable, Equatable {
-        /// The object or bucket does not exist.
-        case notFound
-        /// Credentials are missing, wrong, or not allowed to do this (a user's mistake: exit 2).
-        case denied
-        /// A key, folder or setting that cannot be used as given (exit 2).
-        case invalid
-        /// The store or the network failed, also after retries.
-        case failed
-    }
+    package typealias Kind = FailureKind
 
     package var kind: Kind
     /// The object, bucket or folder the operation was about.
@@ -29,5 +20,5 @@ package struct StorageError: RetryableError, Equatable, Sendable {
 
     /// Only the store's or the network's failures may pass; bad credentials, a missing bucket or
     /// a bad key are the user's to fix.
-    package var isRetryable: Bool { kind == .failed }
+    package var isRetryable: Bool { kind.isRetryable }
 }

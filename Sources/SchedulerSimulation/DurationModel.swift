@@ -1,3 +1,5 @@
+import GrowBase
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -29,8 +31,8 @@ package enum DurationModel: Sendable, Hashable {
             case .pareto(let alpha, let minimum):
                 value = Self.pareto(alpha: alpha, minimum: minimum, using: &generator)
             case .lognormal(let median, let sigma):
-                let u = generator.unit()
-                let v = generator.unit()
+                let u = generator.positiveUnit()
+                let v = generator.positiveUnit()
                 let normal = sqrt(-2 * log(u)) * cos(2 * Double.pi * v)
                 value = median * exp(sigma * normal)
             case .patchyPareto(let alpha, let minimum, let patchSize):
@@ -47,6 +49,6 @@ package enum DurationModel: Sendable, Hashable {
     private static func pareto(alpha: Double, minimum: Double, using generator: inout SplitMix64)
         -> Double
     {
-        minimum * pow(generator.unit(), -1 / max(alpha, 0.01))
+        minimum * pow(generator.positiveUnit(), -1 / max(alpha, 0.01))
     }
 }

@@ -1,3 +1,4 @@
+import GrowBase
 import TileScheduler
 
 /// Drives a `Scheduler` with virtual workers in virtual time: the same core as the real head,
@@ -203,7 +204,7 @@ package struct Simulator {
                 let live = workers.indices.filter { workers[$0].alive && workers[$0].connected }
                 guard !live.isEmpty else { return }
                 let index = live[Int(rng.next() % UInt64(live.count))]
-                if rng.unit() <= config.partitionFraction { partition(index) } else { crash(index) }
+                if rng.positiveUnit() <= config.partitionFraction { partition(index) } else { crash(index) }
             case .rejoin(let index):
                 rejoin(index)
             }
@@ -371,8 +372,8 @@ package struct Simulator {
             dropHolder(tile, index)
             let id = workers[index].id
             let event: SchedulerEvent
-            if config.failureProbability > 0 && rng.unit() <= config.failureProbability {
-                let retryable = rng.unit() > config.nonRetryableFraction
+            if config.failureProbability > 0 && rng.positiveUnit() <= config.failureProbability {
+                let retryable = rng.positiveUnit() > config.nonRetryableFraction
                 event = .tilesFailed(
                     worker: id,
                     failures: [

@@ -25,8 +25,7 @@ extension Scheduler {
             } else if copies[tile] == nil {
                 // No other copy runs it: try again, soon (front of the pool).
                 jobs[jobSlot].bumpAttempt(tile.index)
-                counters.retries += 1
-                jobs[jobSlot].counters.retries += 1
+                count(jobSlot, \.retries)
                 retry.append(tile)
             }
         }

@@ -133,7 +133,7 @@ extension Scheduler {
         var cancels = CancelBatch()
         if reason == .lost {
             for job in Set(held.map(\.key.job)) {
-                if let jobSlot = jobIndex[job] { jobs[jobSlot].counters.workersLost += 1 }
+                if let jobSlot = jobIndex[job] { count(jobSlot, \.workersLost) }
             }
         }
         for (tile, record) in held {
@@ -146,8 +146,7 @@ extension Scheduler {
                 if losses >= max(1, config.quarantineAfterLosses) {
                     let reason = "running on \(losses) lost workers"
                     jobs[jobSlot].errors[tile.index] = reason
-                    counters.quarantined += 1
-                    jobs[jobSlot].counters.quarantined += 1
+                    count(jobSlot, \.quarantined)
                     finish(
                         jobSlot, tile.index, as: .quarantined,
                         entry: .tileQuarantined(job: tile.job, index: tile.index, reason: reason),
@@ -158,8 +157,7 @@ extension Scheduler {
             // Another copy still runs: it carries on alone.
             guard copies[tile] == nil else { continue }
             jobs[jobSlot].bumpAttempt(tile.index)
-            counters.reissuedAfterLoss += 1
-            jobs[jobSlot].counters.reissuedAfterLoss += 1
+            count(jobSlot, \.reissuedAfterLoss)
             back.append(tile)
         }
         returnToPool(back)

@@ -74,9 +74,9 @@ extension Scheduler {
             }
             .sorted { $0.value.sequence > $1.value.sequence }
             guard let job = candidates.first?.key.job else { continue }
-            let count = min((victim.stealable + 1) / 2, wanted)
+            let half = min((victim.stealable + 1) / 2, wanted)
             var indices: [UInt32] = []
-            for (tile, _) in candidates where tile.job == job && indices.count < count {
+            for (tile, _) in candidates where tile.job == job && indices.count < half {
                 indices.append(tile.index)
                 workers[victimSlot].held[tile]?.revoking = true
             }
@@ -85,8 +85,7 @@ extension Scheduler {
                 PendingRevoke(job: job, indices: indices, thief: thief))
             workers[victimSlot].stealKey = 0
             workers[thiefSlot].incoming += indices.count
-            counters.steals += 1
-            if let jobSlot = jobIndex[job] { jobs[jobSlot].counters.steals += 1 }
+            if let jobSlot = jobIndex[job] { count(jobSlot, \.steals) }
             out.append(.revoke(worker: entry.worker, job: job, indices: indices))
             return true
         }
@@ -119,8 +118,7 @@ extension Scheduler {
             }
         }
         noteStealable(slot)
-        counters.tilesStolen += returned.count
-        if let jobSlot = jobIndex[job] { jobs[jobSlot].counters.tilesStolen += returned.count }
+        if let jobSlot = jobIndex[job] { count(jobSlot, \.tilesStolen, returned.count) }
         // Hand them on in their original (curve) order.
         var rest = returned.sorted { $0.sequence < $1.sequence }.map(\.tile)[...]
         if let thief = pending.thief, let thiefSlot = workerIndex[thief], !workers[thiefSlot].isDraining {
@@ -195,8 +193,7 @@ extension Scheduler {
                 .assign(
                     worker: worker, job: entry.tile.job,
                     tiles: [TileAssignment(index: entry.tile.index, attempt: primary.attempt)]))
-            counters.backupsLaunched += 1
-            if let jobSlot = jobIndex[entry.tile.job] { jobs[jobSlot].counters.backupsLaunched += 1 }
+            if let jobSlot = jobIndex[entry.tile.job] { count(jobSlot, \.backupsLaunched) }
             launched += 1
         }
         for entry in setAside { backupHeap.push(entry) }

@@ -177,6 +177,12 @@ package struct Scheduler: Sendable {
         out.append(.jobFinished(job: jobs[jobSlot].id))
     }
 
+    /// Counts something that happened to a job's tiles, for the job and for the totals.
+    mutating func count(_ jobSlot: Int, _ counter: WritableKeyPath<JobCounters, Int>, _ amount: Int = 1) {
+        jobs[jobSlot].counters[keyPath: counter] += amount
+        counters.tiles[keyPath: counter] += amount
+    }
+
     /// Moves a tile between states, keeping the global pending count right.
     mutating func setState(_ jobSlot: Int, _ index: UInt32, _ state: TileState) {
         let old = jobs[jobSlot].state(of: index)
@@ -317,8 +323,7 @@ package struct Scheduler: Sendable {
             }
             if jobs[jobSlot].state(of: result.tile.index).isTerminal {
                 // First result won already: drop silently, and forget any stale record.
-                counters.duplicateResults += 1
-                jobs[jobSlot].counters.duplicateResults += 1
+                count(jobSlot, \.duplicateResults)
                 if let slot = workerIndex[worker], workers[slot].held[result.tile] != nil {
                     _ = removeHeld(slot, result.tile)
                 }

@@ -1,20 +1,12 @@
-/// Running totals for status pages, records and benchmarks.
+/// Running totals for status pages, benchmarks and the simulator.
 package struct SchedulerCounters: Sendable, Hashable {
     /// Events handled (one per `handle` call): the "decisions" of a run.
     package var eventsHandled = 0
-    /// Re-issues after a retryable failure.
-    package var retries = 0
-    /// Tiles sent back to the pool because their worker was lost, left or hit its drain deadline.
-    package var reissuedAfterLoss = 0
+    /// Workers lost (heartbeat timeout or dropped connection), each counted once.
     package var workersLost = 0
-    /// Revokes sent to take work for an idle worker.
-    package var steals = 0
-    /// Tiles a victim confirmed and that moved to another worker or the pool.
-    package var tilesStolen = 0
-    package var backupsLaunched = 0
-    /// Results for tiles already finished, dropped without a journal entry.
-    package var duplicateResults = 0
-    package var quarantined = 0
+    /// What happened to tiles, over all jobs. Its `workersLost` counts a lost worker once for
+    /// every job it held tiles of.
+    package var tiles = JobCounters()
 
     package init() {}
 }

@@ -1,4 +1,5 @@
 import EOData
+import GrowBase
 import GrowTestSupport
 import XCTest
 
@@ -17,7 +18,7 @@ final class KernelTestsComposites: XCTestCase {
     }
 
     static func stack(_ shape: [Int], seed: UInt64, ties: Bool = false) -> Stack {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let count = shape.reduce(1, *)
         var values = (0..<count).map { _ -> Float in
             if random.next() % 20 == 0 { return .nan }
@@ -181,7 +182,7 @@ final class KernelTestsComposites: XCTestCase {
                 }
             }
         }
-        var random = SeededGenerator(seed: 5)
+        var random = SplitMix64(seed: 5)
         for count in [17, 24, 31, 40] {
             let network = SortingNetwork(sorting: count)
             for _ in 0..<200 {

@@ -1,5 +1,6 @@
 import EOData
 import EOKernels
+import GrowBase
 import GrowTestSupport
 import XCTest
 
@@ -13,7 +14,7 @@ final class KernelTestsInterpolation: XCTestCase {
         for (index, shape) in cases.enumerated() {
             let item = KernelTestsComposites.stack(shape, seed: UInt64(200 + index))
             // Irregular acquisition days, as from an orbit with clouds filtered out.
-            var random = SeededGenerator(seed: UInt64(300 + index))
+            var random = SplitMix64(seed: UInt64(300 + index))
             var day = 18_000.0
             let times = (0..<shape[0]).map { _ -> Double in
                 day += Double(1 + random.next() % 15) + 0.25

@@ -1,5 +1,6 @@
 import EOData
 import EOKernels
+import GrowBase
 import GrowTestSupport
 import XCTest
 
@@ -8,7 +9,7 @@ import XCTest
 final class KernelTestsNormalizedDifference: XCTestCase {
     /// Small values often, so equal pairs (0/0 when both are 0) and a = −b (x/0) occur.
     private func values<T: BandElement>(_ count: Int, seed: UInt64, _ make: (Int64) -> T) -> [T] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             let roll = random.next() % 8
             if roll < 3 { return make(Int64(random.next() % 3) - (T.self == Int16.self ? 1 : 0)) }

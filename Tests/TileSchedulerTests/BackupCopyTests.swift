@@ -29,7 +29,7 @@ final class BackupCopyTests: XCTestCase {
         XCTAssertEqual(out.assigned.first?.attempt, 1)
         XCTAssertTrue(h.scheduler.isBackupCopy(tile(1, 0), on: 2))
         XCTAssertEqual(h.scheduler.holders(of: tile(1, 0)), [1, 2])
-        XCTAssertEqual(h.scheduler.counters.backupsLaunched, 1)
+        XCTAssertEqual(h.scheduler.counters.tiles.backupsLaunched, 1)
         h.assertConsistent()
     }
 
@@ -48,7 +48,7 @@ final class BackupCopyTests: XCTestCase {
         let late = h.done(1, [tile(1, 0)])
         XCTAssertEqual(late.persisted, [])
         XCTAssertEqual(late.finishedJobs, [])
-        XCTAssertEqual(h.scheduler.counters.duplicateResults, 1)
+        XCTAssertEqual(h.scheduler.counters.tiles.duplicateResults, 1)
         h.assertConsistent()
     }
 

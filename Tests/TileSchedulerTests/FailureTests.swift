@@ -20,7 +20,7 @@ final class FailureTests: XCTestCase {
         XCTAssertEqual(attempts, [1, 2, 3])
         XCTAssertEqual(persisted, [.tileFailed(job: 1, index: 0, error: "flaky 3")])
         XCTAssertEqual(h.scheduler.tileState(tile(1, 0)), .failed)
-        XCTAssertEqual(h.scheduler.counters.retries, 2)
+        XCTAssertEqual(h.scheduler.counters.tiles.retries, 2)
         XCTAssertEqual(h.scheduler.failedTiles(job: 1).map(\.error), ["flaky 3"])
         XCTAssertEqual(h.scheduler.jobStatus(1)?.finished, true)
     }
@@ -44,7 +44,7 @@ final class FailureTests: XCTestCase {
         let out = h.fail(1, tile(1, 0), retryable: false, error: "bad config")
         XCTAssertEqual(out.persisted, [.tileFailed(job: 1, index: 0, error: "bad config")])
         XCTAssertEqual(h.scheduler.tileState(tile(1, 0)), .failed)
-        XCTAssertEqual(h.scheduler.counters.retries, 0)
+        XCTAssertEqual(h.scheduler.counters.tiles.retries, 0)
         XCTAssertEqual(h.scheduler.lastError(of: tile(1, 0)), "bad config")
     }
 
@@ -67,7 +67,7 @@ final class FailureTests: XCTestCase {
         let out = h.request(3)
         XCTAssertEqual(out.assigned.map(\.tile.index), [0, 1, 2])
         XCTAssertEqual(out.assigned.map(\.attempt), [2, 2, 2])
-        XCTAssertEqual(h.scheduler.counters.reissuedAfterLoss, 3)
+        XCTAssertEqual(h.scheduler.counters.tiles.reissuedAfterLoss, 3)
         h.assertConsistent()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import SchedulerSimulation
 import TileScheduler
 import XCTest
@@ -36,8 +37,8 @@ final class SimulatorTests: XCTestCase {
             XCTAssertTrue(with.finished && without.finished)
             XCTAssertEqual(with.done, 1200)
             XCTAssertLessThanOrEqual(with.ratio, 1.10, "seed \(seed)")
-            XCTAssertGreaterThan(with.counters.steals, 0)
-            XCTAssertEqual(without.counters.steals, 0)
+            XCTAssertGreaterThan(with.counters.tiles.steals, 0)
+            XCTAssertEqual(without.counters.tiles.steals, 0)
             XCTAssertGreaterThan(
                 without.ratio, with.ratio + 0.05, "seed \(seed): stealing off should be worse")
             gap += (without.ratio - with.ratio) / 4
@@ -65,7 +66,7 @@ final class SimulatorTests: XCTestCase {
             XCTAssertEqual(result.done + result.failed + result.quarantined, 2000)
             XCTAssertGreaterThanOrEqual(result.quarantined, 1)
             XCTAssertGreaterThan(result.counters.workersLost, 0)
-            XCTAssertGreaterThan(result.counters.reissuedAfterLoss, 0)
+            XCTAssertGreaterThan(result.counters.tiles.reissuedAfterLoss, 0)
         }
     }
 
@@ -81,7 +82,7 @@ final class SimulatorTests: XCTestCase {
         let result = Simulator(config: config).run()
         XCTAssertEqual(result.violations, [])
         XCTAssertEqual(result.done, 400)
-        XCTAssertGreaterThan(result.counters.backupsLaunched, 0)
+        XCTAssertGreaterThan(result.counters.tiles.backupsLaunched, 0)
     }
 
     func testSameSeedSameRun() {

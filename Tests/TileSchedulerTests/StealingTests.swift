@@ -27,7 +27,7 @@ final class StealingTests: XCTestCase {
         XCTAssertEqual(out.revokes.first?.worker, 1)
         XCTAssertEqual(out.revokes.first?.indices, [4, 3])  // the back of A's queue
         XCTAssertEqual(h.scheduler.workerStatus(1)?.revoking, 2)
-        XCTAssertEqual(h.scheduler.counters.steals, 1)
+        XCTAssertEqual(h.scheduler.counters.tiles.steals, 1)
         h.assertConsistent()
     }
 
@@ -42,7 +42,7 @@ final class StealingTests: XCTestCase {
         XCTAssertEqual(h.scheduler.holders(of: tile(1, 3)), [1])
         XCTAssertEqual(h.scheduler.holders(of: tile(1, 4)), [2])
         XCTAssertEqual(h.scheduler.workerStatus(1)?.revoking, 0)
-        XCTAssertEqual(h.scheduler.counters.tilesStolen, 1)
+        XCTAssertEqual(h.scheduler.counters.tiles.tilesStolen, 1)
         h.assertConsistent()
     }
 

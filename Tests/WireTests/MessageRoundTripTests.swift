@@ -1,3 +1,4 @@
+import GrowBase
 import GrowTestSupport
 import NIOCore
 import Wire
@@ -60,7 +61,7 @@ final class MessageRoundTripTests: XCTestCase {
     func testCompressionIsUsedOnlyWhenItPays() throws {
         // Smooth uint16 "raster" rows compress; random bytes do not.
         let smooth = (0..<65_536).map { i in String(UnicodeScalar(UInt8(65 + (i / 4096) % 26))) }.joined()
-        var random = SeededGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         let noisy = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let compressible = Message.jobDefinition(JobDefinition(job: 1, name: "smooth", spec: smooth))
         let incompressible = Message.proof(Proof(mac: noisy))

@@ -1,12 +1,13 @@
+import GrowBase
 import GrowTestSupport
 import NIOCore
 import Wire
 
 /// Random values for every message, biased towards edges (0, max, empty, long, non-ASCII).
 struct MessageGenerator {
-    var rng: SeededGenerator
+    var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func u64() -> UInt64 {
         switch rng.next() % 4 {

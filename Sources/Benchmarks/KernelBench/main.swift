@@ -3,9 +3,10 @@ import EOData
 import EOKernels
 import EOPipelines
 import Exec
+import Foundation
+import GrowBase
 import GrowJob
 import ProjectStorage
-import Foundation
 
 // The EO kernels on the arrays of scripts/bench kernels, timed in release mode, best of N:
 // memory bandwidth (memcpy), NDVI of two 10980×10980 UInt16 bands, nan-median over
@@ -51,17 +52,6 @@ let cores = Kernels.availableCores
 
 // MARK: Inputs
 
-/// Deterministic inputs (SplitMix64), so every run and numpy see the same arrays.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Bumped whenever the generated arrays change, so stale files are made again.
 let inputsVersion = "kernels-inputs-1"
@@ -105,7 +95,7 @@ let interpTimes: [Double] = [3, 8, 13, 23, 38, 43, 58, 68, 73, 93, 98, 118]  // 
     do {
         try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
     } catch { fail("cannot create \(dataFolder): \(error)") }
-    var random = SplitMix(state: 2024)
+    var random = SplitMix64(seed: 2024)  // every run and numpy see the same arrays
     let pixels = bandSide * bandSide
     // Sentinel-2 L2A-like reflectances ×10000; 1% nodata (0 in both bands: 0/0).
     var red = [UInt16](repeating: 0, count: pixels)

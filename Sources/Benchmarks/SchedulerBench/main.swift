@@ -101,7 +101,7 @@ print(
 print(
     "tiles done: \(result.done), failed: \(result.failed), quarantined: \(result.quarantined), finished: \(result.finished)")
 print(
-    "workers lost (seen by the scheduler): \(result.counters.workersLost), steals: \(result.counters.tilesStolen), backups: \(result.counters.backupsLaunched), re-issued after loss: \(result.counters.reissuedAfterLoss)"
+    "workers lost (seen by the scheduler): \(result.counters.workersLost), steals: \(result.counters.tiles.tilesStolen), backups: \(result.counters.tiles.backupsLaunched), re-issued after loss: \(result.counters.tiles.reissuedAfterLoss)"
 )
 let slotCount = UInt64(max(1, workers * slots))
 print(
