@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "CGDAL", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // What every module may use: the clock, retryable errors.
+        // What every module may use: the clock, retryable errors, a seeded generator, object-store settings.
         .target(name: "GrowBase"),
 
         // Pure cores.
@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster", "EOPipelines", "HeadRuntime",
+                "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster", "EOPipelines", "HeadRuntime",
                 "GrowCLI", "Launcher", "LauncherRuntime", argumentParser, logging,
             ]
         ),
@@ -110,10 +110,10 @@ let package = Package(
         .testTarget(name: "GrowTestSupportTests", dependencies: ["GrowTestSupport"]),
         .testTarget(name: "GrowJobTests", dependencies: ["GrowJob", "GrowTestSupport"]),
         // S3 project folders against a real moto server with signature checks, and skip_existing.
-        .testTarget(name: "ProjectStorageTests", dependencies: ["ProjectStorage", "GrowJob", "ObjectStore", "GrowTestSupport"]),
-        .testTarget(name: "EODataTests", dependencies: ["EOData", "GrowJob", "ProjectStorage", "ObjectStore", "GrowTestSupport"]),
+        .testTarget(name: "ProjectStorageTests", dependencies: ["ProjectStorage", "GrowBase", "GrowJob", "ObjectStore", "GrowTestSupport"]),
+        .testTarget(name: "EODataTests", dependencies: ["EOData", "GrowBase", "GrowJob", "ProjectStorage", "ObjectStore", "GrowTestSupport"]),
         .testTarget(name: "EOKernelsTests", dependencies: ["EOKernels", "EOData", "GrowBase", "GrowTestSupport"]),
-        .testTarget(name: "GDALRasterTests", dependencies: ["GDALRaster", "GrowJob", "GrowTestSupport"]),
+        .testTarget(name: "GDALRasterTests", dependencies: ["GDALRaster", "EOData", "GrowJob", "GrowTestSupport"]),
         .testTarget(
             name: "EOPipelinesTests",
             dependencies: ["EOPipelines", "GrowJob", "ProjectStorage", "EOData", "GDALRaster", "Exec", "ObjectStore", "GrowTestSupport"]
@@ -121,8 +121,8 @@ let package = Package(
         .testTarget(name: "ExecTests", dependencies: ["Exec", "GrowJob", "GrowTestSupport"]),
         .testTarget(name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowTestSupport"]),
-        .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowBase", "GrowTestSupport"]),
+        .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "GrowBase"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",

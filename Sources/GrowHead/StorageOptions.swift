@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GrowBase
 import ObjectStore
 
 /// Where the object store is and who we are there: shared by the storage verbs. Each option
@@ -32,7 +33,7 @@ struct StorageOptions: ParsableArguments {
 
     func client(log: (@Sendable (String) -> Void)? = nil) throws -> S3Client {
         let config = try S3ConfigResolver.resolve(
-            S3Overrides(profile: profile, region: region, endpoint: endpoint, pathStyle: pathStyle),
+            StorageSettings(profile: profile, region: region, endpoint: endpoint, pathStyle: pathStyle),
             environment: ProcessInfo.processInfo.environment,
             readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
         return S3Client(config: config, log: log)

@@ -1,3 +1,5 @@
+import GrowBase
+
 extension JobSpec {
     static let topLevelKeys = [
         "area", "command", "environment", "logging", "max_attempts", "name", "output", "pipeline", "pipeline_name",

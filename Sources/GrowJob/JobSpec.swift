@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 
 #if canImport(Glibc)
     import Glibc

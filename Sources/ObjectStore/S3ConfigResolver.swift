@@ -1,18 +1,4 @@
-/// What the user chose explicitly (the pipeline's `storage` section or a command's options);
-/// every field set here wins over the environment and the AWS files.
-package struct S3Overrides: Sendable, Equatable {
-    package var profile: String?
-    package var region: String?
-    package var endpoint: String?
-    package var pathStyle: Bool?
-
-    package init(profile: String? = nil, region: String? = nil, endpoint: String? = nil, pathStyle: Bool? = nil) {
-        self.profile = profile
-        self.region = region
-        self.endpoint = endpoint
-        self.pathStyle = pathStyle
-    }
-}
+import GrowBase
 
 /// Resolves an `S3Config` the way the AWS CLI does, with explicit settings first. Pure: the
 /// environment and a file reader come in as arguments. The order (docs/storage.md):
@@ -27,7 +13,7 @@ package struct S3Overrides: Sendable, Equatable {
 /// - path style: setting › profile `s3.addressing_style` › on for a custom endpoint, off for AWS
 package enum S3ConfigResolver {
     package static func resolve(
-        _ overrides: S3Overrides, environment: [String: String], readFile: (String) -> String?,
+        _ overrides: StorageSettings, environment: [String: String], readFile: (String) -> String?,
         options: S3Options = S3Options()
     ) throws(S3Error) -> S3Config {
         func env(_ name: String) -> String? {

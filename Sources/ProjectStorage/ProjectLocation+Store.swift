@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import GrowJob
 import ObjectStore
 
@@ -24,12 +25,5 @@ extension ProjectLocation {
             throw StorageError(.invalid, text, ProjectLocation.problem(with: text) ?? "not a project folder")
         }
         return try location.openStore(settings)
-    }
-}
-
-extension S3Overrides {
-    /// The S3 client's explicit settings from a config's `storage` section.
-    init(_ settings: StorageSettings) {
-        self.init(profile: settings.profile, region: settings.region, endpoint: settings.endpoint, pathStyle: settings.pathStyle)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import GrowJob
 import ObjectStore
 
@@ -22,7 +23,7 @@ package struct S3Store: ProjectStore {
             var location = try S3URI(parsing: root)
             while location.key.hasSuffix("/") { location.key.removeLast() }
             let config = try S3ConfigResolver.resolve(
-                S3Overrides(settings), environment: environment, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
+                settings, environment: environment, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
             self.init(root: root, location: location, client: S3Client(config: config, log: log))
         } catch {
             throw Self.storageError(error, root)

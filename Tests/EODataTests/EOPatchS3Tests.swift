@@ -1,5 +1,6 @@
 import EOData
 import Foundation
+import GrowBase
 import GrowJob
 import GrowTestSupport
 import ObjectStore

@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import GrowTestSupport
 import Synchronization
 import XCTest
@@ -42,7 +43,7 @@ final class S3ErrorsMotoTests: XCTestCase {
         try "[grow]\naws_access_key_id = \(moto.accessKeyID)\naws_secret_access_key = wrong\n".write(
             toFile: folder + "/credentials", atomically: true, encoding: .utf8)
         let config = try S3ConfigResolver.resolve(
-            S3Overrides(profile: "grow", endpoint: moto.endpoint),
+            StorageSettings(profile: "grow", endpoint: moto.endpoint),
             environment: ["HOME": folder, "AWS_SHARED_CREDENTIALS_FILE": folder + "/credentials"],
             readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
         XCTAssertThrowsError(try S3Client(config: config).listObjects(bucket: bucket, prefix: "")) { error in

@@ -1,3 +1,5 @@
+import GrowBase
+
 /// An `area` section to be resolved into its grid, with what resolving needs from the rest of
 /// the config: where the project is (a relative AOI lives in its `input_data` folder, the grid's
 /// cache in its `cache` folder) and how to reach its store.

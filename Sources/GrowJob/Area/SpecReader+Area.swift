@@ -1,3 +1,5 @@
+import GrowBase
+
 /// Reads a config's `area` section (eo-grow's `UtmZoneAreaManager` keys); the client's resolver
 /// turns it into the grid's tiles.
 extension SpecReader {

@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import GrowJob
 import JobRecords
 import Logging

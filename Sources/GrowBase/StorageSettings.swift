@@ -1,6 +1,8 @@
-/// The `storage` section's object-store settings, beside `project_folder`: how to reach an
-/// S3-compatible store (`aws_profile`, `aws_region`, `endpoint_url`, `path_style`). They win over
-/// the environment and the AWS files; a local project folder ignores them.
+import GrowBase
+
+/// How to reach an S3-compatible store when it is not the environment's default: a config's
+/// `storage` section (`aws_profile`, `aws_region`, `endpoint_url`, `path_style`) or the storage
+/// commands' flags. They win over the environment and the AWS files; a local folder ignores them.
 package struct StorageSettings: Sendable, Hashable {
     package var profile: String?
     package var region: String?
