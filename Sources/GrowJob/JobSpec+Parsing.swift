@@ -31,7 +31,7 @@ extension JobSpec {
 }
 
 /// Walks the parsed JSON, turning each problem into a `JobSpecError` at its key path.
-struct SpecReader {
+struct SpecReader: JSONFieldReading {
     let source: String
     let resolveArea: AreaResolving?
 
@@ -41,47 +41,15 @@ struct SpecReader {
     }
 
     func fail(_ keyPath: String, _ message: String) -> JobSpecError {
-        JobSpecError(source: source, keyPath: keyPath, message: message)
+        failure(at: keyPath, message)
     }
 
-    func object(_ value: JSONValue, at path: String, allowed: [String]) throws(JobSpecError) -> [String: JSONValue] {
-        guard case .object(let members) = value else {
-            throw fail(path, "expected an object, got \(value.excerpt)")
-        }
-        for key in members.keys.sorted() where !allowed.contains(key) {
-            let childPath = path.isEmpty ? key : path + "." + key
-            throw fail(childPath, "unknown key; expected one of \(allowed.joined(separator: ", "))")
-        }
-        return members
-    }
-
-    func string(_ value: JSONValue, at path: String) throws(JobSpecError) -> String {
-        guard case .string(let text) = value else { throw fail(path, "expected a string, got \(value.excerpt)") }
-        return text
-    }
-
-    func bool(_ value: JSONValue, at path: String) throws(JobSpecError) -> Bool {
-        guard case .bool(let flag) = value else { throw fail(path, "expected true or false, got \(value.excerpt)") }
-        return flag
-    }
-
-    func integer(_ value: JSONValue, at path: String, in range: ClosedRange<Int>) throws(JobSpecError) -> Int {
-        let expected = "expected an integer in \(range.lowerBound)...\(range.upperBound)"
-        guard case .number(let number) = value, number == number.rounded(), abs(number) < 1e15 else {
-            throw fail(path, "\(expected), got \(value.excerpt)")
-        }
-        guard range.contains(Int(number)) else { throw fail(path, "\(expected), got \(value.excerpt)") }
-        return Int(number)
-    }
-
+    /// A required number: missing is an error too.
     func number(_ value: JSONValue?, at path: String, _ expected: String, _ valid: (Double) -> Bool)
         throws(JobSpecError) -> Double
     {
         guard let value else { throw fail(path, "missing; expected \(expected)") }
-        guard case .number(let number) = value, valid(number) else {
-            throw fail(path, "expected \(expected), got \(value.excerpt)")
-        }
-        return number
+        return try number(value, at: path, expected, valid)
     }
 
     mutating func spec(_ root: JSONValue) throws(JobSpecError) -> JobSpec {

@@ -1,7 +1,7 @@
 /// Reads the keys of one pipeline's parameters, turning every problem into a `JobSpecError` at
 /// its key path. Keys not read are reported as unknown by `finish()`, so a typo never passes
 /// silently.
-struct ParameterReader {
+struct ParameterReader: JSONFieldReading {
     let source: String
     let members: [String: JSONValue]
     let prefix: String
@@ -16,7 +16,7 @@ struct ParameterReader {
     func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
 
     func fail(_ key: String, _ message: String) -> JobSpecError {
-        JobSpecError(source: source, keyPath: path(key), message: message)
+        failure(at: path(key), message)
     }
 
     mutating func value(_ key: String) -> JSONValue? {
@@ -30,10 +30,7 @@ struct ParameterReader {
             if let fallback { return fallback }
             throw fail(key, "missing; expected a string")
         }
-        guard case .string(let text) = value, !text.isEmpty else {
-            throw fail(key, "expected a non-empty string, got \(value.excerpt)")
-        }
-        return text
+        return try string(value, at: path(key), nonEmpty: true)
     }
 
     mutating func optionalString(_ key: String) throws(JobSpecError) -> String? {
@@ -48,10 +45,7 @@ struct ParameterReader {
             if let fallback { return fallback }
             throw fail(key, "missing; expected \(expected)")
         }
-        guard case .number(let number) = value, valid(number) else {
-            throw fail(key, "expected \(expected), got \(value.excerpt)")
-        }
-        return number
+        return try number(value, at: path(key), expected, valid)
     }
 
     mutating func optionalNumber(_ key: String, _ expected: String, _ valid: (Double) -> Bool) throws(JobSpecError)
@@ -64,18 +58,16 @@ struct ParameterReader {
     mutating func integer(_ key: String, default fallback: Int? = nil, in range: ClosedRange<Int>) throws(JobSpecError)
         -> Int
     {
-        let number = try number(
-            key, default: fallback.map(Double.init), "an integer in \(range.lowerBound)...\(range.upperBound)"
-        ) {
-            $0 == $0.rounded() && $0 >= Double(range.lowerBound) && $0 <= Double(range.upperBound)
+        guard let value = value(key) else {
+            if let fallback { return fallback }
+            throw fail(key, "missing; expected an integer in \(range.lowerBound)...\(range.upperBound)")
         }
-        return Int(number)
+        return try integer(value, at: path(key), in: range)
     }
 
     mutating func bool(_ key: String, default fallback: Bool) throws(JobSpecError) -> Bool {
         guard let value = value(key) else { return fallback }
-        guard case .bool(let flag) = value else { throw fail(key, "expected true or false, got \(value.excerpt)") }
-        return flag
+        return try bool(value, at: path(key))
     }
 
     mutating func integers(_ key: String, count: Int? = nil, in range: ClosedRange<Int>) throws(JobSpecError) -> [Int]?
@@ -129,8 +121,7 @@ struct ParameterReader {
     /// A nested object, read with its own reader (whose unknown keys the caller checks).
     mutating func object(_ key: String) throws(JobSpecError) -> ParameterReader? {
         guard let value = value(key) else { return nil }
-        guard case .object(let members) = value else { throw fail(key, "expected an object, got \(value.excerpt)") }
-        return ParameterReader(source: source, members: members, prefix: path(key))
+        return ParameterReader(source: source, members: try object(value, at: path(key)), prefix: path(key))
     }
 
     /// An EOPatch feature as eo-grow writes it: `["data", "BANDS"]`.
