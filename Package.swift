@@ -48,7 +48,9 @@ let package = Package(
 
         // Pure cores.
         // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
-        .target(name: "Wire", dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
+        .target(
+            name: "Wire",
+            dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
         .target(name: "GrowJob", dependencies: ["GrowBase"]),
         // Which tile runs where: a deterministic state machine (events in, directives out).
@@ -67,18 +69,31 @@ let package = Package(
         // Rasters and vectors through GDAL: warping, writing maps, splitting an AOI into a UTM grid.
         .target(name: "GDALRaster", dependencies: ["CGDAL", "GrowBase", "GrowJob", "ProjectStorage", "EOData"]),
         // The built-in EO pipelines, one tile at a time.
-        .target(name: "EOPipelines", dependencies: ["GrowBase", "GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "Exec", logging]),
+        .target(
+            name: "EOPipelines",
+            dependencies: [
+                "GrowBase", "GrowJob", "ProjectStorage", "EOData", "EOKernels", "GDALRaster", "Exec", logging,
+            ]),
         // The tile runner: command, noop and sleep tiles, child processes, cancellation, timeouts.
-        .target(name: "Exec", dependencies: ["GrowJob", logging, .product(name: "Subprocess", package: "swift-subprocess")]),
+        .target(
+            name: "Exec", dependencies: ["GrowJob", logging, .product(name: "Subprocess", package: "swift-subprocess")]),
         // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.
         .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
 
         // Runtimes (the network shells around the cores).
-        .target(name: "HeadRuntime", dependencies: ["GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "JobRecords", nioCore, nioPosix, logging]),
-        .target(name: "WorkerRuntime", dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", nioCore, nioPosix, logging]),
+        .target(
+            name: "HeadRuntime",
+            dependencies: [
+                "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "JobRecords", nioCore, nioPosix,
+                logging,
+            ]),
+        .target(
+            name: "WorkerRuntime", dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", nioCore, nioPosix, logging]),
         // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
         // the shell that runs them over SSH (libssh2).
-        .target(name: "Launcher", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Launcher",
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2"]),
 
         // Command lines.
@@ -87,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "GrowHead",
             dependencies: [
-                "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster", "EOPipelines", "HeadRuntime",
+                "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster",
+                "EOPipelines", "HeadRuntime",
                 "GrowCLI", "Launcher", "LauncherRuntime", argumentParser, logging,
             ]
         ),
@@ -97,11 +113,18 @@ let package = Package(
         ),
 
         // libFuzzer entry point over the frame and message decoders (scripts/fuzz builds it).
-        .executableTarget(name: "WireFuzz", dependencies: ["Wire", nioCore], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+        .executableTarget(
+            name: "WireFuzz", dependencies: ["Wire", nioCore], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
         // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
-        .executableTarget(name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
-        .executableTarget(name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"], path: "Sources/Benchmarks/SchedulerBench"),
-        .executableTarget(name: "KernelBench", dependencies: ["GrowBase", "GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"], path: "Sources/Benchmarks/KernelBench"),
+        .executableTarget(
+            name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
+        .executableTarget(
+            name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"],
+            path: "Sources/Benchmarks/SchedulerBench"),
+        .executableTarget(
+            name: "KernelBench",
+            dependencies: ["GrowBase", "GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"],
+            path: "Sources/Benchmarks/KernelBench"),
 
         // Tests: one target per module, named after it (IntegrationTests runs the real processes).
         // What several of them share (moto, scratch folders, numpy, sample data, child processes,
@@ -110,31 +133,46 @@ let package = Package(
         .testTarget(name: "GrowTestSupportTests", dependencies: ["GrowTestSupport"]),
         .testTarget(name: "GrowJobTests", dependencies: ["GrowJob", "GrowTestSupport"]),
         // S3 project folders against a real moto server with signature checks, and skip_existing.
-        .testTarget(name: "ProjectStorageTests", dependencies: ["ProjectStorage", "GrowBase", "GrowJob", "ObjectStore", "GrowTestSupport"]),
-        .testTarget(name: "EODataTests", dependencies: ["EOData", "GrowBase", "GrowJob", "ProjectStorage", "ObjectStore", "GrowTestSupport"]),
+        .testTarget(
+            name: "ProjectStorageTests",
+            dependencies: ["ProjectStorage", "GrowBase", "GrowJob", "ObjectStore", "GrowTestSupport"]),
+        .testTarget(
+            name: "EODataTests",
+            dependencies: ["EOData", "GrowBase", "GrowJob", "ProjectStorage", "ObjectStore", "GrowTestSupport"]),
         .testTarget(name: "EOKernelsTests", dependencies: ["EOKernels", "EOData", "GrowBase", "GrowTestSupport"]),
         .testTarget(name: "GDALRasterTests", dependencies: ["GDALRaster", "EOData", "GrowJob", "GrowTestSupport"]),
         .testTarget(
             name: "EOPipelinesTests",
-            dependencies: ["EOPipelines", "GrowJob", "ProjectStorage", "EOData", "GDALRaster", "Exec", "ObjectStore", "GrowTestSupport"]
+            dependencies: [
+                "EOPipelines", "GrowJob", "ProjectStorage", "EOData", "GDALRaster", "Exec", "ObjectStore",
+                "GrowTestSupport",
+            ]
         ),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "GrowJob", "GrowTestSupport"]),
-        .testTarget(name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
+        .testTarget(
+            name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowBase", "GrowTestSupport"]),
         .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "GrowBase"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
-            dependencies: ["Wire", "GrowBase", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging, "GrowTestSupport"]
+            dependencies: [
+                "Wire", "GrowBase", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging,
+                "GrowTestSupport",
+            ]
         ),
         .testTarget(
-            name: "HeadRuntimeTests", dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]
+            name: "HeadRuntimeTests",
+            dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]
         ),
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test drives.
         .testTarget(
             name: "WorkerRuntimeTests",
-            dependencies: ["WorkerRuntime", "Exec", "GrowBase", "GrowJob", "Wire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"), logging]
+            dependencies: [
+                "WorkerRuntime", "Exec", "GrowBase", "GrowJob", "Wire", nioCore,
+                .product(name: "NIOEmbedded", package: "swift-nio"), logging,
+            ]
         ),
         // Real grow-head and grow-worker processes on loopback and in network namespaces, and the
         // command lines as a user runs them.

@@ -8,7 +8,8 @@ package struct NDArray<Element>: @unchecked Sendable {
     /// Fails (precondition) when `storage.count` is not the product of `shape`: callers build
     /// arrays from shapes they computed, never from unchecked input (the npy reader checks first).
     package init(shape: [Int], storage: [Element]) {
-        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == storage.count, "shape does not match storage")
+        precondition(
+            shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == storage.count, "shape does not match storage")
         self.shape = shape
         self.storage = storage
     }

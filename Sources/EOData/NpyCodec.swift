@@ -40,7 +40,8 @@ package enum NpyCodec {
 
     /// The `.npy` bytes inside gzip at `level` (eo-learn writes level 1), compressed piece by
     /// piece from the array's storage.
-    package static func encode(gzip array: NpyArray, level: Int32 = 1, location: String) throws(EODataError) -> [UInt8] {
+    package static func encode(gzip array: NpyArray, level: Int32 = 1, location: String) throws(EODataError) -> [UInt8]
+    {
         let deflater = try Deflater(level: level, location: location)
         let header = NpyHeader.encode(type: array.type, shape: array.shape)
         try header.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
@@ -66,11 +67,13 @@ package enum NpyCodec {
         }
         let dictLength = try NpyHeader.parseDictLength(lengthField, location: location)
         guard dictLength <= source.maxRemaining else {
-            throw EODataError(location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
+            throw EODataError(
+                location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
         }
         let dictBytes = try source.read(count: dictLength)
         guard dictBytes.count == dictLength else {
-            throw EODataError(location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
+            throw EODataError(
+                location, "truncated file: the header length field says \(dictLength) bytes, fewer are left")
         }
         let text: String
         if utf8 {

@@ -1,7 +1,6 @@
 import GDALRaster
 import GrowJob
 
-
 /// export_maps' final step, run by the head after the last tile: one mosaic per UTM zone and a
 /// quicklook, from the maps of the finished tiles.
 package enum ExportMapsFinalization {

@@ -32,7 +32,8 @@ package struct TileExecutor: TileRunner {
             case .importTiff, .features, .mosaicking, .sampling, .mergeSamples, .exportMaps:
                 guard let eoPipelines else {
                     return .failed(
-                        retryable: false, error: "this worker has no EO pipelines to run \(spec.pipeline.rawValue) tiles")
+                        retryable: false,
+                        error: "this worker has no EO pipelines to run \(spec.pipeline.rawValue) tiles")
                 }
                 return await eoPipelines.run(spec, tile, cancellation: cancellation)
             }
@@ -127,7 +128,8 @@ package struct TileExecutor: TileRunner {
             do {
                 try FileManager.default.createDirectory(atPath: tile.workDir, withIntermediateDirectories: true)
             } catch {
-                return .failed(retryable: true,
+                return .failed(
+                    retryable: true,
                     error: "cannot create work directory \(tile.workDir): \(error.localizedDescription)")
             }
         }

@@ -15,7 +15,9 @@ struct GrowHead: AsyncParsableCommand {
             `grow-head submit cluster.yaml pipeline.json`, `grow-head status cluster.yaml`,
             `grow-head down cluster.yaml` (docs/cluster.md).
             """,
-        subcommands: [StartCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, RunCommand.self, TokenCommand.self, StorageCommand.self, UpCommand.self, DownCommand.self,
+        subcommands: [
+            StartCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, RunCommand.self,
+            TokenCommand.self, StorageCommand.self, UpCommand.self, DownCommand.self,
             AttachCommand.self, ExecCommand.self, DaemonCommand.self,
         ]
     )

@@ -59,7 +59,9 @@ struct RunCommand: AsyncParsableCommand {
                     try await client.submit(name: next.name, spec: next.spec)
                 }
                 let step = jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : ""
-                print("job \(accepted.job) \"\(next.name)\"\(step): \(accepted.tileCount) tiles on \(workers) workers × \(slots) slots")
+                print(
+                    "job \(accepted.job) \"\(next.name)\"\(step): \(accepted.tileCount) tiles on \(workers) workers × \(slots) slots"
+                )
                 let watcher = try await HeadClient.connect(
                     host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
                 let final = try await JobWatch.follow(accepted.job, with: watcher)
@@ -111,7 +113,8 @@ struct LocalWorkers {
             if let ended = processes.first(where: { !$0.isRunning }) {
                 throw UserError("a local worker exited at start (status \(ended.terminationStatus))")
             }
-            let client = try await HeadClient.connect(host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
+            let client = try await HeadClient.connect(
+                host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
             let joined = try await client.workers().filter { $0.state == .active }.count
             if joined >= processes.count { return }
             try await Task.sleep(for: .milliseconds(20))

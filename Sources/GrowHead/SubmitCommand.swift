@@ -1,12 +1,11 @@
 import ArgumentParser
-
 import Foundation
+import GDALRaster
 import GrowJob
 import HeadRuntime
 import Launcher
 import LauncherRuntime
 import Wire
-import GDALRaster
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,7 +56,9 @@ struct SubmitCommand: AsyncParsableCommand {
                     try await client.submit(name: next.name, spec: next.spec)
                 }
                 let step = jobs.count > 1 ? " (\(position + 1)/\(jobs.count) of the chain)" : ""
-                print("job \(accepted.job) \"\(next.name)\"\(step) accepted: \(accepted.tileCount) tiles; records in \(accepted.recordsPath)")
+                print(
+                    "job \(accepted.job) \"\(next.name)\"\(step) accepted: \(accepted.tileCount) tiles; records in \(accepted.recordsPath)"
+                )
                 guard follow else { return }
                 let watcher = try await connection.connect()
                 let final = try await JobWatch.follow(accepted.job, with: watcher)
@@ -96,14 +97,18 @@ extension SubmitCommand {
             let remote = try UserError.wrap {
                 try runner.uploadToGrowFolder(Data(next.spec.utf8), name: "jobs/\(safeName)-\(stamp)-\(position).json")
             }
-            board.print("submitting \(pipeline)\(jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : "") to \(head) as \(remote)")
+            board.print(
+                "submitting \(pipeline)\(jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : "") to \(head) as \(remote)"
+            )
             status = try UserError.wrap {
                 try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait") { ExecCommand.forward($0) }
             }
         }
         if stop {
             board.print("grow-head submit --stop: bringing cluster \(context.config.clusterName) down")
-            let outcome = try UserError.wrap { try ClusterOperations.down(context: context, workersOnly: false, board: board) }
+            let outcome = try UserError.wrap {
+                try ClusterOperations.down(context: context, workersOnly: false, board: board)
+            }
             try outcome.finish("down")
         }
         if status != 0 { throw ExitCode(status) }

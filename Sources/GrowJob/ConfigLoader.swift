@@ -44,7 +44,9 @@ package enum ConfigLoader {
             case .array(let entries)? = try? JSONParser.parse(text)
         else { return [try load(path: path, variables: variables)] }
         guard !entries.isEmpty else {
-            throw JobSpecError(source: path, keyPath: "", message: "an empty pipeline chain; expected [{\"pipeline_config\": {...}}, ...]")
+            throw JobSpecError(
+                source: path, keyPath: "",
+                message: "an empty pipeline chain; expected [{\"pipeline_config\": {...}}, ...]")
         }
         var loader = Resolver()
         let context = FileContext(source: path, folder: url.deletingLastPathComponent().path, chain: [url.path])
@@ -52,15 +54,19 @@ package enum ConfigLoader {
         for (index, entry) in entries.enumerated() {
             guard case .object(let members) = entry, let config = members["pipeline_config"] else {
                 throw JobSpecError(
-                    source: path, keyPath: "[\(index)]", message: "expected {\"pipeline_config\": {...}}, got \(entry.excerpt)")
+                    source: path, keyPath: "[\(index)]",
+                    message: "expected {\"pipeline_config\": {...}}, got \(entry.excerpt)")
             }
             for key in members.keys.sorted() where key != "pipeline_config" && key != "pipeline_resources" {
                 throw JobSpecError(
-                    source: path, keyPath: "[\(index)].\(key)", message: "unknown key; expected pipeline_config, pipeline_resources")
+                    source: path, keyPath: "[\(index)].\(key)",
+                    message: "unknown key; expected pipeline_config, pipeline_resources")
             }
-            guard case .object(let resolved) = try loader.resolve(config, in: context, at: "[\(index)].pipeline_config") else {
+            guard case .object(let resolved) = try loader.resolve(config, in: context, at: "[\(index)].pipeline_config")
+            else {
                 throw JobSpecError(
-                    source: path, keyPath: "[\(index)].pipeline_config", message: "expected an object, got \(config.excerpt)")
+                    source: path, keyPath: "[\(index)].pipeline_config",
+                    message: "expected an object, got \(config.excerpt)")
             }
             configs.append(try substitute(resolved, path: path, variables: variables))
         }

@@ -57,7 +57,9 @@ struct SpecReader: JSONFieldReading {
             throw fail("", "expected a JSON object at the top, got \(root.excerpt)")
         }
         let kinds = PipelineKind.allCases.map { JSONValue.quote($0.rawValue) }.joined(separator: ", ")
-        guard let pipelineValue = allMembers["pipeline"] else { throw fail("pipeline", "missing; expected one of \(kinds)") }
+        guard let pipelineValue = allMembers["pipeline"] else {
+            throw fail("pipeline", "missing; expected one of \(kinds)")
+        }
         let pipelineName = try string(pipelineValue, at: "pipeline")
         guard let pipeline = PipelineNames.kind(pipelineName) else {
             throw fail("pipeline", "unknown pipeline \(pipelineValue.excerpt); expected one of \(kinds)")
@@ -97,7 +99,9 @@ struct SpecReader: JSONFieldReading {
                 for key in members.keys.sorted() {
                     let path = try string(members[key] ?? .null, at: "storage.structure.\(key)")
                     if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
-                        throw fail("storage.structure.\(key)", "expected a path inside the project folder, got \(JSONValue.quote(path))")
+                        throw fail(
+                            "storage.structure.\(key)",
+                            "expected a path inside the project folder, got \(JSONValue.quote(path))")
                     }
                     structure[key] = path
                 }
@@ -112,22 +116,28 @@ struct SpecReader: JSONFieldReading {
         var eoMembers: [String: JSONValue] = [:]
         if pipeline.isEO {
             guard projectFolder != nil else {
-                throw fail("storage.project_folder", "missing; the \(pipeline.rawValue) pipeline reads and writes EOPatches there")
+                throw fail(
+                    "storage.project_folder",
+                    "missing; the \(pipeline.rawValue) pipeline reads and writes EOPatches there")
             }
             var reader = ParameterReader(source: source, members: rest)
             eo = try EOParameters.read(pipeline, &reader)
             try reader.finish(
-                expected: "a parameter of the \(pipeline.rawValue) pipeline or one of \(JobSpec.topLevelKeys.joined(separator: ", "))")
+                expected:
+                    "a parameter of the \(pipeline.rawValue) pipeline or one of \(JobSpec.topLevelKeys.joined(separator: ", "))"
+            )
             eoMembers = rest
             for key in eo?.folderKeys ?? [] where structure[key] == nil && JobSpec.defaultStructure[key] == nil {
-                throw fail("storage.structure", "has no folder key \(JSONValue.quote(key)); add e.g. \"\(key)\": \"\(key)\"")
+                throw fail(
+                    "storage.structure", "has no folder key \(JSONValue.quote(key)); add e.g. \"\(key)\": \"\(key)\"")
             }
         }
 
         let tiles: TileSet
         if let areaValue = top["area"] {
             guard top["tiles"] == nil else { throw fail("area", "give either \"area\" or \"tiles\", not both") }
-            let request = try areaRequest(areaValue, projectFolder: projectFolder, structure: structure, settings: settings)
+            let request = try areaRequest(
+                areaValue, projectFolder: projectFolder, structure: structure, settings: settings)
             tiles = try resolve(request)
         } else if let tilesValue = top["tiles"] {
             tiles = try tileSet(tilesValue)
@@ -136,7 +146,8 @@ struct SpecReader: JSONFieldReading {
         } else {
             throw fail(
                 "tiles",
-                "missing; expected \"area\" (an AOI split into a UTM grid), a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names")
+                "missing; expected \"area\" (an AOI split into a UTM grid), a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names"
+            )
         }
 
         var spec = JobSpec(name: name, pipeline: pipeline, tiles: tiles)
@@ -272,7 +283,8 @@ struct SpecReader: JSONFieldReading {
         case .object(let given) where given["area_grid"] != nil:
             let members = try object(value, at: "tiles", allowed: ["area_grid"])
             guard let grid = AreaGrid(json: members["area_grid"] ?? .null), let tiles = TileSet.area(grid) else {
-                throw fail("tiles.area_grid", "expected an area grid as grow writes it, with 1...\(TileSet.maxCount) tiles")
+                throw fail(
+                    "tiles.area_grid", "expected an area grid as grow writes it, with 1...\(TileSet.maxCount) tiles")
             }
             return tiles
         case .object:

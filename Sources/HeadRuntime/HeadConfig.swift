@@ -1,6 +1,6 @@
+import Foundation
 import GrowJob
 import NIOCore
-import Foundation
 import TileScheduler
 import Wire
 

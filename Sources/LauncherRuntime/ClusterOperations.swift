@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Launcher
+import Synchronization
 
 /// The cluster-wide verbs over `NodeRunner`s: head first, then every worker in parallel; a node
 /// that fails is named and the others carry on.

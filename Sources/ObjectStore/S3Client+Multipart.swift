@@ -9,7 +9,9 @@ extension S3Client {
     /// Uploads a local file without holding it in memory: one PUT up to the multipart threshold,
     /// parts in parallel above it. All or nothing: a failed multipart upload is aborted, so no
     /// object and no stored parts remain.
-    package func uploadFile(_ path: String, to uri: S3URI, contentType: String? = nil, progress: TransferProgress? = nil)
+    package func uploadFile(
+        _ path: String, to uri: S3URI, contentType: String? = nil, progress: TransferProgress? = nil
+    )
         throws(S3Error)
     {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

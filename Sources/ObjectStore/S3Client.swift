@@ -90,7 +90,8 @@ package final class S3Client: Sendable {
     /// (a ranged GET, then UploadPart; `concurrency` parts of `partSize` in memory at most).
     /// Not UploadPartCopy: curl 7.88 sorts the signed headers as `name:value` lines, which puts
     /// `x-amz-copy-source-range` before `x-amz-copy-source` and breaks the signature.
-    package func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil) throws(S3Error)
+    package func copyObject(from source: S3URI, to destination: S3URI, progress: TransferProgress? = nil)
+        throws(S3Error)
     {
         guard let info = try headObject(source) else {
             throw diagnosis(source)
@@ -189,8 +190,9 @@ package final class S3Client: Sendable {
     }
 
     /// Multipart uploads started and neither completed nor aborted (key, upload ID).
-    package func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(key: String, uploadID: String)]
-    {
+    package func pendingUploads(bucket: String, prefix: String = "") throws(S3Error) -> [(
+        key: String, uploadID: String
+    )] {
         var query = [("uploads", "")]
         if !prefix.isEmpty { query.append(("prefix", prefix)) }
         let uri = S3URI(bucket: bucket, key: prefix)

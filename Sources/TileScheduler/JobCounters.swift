@@ -36,6 +36,7 @@ package struct JobCounters: Sendable, Hashable {
             retries: lhs.retries + rhs.retries, reissuedAfterLoss: lhs.reissuedAfterLoss + rhs.reissuedAfterLoss,
             workersLost: lhs.workersLost + rhs.workersLost, steals: lhs.steals + rhs.steals,
             tilesStolen: lhs.tilesStolen + rhs.tilesStolen, backupsLaunched: lhs.backupsLaunched + rhs.backupsLaunched,
-            duplicateResults: lhs.duplicateResults + rhs.duplicateResults, quarantined: lhs.quarantined + rhs.quarantined)
+            duplicateResults: lhs.duplicateResults + rhs.duplicateResults,
+            quarantined: lhs.quarantined + rhs.quarantined)
     }
 }

@@ -1,4 +1,3 @@
-
 import Exec
 import GrowBase
 import GrowJob

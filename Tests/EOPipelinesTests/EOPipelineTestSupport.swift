@@ -9,7 +9,8 @@ import XCTest
 func runAllTiles(_ spec: JobSpec, file: StaticString = #filePath, line: UInt = #line) async {
     for index in spec.selectedTiles {
         let context = TileContext(job: 1, index: index, attempt: 1, name: spec.tiles.name(of: index), workDir: "")
-        let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(spec, context, cancellation: TileCancellation())
+        let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(
+            spec, context, cancellation: TileCancellation())
         if case .failed(_, let error) = outcome {
             XCTFail("tile \(context.name): \(error)", file: file, line: line)
         }

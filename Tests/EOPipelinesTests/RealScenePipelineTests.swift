@@ -135,14 +135,16 @@ final class EOTileTimeoutTests: XCTestCase {
         }
         let limited = try spec(timeout: #", "tile_timeout": 0.001"#)
         let context = TileContext(job: 1, index: 0, attempt: 1, name: limited.tiles.name(of: 0), workDir: "")
-        let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(limited, context, cancellation: TileCancellation())
+        let outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(
+            limited, context, cancellation: TileCancellation())
         guard case .failed(let retryable, let error) = outcome else {
             return XCTFail("finished despite the timeout")
         }
         XCTAssertTrue(retryable)
         XCTAssertTrue(error.hasPrefix("timed out after 0.001s"), error)
         XCTAssertFalse(try EOPatch.isComplete(in: LocalStore(root: project), folder: "data/\(context.name)"))
-        let unlimited = await TileExecutor(eoPipelines: EOPipelineRunner()).run(try spec(timeout: ""), context, cancellation: TileCancellation())
+        let unlimited = await TileExecutor(eoPipelines: EOPipelineRunner()).run(
+            try spec(timeout: ""), context, cancellation: TileCancellation())
         XCTAssertTrue(unlimited.isDone, "\(unlimited)")
     }
 }

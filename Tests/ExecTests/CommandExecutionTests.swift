@@ -59,7 +59,9 @@ final class CommandExecutionTests: XCTestCase {
     func testChildClosingItsOutputEarlyIsStillWaitedFor() async throws {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "exec >&- 2>&-; sleep 0.1; exit 4"])
-        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        let (outcome, micros) = await timed {
+            await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        }
         guard case .failed(true, "exit 4") = outcome else { return XCTFail("\(outcome)") }
         XCTAssertGreaterThanOrEqual(micros, 100_000)
     }
@@ -76,7 +78,9 @@ final class CommandExecutionTests: XCTestCase {
     func testTimeoutKillsTheGroup() async throws {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(["sh", "-c", "echo started >&2; sleep 30; echo never"], #", "tile_timeout": 0.3"#)
-        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        let (outcome, micros) = await timed {
+            await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        }
         guard case .failed(let retryable, let error) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(retryable)
         XCTAssertEqual(error, "timed out after 0.3s: started")
@@ -192,7 +196,9 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         // The leader exits at once; its background child holds stdout open. The group is killed.
         let spec = try commandSpec(["sh", "-c", "sleep 30 & echo leader-done"])
-        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        let (outcome, micros) = await timed {
+            await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        }
         guard case .done(let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(detail, "leader-done")
         XCTAssertLessThan(micros, 30_000_000)
@@ -254,7 +260,9 @@ final class CommandExecutionTests: XCTestCase {
             "sh", "-c",
             "sleep 100 & echo $! > holding.pid; sleep 100 >/dev/null 2>&1 & echo $! > detached.pid; echo done",
         ])
-        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        let (outcome, micros) = await timed {
+            await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        }
         XCTAssertEqual(outcome, .done(detail: "done"))
         XCTAssertLessThan(micros, 10_000_000)
         try await assertGone(pidFiles: ["holding.pid", "detached.pid"], in: dir)
@@ -264,7 +272,9 @@ final class CommandExecutionTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let spec = try commandSpec(
             ["sh", "-c", "echo $$ > leader.pid; exec >&- 2>&-; sleep 100"], #", "tile_timeout": 0.3"#)
-        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation()) }
+        let (outcome, micros) = await timed {
+            await executor.run(spec, tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
+        }
         XCTAssertEqual(
             outcome, .failed(retryable: true, error: "timed out after 0.3s"))
         XCTAssertLessThan(micros, 10_000_000)
@@ -333,7 +343,8 @@ final class CommandExecutionTests: XCTestCase {
             try commandSpec(["./plain.sh"]), tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(
             denied,
-            .failed(retryable: false,
+            .failed(
+                retryable: false,
                 error: "cannot execute ./plain.sh: permission denied"))
         let orphan = await executor.run(
             try commandSpec([noInterpreter]), tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
@@ -344,7 +355,8 @@ final class CommandExecutionTests: XCTestCase {
             try commandSpec(["/tmp"]), tile(0, in: spec, workDir: dir), cancellation: TileCancellation())
         XCTAssertEqual(
             directory,
-            .failed(retryable: false,
+            .failed(
+                retryable: false,
                 error: "cannot execute /tmp: permission denied"))
     }
 

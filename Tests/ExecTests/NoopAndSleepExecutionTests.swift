@@ -15,7 +15,9 @@ final class NoopAndSleepExecutionTests: XCTestCase {
     func testSleepSleepsItsDuration() async throws {
         let spec = try JobSpec.parse(
             json: #"{"pipeline": "sleep", "tiles": 2, "sleep": {"fixed_ms": 30}}"#, source: "t")
-        let (outcome, micros) = await timed { await executor.run(spec, tile(0, in: spec, workDir: ""), cancellation: TileCancellation()) }
+        let (outcome, micros) = await timed {
+            await executor.run(spec, tile(0, in: spec, workDir: ""), cancellation: TileCancellation())
+        }
         guard case .done(_) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertGreaterThanOrEqual(micros, 30_000)
     }

@@ -15,7 +15,10 @@ struct CoordinatorHarness {
     var log: [HeadAction] = []
     private var nextConnection: ConnectionID = 1
 
-    init(config: CoordinatorConfig = CoordinatorConfig(stateDirectory: "/state"), recovered: JournalState = JournalState()) {
+    init(
+        config: CoordinatorConfig = CoordinatorConfig(stateDirectory: "/state"),
+        recovered: JournalState = JournalState()
+    ) {
         coordinator = HeadCoordinator(config: config, recovered: recovered, now: time)
         log = coordinator.takeStartActions()
     }
@@ -57,7 +60,10 @@ struct CoordinatorHarness {
         _ json: String, from client: ConnectionID, preparation: JobPreparation = JobPreparation()
     ) throws -> (job: JobID, actions: [HeadAction]) {
         let submitted = handle(.received(.submitJob(SubmitJob(name: "test.json", spec: json)), from: client))
-        guard case .prepareJob(let job, _, _)? = submitted.first(where: { if case .prepareJob = $0 { true } else { false } })
+        guard
+            case .prepareJob(let job, _, _)? = submitted.first(where: {
+                if case .prepareJob = $0 { true } else { false }
+            })
         else {
             XCTFail("no prepareJob in \(submitted)")
             throw CocoaError(.featureUnsupported)

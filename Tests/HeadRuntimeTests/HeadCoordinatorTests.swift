@@ -13,7 +13,8 @@ final class HeadCoordinatorTests: XCTestCase {
     func testASubmittedJobIsPreparedOffTheLoopThenJournaledAcceptedAndRecorded() throws {
         var h = CoordinatorHarness()
         let client = h.connect(.client, "cli")
-        let submitted = h.handle(.received(.submitJob(SubmitJob(name: "a.json", spec: noopJob(tiles: 3))), from: client))
+        let submitted = h.handle(
+            .received(.submitJob(SubmitJob(name: "a.json", spec: noopJob(tiles: 3))), from: client))
         // Nothing is journaled or answered before the records folder exists.
         XCTAssertEqual(submitted.journaled, [])
         XCTAssertEqual(submitted.sent(to: client), [])
@@ -43,9 +44,11 @@ final class HeadCoordinatorTests: XCTestCase {
         guard case .errorReply(let reply)? = answer.sent(to: client).first else { return XCTFail("\(answer)") }
         XCTAssertEqual(reply.code, .invalidJob)
         XCTAssertTrue(reply.message.hasSuffix(": permission denied"), reply.message)
-        XCTAssertEqual(h.handle(.received(.queryJobs(JobRef(job: 0)), from: client)).sent(to: client), [
-            .jobStatus(Wire.JobStatus(jobs: []))
-        ])
+        XCTAssertEqual(
+            h.handle(.received(.queryJobs(JobRef(job: 0)), from: client)).sent(to: client),
+            [
+                .jobStatus(Wire.JobStatus(jobs: []))
+            ])
     }
 
     func testAnInvalidSpecIsRefusedAtOnce() {
@@ -72,7 +75,8 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(first.assigned(to: worker).map(\.attempt), [1, 1, 1])
         let done = h.handle(
             .received(
-                .tileDone(TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 1500, detail: "")])),
+                .tileDone(
+                    TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 1500, detail: "")])),
                 from: worker))
         XCTAssertEqual(
             done.journaled, [.tileFinished(job: job, index: 0, attempt: 1, durationMicros: 1500, worker: "w1")])
@@ -118,7 +122,8 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(final.records.finished, ["tile-0", "tile-1"])
         XCTAssertEqual(final.records.failed, [])
         let report = final.records.report
-        XCTAssertEqual(report.tiles, JobReport.TileCounts(total: 2, done: 2, failed: 0, quarantined: 0, skipped: 0, retries: 0))
+        XCTAssertEqual(
+            report.tiles, JobReport.TileCounts(total: 2, done: 2, failed: 0, quarantined: 0, skipped: 0, retries: 0))
         XCTAssertEqual(report.pipelineExecutionStats.elapsedTime, 2)
         XCTAssertEqual(report.pipelineExecutionStats.name, "two")
         XCTAssertEqual(report.workers.tiles, ["w1": 2])
@@ -150,7 +155,8 @@ final class HeadCoordinatorTests: XCTestCase {
                     .tileFailed(
                         TileFailed(failures: [
                             Wire.TileFailure(
-                                job: job, index: 0, attempt: attempt, durationMicros: 10, retryable: true, error: "exit 1")
+                                job: job, index: 0, attempt: attempt, durationMicros: 10, retryable: true,
+                                error: "exit 1")
                         ])), from: worker))
         }
         let first = fail(attempt: 1)
@@ -160,7 +166,8 @@ final class HeadCoordinatorTests: XCTestCase {
         let second = fail(attempt: 2)
         XCTAssertEqual(second.journaled.first, .tileFailed(job: job, index: 0, attempts: 2, error: "exit 1"))
         let final = try XCTUnwrap(second.finalRecords.first?.records)
-        XCTAssertEqual(final.failed, [FailedTile(name: "tile-0", index: 0, attempts: 2, error: "exit 1", quarantined: false)])
+        XCTAssertEqual(
+            final.failed, [FailedTile(name: "tile-0", index: 0, attempts: 2, error: "exit 1", quarantined: false)])
         XCTAssertEqual(final.report.tiles.retries, 1)
         XCTAssertEqual(final.report.tiles.failed, 1)
     }
@@ -170,8 +177,12 @@ final class HeadCoordinatorTests: XCTestCase {
         let client = h.connect(.client, "cli")
         let (job, _) = try h.submit(noopJob(tiles: 6), from: client)
         let busy = h.worker("busy", slots: 2)
-        XCTAssertEqual(h.handle(.received(.requestTiles(RequestTiles(count: 2)), from: busy)).assigned(to: busy).count, 6)
-        h.handle(.received(.tilesStarted(TileBatch(job: job, tiles: [.init(index: 0, attempt: 1), .init(index: 1, attempt: 1)])), from: busy))
+        XCTAssertEqual(
+            h.handle(.received(.requestTiles(RequestTiles(count: 2)), from: busy)).assigned(to: busy).count, 6)
+        h.handle(
+            .received(
+                .tilesStarted(TileBatch(job: job, tiles: [.init(index: 0, attempt: 1), .init(index: 1, attempt: 1)])),
+                from: busy))
         let idle = h.worker("idle", slots: 2)
         let asked = h.handle(.received(.requestTiles(RequestTiles(count: 2)), from: idle))
         guard case .revoke(let revoke)? = asked.sent(to: busy).first else { return XCTFail("\(asked)") }
@@ -192,10 +203,12 @@ final class HeadCoordinatorTests: XCTestCase {
         h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: worker))
         h.handle(.received(.tilesStarted(TileBatch(job: job, tiles: [.init(index: 0, attempt: 1)])), from: worker))
         let drained = h.handle(
-            .received(.drain(Drain(deadlineUnixMs: h.time.unixMs + 120_000, reason: "spot interruption")), from: worker))
+            .received(.drain(Drain(deadlineUnixMs: h.time.unixMs + 120_000, reason: "spot interruption")), from: worker)
+        )
         guard case .revoke(let revoke)? = drained.sent(to: worker).first else { return XCTFail("\(drained)") }
         XCTAssertEqual(revoke.indices.sorted(), [1, 2])
-        XCTAssertEqual(h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: worker)).assigned(to: worker), [])
+        XCTAssertEqual(
+            h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: worker)).assigned(to: worker), [])
         let workers = h.handle(.received(.listWorkers(Empty()), from: client)).sent(to: client)
         guard case .workerList(let list)? = workers.first else { return XCTFail("\(workers)") }
         XCTAssertEqual(list.workers.first?.state, .draining)
@@ -246,15 +259,20 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(counters.reissuedAfterLoss, 2, "its queue goes back to the pool; the running tile stays")
         // Its running tile stayed with it and its result counts.
         let done = h.handle(
-            .received(.tileDone(TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 5, detail: "")])), from: new))
-        XCTAssertEqual(done.journaled.first, .tileFinished(job: job, index: 0, attempt: 1, durationMicros: 5, worker: "w1"))
+            .received(
+                .tileDone(
+                    TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 5, detail: "")])),
+                from: new))
+        XCTAssertEqual(
+            done.journaled.first, .tileFinished(job: job, index: 0, attempt: 1, durationMicros: 5, worker: "w1"))
     }
 
     func testSkippedTilesAreJournaledCountedAsFinishedAndNeverRun() throws {
         var h = CoordinatorHarness()
         let client = h.connect(.client, "cli")
         let (job, prepared) = try h.submit(
-            noopJob(tiles: 4), from: client, preparation: JobPreparation(skipped: [1, 2], notes: ["skip_existing: 2 tiles already have their output"]))
+            noopJob(tiles: 4), from: client,
+            preparation: JobPreparation(skipped: [1, 2], notes: ["skip_existing: 2 tiles already have their output"]))
         XCTAssertEqual(prepared.journaled.dropFirst().first, .tilesSkipped(job: job, indices: [1, 2]))
         XCTAssertTrue(prepared.logLines.contains("skip_existing: 2 tiles already have their output"))
         let worker = h.worker("w1", slots: 4)
@@ -268,7 +286,8 @@ final class HeadCoordinatorTests: XCTestCase {
         let recovered = JournalState(
             jobs: [
                 RecoveredJob(
-                    job: 5, name: "noop", spec: spec.canonicalJSON(), submittedUnixMs: 1, recordsPath: "/state/logs/run-5",
+                    job: 5, name: "noop", spec: spec.canonicalJSON(), submittedUnixMs: 1,
+                    recordsPath: "/state/logs/run-5",
                     finished: [0], durationMicrosSum: 10, durationMicrosMax: 10, tilesByWorker: ["w0": 1],
                     counters: JobCounters(reissuedAfterLoss: 3, workersLost: 1))
             ], nextJobID: 6)
@@ -279,16 +298,23 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(h.log.logLines, ["head restarted: resuming job with 1 tiles already finished"])
 
         let returning = h.worker("w1", slots: 1, running: [TileRun(job: 5, index: 1, attempt: 1)])
-        XCTAssertEqual(h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: returning)).assigned(to: returning), [])
+        XCTAssertEqual(
+            h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: returning)).assigned(to: returning), [])
         h.advance(ms: 1000)
         XCTAssertEqual(h.handle(.tick).assigned(to: returning), [])
         h.advance(ms: 2000)
-        XCTAssertEqual(h.handle(.tick).assigned(to: returning).map(\.index), [2, 3], "the finished and the running tile are not handed out")
+        XCTAssertEqual(
+            h.handle(.tick).assigned(to: returning).map(\.index), [2, 3],
+            "the finished and the running tile are not handed out")
         // The report counts what the head before the restart counted too.
         let client = h.connect(.client, "cli")
         _ = client
         for index: UInt32 in [1, 2, 3] {
-            h.handle(.received(.tileDone(TileDone(results: [TileResult(job: 5, index: index, attempt: 1, durationMicros: 10, detail: "")])), from: returning))
+            h.handle(
+                .received(
+                    .tileDone(
+                        TileDone(results: [TileResult(job: 5, index: index, attempt: 1, durationMicros: 10, detail: "")]
+                        )), from: returning))
         }
         let report = try XCTUnwrap(h.log.finalRecords.first?.records.report)
         XCTAssertEqual(report.scheduler.workersLost, 1)
@@ -308,10 +334,14 @@ final class HeadCoordinatorTests: XCTestCase {
         let worker = h.worker("w1", slots: 1)
         h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: worker))
         let done = h.handle(
-            .received(.tileDone(TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 5, detail: "")])), from: worker))
+            .received(
+                .tileDone(
+                    TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 5, detail: "")])),
+                from: worker))
         XCTAssertEqual(done.finalRecords.count, 0)
         XCTAssertEqual(done.logLines, ["all tiles done; mosaic of 1 tiles of noop"])
-        guard case .finalize(job, let step)? = done.last(where: { if case .finalize = $0 { true } else { false } }) else {
+        guard case .finalize(job, let step)? = done.last(where: { if case .finalize = $0 { true } else { false } })
+        else {
             return XCTFail("\(done)")
         }
         let ended = h.handle(.finalizationEnded(job, step.run()))

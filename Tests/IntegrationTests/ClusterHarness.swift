@@ -143,7 +143,8 @@ final class ClusterHarness {
     /// `grow-head submit JOB --wait` in the background, logging to submit.log.
     func startSubmit(_ job: URL) throws -> Process {
         try spawn(
-            Self.headBinary, ["submit", job.path, "--wait", "--address", "127.0.0.1:\(port)", "--token-file", tokenFile.path],
+            Self.headBinary,
+            ["submit", job.path, "--wait", "--address", "127.0.0.1:\(port)", "--token-file", tokenFile.path],
             log: "submit")
     }
 

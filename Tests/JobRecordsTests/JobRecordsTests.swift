@@ -14,7 +14,8 @@ final class JobRecordsTests: XCTestCase {
     func testDirectoryNameLikeEoGrow() {
         let date = Date(timeIntervalSince1970: 1_714_566_605.75)  // 2024-05-01 12:30:05 UTC
         XCTAssertEqual(
-            RecordsFolder.directoryName(startedAt: date, pipeline: "command", id: "7"), "2024-05-01T12-30-05Z-command-7")
+            RecordsFolder.directoryName(startedAt: date, pipeline: "command", id: "7"), "2024-05-01T12-30-05Z-command-7"
+        )
         XCTAssertEqual(
             RecordsFolder.directoryName(startedAt: date, pipeline: "a/b c", id: ".."), "2024-05-01T12-30-05Z-a_b_c-_")
     }
@@ -94,7 +95,8 @@ final class JobRecordsTests: XCTestCase {
             tiles: .init(total: 2, done: 2, failed: 0, quarantined: 0, skipped: 0, retries: 0), tileDurations: nil,
             workers: .init(tiles: [:]),
             scheduler: .init(
-                steals: 0, tilesStolen: 0, backupsLaunched: 0, duplicateResults: 0, workersLost: 0, reissuedAfterLoss: 0),
+                steals: 0, tilesStolen: 0, backupsLaunched: 0, duplicateResults: 0, workersLost: 0, reissuedAfterLoss: 0
+            ),
             failedTiles: [], versions: [:], instanceInfo: .init(host: ""))
         try records.writeFinal(finished: ["a"], failed: [], report: report)
         try records.writeFinal(finished: ["a", "b"], failed: [], report: report)

@@ -28,7 +28,9 @@ final class S3ConfigResolverTests: XCTestCase {
         aws_access_key_id = ONLYKEY
         """
 
-    func resolve(_ overrides: StorageSettings = StorageSettings(), _ environment: [String: String] = [:]) throws -> S3Config {
+    func resolve(_ overrides: StorageSettings = StorageSettings(), _ environment: [String: String] = [:]) throws
+        -> S3Config
+    {
         var environment = environment
         environment["HOME"] = "/home/u"
         return try S3ConfigResolver.resolve(overrides, environment: environment) { path in
@@ -85,7 +87,8 @@ final class S3ConfigResolverTests: XCTestCase {
         XCTAssertEqual(resolved.region, "eu-west-3")
         XCTAssertEqual(resolved.endpoint.description, "https://env.example")
         resolved = try resolve(
-            StorageSettings(), ["AWS_ENDPOINT_URL_S3": "https://s3only.example", "AWS_ENDPOINT_URL": "https://env.example"])
+            StorageSettings(),
+            ["AWS_ENDPOINT_URL_S3": "https://s3only.example", "AWS_ENDPOINT_URL": "https://env.example"])
         XCTAssertEqual(resolved.endpoint.description, "https://s3only.example")
         XCTAssertTrue(resolved.endpoint.pathStyle, "a custom endpoint defaults to path style")
     }

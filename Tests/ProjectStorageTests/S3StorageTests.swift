@@ -21,7 +21,8 @@ final class S3StorageTests: XCTestCase {
 
     func open(_ root: String) throws -> any ProjectStore {
         // Through the same door the pipelines use, with the storage section's settings.
-        let storage = try ProjectLocation.openStore(root, settings: StorageSettings(region: "us-east-1", endpoint: moto.endpoint))
+        let storage = try ProjectLocation.openStore(
+            root, settings: StorageSettings(region: "us-east-1", endpoint: moto.endpoint))
         XCTAssertTrue(storage is S3Store)
         return storage
     }

@@ -1,5 +1,5 @@
-import GrowBase
 import Exec
+import GrowBase
 import GrowJob
 import Logging
 import Synchronization

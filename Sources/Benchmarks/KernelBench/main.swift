@@ -52,7 +52,6 @@ let cores = Kernels.availableCores
 
 // MARK: Inputs
 
-
 /// Bumped whenever the generated arrays change, so stale files are made again.
 let inputsVersion = "kernels-inputs-1"
 
@@ -308,7 +307,8 @@ func json(_ timing: Timing) -> [String: Double] { ["seconds": timing.wall, "cpu_
             let finished = DispatchSemaphore(value: 0)
             nonisolated(unsafe) var outcome: TileOutcome?
             Task.detached {
-                outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(spec, context, cancellation: TileCancellation())
+                outcome = await TileExecutor(eoPipelines: EOPipelineRunner()).run(
+                    spec, context, cancellation: TileCancellation())
                 finished.signal()
             }
             finished.wait()
@@ -320,7 +320,12 @@ func json(_ timing: Timing) -> [String: Double] { ["seconds": timing.wall, "cpu_
         say(
             "features pipeline per tile (EOPatch read, NDVI + NDWI + valid mask + FEATURES, EOPatch write; local disk) "
                 + "4×1000×1000×6 UInt16: \(describe(one)) = \(String(format: "%.0f", megapixels / one.wall)) Mpixel/s")
-        record("pipeline", ["megapixels": megapixels, "one_thread": json(one), "megapixels_per_second_one_thread": megapixels / one.wall])
+        record(
+            "pipeline",
+            [
+                "megapixels": megapixels, "one_thread": json(one),
+                "megapixels_per_second_one_thread": megapixels / one.wall,
+            ])
     }
 }
 

@@ -88,7 +88,9 @@ config.workerLosses = losses
 config.partitionFraction = 0.5
 config.scheduler.heartbeatTimeoutMs = 5000
 
-print("== simulator: \(workers) workers x \(slots) slots, \(tiles) tiles (Pareto alpha 2.5, min 1 s), \(losses) random worker losses (half crashes, half partitions), seed \(seed)")
+print(
+    "== simulator: \(workers) workers x \(slots) slots, \(tiles) tiles (Pareto alpha 2.5, min 1 s), \(losses) random worker losses (half crashes, half partitions), seed \(seed)"
+)
 let start = now()
 let result = Simulator(config: config).run()
 let wall = Double(now() - start) / 1e9
@@ -99,13 +101,15 @@ print(
     "makespan: \(result.makespanMs) ms (virtual), lower bound: \(result.lowerBoundMs) ms, ratio: "
         + String(format: "%.3f", result.ratio))
 print(
-    "tiles done: \(result.done), failed: \(result.failed), quarantined: \(result.quarantined), finished: \(result.finished)")
+    "tiles done: \(result.done), failed: \(result.failed), quarantined: \(result.quarantined), finished: \(result.finished)"
+)
 print(
     "workers lost (seen by the scheduler): \(result.counters.workersLost), steals: \(result.counters.tiles.tilesStolen), backups: \(result.counters.tiles.backupsLaunched), re-issued after loss: \(result.counters.tiles.reissuedAfterLoss)"
 )
 let slotCount = UInt64(max(1, workers * slots))
 print(
-    "lower bound = max(total work / slots = \(result.totalWorkMs / slotCount) ms, longest tile = \(result.longestTileMs) ms)")
+    "lower bound = max(total work / slots = \(result.totalWorkMs / slotCount) ms, longest tile = \(result.longestTileMs) ms)"
+)
 print("invariant violations: \(result.violations.count)")
 for violation in result.violations.prefix(5) { print("  \(violation)") }
 
@@ -121,7 +125,8 @@ if let path = jsonPath {
             "wall_seconds": wall, "decisions": result.decisions, "decisions_per_second": decisionsPerSecond,
             "makespan_ms": Int(result.makespanMs), "lower_bound_ms": Int(result.lowerBoundMs),
             "makespan_over_lower_bound": result.ratio,
-            "total_work_ms": Int(result.totalWorkMs), "longest_tile_ms": Int(result.longestTileMs), "done": result.done, "failed": result.failed,
+            "total_work_ms": Int(result.totalWorkMs), "longest_tile_ms": Int(result.longestTileMs), "done": result.done,
+            "failed": result.failed,
             "quarantined": result.quarantined, "finished": result.finished,
             "workers_lost": result.counters.workersLost,
             "invariant_violations": result.violations.count, "violations": Array(result.violations.prefix(10)),

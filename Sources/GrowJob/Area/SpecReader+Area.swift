@@ -41,7 +41,8 @@ extension SpecReader {
             filename: filename, aoiBuffer: aoiBuffer, simplification: simplification, sizeX: sizeX, sizeY: sizeY,
             bufferX: bufferX, bufferY: bufferY, offsetX: offsetX, offsetY: offsetY)
         if projectFolder == nil, !filename.hasPrefix("/"), !filename.contains("://") {
-            throw fail("area.area_of_interest.filename", "a relative AOI path needs \"storage\": {\"project_folder\": ...}")
+            throw fail(
+                "area.area_of_interest.filename", "a relative AOI path needs \"storage\": {\"project_folder\": ...}")
         }
         return AreaRequest(
             settings: settings, projectFolder: projectFolder,
@@ -55,7 +56,8 @@ extension SpecReader {
         guard let resolveArea else {
             throw fail(
                 "area",
-                "this job's area is not resolved into tiles; submit it with grow-head submit or run, which read the AOI and send the grid")
+                "this job's area is not resolved into tiles; submit it with grow-head submit or run, which read the AOI and send the grid"
+            )
         }
         let grid: AreaGrid
         do {

@@ -41,7 +41,8 @@ extension HeadCoordinator {
         case .failed(let error)?:
             lines.append("final step failed: \(error)")
             log(.error, "job's final step failed", ["job": "\(id)", "error": "\(error)"])
-            failed.append(FailedTile(name: "final-step", index: UInt32.max, attempts: 1, error: error, quarantined: false))
+            failed.append(
+                FailedTile(name: "final-step", index: UInt32.max, attempts: 1, error: error, quarantined: false))
             jobs[id]?.finalizationFailed = true
         case nil:
             break

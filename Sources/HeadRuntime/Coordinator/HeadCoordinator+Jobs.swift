@@ -60,12 +60,15 @@ extension HeadCoordinator {
         let preparation: JobPreparation
         switch result {
         case .failure(let failure):
-            log(.error, "job refused: cannot write its records", ["path": "\(pending.records.path)", "error": "\(failure.message)"])
+            log(
+                .error, "job refused: cannot write its records",
+                ["path": "\(pending.records.path)", "error": "\(failure.message)"])
             if let client = pending.client {
                 send(
                     .errorReply(
                         ErrorReply(
-                            code: .invalidJob, message: "cannot write records to \(pending.records.path): \(failure.message)")),
+                            code: .invalidJob,
+                            message: "cannot write records to \(pending.records.path): \(failure.message)")),
                     to: client)
             }
             return
@@ -115,7 +118,9 @@ extension HeadCoordinator {
         do {
             spec = try JobSpec.parse(json: recovered.spec, source: "journal job \(recovered.job)")
         } catch {
-            log(.error, "journal holds a job that no longer parses; skipped", ["job": "\(recovered.job)", "error": "\(error)"])
+            log(
+                .error, "journal holds a job that no longer parses; skipped",
+                ["job": "\(recovered.job)", "error": "\(error)"])
             return
         }
         let records = recordsPlace(
@@ -131,7 +136,8 @@ extension HeadCoordinator {
             maxMicros: recovered.durationMicrosMax)
         job.tilesByWorker = recovered.tilesByWorker
         for (index, error) in recovered.failed {
-            job.failures[index] = .init(error: error, attempts: recovered.failedAttempts[index] ?? 0, quarantined: false)
+            job.failures[index] = .init(
+                error: error, attempts: recovered.failedAttempts[index] ?? 0, quarantined: false)
         }
         for (index, reason) in recovered.quarantined {
             job.failures[index] = .init(error: reason, attempts: 0, quarantined: true)

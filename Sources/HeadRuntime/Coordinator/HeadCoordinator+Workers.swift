@@ -97,7 +97,8 @@ extension HeadCoordinator {
             guard let job = jobs[failure.job], let position = job.position(ofTile: failure.index) else { continue }
             record(
                 failure.job,
-                "tile \(job.tileName(ofPosition: position)) attempt \(failure.attempt) failed on \(key): \(failure.error)")
+                "tile \(job.tileName(ofPosition: position)) attempt \(failure.attempt) failed on \(key): \(failure.error)"
+            )
             failures.append(
                 TileScheduler.TileFailure(
                     TileRef(job: failure.job, index: position), attempt: failure.attempt, error: failure.error,

@@ -1,8 +1,8 @@
 import GrowJob
 import JobRecords
 import Logging
-import TileScheduler
 import ProjectStorage
+import TileScheduler
 
 /// What a submitted job needs before its tiles go out, all of it blocking IO the head runs on
 /// its thread pool: the records folder, and with `skip_existing` a listing of the outputs
@@ -20,7 +20,8 @@ enum JobPreparer {
         guard spec.skipExisting else { return (folder, .success(JobPreparation())) }
         do {
             let plan = try spec.planTilesAgainstExistingOutputs(job: job)
-            let note = plan.skipped.isEmpty ? [] : ["skip_existing: \(plan.skipped.count) tiles already have their output"]
+            let note =
+                plan.skipped.isEmpty ? [] : ["skip_existing: \(plan.skipped.count) tiles already have their output"]
             return (folder, .success(JobPreparation(skipped: plan.skipped, notes: note)))
         } catch {
             let note = "skip_existing: cannot look for existing outputs, running every tile: \(error)"

@@ -41,7 +41,8 @@ final class RecordsKeeper: @unchecked Sendable {  // `folders` is touched only o
             do {
                 self.folders[job] = try Self.open(place, settings: settings, logger: self.logger)
             } catch {
-                self.logger.error("cannot reopen a resumed job's records", metadata: ["job": "\(job)", "error": "\(error)"])
+                self.logger.error(
+                    "cannot reopen a resumed job's records", metadata: ["job": "\(job)", "error": "\(error)"])
             }
         }
     }
