@@ -17,7 +17,7 @@ package final class NodeLog: Sendable {
         self.path = path
         try? FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         handle = FileHandle(forWritingAtPath: path)
     }
 

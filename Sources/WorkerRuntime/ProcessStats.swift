@@ -27,7 +27,7 @@ package enum ProcessStats {
     package static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count)
-        return String(cString: buffer)
+        return Self.text(buffer)
     }
 
     private static func readFile(_ path: String) -> String? {
@@ -35,6 +35,11 @@ package enum ProcessStats {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 512)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        return String(cString: buffer)
+        return text(buffer)
+    }
+
+    /// A C string in a buffer, up to its NUL.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

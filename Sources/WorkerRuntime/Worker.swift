@@ -128,7 +128,7 @@ package actor Worker {
         wakeIdleSlots()
         drainDeadline = Task {
             guard (try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))) != nil else { return }
-            await self.end(.drained)
+            self.end(.drained)
         }
         await endIfIdle()
     }
@@ -165,7 +165,7 @@ package actor Worker {
                     await self.attach(outbound, session: connection.session)
                     for try await message in inbound {
                         await self.handle(message)
-                        if await self.ending != nil { break }
+                        if self.ending != nil { break }
                     }
                 }
                 detach()
