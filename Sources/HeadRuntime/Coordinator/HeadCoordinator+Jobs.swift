@@ -42,11 +42,11 @@ extension HeadCoordinator {
     }
 
     func recordsPlace(for spec: JobSpec, directoryName: String) -> RecordsPlace {
+        let logs = spec.folder(forKey: "logs") ?? "logs"
         switch spec.projectFolder {
         case .local(let path)?:
-            return RecordsPlace(path: path + "/logs/" + directoryName, mirror: nil)
+            return RecordsPlace(path: path + "/" + logs + "/" + directoryName, mirror: nil)
         case let project?:
-            let logs = spec.folder(forKey: "logs") ?? "logs"
             return RecordsPlace(
                 path: config.stateDirectory + "/logs/" + directoryName, mirror: (project, logs + "/" + directoryName))
         case nil:
