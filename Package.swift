@@ -16,6 +16,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collections")
 
 let package = Package(
     name: "grow",
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // C libraries.
@@ -54,8 +56,8 @@ let package = Package(
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
         .target(name: "GrowJob", dependencies: ["GrowBase"]),
         // Which tile runs where: a deterministic state machine (events in, directives out).
-        .target(name: "TileScheduler"),
-        .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler"]),
+        .target(name: "TileScheduler", dependencies: [heap]),
+        .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler", heap]),
 
         // Storage and data.
         // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).

@@ -1,4 +1,5 @@
 import GrowBase
+import HeapModule
 import TileScheduler
 
 /// Drives a `Scheduler` with virtual workers in virtual time: the same core as the real head,
@@ -69,7 +70,7 @@ package struct Simulator {
         let job: JobID = 1
         var scheduler: Scheduler
         var rng: SplitMix64
-        var queue = MinHeap<Event>()
+        var queue = Heap<Event>()
         var order: UInt64 = 0
         var now: UInt64 = 0
         var workers: [Worker] = []
@@ -93,7 +94,7 @@ package struct Simulator {
 
         mutating func schedule(_ kind: Kind, at time: UInt64) {
             order += 1
-            queue.push(Event(time: time, order: order, kind: kind))
+            queue.insert(Event(time: time, order: order, kind: kind))
         }
 
         mutating func violation(_ text: String) {
@@ -144,7 +145,7 @@ package struct Simulator {
             for _ in 0..<lossesLeft { schedule(.loss, at: rng.next() % window) }
 
             var processed = 0
-            while !result.finished, processed < config.maxEvents, let event = queue.pop() {
+            while !result.finished, processed < config.maxEvents, let event = queue.popMin() {
                 processed += 1
                 now = event.time
                 process(event.kind)

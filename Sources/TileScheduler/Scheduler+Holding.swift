@@ -86,7 +86,7 @@ extension Scheduler {
         refreshState(tile)
         noteStealable(slot)
         if config.backupCopies && !held.isBackup {
-            backupHeap.push(
+            backupHeap.insert(
                 BackupCandidate(
                     startedAt: now, sequence: held.sequence, tile: tile, worker: workers[slot].id))
             if backupHeap.count > 2 * totalRunning + 1024 { compactBackupHeap() }

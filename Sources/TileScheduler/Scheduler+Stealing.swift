@@ -1,3 +1,5 @@
+import HeapModule
+
 /// Work stealing and backup copies: what an idle worker gets when the pool is dry.
 extension Scheduler {
     /// Records that a worker's stealable count changed. The heap is lazy: an entry is valid only
@@ -8,16 +10,15 @@ extension Scheduler {
         guard stealable != workers[slot].stealKey else { return }
         workers[slot].stealKey = stealable
         guard stealable > 0 else { return }
-        stealHeap.push(StealCandidate(stealable: stealable, worker: workers[slot].id))
+        stealHeap.insert(StealCandidate(stealable: stealable, worker: workers[slot].id))
         if stealHeap.count > 2 * workerIndex.count + 1024 {
-            var heap = stealHeap
-            stealHeap = MinHeap()
-            defer { stealHeap = heap }
-            heap.compact { entry in
-                guard let victim = workerIndex[entry.worker] else { return false }
-                return workers[victim].stealable == entry.stealable
-                    && workers[victim].stealKey == entry.stealable
-            }
+            // Drop the stale entries in O(n).
+            stealHeap = Heap(
+                stealHeap.unordered.filter { entry in
+                    guard let victim = workerIndex[entry.worker] else { return false }
+                    return workers[victim].stealable == entry.stealable
+                        && workers[victim].stealKey == entry.stealable
+                })
         }
     }
 
@@ -54,8 +55,8 @@ extension Scheduler {
         let wanted = workers[thiefSlot].demand
         guard wanted > 0 else { return false }
         var setAside: [StealCandidate] = []
-        defer { for entry in setAside { stealHeap.push(entry) } }
-        while let entry = stealHeap.pop() {
+        defer { stealHeap.insert(contentsOf: setAside) }
+        while let entry = stealHeap.popMin() {
             guard let victimSlot = workerIndex[entry.worker] else { continue }
             let victim = workers[victimSlot]
             guard victim.stealable == entry.stealable, victim.stealable > 0 else { continue }
@@ -137,11 +138,9 @@ extension Scheduler {
         feedHungry(excluding: workers[slot].id, out: &out)
     }
 
+    /// Drops the stale entries in O(n).
     mutating func compactBackupHeap() {
-        var heap = backupHeap
-        backupHeap = MinHeap()
-        heap.compact { isValidBackup($0) }
-        backupHeap = heap
+        backupHeap = Heap(backupHeap.unordered.filter { isValidBackup($0) })
     }
 
     /// The entry still describes a started primary copy without a backup.
@@ -170,13 +169,13 @@ extension Scheduler {
         var launched = 0
         while launched < room, let entry = backupHeap.min {
             guard isValidBackup(entry) else {
-                _ = backupHeap.pop()
+                _ = backupHeap.popMin()
                 continue
             }
             let ranFor = now > entry.startedAt ? Double(now - entry.startedAt) : 0
             // The oldest start has the longest run: if it is not slow, none is.
             guard ranFor >= threshold else { break }
-            _ = backupHeap.pop()
+            _ = backupHeap.popMin()
             if entry.worker == worker {
                 setAside.append(entry)
                 continue
@@ -196,7 +195,7 @@ extension Scheduler {
             if let jobSlot = jobIndex[entry.tile.job] { count(jobSlot, \.backupsLaunched) }
             launched += 1
         }
-        for entry in setAside { backupHeap.push(entry) }
+        backupHeap.insert(contentsOf: setAside)
         return launched
     }
 }

@@ -1,3 +1,5 @@
+import HeapModule
+
 /// The head's tile scheduler: a deterministic state machine. Events in, directives out.
 ///
 /// No sockets, clocks, threads or randomness live here: the shell (the head's server, a test, or
@@ -53,8 +55,8 @@ package struct Scheduler: Sendable {
     /// Workers whose request was not filled, in request order (may hold stale entries).
     var hungry: [WorkerID] = []
     var hungryHead = 0
-    var stealHeap = MinHeap<StealCandidate>()
-    var backupHeap = MinHeap<BackupCandidate>()
+    var stealHeap = Heap<StealCandidate>()
+    var backupHeap = Heap<BackupCandidate>()
     var durations = DurationHistogram()
     var sequence: UInt64 = 0
     var totalPending = 0
