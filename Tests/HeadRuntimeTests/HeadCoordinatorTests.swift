@@ -366,10 +366,15 @@ final class HeadCoordinatorTests: XCTestCase {
         guard case .cancelTiles(let cancel)? = cancelled.sent(to: worker).first else { return XCTFail("\(cancelled)") }
         XCTAssertEqual(cancel.indices.sorted(), [0, 1, 2])
         XCTAssertEqual(cancelled.finalRecords.first?.records.report.pipelineExecutionStats.state, "cancelled")
-        h.handle(.finalRecordsWritten(job, error: nil))
-        let status = h.handle(.received(.queryJobs(JobRef(job: job)), from: client)).sent(to: client)
-        guard case .jobStatus(let jobs)? = status.first else { return XCTFail("\(status)") }
+        XCTAssertEqual(cancelled.sent(to: client), [], "the answer waits until the job has ended")
+        XCTAssertEqual(h.handle(.progressTick).sent(to: client), [], "no progress frames for a cancel")
+        let written = h.handle(.finalRecordsWritten(job, error: nil))
+        guard case .jobStatus(let jobs)? = written.sent(to: client).first else { return XCTFail("\(written)") }
         XCTAssertEqual(jobs.jobs.first?.state, .cancelled)
+        // Cancelling an ended job answers at once.
+        let again = h.handle(.received(.cancelJob(JobRef(job: job)), from: client))
+        guard case .jobStatus(let ended)? = again.sent(to: client).first else { return XCTFail("\(again)") }
+        XCTAssertEqual(ended.jobs.first?.state, .cancelled)
     }
 
     func testAStoppingHeadTellsEveryWorkerConnectionButNotItsClients() {

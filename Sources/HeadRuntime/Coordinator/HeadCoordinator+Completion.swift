@@ -74,9 +74,11 @@ extension HeadCoordinator {
             ])
         guard let finished = jobs[id] else { return }
         let summary = summary(of: finished)
-        for (connection, record) in connections.sorted(by: { $0.key < $1.key }) where record.watching.contains(id) {
+        for (connection, record) in connections.sorted(by: { $0.key < $1.key })
+        where record.watching.contains(id) || record.awaitingEnd.contains(id) {
             send(.jobStatus(Wire.JobStatus(jobs: [summary])), to: connection)
             connections[connection]?.watching.remove(id)
+            connections[connection]?.awaitingEnd.remove(id)
         }
     }
 

@@ -174,7 +174,12 @@ extension HeadCoordinator {
             record(id, "job cancelled by \(connections[connection]?.name ?? "a client")")
             schedule(.jobCancelled(job: id))
         }
-        send(.jobStatus(Wire.JobStatus(jobs: summaries(id))), to: connection)
+        // The answer says the job ended: it comes once its records are written.
+        if jobs[id]?.finishedUnixMs == nil {
+            connections[connection]?.awaitingEnd.insert(id)
+        } else {
+            send(.jobStatus(Wire.JobStatus(jobs: summaries(id))), to: connection)
+        }
     }
 
     func summaries(_ id: JobID) -> [Wire.JobSummary] {

@@ -38,8 +38,10 @@ struct ConnectionRecord {
     var worker: WorkerID?
     /// Jobs whose definition this connection has been sent.
     var knownJobs: Set<JobID> = []
-    /// Jobs this client watches.
+    /// Jobs this client watches (progress now and then, the final status at the end).
     var watching: Set<JobID> = []
+    /// Jobs this client cancelled: it is answered once, when the job has ended.
+    var awaitingEnd: Set<JobID> = []
     /// Jobs this client submitted that are still being prepared (answered when they are).
     var awaitingAcceptance: Set<JobID> = []
 }
