@@ -37,12 +37,15 @@ let package = Package(
     targets: [
         // C libraries.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
-        // GDAL's headers (libgdal-dev) and trampolines into a libgdal dlopen()ed on first use:
-        // nothing links libgdal, so processes that never touch a raster do not map it.
+        // libgdal, libcurl and libssh2 are not linked but dlopen()ed on first use, so a process maps
+        // them (and the ~140 libraries they pull in) only once it touches a raster, S3 or SSH: each
+        // C target has the library's headers (libgdal-dev, libcurl4-openssl-dev, libssh2-1-dev) and
+        // trampolines into it; CLazyLibrary is the loader they share.
         // glibc 2.34+ has dlopen in libc (libdl.a is empty there); older glibc needs -ldl.
-        .target(name: "CGDAL", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CLazyLibrary", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CGDAL", dependencies: ["CLazyLibrary"]),
+        .target(name: "CCurl", dependencies: ["CLazyLibrary"]),
+        .target(name: "CSSH2", dependencies: ["CLazyLibrary"]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // What every module may use: the clock, retryable errors, a seeded generator, object-store settings.

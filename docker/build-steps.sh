@@ -7,7 +7,8 @@
 #   docker/build-steps.sh install-runtime      apt-get install them (the runtime stage's RUN line)
 #   docker/build-steps.sh stage ROOT BIN       lay out the image's files under ROOT from BIN
 #   docker/build-steps.sh check ROOT           ldd: no missing library, each from a runtime package
-#                                              (and libgdal, which the binaries dlopen, with its own)
+#                                              (and libgdal, libcurl, libssh2, which the binaries
+#                                              dlopen, with theirs)
 #   docker/build-steps.sh selftest [BIN]       build (unless BIN is given), stage, check, then start
 #                                              the entrypoint as head and as worker: the worker joins
 set -euo pipefail
@@ -15,7 +16,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 
 # Shared libraries grow-head and grow-worker load beyond glibc, by Debian (bookworm) package.
-# libgdal32 is not linked but dlopen()ed on the first raster operation (Sources/CGDAL).
+# libgdal32, libcurl4 and libssh2-1 are not linked but dlopen()ed on first use (a raster, S3, SSH:
+# Sources/CLazyLibrary), so ldd does not see them; check_dlopened does.
 runtime_packages=(
   ca-certificates libstdc++6 libgcc-s1 zlib1g liblz4-1 libssh2-1 libcurl4 libgdal32
 )
@@ -74,21 +76,42 @@ check_libraries() {
   return "$failed"
 }
 
-# The binaries dlopen() libgdal on first use, so ldd does not see it: the runtime packages must
-# bring a libgdal.so.N that grow_gdal_load tries (N in 26..38), of the GDAL version whose headers
-# the binaries were built with (the loader refuses another major.minor), and its own libraries.
-check_gdal() {
-  local package lib soname version header wanted
-  package="$(printf '%s\n' "${runtime_packages[@]}" | grep -E '^libgdal[0-9]+' | head -1 || true)"
+# The runtime package matching `$1` (a regex) and its library file matching `$2`, as "PACKAGE LIB":
+# the binaries dlopen() that file, so ldd does not see it and check() asks for it by name.
+dlopened_library() {
+  local package lib
+  package="$(printf '%s\n' "${runtime_packages[@]}" | grep -E "$1" | head -1 || true)"
   if [ -z "$package" ]; then
-    say "no libgdal package among the runtime packages: the first raster operation would fail"
+    say "no package matching $1 among the runtime packages: the binaries could not dlopen its library"
     return 1
   fi
-  lib="$(dpkg -L "$package" 2>/dev/null | grep -E '/libgdal\.so\.[0-9]+$' | head -1 || true)"
+  lib="$(dpkg -L "$package" 2>/dev/null | grep -E "$2" | head -1 || true)"
   if [ -z "$lib" ] || [ ! -e "$lib" ]; then
-    say "$package is not installed here (or has no libgdal.so.N): cannot check what the binaries dlopen"
+    say "$package is not installed here (or has no file matching $2): cannot check what the binaries dlopen"
     return 1
   fi
+  echo "$package $lib"
+}
+
+# libcurl and libssh2: the runtime package must bring the soname the loader tries first (Sources/
+# CCurl/curl_loader.c, Sources/CSSH2/ssh2_loader.c; `libX.so` comes only with the -dev package),
+# and every library that one needs.
+check_dlopened() {
+  local package="$1" soname="$2" found lib
+  found="$(dlopened_library "^$package\$" "/${soname//./\\.}\$")" || return 1
+  lib="${found#* }"
+  check_libraries "$lib" || return 1
+  say "$soname (dlopened): $lib from $package, every library it needs from the runtime packages"
+}
+
+# libgdal: the runtime packages must bring a libgdal.so.N that grow_gdal_load tries (N in 26..38),
+# of the GDAL version whose headers the binaries were built with (the loader refuses another
+# major.minor), and its own libraries.
+check_gdal() {
+  local found package lib soname version header wanted
+  found="$(dlopened_library '^libgdal[0-9]+' '/libgdal\.so\.[0-9]+$')" || return 1
+  package="${found%% *}"
+  lib="${found#* }"
   soname="${lib##*.so.}"
   if [ "$soname" -lt 26 ] || [ "$soname" -gt 38 ]; then
     say "$lib: grow_gdal_load tries libgdal.so.38 down to .26 only (Sources/CGDAL/gdal_loader.c)"
@@ -130,6 +153,8 @@ check() {
     check_libraries "$binary" || failed=1
   done
   check_gdal || failed=1
+  check_dlopened libcurl4 libcurl.so.4 || failed=1
+  check_dlopened libssh2-1 libssh2.so.1 || failed=1
   [ "$failed" -eq 0 ] && say "ldd: every library found, each from the runtime packages or their dependencies"
   return "$failed"
 }

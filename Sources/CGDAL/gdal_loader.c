@@ -2,23 +2,20 @@
 // that grow_gdal_load() dlopen()s, so processes that never touch a raster (an idle head) do not
 // map libgdal and its ~110 libraries.
 
-// Our definitions of GDAL's functions must stay inside the executable: were they exported, a
-// libgdal loaded later would bind its own internal calls to them and recurse into itself. The
-// headers mark each declaration CPL_DLL (cpl_port.h only defines it when it is not set yet).
+// The trampolines are hidden (CLazyLibrary.h says why); so are GDAL's declarations of them, which
+// the headers mark CPL_DLL (cpl_port.h only defines it when it is not set yet).
 #define CPL_DLL __attribute__((visibility("hidden")))
 #define CPL_INTERNAL __attribute__((visibility("hidden")))
 #include "CGDAL.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-// The functions grow calls, one a line: R(return type, name, parameters, arguments) or, for a
-// function returning void, V(name, parameters, arguments). Each definition below is checked by
-// the compiler against the header's declaration, so a wrong line does not build.
-#define GROW_GDAL_FUNCTIONS(R, V)                                                                                     \
+#include "CLazyLibrary.h"
+
+// The functions grow calls, one a line (CLazyLibrary.h says how to read them). Each trampoline
+// is checked by the compiler against the header's declaration, so a wrong line does not build.
+#define GROW_GDAL_FUNCTIONS(R, V, S)                                                                                  \
     /* The loader's ABI check. */                                                                                     \
     R(const char *, GDALVersionInfo, (const char *a), (a))                                                            \
     /* Errors and configuration. */                                                                                   \
@@ -119,122 +116,48 @@
     R(OGRSpatialReferenceH, OSRNewSpatialReference, (const char *a), (a))                                             \
     V(OSRSetAxisMappingStrategy, (OGRSpatialReferenceH a, OSRAxisMappingStrategy b), (a, b))
 
-// The real functions, all set by one successful load and never changed afterwards.
-struct grow_gdal_table {
-#define GROW_POINTER(ret, name, params, args) ret(*name) params;
-#define GROW_POINTER_VOID(name, params, args) void(*name) params;
-    GROW_GDAL_FUNCTIONS(GROW_POINTER, GROW_POINTER_VOID)
-#undef GROW_POINTER
-#undef GROW_POINTER_VOID
-};
-static struct grow_gdal_table gdal;
 
-// Calling GDAL before grow_gdal_load succeeded is a bug in grow, not a condition to handle: say
-// which function it was rather than jump through a null pointer.
-__attribute__((noreturn, cold)) static void grow_gdal_not_loaded(const char *name) {
-    fprintf(stderr, "grow: %s called before GDAL was loaded (grow_gdal_load did not succeed)\n", name);
-    abort();
-}
+GROW_LAZY_DEFINE(GROW_GDAL_FUNCTIONS)
 
-#define GROW_TRAMPOLINE(ret, name, params, args)                                 \
-    ret name params {                                                            \
-        if (__builtin_expect(gdal.name == NULL, 0)) grow_gdal_not_loaded(#name); \
-        return gdal.name args;                                                   \
-    }
-#define GROW_TRAMPOLINE_VOID(name, params, args)                                 \
-    void name params {                                                           \
-        if (__builtin_expect(gdal.name == NULL, 0)) grow_gdal_not_loaded(#name); \
-        gdal.name args;                                                          \
-    }
-GROW_GDAL_FUNCTIONS(GROW_TRAMPOLINE, GROW_TRAMPOLINE_VOID)
-#undef GROW_TRAMPOLINE
-#undef GROW_TRAMPOLINE_VOID
-
-// The sonames tried after libgdal.so (a -dev symlink), newest first: GDAL 3.m is libgdal.so.(26+m).
-enum { GROW_SONAME_NEWEST = 38, GROW_SONAME_OLDEST = 26 };
-// The soname (and Debian package number) of the GDAL the headers describe, for the advice.
+#define GROW_STRING(x) #x
+#define GROW_NUMBER(x) GROW_STRING(x)
+// The soname (and Debian package number) of the GDAL the headers describe, for the advice: GDAL
+// 3.m is libgdal.so.(26+m).
 #define GROW_GDAL_SONAME (GDAL_VERSION_MAJOR == 3 ? 26 + GDAL_VERSION_MINOR : 0)
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static int load_status = -1;
-static char load_error[1024];
+// libgdal.so (a -dev symlink), then the sonames of GDAL 3.12 down to 3.0.
+static const char *const gdal_sonames[] = {
+    "libgdal.so",    "libgdal.so.38", "libgdal.so.37", "libgdal.so.36", "libgdal.so.35",
+    "libgdal.so.34", "libgdal.so.33", "libgdal.so.32", "libgdal.so.31", "libgdal.so.30",
+    "libgdal.so.29", "libgdal.so.28", "libgdal.so.27", "libgdal.so.26", NULL,
+};
 
-// Opens one candidate and fills `gdal` if it has every function and the headers' major.minor
-// (GDAL keeps its C ABI within a minor release only). Otherwise leaves `gdal` empty and says why.
-static int grow_gdal_try(const char *name, char *why, size_t whySize) {
-    void *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        const char *reason = dlerror();
-        snprintf(why, whySize, "%s", reason ? reason : "dlopen failed");
-        return -1;
-    }
-    struct grow_gdal_table resolved;
-    const char *missing = NULL;
-    // POSIX guarantees dlsym's object pointer converts to a function pointer.
-#define GROW_RESOLVE(ret, name, params, args) \
-    if (missing == NULL && (resolved.name = (ret(*) params)dlsym(handle, #name)) == NULL) missing = #name;
-#define GROW_RESOLVE_VOID(name, params, args) \
-    if (missing == NULL && (resolved.name = (void(*) params)dlsym(handle, #name)) == NULL) missing = #name;
-    GROW_GDAL_FUNCTIONS(GROW_RESOLVE, GROW_RESOLVE_VOID)
-#undef GROW_RESOLVE
-#undef GROW_RESOLVE_VOID
-    if (missing != NULL) {
-        snprintf(why, whySize, "%s has no %s", name, missing);
-        dlclose(handle);
-        return -1;
-    }
-    const char *number = resolved.GDALVersionInfo("VERSION_NUM");
+// GDAL keeps its C ABI within a minor release only: accept the headers' major.minor alone.
+static int gdal_accept(const char *candidate, const grow_lazy_function *functions, char *why, size_t whySize) {
+    const char *number = ((const char *(*)(const char *))functions[grow_lazy_index_GDALVersionInfo])("VERSION_NUM");
     long version = number ? strtol(number, NULL, 10) : 0;  // GDAL_COMPUTE_VERSION: MMmmrrbb
     long major = version / 1000000, minor = version / 10000 % 100;
-    if (major != GDAL_VERSION_MAJOR || minor != GDAL_VERSION_MINOR) {
-        snprintf(why, whySize, "%s is GDAL %ld.%ld, but grow was built for GDAL %d.%d (another ABI)", name, major,
-                 minor, GDAL_VERSION_MAJOR, GDAL_VERSION_MINOR);
-        dlclose(handle);
-        return -1;
-    }
-    gdal = resolved;  // the handle stays open for the life of the process
-    return 0;
-}
-
-static void grow_gdal_load_once(void) {
-    char candidates[GROW_SONAME_NEWEST - GROW_SONAME_OLDEST + 3][512];
-    size_t count = 0;
-    const char *chosen = getenv("GROW_LIBGDAL");
-    if (chosen != NULL && chosen[0] != '\0') snprintf(candidates[count++], sizeof candidates[0], "%s", chosen);
-    snprintf(candidates[count++], sizeof candidates[0], "libgdal.so");
-    for (int soname = GROW_SONAME_NEWEST; soname >= GROW_SONAME_OLDEST; soname--) {
-        snprintf(candidates[count++], sizeof candidates[0], "libgdal.so.%d", soname);
-    }
-
-    // The reason reported is the first one that says more than "no such file" (a library that
-    // exists but is broken, too old or another version; anything about $GROW_LIBGDAL), else the last.
-    char reason[512] = "", why[512];
-    int telling = 0;
-    for (size_t index = 0; index < count; index++) {
-        if (grow_gdal_try(candidates[index], why, sizeof why) == 0) {
-            load_status = 0;
-            return;
-        }
-        int fromEnvironment = chosen != NULL && chosen[0] != '\0' && index == 0;
-        if (!telling) {
-            snprintf(reason, sizeof reason, "%s", why);
-            telling = fromEnvironment || strstr(why, "No such file or directory") == NULL;
-        }
-    }
-    for (char *c = reason; *c; c++) {
-        if (*c == '\n' || *c == '\r') *c = ' ';  // one line, whatever dlerror said
-    }
-    int hasChosen = chosen != NULL && chosen[0] != '\0';
-    snprintf(load_error, sizeof load_error,
-             "cannot load GDAL %d.%d (tried %s%s%slibgdal.so, libgdal.so.%d ... libgdal.so.%d): %s; "
-             "install libgdal%d (Debian) or set GROW_LIBGDAL to the library's path",
-             GDAL_VERSION_MAJOR, GDAL_VERSION_MINOR, hasChosen ? "GROW_LIBGDAL=" : "", hasChosen ? chosen : "",
-             hasChosen ? ", " : "", GROW_SONAME_NEWEST, GROW_SONAME_OLDEST, reason, GROW_GDAL_SONAME);
-}
-
-int grow_gdal_load(char *error, size_t errorSize) {
-    pthread_once(&load_once, grow_gdal_load_once);
-    if (load_status == 0) return 0;
-    if (error != NULL && errorSize > 0) snprintf(error, errorSize, "%s", load_error);
+    if (major == GDAL_VERSION_MAJOR && minor == GDAL_VERSION_MINOR) return 0;
+    snprintf(why, whySize, "%s is GDAL %ld.%ld, but grow was built for GDAL %d.%d (another ABI)", candidate, major,
+             minor, GDAL_VERSION_MAJOR, GDAL_VERSION_MINOR);
     return -1;
 }
+
+static char gdal_advice[64];
+
+static struct grow_lazy_library gdal = {
+    .what = "GDAL " GROW_NUMBER(GDAL_VERSION_MAJOR) "." GROW_NUMBER(GDAL_VERSION_MINOR),
+    .environment = "GROW_LIBGDAL",
+    .sonames = gdal_sonames,
+    .sonamesText = "libgdal.so, libgdal.so.38 ... libgdal.so.26",
+    .advice = gdal_advice,
+    .accept = gdal_accept,
+    GROW_LAZY_TABLE_FIELDS,
+};
+
+static void gdal_load_once(void) {
+    snprintf(gdal_advice, sizeof gdal_advice, "install libgdal%d (Debian)", GROW_GDAL_SONAME);
+    grow_lazy_open(&gdal);
+}
+
+int grow_gdal_load(char *error, size_t errorSize) { return grow_lazy_load(&gdal, gdal_load_once, error, errorSize); }

@@ -18,7 +18,16 @@ package final class SSHSession: @unchecked Sendable {
     /// Seconds a single blocked read or write may wait before the session counts as dead.
     package var ioTimeout: Double = 120
 
-    private static let initialized: Bool = { libssh2_init(0) == 0 }()
+    /// nil once libssh2 is loaded and initialised, else why it cannot be (one line: what to
+    /// install). libssh2 is not linked but dlopen()ed by the first connection, so only the
+    /// commands that open an SSH session map it and the libcrypto it pulls in.
+    private static let unavailable: String? = {
+        let failure = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { error in
+            grow_ssh2_load(error.baseAddress, error.count) == 0 ? nil : String(cString: error.baseAddress!)
+        }
+        if let failure { return failure }
+        return libssh2_init(0) == 0 ? nil : "libssh2 failed to initialise"
+    }()
 
     private init(target: SSHTarget) {
         self.target = target
@@ -28,7 +37,7 @@ package final class SSHSession: @unchecked Sendable {
 
     /// Connects, checks the host key, logs in. `connectTimeout` bounds the TCP connect.
     package static func connect(_ target: SSHTarget, connectTimeout: Double = 10) throws(SSHError) -> SSHSession {
-        guard initialized else { throw SSHError(.failed, "libssh2 failed to initialise") }
+        if let unavailable { throw SSHError(.failed, unavailable) }
         let ssh = SSHSession(target: target)
         try ssh.open(connectTimeout: connectTimeout)
         return ssh

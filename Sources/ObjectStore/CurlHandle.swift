@@ -22,10 +22,26 @@ struct TransferSettings {
 final class CurlHandle {
     private let easy: UnsafeMutableRawPointer
 
-    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+    /// nil once libcurl is loaded and initialised, else why it cannot be (one line: what to
+    /// install). libcurl is not linked but dlopen()ed here, on the first request, so processes
+    /// that never talk to S3 do not map it and the ~30 libraries it pulls in.
+    private static let unavailable: String? = {
+        let failure = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { error in
+            grow_curl_load(error.baseAddress, error.count) == 0 ? nil : String(cString: error.baseAddress!)
+        }
+        if let failure { return failure }
+        let code = curl_global_init(Int(CURL_GLOBAL_ALL))
+        return code == CURLE_OK ? nil : "libcurl failed to initialise: \(String(cString: curl_easy_strerror(code)))"
+    }()
+
+    /// Loads and initialises libcurl (once per process); every request calls this before any
+    /// curl function. A missing libcurl is the machine's set-up, which no retry fixes: `.invalid`.
+    static func load() throws(S3Error) {
+        if let unavailable { throw S3Error(.invalid, "", unavailable) }
+    }
 
     init?() {
-        guard Self.globalInit, let easy = curl_easy_init() else { return nil }
+        guard Self.unavailable == nil, let easy = curl_easy_init() else { return nil }
         self.easy = easy
     }
 

@@ -216,6 +216,7 @@ package final class S3Client: Sendable {
     func send(
         _ request: HTTPRequest, _ uri: S3URI, embeddedErrors: Bool = false, progress: TransferMeter? = nil
     ) throws(S3Error) -> HTTPResponse {
+        try CurlHandle.load()
         let policy = config.options.retry
         let context = S3ErrorText.Context(
             uri: uri, endpoint: config.endpoint, region: config.region, credentials: config.credentials,

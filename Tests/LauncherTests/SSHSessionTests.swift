@@ -37,6 +37,14 @@ final class SSHSessionTests: XCTestCase {
             knownHostsFile: directory.appendingPathComponent("known_hosts").path, policy: policy)
     }
 
+    /// libssh2 is not linked but dlopen()ed by the first connection: after one, this process maps it.
+    func testASessionMapsLibssh2() throws {
+        let ssh = try SSHSession.connect(target(try startServer()))
+        XCTAssertEqual(try ssh.capture("echo loaded").stdout, "loaded\n")
+        let libraries = try mappedLibraries(getpid())
+        XCTAssertTrue(libraries.contains { $0.hasPrefix("libssh2.so") }, "SSH worked but is not mapped: \(libraries)")
+    }
+
     func testCommandsShareOneSessionAndStreamBothOutputs() throws {
         let server = try startServer()
         let ssh = try SSHSession.connect(target(server))

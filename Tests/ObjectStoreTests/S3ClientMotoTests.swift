@@ -26,6 +26,15 @@ final class S3ClientMotoTests: XCTestCase {
         client = nil
     }
 
+    /// libcurl is not linked but dlopen()ed by the first request: after one, this process maps it.
+    func testARequestMapsLibcurl() throws {
+        let uri = S3URI(bucket: bucket, key: "loaded")
+        try client.putObject(uri, bytes: [1, 2, 3])
+        XCTAssertEqual(try client.getObject(uri), [1, 2, 3])
+        let libraries = try mappedLibraries(getpid())
+        XCTAssertTrue(libraries.contains { $0.hasPrefix("libcurl.so") }, "S3 worked but is not mapped: \(libraries)")
+    }
+
     func testPutGetRangedGetHeadDelete() throws {
         let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         // Keys with characters that need escaping in the path: the URL and signature must agree.

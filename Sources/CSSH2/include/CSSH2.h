@@ -1,8 +1,21 @@
-#ifndef GROW_CSSH2_SHIM_H
-#define GROW_CSSH2_SHIM_H
+#ifndef GROW_CSSH2_H
+#define GROW_CSSH2_H
+
+// libssh2's C API (the headers of libssh2-1-dev).
+//
+// grow does not link libssh2 (nor the libcrypto it pulls in): only the launcher's commands need
+// it. ssh2_loader.c defines the functions grow calls, here and from Swift, as trampolines into a
+// libssh2 it dlopen()s on first use; grow_ssh2_load must succeed before any of them is called.
+#include <stddef.h>
+#include <string.h>
+
 #include <libssh2.h>
 #include <libssh2_sftp.h>
-#include <string.h>
+
+/// Loads libssh2 and resolves every function grow uses, once per process (thread-safe; later
+/// calls return the first call's result). Tries `$GROW_LIBSSH2`, `libssh2.so.1`, `libssh2.so`.
+/// Returns 0, or -1 with a one-line reason (what was tried, why, what to install) in `error`.
+int grow_ssh2_load(char *error, size_t errorSize);
 
 // Most of libssh2's convenience API is macros over the *_ex functions; Swift imports neither
 // macros with arguments nor their defaults, so these typed wrappers call the *_ex forms.
