@@ -1,5 +1,3 @@
-import GrowBase
-
 /// How to reach an S3-compatible store when it is not the environment's default: a config's
 /// `storage` section (`aws_profile`, `aws_region`, `endpoint_url`, `path_style`) or the storage
 /// commands' flags. They win over the environment and the AWS files; a local folder ignores them.
