@@ -27,7 +27,7 @@ package struct EOPatch: Sendable, Equatable {
     /// N, integer or bool.
     package var labelTimeless: [String: NpyArray] = [:]
     /// eo-learn's `meta_info`: any JSON value by name.
-    package var metaInfo: [String: JSONValue] = [:]
+    package var metaInfo: JSONObject = [:]
 
     package init(bbox: BBox, timestamps: [Date] = []) {
         self.bbox = bbox

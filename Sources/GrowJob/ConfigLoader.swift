@@ -291,7 +291,7 @@ package enum ConfigLoader {
             for item in items { values.append(try expand(item, variables: variables, environment: environment)) }
             return .array(values)
         case .object(let members):
-            var values: [String: JSONValue] = [:]
+            var values: JSONObject = [:]
             for (key, member) in members {
                 values[key] = try expand(member, variables: variables, environment: environment)
             }

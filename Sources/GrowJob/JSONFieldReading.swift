@@ -13,7 +13,7 @@ extension JSONFieldReading {
 
     /// An object's members; with `allowed`, any other key is an error naming it.
     func object(_ value: JSONValue, at path: String, allowed: [String]? = nil) throws(JobSpecError)
-        -> [String: JSONValue]
+        -> JSONObject
     {
         guard case .object(let members) = value else {
             throw failure(at: path, "expected an object, got \(value.excerpt)")

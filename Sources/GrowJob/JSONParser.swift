@@ -103,7 +103,7 @@ package struct JSONParser {
         try enter(path)
         defer { depth -= 1 }
         position += 1
-        var members: [String: JSONValue] = [:]
+        var members: JSONObject = [:]
         skipSpace()
         if current == UInt8(ascii: "}") {
             position += 1

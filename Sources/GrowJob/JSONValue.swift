@@ -1,13 +1,33 @@
+import OrderedCollections
+
+/// A JSON object's members in the order the file gives them: a config's order can matter (the
+/// `ndis` of the features pipeline are written in that order).
+package typealias JSONObject = OrderedDictionary<String, JSONValue>
+
 /// A parsed JSON value. Job specs go through this rather than `JSONSerialization` so that errors
-/// can name the key path, integers stay distinguishable from booleans, and the canonical form is
-/// byte-stable (object keys sorted, numbers printed the same way on every platform).
+/// can name the key path, integers stay distinguishable from booleans, objects keep their key
+/// order, and the canonical form is byte-stable (numbers printed the same way on every platform).
 package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
+
+    /// Objects are equal with the same members in any order, as JSON has it; their order is kept
+    /// only for what it means to a config (and for stable text).
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a.count == b.count && a.allSatisfy { b[$0.key] == $0.value }
+        default: false
+        }
+    }
 
     /// How the value is described in "expected ..., got ..." messages: the kind and a short excerpt.
     package var excerpt: String {
@@ -23,7 +43,7 @@ package enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Compact text with object keys sorted: the same value always gives the same bytes.
+    /// Compact text, object keys in their order: the same value always gives the same bytes.
     package var canonicalText: String {
         var out = ""
         write(to: &out)
@@ -45,11 +65,11 @@ package enum JSONValue: Sendable, Equatable {
             out += "]"
         case .object(let members):
             out += "{"
-            for (position, key) in members.keys.sorted().enumerated() {
+            for (position, (key, value)) in members.enumerated() {
                 if position > 0 { out += "," }
                 out += JSONValue.quote(key)
                 out += ":"
-                members[key]?.write(to: &out)
+                value.write(to: &out)
             }
             out += "}"
         }
@@ -96,7 +116,10 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            let members = try decoder.container(keyedBy: MemberKey.self)
+            var object = JSONObject()
+            for key in members.allKeys { object[key.stringValue] = try members.decode(JSONValue.self, forKey: key) }
+            self = .object(object)
         }
     }
 
@@ -113,7 +136,19 @@ extension JSONValue: Codable {
             }
         case .string(let value): try container.encode(value)
         case .array(let items): try container.encode(items)
-        case .object(let members): try container.encode(members)
+        case .object(let members):
+            // As a JSON object, members in order (an OrderedDictionary would encode as a list).
+            var object = encoder.container(keyedBy: MemberKey.self)
+            for (key, value) in members { try object.encode(value, forKey: MemberKey(key)) }
         }
+    }
+
+    /// Any member name of a JSON object.
+    private struct MemberKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

@@ -1,14 +1,15 @@
 extension JobSpec {
-    /// The spec as JSON with every key written out (defaults included), keys sorted, no spaces:
-    /// the same spec always gives the same text, and `parse(json: canonicalJSON())` gives back an
-    /// equal spec. `test_subset` is written as indices.
+    /// The spec as JSON with every key written out (defaults included), the job's own keys sorted
+    /// and a pipeline's parameters in their order (it can matter: `ndis`), no spaces: the same spec
+    /// always gives the same text, and `parse(json: canonicalJSON())` gives back an equal spec.
+    /// `test_subset` is written as indices.
     package func canonicalJSON() -> String {
         canonicalValue.canonicalText
     }
 
     /// The canonical form as a JSON value (e.g. for the `config_parameters` of a job report).
     package var canonicalValue: JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "name": .string(name),
             "pipeline": .string(pipeline.rawValue),
             "tiles": tilesValue,
@@ -20,7 +21,7 @@ extension JobSpec {
             members["command"] = .array(command.map { .string($0) })
         }
         if !environment.isEmpty {
-            members["environment"] = .object(environment.mapValues { .string($0) })
+            members["environment"] = .object(Self.sortedObject(environment))
         }
         if let sleep { members["sleep"] = Self.value(of: sleep) }
         if let tileTimeoutSeconds { members["tile_timeout"] = .number(tileTimeoutSeconds) }
@@ -28,6 +29,7 @@ extension JobSpec {
         for (key, value) in eoMembers { members[key] = value }
         if let testSubset { members["test_subset"] = .array(testSubset.map { .number(Double($0)) }) }
         if let output { members["output"] = .string(output) }
+        members.sort { $0.key < $1.key }
         return .object(members)
     }
 
@@ -48,14 +50,20 @@ extension JobSpec {
     }
 
     private var storageValue: JSONValue {
-        var storage: [String: JSONValue] = [:]
+        var storage: JSONObject = [:]
         if let projectFolder { storage["project_folder"] = .string(projectFolder.description) }
-        if !structure.isEmpty { storage["structure"] = .object(structure.mapValues { .string($0) }) }
+        if !structure.isEmpty { storage["structure"] = .object(Self.sortedObject(structure)) }
         if let profile = storageSettings.profile { storage["aws_profile"] = .string(profile) }
         if let region = storageSettings.region { storage["aws_region"] = .string(region) }
         if let endpoint = storageSettings.endpoint { storage["endpoint_url"] = .string(endpoint) }
         if let pathStyle = storageSettings.pathStyle { storage["path_style"] = .bool(pathStyle) }
+        storage.sort { $0.key < $1.key }
         return .object(storage)
+    }
+
+    /// Strings by name, in name order (a dictionary has none of its own).
+    private static func sortedObject(_ values: [String: String]) -> JSONObject {
+        JSONObject(uniqueKeysWithValues: values.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
     }
 
     private static func value(of sleep: SleepDistribution) -> JSONValue {

@@ -113,7 +113,7 @@ struct SpecReader: JSONFieldReading {
         }
 
         var eo: EOParameters?
-        var eoMembers: [String: JSONValue] = [:]
+        var eoMembers: JSONObject = [:]
         if pipeline.isEO {
             guard projectFolder != nil else {
                 throw fail(

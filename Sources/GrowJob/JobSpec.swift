@@ -45,7 +45,7 @@ package struct JobSpec: Sendable, Equatable {
     /// The parameters of a native EO pipeline (nil for command, noop, sleep).
     package var eo: EOParameters?
     /// The top-level keys `eo` was read from, written back as they were by `canonicalJSON()`.
-    var eoMembers: [String: JSONValue] = [:]
+    var eoMembers: JSONObject = [:]
 
     package static let defaultMaxAttempts = 3
     package static let maxAttemptsRange = 1...100

@@ -44,6 +44,23 @@ final class CanonicalJSONTests: XCTestCase {
         XCTAssertEqual(a.canonicalJSON(), b.canonicalJSON())
     }
 
+    func testAPipelinesParametersKeepTheConfigsOrderToTheWorkers() throws {
+        // eo-grow writes FEATURES as the bands, then the indices in the order of `ndis`: a worker
+        // gets the spec as canonical JSON, so that order must survive it.
+        let json = """
+            {"pipeline": "features", "tiles": ["t"], "storage": {"project_folder": "/p", "structure": {"data": "d", "features": "f"}},
+             "input_folder_key": "data", "output_folder_key": "features",
+             "ndis": {"NDVI": [3, 2], "NDWI": [1, 3], "NDMI": [3, 4]}}
+            """
+        let spec = try JobSpec.parse(json: json, source: "features.json")
+        let shipped = try JobSpec.parse(json: spec.canonicalJSON(), source: "canonical")
+        for parsed in [spec, shipped] {
+            guard case .features(let parameters)? = parsed.eo else { return XCTFail("\(String(describing: parsed.eo))") }
+            XCTAssertEqual(parameters.indices.map(\.name), ["NDVI", "NDWI", "NDMI"])
+        }
+        XCTAssertTrue(spec.canonicalJSON().contains(#""ndis":{"NDVI":[3,2],"NDWI":[1,3],"NDMI":[3,4]}"#), spec.canonicalJSON())
+    }
+
     func testSpecBuiltInCodeRoundTrips() throws {
         let tiles = try XCTUnwrap(TileSet.numbered(12))
         let spec = JobSpec(

@@ -36,7 +36,8 @@ package struct FeaturesParameters: Sendable, Equatable {
         }
         var nested = ParameterReader(source: reader.source, members: members, prefix: reader.path("ndis"))
         var indices: [Index] = []
-        for name in members.keys.sorted() {
+        // In the config's order: FEATURES holds the bands, then the indices in this order.
+        for name in members.keys {
             guard FeatureRef.isValidName(name) else { throw nested.fail(name, "cannot be a feature name") }
             guard let pair = try nested.integers(name, count: 2, in: 0...10_000) else {
                 throw nested.fail(name, "expected [first, second] channel indices")

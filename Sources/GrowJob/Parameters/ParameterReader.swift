@@ -3,11 +3,11 @@
 /// silently.
 struct ParameterReader: JSONFieldReading {
     let source: String
-    let members: [String: JSONValue]
+    let members: JSONObject
     let prefix: String
     private(set) var used: Set<String> = []
 
-    init(source: String, members: [String: JSONValue], prefix: String = "") {
+    init(source: String, members: JSONObject, prefix: String = "") {
         self.source = source
         self.members = members
         self.prefix = prefix
