@@ -57,7 +57,9 @@ let package = Package(
             name: "Wire",
             dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
-        .target(name: "GrowJob", dependencies: ["GrowBase", .product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(
+            name: "GrowJob",
+            dependencies: ["GrowBase", .product(name: "OrderedCollections", package: "swift-collections")]),
         // Which tile runs where: a deterministic state machine (events in, directives out).
         .target(name: "TileScheduler", dependencies: [heap]),
         .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler", heap]),

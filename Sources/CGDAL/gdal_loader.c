@@ -85,6 +85,8 @@
     /* Vectors and geometries. */                                                                                     \
     V(OGR_F_Destroy, (OGRFeatureH a), (a))                                                                            \
     R(OGRGeometryH, OGR_F_GetGeometryRef, (OGRFeatureH a), (a))                                                       \
+    R(int, OGR_F_GetFieldIndex, (OGRFeatureH a, const char *b), (a, b))                                               \
+    R(const char *, OGR_F_GetFieldAsString, (OGRFeatureH a, int b), (a, b))                                           \
     R(OGRErr, OGR_G_AddGeometryDirectly, (OGRGeometryH a, OGRGeometryH b), (a, b))                                    \
     V(OGR_G_AddPoint_2D, (OGRGeometryH a, double b, double c), (a, b, c))                                             \
     R(double, OGR_G_Area, (OGRGeometryH a), (a))                                                                      \

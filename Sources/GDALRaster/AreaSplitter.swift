@@ -55,18 +55,7 @@ package enum AreaSplitter {
             while let feature = OGR_L_GetNextFeature(layer) {
                 defer { OGR_F_Destroy(feature) }
                 guard let geometry = OGR_F_GetGeometryRef(feature), OGR_G_IsEmpty(geometry) == 0 else { continue }
-                var part = OGR_G_Clone(geometry)
-                if let buffer = settings.aoiBuffer, buffer != 0 {
-                    let grown = OGR_G_Buffer(part, buffer, 8)
-                    OGR_G_DestroyGeometry(part)
-                    part = grown
-                }
-                if let tolerance = settings.simplification {
-                    let simpler = OGR_G_SimplifyPreserveTopology(part, tolerance)
-                    OGR_G_DestroyGeometry(part)
-                    part = simpler
-                }
-                guard let part else { continue }
+                guard let part = OGR_G_Clone(geometry) else { continue }
                 if let layerSRS {
                     let source = OSRClone(layerSRS)
                     OSRSetAxisMappingStrategy(source, OAMS_TRADITIONAL_GIS_ORDER)

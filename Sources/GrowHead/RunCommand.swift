@@ -10,7 +10,9 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a job on this machine: a head and N local workers, then stop them.",
-        discussion: "The quickest way to try a job. Exits 0 when every tile finished, 1 when some failed.")
+        discussion:
+            "The quickest way to try a job. Exits 0 when every tile finished, 1 when some failed (unless the config sets \"raise_on_failure\": false)."
+    )
 
     @Argument(help: "The job file (eo-grow config language: JSON with comments, **imports, ${var:name}).") var job:
         String
@@ -65,8 +67,9 @@ struct RunCommand: AsyncParsableCommand {
                 let watcher = try await HeadClient.connect(
                     host: "127.0.0.1", port: port, token: ClusterToken(secret: secret))
                 let final = try await JobWatch.follow(accepted.job, with: watcher)
-                // The next pipeline of a chain needs this one's outputs.
-                if final.failed + final.quarantined > 0 {
+                // The next pipeline of a chain needs this one's outputs; with raise_on_failure
+                // false it runs on the patches that did finish, as in eo-grow.
+                if next.raiseOnFailure && final.failed + final.quarantined > 0 {
                     failed = true
                     break
                 }

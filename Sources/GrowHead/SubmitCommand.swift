@@ -62,7 +62,9 @@ struct SubmitCommand: AsyncParsableCommand {
                 guard follow else { return }
                 let watcher = try await connection.connect()
                 let final = try await JobWatch.follow(accepted.job, with: watcher)
-                if final.failed + final.quarantined > 0 || final.state == .cancelled { throw ExitCode(1) }
+                if final.state == .cancelled || (next.raiseOnFailure && final.failed + final.quarantined > 0) {
+                    throw ExitCode(1)
+                }
             }
         }
     }
@@ -122,6 +124,8 @@ enum JobFile {
     struct Job {
         var name: String
         var spec: String
+        /// eo-grow's `raise_on_failure`: failed tiles fail the run (and stop a chain).
+        var raiseOnFailure: Bool
     }
 
     static func load(_ path: String, variables: [String]) throws -> [Job] {
@@ -133,7 +137,7 @@ enum JobFile {
                 let spec = try JobSpec.parse(
                     json: text, source: configs.count > 1 ? "\(source)[\(position)]" : source,
                     resolveArea: AreaResolver.resolve)
-                return Job(name: spec.name, spec: spec.canonicalJSON())
+                return Job(name: spec.name, spec: spec.canonicalJSON(), raiseOnFailure: spec.raiseOnFailure)
             }
         }
     }

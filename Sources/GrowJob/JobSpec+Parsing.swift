@@ -1,13 +1,7 @@
 import GrowBase
+import OrderedCollections
 
 extension JobSpec {
-    static let topLevelKeys = [
-        "area", "command", "environment", "logging", "max_attempts", "name", "output", "pipeline", "pipeline_name",
-        "raise_on_failure", "skip_existing", "sleep", "storage", "test_subset", "tile_timeout", "tiles",
-    ]
-    static let storageKeys = [
-        "aws_profile", "aws_region", "endpoint_url", "manager", "path_style", "project_folder", "structure",
-    ]
     static let reservedEnvironment: Set<String> = ["GROW_TILE", "GROW_TILE_INDEX", "GROW_ATTEMPT", "GROW_JOB"]
 
     /// Reads a job spec (JSON; `//` and `/* */` comments allowed). `source` names the file in errors.
@@ -58,111 +52,89 @@ struct SpecReader: JSONFieldReading {
         }
         let kinds = PipelineKind.allCases.map { JSONValue.quote($0.rawValue) }.joined(separator: ", ")
         guard let pipelineValue = allMembers["pipeline"] else {
-            throw fail("pipeline", "missing; expected one of \(kinds)")
+            throw fail("pipeline", "missing; expected an eo-grow pipeline's class path or one of \(kinds)")
         }
         let pipelineName = try string(pipelineValue, at: "pipeline")
         guard let pipeline = PipelineNames.kind(pipelineName) else {
             throw fail("pipeline", "unknown pipeline \(pipelineValue.excerpt); expected one of \(kinds)")
         }
-        // The keys every job has; an EO pipeline reads the rest as its parameters.
-        let top = allMembers.filter { JobSpec.topLevelKeys.contains($0.key) }
-        let rest = allMembers.filter { !JobSpec.topLevelKeys.contains($0.key) }
-        if !pipeline.isEO, let key = rest.keys.sorted().first {
-            throw fail(key, "unknown key; expected one of \(JobSpec.topLevelKeys.joined(separator: ", "))")
-        }
+        var reader = ParameterReader(source: source, members: allMembers, keys: JobSchema.keys(for: pipelineName))
+        _ = reader.value("pipeline")
+        // A config written for eo-grow (its class path and an area) is held to eo-grow's schema:
+        // the manager sections and their `manager` keys are required as eo-grow requires them.
+        let eoGrowConfig = pipelineName.contains(".") && allMembers["area"] != nil
 
         var name = pipeline.rawValue
-        if let value = top["name"] ?? top["pipeline_name"] {
-            let key = top["name"] != nil ? "name" : "pipeline_name"
-            name = try string(value, at: key)
-            if name.isEmpty || name.count > 200 || name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+        for key in ["name", "pipeline_name"] {
+            guard let value = reader.value(key) else { continue }
+            let text = try string(value, at: key)
+            if text.isEmpty || text.count > 200 || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
                 throw fail(key, "expected 1 to 200 printable characters, got \(value.excerpt)")
             }
+            if key == "name" || allMembers["name"] == nil { name = text }
         }
 
-        var projectFolder: ProjectLocation?
-        var structure: [String: String] = [:]
-        var settings = StorageSettings()
-        if let value = top["storage"] {
-            let storage = try object(value, at: "storage", allowed: JobSpec.storageKeys)
-            if let folder = storage["project_folder"] {
-                let text = try string(folder, at: "storage.project_folder")
-                guard let location = ProjectLocation(text) else {
-                    throw fail("storage.project_folder", ProjectLocation.problem(with: text) ?? "not a project folder")
-                }
-                projectFolder = location
-            }
-            if let value = storage["structure"] {
-                guard case .object(let members) = value else {
-                    throw fail("storage.structure", "expected an object of folder keys to paths, got \(value.excerpt)")
-                }
-                for key in members.keys.sorted() {
-                    let path = try string(members[key] ?? .null, at: "storage.structure.\(key)")
-                    if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
-                        throw fail(
-                            "storage.structure.\(key)",
-                            "expected a path inside the project folder, got \(JSONValue.quote(path))")
-                    }
-                    structure[key] = path
-                }
-            }
-            if let value = storage["aws_profile"] { settings.profile = try string(value, at: "storage.aws_profile") }
-            if let value = storage["aws_region"] { settings.region = try string(value, at: "storage.aws_region") }
-            if let value = storage["endpoint_url"] { settings.endpoint = try string(value, at: "storage.endpoint_url") }
-            if let value = storage["path_style"] { settings.pathStyle = try bool(value, at: "storage.path_style") }
+        let storage = try storageSection(&reader, required: pipeline.isEO, eoGrowConfig: eoGrowConfig)
+        try loggingSection(&reader, required: eoGrowConfig)
+        if let value = reader.value("worker_resources") { _ = try object(value, at: "worker_resources") }
+        for key in ["debug", "raise_on_temporal_mismatch"] {
+            if let value = reader.value(key) { _ = try bool(value, at: key) }
         }
 
         var eo: EOParameters?
         var eoMembers: JSONObject = [:]
         if pipeline.isEO {
-            guard projectFolder != nil else {
+            guard let projectFolder = storage.projectFolder else {
                 throw fail(
                     "storage.project_folder",
                     "missing; the \(pipeline.rawValue) pipeline reads and writes EOPatches there")
             }
-            var reader = ParameterReader(source: source, members: rest)
+            _ = projectFolder
+            let pipelineKeys = Set(EOParameters.keys(for: pipeline).names)
             eo = try EOParameters.read(pipeline, &reader)
-            try reader.finish(
-                expected:
-                    "a parameter of the \(pipeline.rawValue) pipeline or one of \(JobSpec.topLevelKeys.joined(separator: ", "))"
-            )
-            eoMembers = rest
-            for key in eo?.folderKeys ?? [] where structure[key] == nil && JobSpec.defaultStructure[key] == nil {
+            eoMembers = allMembers.filter { pipelineKeys.contains($0.key) }
+            for key in eo?.folderKeys ?? [] where storage.structure[key] == nil && JobSpec.defaultStructure[key] == nil
+            {
                 throw fail(
                     "storage.structure", "has no folder key \(JSONValue.quote(key)); add e.g. \"\(key)\": \"\(key)\"")
             }
         }
 
         let tiles: TileSet
-        if let areaValue = top["area"] {
-            guard top["tiles"] == nil else { throw fail("area", "give either \"area\" or \"tiles\", not both") }
-            let request = try areaRequest(
-                areaValue, projectFolder: projectFolder, structure: structure, settings: settings)
+        let areaValue = reader.value("area")
+        let tilesValue = reader.value("tiles")
+        if let areaValue {
+            guard tilesValue == nil else { throw fail("area", "give either \"area\" or \"tiles\", not both") }
+            let request = try areaRequest(areaValue, storage: storage, eoGrowConfig: eoGrowConfig)
             tiles = try resolve(request)
-        } else if let tilesValue = top["tiles"] {
+        } else if let tilesValue {
             tiles = try tileSet(tilesValue)
         } else if pipeline == .mergeSamples, case .success(let one) = TileSet.named(["merged"]) {
             tiles = one
         } else {
             throw fail(
-                "tiles",
-                "missing; expected \"area\" (an AOI split into a UTM grid), a tile count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names"
+                "area",
+                "missing; expected the area manager's section (\(CommonSchema.utmAreaManager)), or grow's \"tiles\": a count, {\"grid\": {\"columns\": C, \"rows\": R}} or a list of names"
             )
         }
+        let projectFolder = storage.projectFolder
 
         var spec = JobSpec(name: name, pipeline: pipeline, tiles: tiles)
         spec.projectFolder = projectFolder
-        spec.structure = structure
-        spec.storageSettings = settings
+        spec.structure = storage.structure
+        spec.storageSettings = storage.settings
         spec.eo = eo
         spec.eoMembers = eoMembers
 
         let templateContext = (grid: tiles.isGrid, projectFolder: projectFolder != nil)
 
-        if let value = top["command"] {
-            guard pipeline == .command else {
-                throw fail("command", "only for \"pipeline\": \"command\", not \(JSONValue.quote(pipeline.rawValue))")
-            }
+        let owners: OrderedDictionary<String, PipelineKind> = [
+            "command": .command, "environment": .command, "sleep": .sleep,
+        ]
+        for (key, owner) in owners where pipeline != owner && allMembers[key] != nil {
+            throw fail(key, "only for \"pipeline\": \"\(owner.rawValue)\", not \(JSONValue.quote(pipeline.rawValue))")
+        }
+        if pipeline == .command, let value = reader.value("command") {
             guard case .array(let items) = value, !items.isEmpty else {
                 throw fail(
                     "command", "expected a non-empty list of strings (program and arguments), got \(value.excerpt)")
@@ -180,11 +152,7 @@ struct SpecReader: JSONFieldReading {
             throw fail("command", "missing; expected a list of strings, e.g. [\"python\", \"run.py\", \"{tile}\"]")
         }
 
-        if let value = top["environment"] {
-            guard pipeline == .command else {
-                throw fail(
-                    "environment", "only for \"pipeline\": \"command\", not \(JSONValue.quote(pipeline.rawValue))")
-            }
+        if pipeline == .command, let value = reader.value("environment") {
             guard case .object(let members) = value else {
                 throw fail("environment", "expected an object of strings, got \(value.excerpt)")
             }
@@ -203,28 +171,25 @@ struct SpecReader: JSONFieldReading {
             spec.environment = environment
         }
 
-        if let value = top["sleep"] {
-            guard pipeline == .sleep else {
-                throw fail("sleep", "only for \"pipeline\": \"sleep\", not \(JSONValue.quote(pipeline.rawValue))")
-            }
+        if pipeline == .sleep, let value = reader.value("sleep") {
             spec.sleep = try sleepDistribution(value)
         } else if pipeline == .sleep {
             throw fail(
                 "sleep", "missing; expected e.g. {\"fixed_ms\": 10} or {\"pareto\": {\"scale_ms\": 5, \"alpha\": 1.5}}")
         }
 
-        if let value = top["max_attempts"] {
+        if let value = reader.value("max_attempts") {
             spec.maxAttempts = try integer(value, at: "max_attempts", in: JobSpec.maxAttemptsRange)
         }
-        if let value = top["tile_timeout"] {
+        if let value = reader.value("tile_timeout") {
             spec.tileTimeoutSeconds = try number(value, at: "tile_timeout", "a number of seconds > 0") {
                 $0 > 0 && $0 <= 1e9
             }
         }
-        if let value = top["test_subset"] {
+        if let value = reader.value("test_subset") {
             spec.testSubset = try testSubset(value, tiles: tiles)
         }
-        if let value = top["output"] {
+        if let value = reader.value("output") {
             let text = try string(value, at: "output")
             if text.isEmpty { throw fail("output", "expected a non-empty path template") }
             try checkTemplate(text, at: "output", context: templateContext)
@@ -235,15 +200,21 @@ struct SpecReader: JSONFieldReading {
             }
             spec.output = text
         }
-        if let value = top["skip_existing"] {
+        if let value = reader.value("skip_existing") {
             spec.skipExisting = try bool(value, at: "skip_existing")
+            if spec.skipExisting, pipeline == .mergeSamples || pipeline == .exportMaps {
+                throw fail(
+                    "skip_existing",
+                    "must be false: the \(pipeline.rawValue) pipeline combines every patch, as in eo-grow")
+            }
             if spec.skipExisting, spec.output == nil, spec.eo == nil {
                 throw fail("skip_existing", "needs \"output\", the path template of the file each tile writes")
             }
         }
-        if let value = top["raise_on_failure"] {
+        if let value = reader.value("raise_on_failure") {
             spec.raiseOnFailure = try bool(value, at: "raise_on_failure")
         }
+        try reader.finish()
         return spec
     }
 
@@ -339,8 +310,10 @@ struct SpecReader: JSONFieldReading {
             let path = "test_subset[\(position)]"
             let index: UInt32
             switch item {
-            case .number:
-                index = UInt32(try integer(item, at: path, in: 0...(tiles.count - 1)))
+            case .number(let number):
+                // eo-grow's indices are pydantic integers: 1.5 is taken as 1.
+                let truncated = JSONValue.number(number.rounded(.towardZero))
+                index = UInt32(try integer(truncated, at: path, in: 0...(tiles.count - 1)))
             case .string(let name):
                 guard let found = tiles.index(named: name) else { throw fail(path, "no tile named \(item.excerpt)") }
                 index = found

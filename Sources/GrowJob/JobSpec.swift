@@ -35,7 +35,8 @@ package struct JobSpec: Sendable, Equatable {
     /// `"output"`: path template of the file a tile produces (for `skip_existing`). A relative
     /// path is taken under `project_folder` when there is one.
     package var output: String?
-    /// `"raise_on_failure"`: the job as a whole fails if any tile failed (default false).
+    /// `"raise_on_failure"`: the job as a whole fails if any tile failed (default true, as in
+    /// eo-grow): `run` and `submit --wait` exit 1, and a chain stops there.
     package var raiseOnFailure: Bool
     /// `"storage": {"structure": {"data": "data", ...}}`: folder keys the EO pipelines name
     /// (`input_folder_key`, `output_folder_key`), as paths under the project folder.
@@ -55,7 +56,7 @@ package struct JobSpec: Sendable, Equatable {
         environment: [String: String] = [:], sleep: SleepDistribution? = nil,
         maxAttempts: Int = JobSpec.defaultMaxAttempts, tileTimeoutSeconds: Double? = nil,
         projectFolder: ProjectLocation? = nil, testSubset: [UInt32]? = nil, skipExisting: Bool = false,
-        output: String? = nil, raiseOnFailure: Bool = false
+        output: String? = nil, raiseOnFailure: Bool = true
     ) {
         self.name = name ?? pipeline.rawValue
         self.pipeline = pipeline

@@ -93,7 +93,7 @@ package struct TileSet: Sendable, Equatable {
 
     /// Tile names end up in paths and command lines: no empty names, no `/`, no control characters,
     /// not `.` or `..`.
-    static func problem(withName name: String) -> String? {
+    package static func problem(withName name: String) -> String? {
         if name.isEmpty { return "expected a non-empty tile name" }
         if name == "." || name == ".." { return "\(JSONValue.quote(name)) cannot be a tile name" }
         if name.contains("/") { return "tile name \(JSONValue.quote(name)) contains '/'" }

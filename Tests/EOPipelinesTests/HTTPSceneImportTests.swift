@@ -67,7 +67,7 @@ final class HTTPSceneImportTests: XCTestCase {
             try eoSpec(
                 """
                 {"storage": {"project_folder": "\(project)", "structure": {"\(folder)": "\(folder)"}},
-                 "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}},
+                 "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}},
                  "test_subset": [0, 6, 12], "pipeline": "import", "scenes": [{"path": "\(path)", "timestamp": "2000-01-01"}],
                  "resolution": 30, "bands": [3, 4], "output_folder_key": "\(folder)"}
                 """)

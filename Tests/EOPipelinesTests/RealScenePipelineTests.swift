@@ -19,7 +19,7 @@ final class RealScenePipelineTests: XCTestCase {
 
         let common = """
             "storage": {"project_folder": "\(project)", "structure": {"data": "data", "features": "features", "maps": "maps"}},
-            "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}
+            "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}}
             """
         let importSpec = try eoSpec(
             #"{\#(common), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "resample_type": "bilinear", "output_folder_key": "data"}"#
@@ -128,7 +128,7 @@ final class EOTileTimeoutTests: XCTestCase {
             try eoSpec(
                 """
                 {"storage": {"project_folder": "\(project)", "structure": {"data": "data"}},
-                 "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}},
+                 "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}},
                  "pipeline": "import", "scenes": [\(scenes.joined(separator: ","))], "resolution": 300,
                  "output_folder_key": "data"\(timeout)}
                 """)

@@ -60,14 +60,15 @@ final class S3DemoPipelineTests: XCTestCase {
             print(json.dumps(state))
             """, arguments: [bucket])
 
-        // The same chain with skip_existing: every tile is already there, nothing is rewritten.
+        // The same chain with skip_existing on import and features (export_maps combines every patch,
+        // so eo-grow refuses it there): their tiles are already there; export writes the same maps.
         let skipping = moto.directory + "/skip-chain.json"
         let folder = PackagePaths.root.appendingPathComponent("scripts/demo-pipelines").path
         try """
         [
           {"pipeline_config": {"**p": "\(folder)/import.json", "skip_existing": true}},
           {"pipeline_config": {"**p": "\(folder)/features.json", "skip_existing": true}},
-          {"pipeline_config": {"**p": "\(folder)/export.json", "skip_existing": true}}
+          {"pipeline_config": {"**p": "\(folder)/export.json"}}
         ]
         """.write(toFile: skipping, atomically: true, encoding: .utf8)
         let second = try run(head, ["run", skipping, "-v", "project:s3://\(bucket)/project", "--workers", "1"], moto)
@@ -84,7 +85,8 @@ final class S3DemoPipelineTests: XCTestCase {
             runs = sorted({o["Key"].split("/")[2] for o in objects if o["Key"].startswith("project/logs/")})
             assert len(runs) == 6, runs
             logs = [s3.get_object(Bucket=sys.argv[1], Key=f"project/logs/{run}/pipeline.log")["Body"].read().decode() for run in runs[3:]]
-            assert all("skip_existing: 25 tiles already have their output" in log for log in logs), logs
+            skipped = ["skip_existing: 25 tiles already have their output" in log for log in logs]
+            assert sorted(skipped) == [False, True, True], logs
             print("ok")
             """, arguments: [bucket, listing.trimmingCharacters(in: .whitespacesAndNewlines)])
         XCTAssertEqual(after.trimmingCharacters(in: .whitespacesAndNewlines), "ok")

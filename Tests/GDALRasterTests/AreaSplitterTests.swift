@@ -103,7 +103,7 @@ final class AreaSplitterTests: XCTestCase {
             .write(toFile: project + "/input-data/aoi.geojson", atomically: true, encoding: .utf8)
         let config = """
             {"pipeline": "noop", "storage": {"project_folder": "\(project)"},
-             "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}},
+             "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}},
              "test_subset": [0]}
             """
         let spec = try JobSpec.parse(json: config, source: "area.json", resolveArea: AreaResolver.resolve)
@@ -139,18 +139,18 @@ final class AreaSplitterTests: XCTestCase {
             }
         }
         XCTAssertTrue(
-            problem(#"{"patch": {"size_x": 10, "size_y": 10}}"#).hasPrefix("bad.json: area.area_of_interest: missing"))
+            problem(#"{"patch": {"size_x": 10, "size_y": 10}}"#).hasPrefix("bad.json: area.geometry_filename: missing"))
         XCTAssertTrue(
-            problem(#"{"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": "big", "size_y": 10}}"#)
+            problem(#"{"geometry_filename": "aoi.geojson", "patch": {"size_x": "big", "size_y": 10}}"#)
                 .hasPrefix("bad.json: area.patch.size_x: expected"))
         let missing = problem(
-            #"{"area_of_interest": {"filename": "nowhere.geojson"}, "patch": {"size_x": 100, "size_y": 100}}"#)
+            #"{"geometry_filename": "nowhere.geojson", "patch": {"size_x": 100, "size_y": 100}}"#)
         XCTAssertTrue(
-            missing.hasPrefix("bad.json: area.area_of_interest.filename:") && missing.contains("nowhere.geojson"),
+            missing.hasPrefix("bad.json: area.geometry_filename:") && missing.contains("nowhere.geojson"),
             missing)
         XCTAssertTrue(
             problem(
-                #"{"area_of_interest": {"filename": "a.geojson"}, "patch": {"size_x": 100, "size_y": 100}, "sizes": 1}"#
+                #"{"geometry_filename": "a.geojson", "patch": {"size_x": 100, "size_y": 100}, "sizes": 1}"#
             )
             .hasPrefix("bad.json: area.sizes: unknown key"))
     }

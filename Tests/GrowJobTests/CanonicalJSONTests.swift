@@ -32,7 +32,7 @@ final class CanonicalJSONTests: XCTestCase {
         let spec = try JobSpec.parse(json: #"{"tiles": 2, "pipeline": "noop"}"#, source: "a.json")
         XCTAssertEqual(
             spec.canonicalJSON(),
-            #"{"max_attempts":3,"name":"noop","pipeline":"noop","raise_on_failure":false,"skip_existing":false,"tiles":2}"#
+            #"{"max_attempts":3,"name":"noop","pipeline":"noop","raise_on_failure":true,"skip_existing":false,"tiles":2}"#
         )
     }
 
@@ -55,10 +55,13 @@ final class CanonicalJSONTests: XCTestCase {
         let spec = try JobSpec.parse(json: json, source: "features.json")
         let shipped = try JobSpec.parse(json: spec.canonicalJSON(), source: "canonical")
         for parsed in [spec, shipped] {
-            guard case .features(let parameters)? = parsed.eo else { return XCTFail("\(String(describing: parsed.eo))") }
+            guard case .features(let parameters)? = parsed.eo else {
+                return XCTFail("\(String(describing: parsed.eo))")
+            }
             XCTAssertEqual(parameters.indices.map(\.name), ["NDVI", "NDWI", "NDMI"])
         }
-        XCTAssertTrue(spec.canonicalJSON().contains(#""ndis":{"NDVI":[3,2],"NDWI":[1,3],"NDMI":[3,4]}"#), spec.canonicalJSON())
+        XCTAssertTrue(
+            spec.canonicalJSON().contains(#""ndis":{"NDVI":[3,2],"NDWI":[1,3],"NDMI":[3,4]}"#), spec.canonicalJSON())
     }
 
     func testSpecBuiltInCodeRoundTrips() throws {

@@ -21,13 +21,16 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     private func load(_ name: String, variables: [String: String] = [:]) throws -> JSONValue {
-        let text = try ConfigLoader.load(path: (root as NSString).appendingPathComponent(name), variables: variables)
-        return try JSONParser.parse(text)
+        try JSONParser.parse(loadText(name, variables: variables))
+    }
+
+    private func loadText(_ name: String, variables: [String: String] = [:]) throws(JobSpecError) -> String {
+        try ConfigLoader.load(path: name, variables: variables, workingDirectory: root)
     }
 
     private func loadError(_ name: String, variables: [String: String] = [:]) -> JobSpecError? {
         do {
-            _ = try ConfigLoader.load(path: (root as NSString).appendingPathComponent(name), variables: variables)
+            _ = try loadText(name, variables: variables)
             return nil
         } catch {
             return error
@@ -67,31 +70,38 @@ final class ConfigLoaderTests: XCTestCase {
             ]))
     }
 
-    func testSeveralImportsApplyInKeyOrderAndNestedImport() throws {
-        try write("a.json", #"{"x": "a", "y": "a"}"#)
-        try write("b.json", #"{"y": "b", "inner": {"**deep": "c.json"}}"#)
+    func testEarlierImportWinsOverLaterAndKeysKeepTheirOrder() throws {
+        try write("a.json", #"{"x": "a", "y": "a", "deep": {"p": 1}}"#)
+        try write("b.json", #"{"y": "b", "w": "b", "deep": {"p": 2, "q": 2}, "inner": {"**deep": "c.json"}}"#)
         try write("c.json", #"{"z": "c"}"#)
-        try write("top.json", #"{"**1": "a.json", "**2": "b.json"}"#)
+        try write("top.json", #"{"zz": 0, "**1": "a.json", "**2": "b.json", "aa": 0}"#)
         XCTAssertEqual(
             try load("top.json"),
             .object([
-                "x": .string("a"), "y": .string("b"), "inner": .object(["z": .string("c")]),
+                "x": .string("a"), "y": .string("a"), "w": .string("b"), "zz": .number(0), "aa": .number(0),
+                "deep": .object(["p": .number(1), "q": .number(2)]), "inner": .object(["z": .string("c")]),
             ]))
+        // The object's own keys first, in their order, then what the imports add, in theirs.
+        XCTAssertEqual(
+            try loadText("top.json"),
+            #"{"zz":0,"aa":0,"x":"a","y":"a","deep":{"p":1,"q":2},"w":"b","inner":{"z":"c"}}"#)
     }
 
-    func testImportIsRelativeToTheImportingFilesFolder() throws {
-        try write("conf/job.json", #"{"**": "parts/mid.json", "own": 1}"#)
-        try write("conf/parts/mid.json", #"{"**": "leaf.json", "mid": 2}"#)
+    func testRelativeImportIsRelativeToTheWorkingDirectory() throws {
+        try write("conf/job.json", #"{"**": "conf/parts/mid.json", "own": 1}"#)
+        try write("conf/parts/mid.json", #"{"**": "${config_path}/leaf.json", "mid": 2}"#)
         try write("conf/parts/leaf.json", #"{"leaf": 3}"#)
-        // A file of the same name next to the top-level file must not be picked.
-        try write("conf/leaf.json", #"{"wrong": true}"#)
         XCTAssertEqual(
             try load("conf/job.json"), .object(["own": .number(1), "mid": .number(2), "leaf": .number(3)]))
+        // Written relative to the importing file, it is not found, and the message says why.
+        try write("conf/wrong.json", #"{"**": "parts/leaf.json"}"#)
+        let error = try XCTUnwrap(loadError("conf/wrong.json"))
+        XCTAssertTrue(error.message.contains("${config_path}/parts/leaf.json"), error.description)
     }
 
     func testImportCycleIsAnErrorNamingTheChain() throws {
-        try write("a.json", #"{"**b": "b.json"}"#)
-        try write("b.json", #"{"nested": {"**a": "a.json"}}"#)
+        try write("a.json", #"{"**b": "${config_path}/b.json"}"#)
+        try write("b.json", #"{"nested": {"**a": "${config_path}/a.json"}}"#)
         let error = try XCTUnwrap(loadError("a.json"))
         XCTAssertTrue(error.message.contains("cycle"), error.description)
         XCTAssertTrue(error.message.contains("a.json"), error.description)
@@ -113,7 +123,7 @@ final class ConfigLoaderTests: XCTestCase {
         let missing = try XCTUnwrap(loadError("absent.json"))
         XCTAssertTrue(missing.source.hasSuffix("absent.json"))
         try write("bad.json", "{\n  \"tiles\": ,\n}")
-        try write("uses-bad.json", #"{"**": "bad.json"}"#)
+        try write("uses-bad.json", #"{"**": "${config_path}/bad.json"}"#)
         let bad = try XCTUnwrap(loadError("uses-bad.json"))
         XCTAssertTrue(bad.source.hasSuffix("bad.json"), bad.description)
         XCTAssertEqual(bad.keyPath, "tiles")
@@ -122,12 +132,14 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testConfigPathIsTheFolderOfTheFileItIsWrittenIn() throws {
         try write("top/job.json", #"{"**": "${config_path}/sub/part.json", "here": "${config_path}/x"}"#)
-        try write("top/sub/part.json", #"{"there": "${config_path}", "list": ["a${config_path}b"]}"#)
+        try write(
+            "top/sub/part.json",
+            #"{"there": "${config_path}", "up": ["${config_path}/../x/./y"], "${config_path}": "key"}"#)
         XCTAssertEqual(
             try load("top/job.json"),
             .object([
                 "here": .string(folder("top") + "/x"), "there": .string(folder("top/sub")),
-                "list": .array([.string("a" + folder("top/sub") + "b")]),
+                "up": .array([.string(folder("top/x/y"))]), folder("top/sub"): .string("key"),
             ]))
     }
 
@@ -145,9 +157,19 @@ final class ConfigLoaderTests: XCTestCase {
             .object(["a": .string("from-argument"), "b": .string("<why>"), "c": .string("${HOME}")]))
     }
 
+    func testVariablesOfAnyJSONTypeAndInKeys() throws {
+        try write(
+            "job.json",
+            #"{"variables": {"n": 3, "f": 0.5, "t": true, "z": null, "k": "key"}, "v": "${var:n}/${var:f}/${var:t}/${var:z}", "${var:k}": 1}"#
+        )
+        XCTAssertEqual(try load("job.json"), .object(["v": .string("3/0.5/True/None"), "key": .number(1)]))
+        try write("bad-name.json", #"{"variables": {"a-b": "x"}}"#)
+        XCTAssertTrue(try XCTUnwrap(loadError("bad-name.json")).message.contains("a-b"))
+    }
+
     func testUnknownVariableNamesFileAndKeyPath() throws {
         try write("part.json", #"{"command": ["echo", "${var:missing}"]}"#)
-        try write("job.json", #"{"job": {"**": "part.json"}}"#)
+        try write("job.json", #"{"job": {"**": "${config_path}/part.json"}}"#)
         let error = try XCTUnwrap(loadError("job.json"))
         XCTAssertTrue(error.source.hasSuffix("part.json"), error.description)
         XCTAssertEqual(error.keyPath, "command[1]")
@@ -162,13 +184,14 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testParseVariableAssignments() throws {
         XCTAssertEqual(
-            try ConfigLoader.parseVariableAssignments(["a:1", "url:http://x:80", "empty:", "a:2"]),
-            ["a": "2", "url": "http://x:80", "empty": ""])
+            try ConfigLoader.parseVariableAssignments(["a:1", "url:http://x:80", "a:2"]),
+            ["a": "2", "url": "http://x:80"])
         XCTAssertEqual(try ConfigLoader.parseVariableAssignments([]), [:])
         XCTAssertThrowsError(try ConfigLoader.parseVariableAssignments(["novalue"])) { error in
             XCTAssertTrue((error as? JobSpecError)?.message.contains("novalue") == true)
         }
         XCTAssertThrowsError(try ConfigLoader.parseVariableAssignments([":value"]))
+        XCTAssertThrowsError(try ConfigLoader.parseVariableAssignments(["empty:"]))
     }
 
     func testResultParsesAsACommandJob() throws {
@@ -178,7 +201,7 @@ final class ConfigLoaderTests: XCTestCase {
             """
             {
               // shared settings
-              "**common": "common.json",
+              "**common": "${config_path}/common.json",
               "command": ["python", "${config_path}/${var:script}", "--tile", "{tile}", "--mode=${var:mode}"]
             }
             """)

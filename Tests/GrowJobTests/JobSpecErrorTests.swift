@@ -140,7 +140,7 @@ final class JobSpecErrorTests: XCTestCase {
         expectError(#"{"pipeline": "noop", "tiles": ["a", ""]}"#, keyPath: "tiles[1]", containing: "non-empty")
         expectError(#"{"pipeline": "noop", "tiles": ["a/b"]}"#, keyPath: "tiles[0]", containing: "'/'")
         expectError(#"{"pipeline": "noop", "tiles": 0}"#, keyPath: "tiles", containing: "integer in 1...")
-        expectError(#"{"pipeline": "noop"}"#, keyPath: "tiles", containing: "missing")
+        expectError(#"{"pipeline": "noop"}"#, keyPath: "area", containing: "missing")
         expectError(
             #"{"pipeline": "noop", "tiles": {"grid": {"columns": 0, "rows": 2}}}"#, keyPath: "tiles.grid.columns",
             containing: "integer in 1...")

@@ -21,7 +21,7 @@ final class JobSpecParsingTests: XCTestCase {
         XCTAssertNil(spec.sleep)
         XCTAssertNil(spec.tileTimeoutSeconds)
         XCTAssertFalse(spec.skipExisting)
-        XCTAssertFalse(spec.raiseOnFailure)
+        XCTAssertTrue(spec.raiseOnFailure)
         XCTAssertEqual(spec.selectedTiles, [0, 1, 2])
     }
 

@@ -58,7 +58,7 @@ final class HeadCoordinatorTests: XCTestCase {
             .received(.submitJob(SubmitJob(name: "bad.json", spec: #"{"pipeline": "noop"}"#)), from: client))
         guard case .errorReply(let reply)? = answer.sent(to: client).first else { return XCTFail("\(answer)") }
         XCTAssertEqual(reply.code, .invalidJob)
-        XCTAssertTrue(reply.message.hasPrefix("bad.json: tiles: missing"), reply.message)
+        XCTAssertTrue(reply.message.hasPrefix("bad.json: area: missing"), reply.message)
     }
 
     func testARegisteredWorkerGetsTheDefinitionOnceThenBatchesOfTiles() throws {

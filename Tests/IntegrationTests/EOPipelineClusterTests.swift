@@ -30,7 +30,7 @@ final class EOPipelineClusterTests: XCTestCase {
             """
             {"name": "import-kill", "pipeline": "import",
              "storage": {"project_folder": "\(project.path)", "structure": {"data": "data"}},
-             "area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 600, "size_y": 600}},
+             "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 600, "size_y": 600}},
              "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "output_folder_key": "data"}
             """)
         let submit = try cluster.startSubmit(job)
@@ -88,7 +88,7 @@ final class EOPipelineClusterTests: XCTestCase {
         let storage =
             #""storage": {"project_folder": "\#(project.path)", "structure": {"data": "data", "features": "features"}}"#
         let area =
-            #""area": {"area_of_interest": {"filename": "aoi.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}"#
+            #""area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}}"#
         let cases: [(file: String, json: String, expected: String)] = [
             (
                 "missing.json",
@@ -107,22 +107,25 @@ final class EOPipelineClusterTests: XCTestCase {
             ),
             (
                 "noaoi.json",
-                #"{\#(storage), "area": {"area_of_interest": {"filename": "gone.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
-                "noaoi.json: area.area_of_interest.filename:"
+                #"{\#(storage), "area": {"geometry_filename": "gone.geojson", "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
+                "noaoi.json: area.geometry_filename:"
             ),
             (
                 "folderaoi.json",
-                #"{\#(storage), "area": {"area_of_interest": {"filename": "."}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
-                "folderaoi.json: area.area_of_interest.filename:"
+                #"{\#(storage), "area": {"geometry_filename": ".", "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
+                "folderaoi.json: area.geometry_filename:"
             ),
             (
                 "arctic.json",
-                #"{\#(storage), "area": {"area_of_interest": {"filename": "arctic.geojson"}, "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
+                #"{\#(storage), "area": {"geometry_filename": "arctic.geojson", "patch": {"size_x": 3000, "size_y": 3000}}, "pipeline": "noop"}"#,
                 "outside every UTM zone"
             ),
-            ("cycle.json", #"{"**other": "cycle-b.json", "pipeline": "noop", "tiles": 1}"#, "import cycle"),
+            (
+                "cycle.json", #"{"**other": "${config_path}/cycle-b.json", "pipeline": "noop", "tiles": 1}"#,
+                "import cycle"
+            ),
         ]
-        try #"{"**back": "cycle.json"}"#.write(
+        try #"{"**back": "${config_path}/cycle.json"}"#.write(
             to: cluster.directory.appendingPathComponent("cycle-b.json"), atomically: true, encoding: .utf8)
         try #"{"type": "Polygon", "coordinates": [[[10, 85], [20, 85], [20, 88], [10, 88], [10, 85]]]}"#.write(
             to: project.appendingPathComponent("input-data/arctic.geojson"), atomically: true, encoding: .utf8)

@@ -197,8 +197,8 @@ final class RuntimeTests: XCTestCase {
             "job.json",
             """
             // imports shared settings; ${var:mode} comes from -v
-            {"**shared": "shared.json", "name": "config-${var:mode}", "pipeline": "command", "tiles": 4,
-             "command": ["sh", "-c", "echo ${var:mode} {tile} >> ${config_path}/out.txt"]}
+            {"**shared": "${config_path}/shared.json", "name": "config-${var:mode}", "pipeline": "command", "tiles": 4,
+             "command": ["sh", "-c", "echo ${var:mode} {tile} >> $0", "${config_path}/out.txt"]}
             """)
         let result = try cluster.run(
             ClusterHarness.headBinary,

@@ -3,7 +3,7 @@
 /// as a flat list `[col0, row0, col1, row1, ...]` to keep large grids small.
 extension AreaGrid {
     package var jsonValue: JSONValue {
-        .object([
+        var value: JSONObject = [
             "size": .array([.number(sizeX), .number(sizeY)]),
             "buffer": .array([.number(bufferX), .number(bufferY)]),
             "zones": .array(
@@ -14,13 +14,25 @@ extension AreaGrid {
                         "cells": .array(zone.cells.flatMap { [.number(Double($0.col)), .number(Double($0.row))] }),
                     ])
                 }),
-        ])
+        ]
+        if let patches {
+            value["patches"] = .array(
+                patches.map { patch in
+                    let box = patch.bounds
+                    return .array([
+                        .string(patch.name), .number(Double(patch.epsg)), .number(box.minX), .number(box.minY),
+                        .number(box.maxX), .number(box.maxY),
+                    ])
+                })
+        }
+        if let kept { value["kept"] = .array(kept.map { .number(Double($0)) }) }
+        return .object(value)
     }
 
     /// nil when the value is not a grid as `jsonValue` writes it.
     package init?(json: JSONValue) {
         guard case .object(let members) = json, let size = Self.pair(members["size"]),
-            let buffer = Self.pair(members["buffer"]), size.0 > 0, size.1 > 0, buffer.0 >= 0, buffer.1 >= 0,
+            let buffer = Self.pair(members["buffer"]), size.0 >= 0, size.1 >= 0,
             case .array(let zoneValues)? = members["zones"]
         else { return nil }
         var zones: [Zone] = []
@@ -42,6 +54,35 @@ extension AreaGrid {
             zones.append(Zone(epsg: Int32(epsg), originX: origin.0, originY: origin.1, cells: cells))
         }
         self.init(sizeX: size.0, sizeY: size.1, bufferX: buffer.0, bufferY: buffer.1, zones: zones)
+        if let value = members["patches"] {
+            guard case .array(let items) = value else { return nil }
+            var patches: [Tile] = []
+            for item in items {
+                guard case .array(let fields) = item, fields.count == 6, case .string(let name) = fields[0],
+                    case .number(let epsg) = fields[1], (1...999_999).contains(epsg),
+                    case .number(let minX) = fields[2], case .number(let minY) = fields[3],
+                    case .number(let maxX) = fields[4], case .number(let maxY) = fields[5], minX < maxX, minY < maxY
+                else { return nil }
+                patches.append(
+                    Tile(
+                        name: name, epsg: Int32(epsg), cell: Cell(col: 0, row: 0),
+                        bounds: BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY)))
+            }
+            self.patches = patches
+        } else if sizeX <= 0 || sizeY <= 0 {
+            return nil
+        }
+        if let value = members["kept"] {
+            guard case .array(let items) = value else { return nil }
+            var kept: [Int] = []
+            for item in items {
+                guard case .number(let position) = item, position >= 0, position == position.rounded(),
+                    position < 1e9
+                else { return nil }
+                kept.append(Int(position))
+            }
+            self.kept = kept
+        }
     }
 
     private static func pair(_ value: JSONValue?) -> (Double, Double)? {

@@ -4,7 +4,23 @@ import GrowBase
 /// the config: where the project is (a relative AOI lives in its `input_data` folder, the grid's
 /// cache in its `cache` folder) and how to reach its store.
 package struct AreaRequest: Sendable, Equatable {
-    package var settings: AreaSettings
+    /// Which of eo-grow's area managers makes the grid.
+    package enum Source: Sendable, Equatable {
+        /// `UtmZoneAreaManager`: the AOI split into UTM zones and patches.
+        case utmZones(AreaSettings)
+        /// `CustomGridAreaManager`: patches read from a GeoPackage, one layer per CRS.
+        case customGrid(folder: String, filename: String, nameColumn: String)
+    }
+
+    /// `patch_names`: a JSON list of the patches to keep.
+    package struct PatchList: Sendable, Equatable {
+        /// The folder (under the project folder) of the list.
+        package var folder: String
+        package var filename: String
+    }
+
+    package var source: Source
+    package var patchNames: PatchList?
     /// nil only with an absolute AOI path or URL.
     package var projectFolder: ProjectLocation?
     package var inputFolder: String
@@ -12,6 +28,6 @@ package struct AreaRequest: Sendable, Equatable {
     package var storageSettings: StorageSettings
 }
 
-/// Resolves an area into its grid (reads the AOI, splits it, caches the grid). The client passes
-/// one to `JobSpec.parse`; it throws errors that become `area.area_of_interest.filename: ...`.
+/// Resolves an area into its grid (reads the AOI or the grid file, splits, caches). The client
+/// passes one to `JobSpec.parse`; its errors are reported at `area`.
 package typealias AreaResolving = @Sendable (AreaRequest) throws -> AreaGrid

@@ -1,19 +1,16 @@
 import Foundation
 
-/// The `area` section of a pipeline config, in eo-grow's `UtmZoneAreaManager` terms:
+/// eo-grow's `UtmZoneAreaManager` section of a config:
 ///
 ///     "area": {
-///       "area_of_interest": {"filename": "slovenia.geojson", "buffer": 0.01},
+///       "manager": "eogrow.core.area.UtmZoneAreaManager",
+///       "geometry_filename": "slovenia.geojson",
 ///       "patch": {"size_x": 10000, "size_y": 10000, "buffer_x": 0, "buffer_y": 0},
 ///       "offset_x": 0, "offset_y": 0
 ///     }
 package struct AreaSettings: Sendable, Equatable {
     /// The AOI file: absolute, or relative to the project's `input_data` folder.
     package var filename: String
-    /// Grows (or shrinks) the AOI, in the units of its own CRS, before splitting.
-    package var aoiBuffer: Double?
-    /// Simplifies the AOI (tolerance in its CRS units) before splitting.
-    package var simplification: Double?
     package var sizeX: Double
     package var sizeY: Double
     package var bufferX: Double
@@ -22,12 +19,10 @@ package struct AreaSettings: Sendable, Equatable {
     package var offsetY: Double
 
     package init(
-        filename: String, aoiBuffer: Double? = nil, simplification: Double? = nil, sizeX: Double, sizeY: Double,
-        bufferX: Double = 0, bufferY: Double = 0, offsetX: Double = 0, offsetY: Double = 0
+        filename: String, sizeX: Double, sizeY: Double, bufferX: Double = 0, bufferY: Double = 0,
+        offsetX: Double = 0, offsetY: Double = 0
     ) {
         self.filename = filename
-        self.aoiBuffer = aoiBuffer
-        self.simplification = simplification
         self.sizeX = sizeX
         self.sizeY = sizeY
         self.bufferX = bufferX

@@ -1,54 +1,90 @@
 import GrowBase
 
-/// Reads a config's `area` section (eo-grow's `UtmZoneAreaManager` keys); the client's resolver
-/// turns it into the grid's tiles.
+/// Reads a config's `area` section (eo-grow's `UtmZoneAreaManager` or `CustomGridAreaManager`);
+/// the client's resolver turns it into the grid's tiles.
 extension SpecReader {
-    func areaRequest(
-        _ value: JSONValue, projectFolder: ProjectLocation?, structure: [String: String],
-        settings storageSettings: StorageSettings
-    ) throws(JobSpecError) -> AreaRequest {
-        guard case .object(let members) = value else { throw fail("area", "expected an object, got \(value.excerpt)") }
-        var area = ParameterReader(source: source, members: members, prefix: "area")
-        if let manager = try area.optionalString("manager"), !manager.hasSuffix("UtmZoneAreaManager") {
-            throw area.fail(
-                "manager",
-                "grow splits areas into UTM zones: expected eogrow.core.area.UtmZoneAreaManager, got \(JSONValue.quote(manager))"
-            )
-        }
-        guard var aoi = try area.object("area_of_interest") else {
-            throw area.fail("area_of_interest", "missing; expected {\"filename\": \"aoi.geojson\"}")
-        }
-        let filename = try aoi.string("filename")
-        let aoiBuffer = try aoi.optionalNumber("buffer", "a number") { $0.isFinite }
-        let simplification = try aoi.optionalNumber("simplification_factor", "a number >= 0") { $0 >= 0 && $0.isFinite }
-        try aoi.finish(expected: "filename, buffer, simplification_factor")
-        guard var patch = try area.object("patch") else {
-            throw area.fail("patch", "missing; expected {\"size_x\": 10000, \"size_y\": 10000} in metres")
-        }
-        let size: (Double) -> Bool = { $0 >= 1 && $0 <= 1e7 }
-        let buffer: (Double) -> Bool = { $0 >= 0 && $0 <= 1e6 }
-        let sizeX = try patch.number("size_x", "a patch width in metres >= 1", size)
-        let sizeY = try patch.number("size_y", "a patch height in metres >= 1", size)
-        let bufferX = try patch.number("buffer_x", default: 0, "a buffer in metres >= 0", buffer)
-        let bufferY = try patch.number("buffer_y", default: 0, "a buffer in metres >= 0", buffer)
-        try patch.finish(expected: "size_x, size_y, buffer_x, buffer_y")
-        let offset: (Double) -> Bool = { $0.isFinite && abs($0) <= 1e7 }
-        let offsetX = try area.number("offset_x", default: 0, "a number of metres", offset)
-        let offsetY = try area.number("offset_y", default: 0, "a number of metres", offset)
-        try area.finish(expected: "manager, area_of_interest, patch, offset_x, offset_y")
+    func areaRequest(_ value: JSONValue, storage: StorageSection, eoGrowConfig: Bool) throws(JobSpecError)
+        -> AreaRequest
+    {
+        let members = try object(value, at: "area")
+        let managers = [CommonSchema.utmAreaManager, CommonSchema.customGridAreaManager]
+        // The manager picks the schema; grow's configs may leave it out (UTM zones).
+        var probe = ParameterReader(source: source, members: members, prefix: "area", keys: CommonSchema.utmArea)
+        let manager = try manager(&probe, expected: managers, required: eoGrowConfig) ?? CommonSchema.utmAreaManager
+        let isCustomGrid = manager == CommonSchema.customGridAreaManager
+        var area = ParameterReader(
+            source: source, members: members, prefix: "area",
+            keys: isCustomGrid ? CommonSchema.customGridArea : CommonSchema.utmArea)
+        _ = area.value("manager")
 
-        let settings = AreaSettings(
-            filename: filename, aoiBuffer: aoiBuffer, simplification: simplification, sizeX: sizeX, sizeY: sizeY,
-            bufferX: bufferX, bufferY: bufferY, offsetX: offsetX, offsetY: offsetY)
-        if projectFolder == nil, !filename.hasPrefix("/"), !filename.contains("://") {
+        var patchNames: AreaRequest.PatchList?
+        if var list = try area.object("patch_names") {
+            let key = try list.string("input_folder_key")
+            let filename = try list.string("filename")
+            guard filename.lowercased().hasSuffix(".json"), filename.count > 5 else {
+                throw list.fail("filename", "expected a .json file of patch names, got \(JSONValue.quote(filename))")
+            }
+            try list.finish()
+            patchNames = AreaRequest.PatchList(
+                folder: try folder(key, at: "area.patch_names.input_folder_key", storage), filename: filename)
+        }
+
+        let source: AreaRequest.Source
+        if isCustomGrid {
+            let key = try area.string("grid_folder_key", default: "input_data")
+            let filename = try area.string("grid_filename")
+            guard filename.contains("."), !filename.hasPrefix("."), !filename.hasSuffix(".") else {
+                throw area.fail("grid_filename", "expected a file name with an extension, e.g. grid.gpkg")
+            }
+            source = .customGrid(
+                folder: try folder(key, at: "area.grid_folder_key", storage), filename: filename,
+                nameColumn: try area.string("name_column"))
+        } else {
+            let filename = try area.string("geometry_filename")
+            guard var patch = try area.object("patch") else {
+                throw area.fail("patch", "missing; expected {\"size_x\": 10000, \"size_y\": 10000} in metres")
+            }
+            // eo-grow's sizes are integers (pydantic truncates 1000.7 to 1000).
+            let size: (Double) -> Bool = { $0 >= 1 && $0 < 1e7 + 1 }
+            let sizeX = try patch.number("size_x", "a patch width in metres >= 1", size).rounded(.towardZero)
+            let sizeY = try patch.number("size_y", "a patch height in metres >= 1", size).rounded(.towardZero)
+            // A negative buffer shrinks the patches, as in eo-grow, but must leave some of them.
+            let bufferX = try patch.number("buffer_x", default: 0, "a buffer in metres > -size_x / 2") {
+                $0 > -sizeX / 2 && $0 <= 1e6
+            }
+            let bufferY = try patch.number("buffer_y", default: 0, "a buffer in metres > -size_y / 2") {
+                $0 > -sizeY / 2 && $0 <= 1e6
+            }
+            try patch.finish()
+            let offset: (Double) -> Bool = { $0.isFinite && abs($0) <= 1e7 }
+            let offsetX = try area.number("offset_x", default: 0, "a number of metres", offset)
+            let offsetY = try area.number("offset_y", default: 0, "a number of metres", offset)
+            if storage.projectFolder == nil, !filename.hasPrefix("/"), !filename.contains("://") {
+                throw fail("area.geometry_filename", "a relative path needs \"storage\": {\"project_folder\": ...}")
+            }
+            source = .utmZones(
+                AreaSettings(
+                    filename: filename, sizeX: sizeX, sizeY: sizeY, bufferX: bufferX, bufferY: bufferY,
+                    offsetX: offsetX, offsetY: offsetY))
+        }
+        try area.finish()
+        if storage.projectFolder == nil, isCustomGrid || patchNames != nil {
             throw fail(
-                "area.area_of_interest.filename", "a relative AOI path needs \"storage\": {\"project_folder\": ...}")
+                "area",
+                "the grid and patch lists are read from the project: give \"storage\": {\"project_folder\": ...}")
         }
         return AreaRequest(
-            settings: settings, projectFolder: projectFolder,
-            inputFolder: structure["input_data"] ?? JobSpec.defaultStructure["input_data"] ?? "",
-            cacheFolder: structure["cache"] ?? JobSpec.defaultStructure["cache"] ?? "cache",
-            storageSettings: storageSettings)
+            source: source, patchNames: patchNames, projectFolder: storage.projectFolder,
+            inputFolder: storage.folder("input_data"), cacheFolder: storage.folder("cache"),
+            storageSettings: storage.settings)
+    }
+
+    /// The folder a storage key names (eo-grow's defaults included).
+    func folder(_ key: String, at path: String, _ storage: StorageSection) throws(JobSpecError) -> String {
+        guard let folder = storage.structure[key] ?? JobSpec.defaultStructure[key] else {
+            throw fail(path, "storage.structure has no folder key \(JSONValue.quote(key))")
+        }
+        return folder
     }
 
     /// The area's tiles, from the client's resolver.
@@ -65,9 +101,24 @@ extension SpecReader {
         } catch let error as JobSpecError {
             throw error
         } catch {
-            throw fail("area.area_of_interest.filename", "\(error)")
+            throw fail(request.sourcePath, "\(error)")
         }
         guard let tiles = TileSet.area(grid) else { throw fail("area", "more than \(TileSet.maxCount) tiles") }
         return tiles
+    }
+}
+
+extension StorageSection {
+    /// The folder of a storage key, eo-grow's defaults included ("" when unknown).
+    func folder(_ key: String) -> String { structure[key] ?? JobSpec.defaultStructure[key] ?? key }
+}
+
+extension AreaRequest {
+    /// The key path errors about reading the area are reported at.
+    var sourcePath: String {
+        switch source {
+        case .utmZones: "area.geometry_filename"
+        case .customGrid: "area.grid_filename"
+        }
     }
 }

@@ -21,6 +21,19 @@ package enum EOParameters: Sendable, Equatable {
         }
     }
 
+    /// The keys each pipeline reads, as `grow-head template` lists them.
+    static func keys(for kind: PipelineKind) -> [ConfigKey] {
+        switch kind {
+        case .command, .noop, .sleep: []
+        case .importTiff: ImportParameters.keys
+        case .features: FeaturesParameters.keys
+        case .mosaicking: MosaickingParameters.keys
+        case .sampling: SamplingParameters.keys
+        case .mergeSamples: MergeSamplesParameters.keys
+        case .exportMaps: ExportMapsParameters.keys
+        }
+    }
+
     /// The folder key (of `storage.structure`) each tile writes its result under.
     package var outputFolderKey: String {
         switch self {
@@ -52,7 +65,6 @@ enum PipelineNames {
     static let eoGrowClasses: [String: PipelineKind] = [
         "eogrow.pipelines.import_tiff.ImportTiffPipeline": .importTiff,
         "eogrow.pipelines.features.FeaturesPipeline": .features,
-        "eogrow.pipelines.mosaicking.MosaickingPipeline": .mosaicking,
         "eogrow.pipelines.sampling.FractionSamplingPipeline": .sampling,
         "eogrow.pipelines.sampling.BlockSamplingPipeline": .sampling,
         "eogrow.pipelines.sampling.GridSamplingPipeline": .sampling,

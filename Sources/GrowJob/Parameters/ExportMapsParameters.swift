@@ -11,6 +11,19 @@ import Foundation
 /// Files: `<output folder>/<map stem>/tiles/<tile>.tif`, then
 /// `<output folder>/<map stem>/<map stem>_<EPSG>.tif` and `.png` per zone.
 package struct ExportMapsParameters: Sendable, Equatable {
+    static let keys: [ConfigKey] = [
+        .required("input_folder_key", "str", "The folder key of the input patches."),
+        .required("output_folder_key", "str", "The folder key of the maps."),
+        .required("feature", "Tuple[FeatureType, str]", "The feature to export."),
+        .optional("band_indices", "Optional[List[int]]", default: "null", "Channels to export."),
+        .required("map_name", "str", "The map file name (.tif or .tiff)."),
+        .optional("map_dtype", "str", default: "\"float32\"", "The map data type."),
+        .optional("no_data_value", "Optional[float]", default: "null", "The maps' nodata value."),
+        ConfigKey.optional("time_index", "int", default: "-1", "The time frame of temporal features.").grow,
+        .optional("cogify", "bool", default: "true", "Write Cloud-Optimized GeoTIFFs."),
+        ConfigKey.optional("quicklook", "str", default: "\"gray\"", "none, gray or ndvi.").grow,
+    ]
+
     package enum Quicklook: String, Sendable, Equatable, CaseIterable {
         case none, gray, ndvi
     }

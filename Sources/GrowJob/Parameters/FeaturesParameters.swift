@@ -8,6 +8,28 @@
 /// Writes `data/<index>` (T×H×W×1 float32) for every index, `mask/VALID_DATA`, and
 /// `data/<output_feature_name>`: the bands followed by the indices (as eo-grow's FEATURES).
 package struct FeaturesParameters: Sendable, Equatable {
+    static let keys: [ConfigKey] = [
+        .required("input_folder_key", "str", "The folder key of the input patches."),
+        .required("output_folder_key", "str", "The folder key of the output patches."),
+        .optional("bands_feature_name", "str", default: "\"BANDS\"", "The DATA feature holding the bands."),
+        .required(
+            "ndis", "Dict[str, Tuple[int, int]]",
+            "Indices to compute: name -> [channel a, channel b] for (a - b) / (a + b)."),
+        ConfigKey.optional(
+            "valid_data_feature_name", "str", default: "\"IS_DATA\"", "The MASK feature of valid pixels."
+        ).grow,
+        ConfigKey.optional("cloud_mask_feature_name", "Optional[str]", default: "null", "The MASK feature of clouds.")
+            .grow,
+        .optional(
+            "output_feature_name", "str", default: "\"FEATURES\"",
+            "The DATA feature written: the bands, then the indices."),
+        ConfigKey.optional(
+            "interpolation", "Literal['none', 'linear']", default: "\"none\"",
+            "Fill invalid observations from their neighbours in time."
+        ).grow,
+        ConfigKey.optional("compress_level", "int", default: "0", "gzip level of the written features.").grow,
+    ]
+
     package struct Index: Sendable, Equatable {
         package var name: String
         /// Channels of the bands feature: (first − second) / (first + second).
@@ -34,7 +56,7 @@ package struct FeaturesParameters: Sendable, Equatable {
             throw reader.fail(
                 "ndis", "missing; expected e.g. {\"NDVI\": [3, 2]} (channel indices of the bands feature)")
         }
-        var nested = ParameterReader(source: reader.source, members: members, prefix: reader.path("ndis"))
+        var nested = reader.nested(members, at: "ndis", keys: nil)
         var indices: [Index] = []
         // In the config's order: FEATURES holds the bands, then the indices in this order.
         for name in members.keys {

@@ -8,6 +8,28 @@ import Foundation
 ///     "output_folder_key": "data", "output_feature": ["data", "BANDS"],
 ///     "valid_data_feature": ["mask", "IS_DATA"], "compress_level": 0
 package struct ImportParameters: Sendable, Equatable {
+    static let sceneKeys: [ConfigKey] = [
+        .required("path", "str", "A GeoTIFF: local, http(s)://, s3:// or under tiff_folder_key."),
+        .required("timestamp", "str", "The scene's time, ISO 8601."),
+    ]
+
+    static let keys: [ConfigKey] = [
+        ConfigKey.required("scenes", "List[SceneSchema]", "Scenes: {path, timestamp}.").grow,
+        .optional("tiff_folder_key", "str", default: "\"input_data\"", "The folder key of the scenes."),
+        ConfigKey.optional("bands", "Optional[List[int]]", default: "null", "1-based bands to read.").grow,
+        ConfigKey.required("resolution", "float", "Pixel size in metres.").grow,
+        ConfigKey.optional("resample_type", "str", default: "\"nearest\"", "Resampling when warping.").grow,
+        .optional("no_data_value", "Optional[float]", default: "null", "Value of pixels without data."),
+        .optional("dtype", "Optional[dtype]", default: "\"float32\"", "The dtype written."),
+        .required("output_folder_key", "str", "The folder key of the output patches."),
+        .optional(
+            "output_feature", "Tuple[FeatureType, str]", default: "[\"data\", \"BANDS\"]", "The feature written."),
+        ConfigKey.optional(
+            "valid_data_feature", "Tuple[FeatureType, str]", default: "[\"mask\", \"IS_DATA\"]", "The mask written."
+        ).grow,
+        ConfigKey.optional("compress_level", "int", default: "0", "gzip level.").grow,
+    ]
+
     package struct Scene: Sendable, Equatable {
         /// A local path, `http(s)://` URL, `s3://` URL, or a path under `tiff_folder_key`.
         package var path: String
@@ -37,8 +59,7 @@ package struct ImportParameters: Sendable, Equatable {
                 throw reader.fail(
                     "scenes[\(position)]", "expected {\"path\": ..., \"timestamp\": ...}, got \(item.excerpt)")
             }
-            var scene = ParameterReader(
-                source: reader.source, members: members, prefix: reader.path("scenes[\(position)]"))
+            var scene = reader.nested(members, at: "scenes[\(position)]", keys: Self.sceneKeys)
             let path = try scene.string("path")
             let text = try scene.string("timestamp")
             guard let timestamp = Timestamps.parse(text) else {
@@ -46,7 +67,7 @@ package struct ImportParameters: Sendable, Equatable {
                     "timestamp",
                     "expected an ISO date like 2020-06-01 or 2020-06-01T10:30:00, got \(JSONValue.quote(text))")
             }
-            try scene.finish(expected: "path, timestamp")
+            try scene.finish()
             scenes.append(Scene(path: path, timestamp: timestamp))
         }
         self.scenes = scenes

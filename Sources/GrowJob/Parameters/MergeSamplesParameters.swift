@@ -5,6 +5,13 @@
 ///     "input_folder_key": "samples", "output_folder_key": "training",
 ///     "features_to_merge": [["data", "FEATURES"]], "suffix": ""
 package struct MergeSamplesParameters: Sendable, Equatable {
+    static let keys: [ConfigKey] = [
+        .required("input_folder_key", "str", "The folder key of the sampled patches."),
+        .required("output_folder_key", "str", "The folder key of the merged arrays."),
+        .required("features_to_merge", "List[Tuple[FeatureType, str]]", "The features to merge."),
+        .optional("suffix", "str", default: "\"\"", "Appended to the file names."),
+    ]
+
     package var inputFolderKey: String
     package var outputFolderKey: String
     package var features: [FeatureRef]
@@ -13,18 +20,11 @@ package struct MergeSamplesParameters: Sendable, Equatable {
     init(_ reader: inout ParameterReader) throws(JobSpecError) {
         inputFolderKey = try reader.string("input_folder_key")
         outputFolderKey = try reader.string("output_folder_key")
-        guard case .array(let items)? = reader.value("features_to_merge"), !items.isEmpty else {
+        guard let features = try reader.features("features_to_merge") else {
             throw reader.fail(
                 "features_to_merge", "missing; expected a list of features, e.g. [[\"data\", \"FEATURES\"]]")
         }
-        var features: [FeatureRef] = []
-        for (position, item) in items.enumerated() {
-            var one = ParameterReader(
-                source: reader.source, members: ["feature": item], prefix: reader.path("features_to_merge[\(position)]")
-            )
-            features.append(try one.feature("feature"))
-        }
         self.features = features
-        suffix = reader.members["suffix"] == nil ? "" : try reader.string("suffix")
+        suffix = reader.value("suffix") == nil ? "" : try reader.string("suffix")
     }
 }

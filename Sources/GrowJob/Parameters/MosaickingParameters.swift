@@ -7,6 +7,18 @@
 ///
 /// Writes `data_timeless/<output_feature_name>` (H×W×C float32; NaN where no valid observation).
 package struct MosaickingParameters: Sendable, Equatable {
+    static let keys: [ConfigKey] = [
+        .required("input_folder_key", "str", "The folder key of the input patches."),
+        .required("output_folder_key", "str", "The folder key of the output patches."),
+        .required("feature", "Tuple[FeatureType, str]", "The DATA feature to composite."),
+        .optional("method", "str", default: "\"median\"", "median, mean or max_ndvi."),
+        .optional("ndvi_bands", "Tuple[int, int]", default: "[3, 2]", "NIR and red channels for max_ndvi."),
+        .optional(
+            "valid_data_feature", "Optional[Tuple[FeatureType, str]]", default: "null", "The MASK of valid pixels."),
+        .optional("output_feature_name", "str", default: "\"MOSAIC\"", "The DATA_TIMELESS feature written."),
+        .optional("compress_level", "int", default: "0", "gzip level."),
+    ]
+
     package enum Method: String, Sendable, Equatable, CaseIterable {
         case median, mean
         case maxNDVI = "max_ndvi"
@@ -32,8 +44,7 @@ package struct MosaickingParameters: Sendable, Equatable {
         let bands = try reader.integers("ndvi_bands", count: 2, in: 0...10_000) ?? [3, 2]
         (nirChannel, redChannel) = (bands[0], bands[1])
         validDataFeature =
-            reader.members["valid_data_feature"] == nil
-            ? nil : try reader.feature("valid_data_feature", types: [.mask])
+            try reader.optionalFeature("valid_data_feature", types: [.mask])
         outputFeatureName = try reader.string("output_feature_name", default: "MOSAIC")
         compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
     }

@@ -1,16 +1,20 @@
-/// Reads the keys of one pipeline's parameters, turning every problem into a `JobSpecError` at
-/// its key path. Keys not read are reported as unknown by `finish()`, so a typo never passes
-/// silently.
+/// Reads the keys of one object of a config against its schema, turning every problem into a
+/// `JobSpecError` at its key path. Keys not in the schema are reported by `finish()`, so a typo
+/// never passes silently.
 struct ParameterReader: JSONFieldReading {
     let source: String
     let members: JSONObject
     let prefix: String
+    /// The keys this object may have; nil for free-form objects (`ndis`), where every key is
+    /// data and the caller reads them all.
+    let keys: [ConfigKey]?
     private(set) var used: Set<String> = []
 
-    init(source: String, members: JSONObject, prefix: String = "") {
+    init(source: String, members: JSONObject, prefix: String = "", keys: [ConfigKey]?) {
         self.source = source
         self.members = members
         self.prefix = prefix
+        self.keys = keys
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
@@ -20,6 +24,7 @@ struct ParameterReader: JSONFieldReading {
     }
 
     mutating func value(_ key: String) -> JSONValue? {
+        assert(keys == nil || keys?[named: key] != nil, "\(path(key)) is read but not in the schema")
         used.insert(key)
         if case .null = members[key] { return nil }
         return members[key]
@@ -118,10 +123,18 @@ struct ParameterReader: JSONFieldReading {
         return text
     }
 
-    /// A nested object, read with its own reader (whose unknown keys the caller checks).
+    /// A nested object, read with its own reader against the key's schema (the caller calls
+    /// `finish()` on it).
     mutating func object(_ key: String) throws(JobSpecError) -> ParameterReader? {
         guard let value = value(key) else { return nil }
-        return ParameterReader(source: source, members: try object(value, at: path(key)), prefix: path(key))
+        return ParameterReader(
+            source: source, members: try object(value, at: path(key)), prefix: path(key),
+            keys: keys?[named: key]?.keys)
+    }
+
+    /// A reader for an object found inside this one's value (a list item, a free-form map).
+    func nested(_ members: JSONObject, at relativePath: String, keys: [ConfigKey]?) -> ParameterReader {
+        ParameterReader(source: source, members: members, prefix: path(relativePath), keys: keys)
     }
 
     /// An EOPatch feature as eo-grow writes it: `["data", "BANDS"]`.
@@ -133,25 +146,49 @@ struct ParameterReader: JSONFieldReading {
             if let fallback { return fallback }
             throw fail(key, "missing; expected [\"<feature type>\", \"<name>\"], e.g. [\"data\", \"BANDS\"]")
         }
+        return try feature(value, at: path(key), types: types)
+    }
+
+    /// An optional feature: nil when the key is missing or null.
+    mutating func optionalFeature(_ key: String, types: [FeatureType]? = nil) throws(JobSpecError) -> FeatureRef? {
+        guard let value = value(key) else { return nil }
+        return try feature(value, at: path(key), types: types)
+    }
+
+    /// A non-empty list of features: `[["data", "FEATURES"], ["mask_timeless", "LULC"]]`.
+    mutating func features(_ key: String, types: [FeatureType]? = nil) throws(JobSpecError) -> [FeatureRef]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw fail(key, "expected a list of features, e.g. [[\"data\", \"FEATURES\"]], got \(value.excerpt)")
+        }
+        var result: [FeatureRef] = []
+        for (position, item) in items.enumerated() {
+            result.append(try feature(item, at: path(key) + "[\(position)]", types: types))
+        }
+        return result
+    }
+
+    func feature(_ value: JSONValue, at keyPath: String, types: [FeatureType]?) throws(JobSpecError) -> FeatureRef {
         guard case .array(let items) = value, items.count == 2, case .string(let typeName) = items[0],
             case .string(let name) = items[1], !name.isEmpty
-        else { throw fail(key, "expected [\"<feature type>\", \"<name>\"], got \(value.excerpt)") }
+        else { throw failure(at: keyPath, "expected [\"<feature type>\", \"<name>\"], got \(value.excerpt)") }
         let allowed = types ?? FeatureType.arrayTypes
         guard let kind = FeatureType(rawValue: typeName), allowed.contains(kind) else {
-            throw fail(
-                key,
+            throw failure(
+                at: keyPath,
                 "unknown feature type \(JSONValue.quote(typeName)); expected one of \(allowed.map(\.rawValue).joined(separator: ", "))"
             )
         }
         guard FeatureRef.isValidName(name) else {
-            throw fail(key, "feature name \(JSONValue.quote(name)) cannot be a file name")
+            throw failure(at: keyPath, "feature name \(JSONValue.quote(name)) cannot be a file name")
         }
         return FeatureRef(kind: kind, name: name)
     }
 
-    /// Fails on the first key that was never read.
-    func finish(expected: String) throws(JobSpecError) {
-        for key in members.keys.sorted() where !used.contains(key) {
+    /// Fails on the first key (in the file's order) that is not in the schema or was never read.
+    func finish() throws(JobSpecError) {
+        for key in members.keys where !used.contains(key) {
+            let expected = keys.map { "one of " + $0.names.joined(separator: ", ") } ?? "no other keys"
             throw fail(key, "unknown key; expected \(expected)")
         }
     }

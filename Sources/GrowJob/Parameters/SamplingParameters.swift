@@ -12,6 +12,27 @@
 /// Sampled temporal features become T×N×1×C, timeless ones N×1×C (eo-learn's layout for
 /// sampled pixels); `mask_timeless/<mask_of_samples_name>` marks the sampled pixels.
 package struct SamplingParameters: Sendable, Equatable {
+    static let keys: [ConfigKey] = [
+        ConfigKey.required("input_folder_key", "str", "The folder key of the input patches.").grow,
+        .required("output_folder_key", "str", "The folder key of the output patches."),
+        ConfigKey.required("features", "List[Tuple[FeatureType, str]]", "The features to sample.").grow,
+        .required(
+            "sampling", "SamplingSchema", "How to sample.",
+            keys: [
+                .required("type", "str", "fraction, block or grid."),
+                .optional("fraction", "float", default: "null", "For fraction."),
+                .optional("number_of_samples", "int", default: "null", "For block."),
+                .optional("sample_size", "Tuple[int, int]", default: "[1, 1]", "For block and grid."),
+                .optional("stride", "Tuple[int, int]", default: "null", "For grid."),
+            ]),
+        ConfigKey.optional(
+            "valid_data_feature", "Optional[Tuple[FeatureType, str]]", default: "null", "The MASK of valid pixels."
+        ).grow,
+        .optional("seed", "int", default: "42", "The random seed."),
+        .optional("mask_of_samples_name", "str", default: "\"MASK_OF_SAMPLES\"", "The mask of sampled pixels."),
+        ConfigKey.optional("compress_level", "int", default: "0", "gzip level.").grow,
+    ]
+
     package enum Method: Sendable, Equatable {
         case fraction(Double)
         case block(count: Int, height: Int, width: Int)
@@ -30,14 +51,8 @@ package struct SamplingParameters: Sendable, Equatable {
     init(_ reader: inout ParameterReader) throws(JobSpecError) {
         inputFolderKey = try reader.string("input_folder_key")
         outputFolderKey = try reader.string("output_folder_key")
-        guard case .array(let items)? = reader.value("features"), !items.isEmpty else {
+        guard let features = try reader.features("features") else {
             throw reader.fail("features", "missing; expected a list of features, e.g. [[\"data\", \"FEATURES\"]]")
-        }
-        var features: [FeatureRef] = []
-        for (position, item) in items.enumerated() {
-            var one = ParameterReader(
-                source: reader.source, members: ["feature": item], prefix: reader.path("features[\(position)]"))
-            features.append(try one.feature("feature"))
         }
         self.features = features
         guard var sampling = try reader.object("sampling") else {
@@ -57,10 +72,9 @@ package struct SamplingParameters: Sendable, Equatable {
             }
             method = .grid(height: size[0], width: size[1], strideY: stride[0], strideX: stride[1])
         }
-        try sampling.finish(expected: "type, fraction, number_of_samples, sample_size, stride")
+        try sampling.finish()
         validDataFeature =
-            reader.members["valid_data_feature"] == nil
-            ? nil : try reader.feature("valid_data_feature", types: [.mask])
+            try reader.optionalFeature("valid_data_feature", types: [.mask])
         seed = UInt64(try reader.integer("seed", default: 42, in: 0...(1 << 53)))
         maskOfSamplesName = try reader.string("mask_of_samples_name", default: "MASK_OF_SAMPLES")
         compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
