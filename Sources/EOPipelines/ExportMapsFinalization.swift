@@ -1,17 +1,18 @@
 import GDALRaster
 import GrowJob
 
-/// export_maps' final step, run by the head after the last tile: one mosaic per UTM zone and a
-/// quicklook, from the maps of the finished tiles.
+/// export_maps' final step, run by the head after the last tile: the maps of every UTM zone (and
+/// time), merged from the finished patches' files (`MapMosaic`).
 package enum ExportMapsFinalization {
     package static func step(for spec: JobSpec, finishedTiles: [String]) -> JobFinalization? {
         guard case .exportMaps(let parameters)? = spec.eo, !finishedTiles.isEmpty else { return nil }
-        return JobFinalization(title: "building the \(parameters.mapStem) mosaics from \(finishedTiles.count) tiles") {
+        return JobFinalization(title: "merging the \(parameters.mapName) maps of \(finishedTiles.count) patches") {
             do {
                 let outputs = try MapMosaic.build(spec: spec, finishedTiles: finishedTiles)
+                if outputs.isEmpty { return .done(["the maps were merged by an earlier run of this step"]) }
                 return .done(
                     outputs.map { output in
-                        "mosaic EPSG:\(output.epsg) from \(output.tiles) tiles: \(output.mosaicKey)"
+                        "map EPSG:\(output.epsg)\(output.time.map { " \($0)" } ?? "") from \(output.tiles) patches: \(output.mapKey)"
                             + (output.quicklookKey.map { ", quicklook \($0)" } ?? "")
                     })
             } catch {

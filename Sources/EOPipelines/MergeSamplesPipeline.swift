@@ -1,86 +1,80 @@
 import EOData
 import Foundation
+import GDALRaster
 import GrowJob
+import Synchronization
 
-/// Merges the samples of every finished tile in the input folder into one `.npy` per feature:
-/// N×T×C for temporal features (T×N×1×C per tile), N×C for timeless ones (N×1×C per tile),
-/// tiles in name order. `samples-index.json` (written last, so its presence means the merge is
-/// complete) says which rows came from which tile.
+/// eo-grow's MergeSamplesPipeline as one tile: the patches of the patch list read `num_threads`
+/// at a time, then per feature their samples joined in the list's order (T×N×1×C → N×T×C,
+/// N×1×C → N×C; float64 to float32, every other dtype kept) and saved as plain `.npy`, as
+/// `np.save` writes it; with `id_filename`, each row's patch position as uint32.
 enum MergeSamplesPipeline {
-    static let indexFileName = EOFileNames.samplesIndex
-
     static func run(_ tile: EOTile, _ parameters: MergeSamplesParameters) throws -> String {
         let inputFolder = tile.folder(parameters.inputFolderKey)
-        let marker = "/" + EOPatchLayout.bboxFile
-        let patches = try tile.storage.list(prefix: inputFolder + "/")
-            .map(\.key)
-            .filter { $0.hasSuffix(marker) }
-            .map { String($0.dropLast(marker.count)) }
-            .sorted()
-        guard !patches.isEmpty else { throw EOTileError.input("\(inputFolder) holds no finished EOPatch to merge") }
+        let names = try parameters.patches ?? completePatches(in: inputFolder, tile)
+        guard !names.isEmpty else { throw EOTileError.input("\(inputFolder) holds no patch to merge") }
+        let patches = try readAll(names.map { inputFolder + "/" + $0 }, parameters, tile)
+        try tile.checkCancelled()
 
-        var merged: [FeatureRef: (rows: [Float], shape: [Int])] = [:]
-        var index: [JSONValue] = []
-        for folder in patches {
-            try tile.checkCancelled()
-            let patch = try EOPatch.read(from: tile.storage, folder: folder, features: parameters.features)
-            var rows = 0
-            for feature in parameters.features {
-                guard let array = patch[feature]?.float32() else {
-                    throw EOTileError.input("\(folder) has no \(feature)")
-                }
-                let (samples, rowShape) = try samplesFirst(array, feature: feature, folder: folder)
-                rows = rowShape[0]
-                if let existing = merged[feature], existing.shape.dropFirst() != rowShape.dropFirst() {
-                    throw EOTileError.input(
-                        "\(folder): \(feature) has shape \(array.shape), other tiles \(existing.shape)")
-                }
-                var entry = merged[feature] ?? ([], [0] + rowShape.dropFirst())
-                entry.rows += samples
-                entry.shape[0] += rowShape[0]
-                merged[feature] = entry
-            }
-            let name = (folder as NSString).lastPathComponent
-            index.append(.object(["eopatch": .string(name), "samples": .number(Double(rows))]))
-        }
         let outputFolder = tile.folder(parameters.outputFolderKey)
-        try tile.storage.delete(outputFolder + "/" + indexFileName)
-        var total = 0
+        var rowsPerPatch: [Int]?
         for feature in parameters.features {
-            guard let entry = merged[feature] else { continue }
-            total = entry.shape[0]
-            let array = NDArray(shape: entry.shape, storage: entry.rows)
+            var parts: [NpyArray] = []
+            for (name, patch) in zip(names, patches) {
+                guard let array = patch[feature.kind, feature.name] else {
+                    throw EOTileError.input("\(inputFolder)/\(name) has no \(feature)")
+                }
+                do {
+                    parts.append(try SampleRows.samplesFirst(array, kind: feature.kind))
+                } catch {
+                    throw EOTileError.input("\(inputFolder)/\(name): \(feature) \(error.description)")
+                }
+            }
+            if rowsPerPatch == nil { rowsPerPatch = parts.map { $0.shape.first ?? 0 } }
+            let merged: NpyArray
+            do {
+                merged = try SampleRows.concatenate(parts)
+            } catch {
+                throw EOTileError.input("\(feature): \(error.description)")
+            }
             try tile.storage.write(
-                "\(outputFolder)/\(feature.name)\(parameters.suffix).npy", bytes: NpyCodec.encode(NpyArray(array)))
+                outputFolder + "/" + parameters.fileName(feature.name), bytes: NpyCodec.encode(merged))
         }
-        let record = JSONValue.object(["patches": .array(index), "total": .number(Double(total))])
-        try tile.storage.write(outputFolder + "/" + indexFileName, bytes: Array((record.canonicalText + "\n").utf8))
-        return "\(total) samples from \(patches.count) tiles"
+        let rows = rowsPerPatch ?? []
+        if let idFilename = parameters.idFilename {
+            let ids = rows.enumerated().flatMap { position, count in Array(repeating: UInt32(position), count: count) }
+            try tile.storage.write(
+                outputFolder + "/" + parameters.fileName(idFilename),
+                bytes: NpyCodec.encode(NpyArray(NDArray(shape: [ids.count], storage: ids))))
+        }
+        return "\(rows.reduce(0, +)) samples from \(names.count) patches"
     }
 
-    /// T×N×1×C → N×T×C, N×1×C → N×C.
-    private static func samplesFirst(_ array: NDArray<Float>, feature: FeatureRef, folder: String) throws -> (
-        [Float], [Int]
-    ) {
-        if feature.kind.isTemporal {
-            guard array.rank == 4, array.shape[2] == 1 else {
-                throw EOTileError.input("\(folder): \(feature) has shape \(array.shape); expected T×N×1×C samples")
+    /// Without a patch list: every complete patch in the folder, by name.
+    static func completePatches(in folder: String, _ tile: EOTile) throws -> [String] {
+        let marker = "/" + EOPatchLayout.bboxFile
+        return try tile.storage.list(prefix: folder + "/").map(\.key)
+            .filter { $0.hasSuffix(marker) }
+            .map { String($0.dropLast(marker.count).dropFirst(folder.count + 1)) }
+            .filter { !$0.contains("/") }
+            .sorted()
+    }
+
+    /// Every patch's features, read `num_threads` at a time; the first failure (in list order) wins.
+    static func readAll(_ folders: [String], _ parameters: MergeSamplesParameters, _ tile: EOTile) throws -> [EOPatch] {
+        let results = Mutex([Result<EOPatch, any Error>?](repeating: nil, count: folders.count))
+        let features = parameters.features.map { ($0.kind, $0.name) }
+        let storage = tile.storage
+        let cancellation = tile.cancellation
+        concurrently(count: folders.count, width: parameters.threads) { index in
+            let result: Result<EOPatch, any Error>
+            if cancellation.isCancelled {
+                result = .failure(EOTileError.cancelled)
+            } else {
+                result = Result { try EOPatch.read(from: storage, folder: folders[index], features: features) }
             }
-            let (frames, count, channels) = (array.shape[0], array.shape[1], array.shape[3])
-            var rows = [Float](repeating: 0, count: array.count)
-            for frame in 0..<frames {
-                for sample in 0..<count {
-                    for channel in 0..<channels {
-                        rows[(sample * frames + frame) * channels + channel] =
-                            array.storage[(frame * count + sample) * channels + channel]
-                    }
-                }
-            }
-            return (rows, [count, frames, channels])
+            results.withLock { $0[index] = result }
         }
-        guard array.rank == 3, array.shape[1] == 1 else {
-            throw EOTileError.input("\(folder): \(feature) has shape \(array.shape); expected N×1×C samples")
-        }
-        return (array.storage, [array.shape[0], array.shape[2]])
+        return try results.withLock { $0 }.map { try ($0 ?? .failure(EOTileError.cancelled)).get() }
     }
 }

@@ -1,125 +1,186 @@
 import EOData
-import GDALRaster
-import GrowBase
+import Foundation
 import GrowJob
 
-/// Samples pixels of a tile, reproducibly: the seed and the tile's name fix the draw, so a
-/// retried or stolen tile samples the same pixels. Temporal features become T×N×1×C, timeless
-/// ones N×1×C (the pixels in row-major order, as eo-learn lays out sampled pixels), and
-/// `mask_timeless/<mask_of_samples_name>` counts how often each pixel was taken.
+/// eo-grow's sampling pipelines, one patch at a time: the `apply_to` features of every folder
+/// joined into one patch, the sampling feature eroded (fraction), the pixels chosen with NumPy's
+/// generator seeded as eo-grow seeds each patch (`SamplePositions`), and every feature gathered at
+/// them in its own dtype; then the sampled features and the mask of samples are written.
 enum SamplingPipeline {
     static func run(_ tile: EOTile, _ parameters: SamplingParameters) throws -> String {
-        let folder = tile.patchFolder(parameters.inputFolderKey)
-        var wanted = parameters.features
-        if let valid = parameters.validDataFeature { wanted.append(valid) }
-        let input = try EOPatch.read(from: tile.storage, folder: folder, features: wanted)
-        var height = 0
-        var width = 0
-        for feature in parameters.features {
-            guard let array = input[feature] else { throw EOTileError.input("\(folder) has no \(feature)") }
-            let expected = feature.kind.isTemporal ? 4 : 3
-            guard array.shape.count == expected else {
-                throw EOTileError.input("\(feature) has shape \(array.shape); expected \(expected) axes")
+        var patch = try joinedPatch(tile, parameters)
+        let sampled = parameters.sampledFeatures
+        let (height, width) = try imageSize(patch, sampled.map(\.input))
+        var random = PCG64(seed: try patchSeed(tile, parameters))
+
+        let positions: SamplePositions
+        switch parameters.method {
+        case .fraction(let fraction):
+            let ref = FeatureRef(kind: .maskTimeless, name: fraction.samplingFeatureName)
+            guard let feature = patch[ref.kind, ref.name] else {
+                throw EOTileError.input(
+                    "sampling_feature_name: \(ref) is not among apply_to's features (only those are loaded, as in eo-grow)"
+                )
             }
-            let h = array.shape[expected - 3]
-            let w = array.shape[expected - 2]
-            if height == 0 { (height, width) = (h, w) }
-            guard (h, w) == (height, width) else {
-                throw EOTileError.input("\(feature) is \(h)x\(w) pixels, the first feature \(height)x\(width)")
+            guard feature.shape == [height, width, 1] else {
+                throw EOTileError.input("\(ref) has shape \(feature.shape); expected \(height)x\(width)x1")
             }
+            var classes = feature.integers().storage
+            if !fraction.erosion.isEmpty {
+                let before = classes
+                ClassErosion.apply(
+                    fraction.erosion.map { ($0.radius, $0.labels) }, to: &classes, height: height, width: width)
+                let eroded = classes.indices.filter { classes[$0] != before[$0] }
+                patch[ref.kind, ref.name] = try feature.transformed(ZeroPixels(pixels: eroded))
+            }
+            positions = SamplePositions.fraction(
+                classes: classes, imageWidth: width, share: fraction.share, exclude: fraction.excludeValues,
+                random: &random)
+        case .block(let block):
+            do {
+                positions = try SamplePositions.block(block, imageHeight: height, imageWidth: width, random: &random)
+            } catch {
+                throw EOTileError.input(error.description)
+            }
+        case .grid(let grid):
+            positions = SamplePositions.grid(grid, imageHeight: height, imageWidth: width)
         }
-        let usable = try usablePixels(input, parameters, height: height, width: width)
-        var random = SplitMix64(seed: parameters.seed ^ FNV1a.hash(Array(tile.name.utf8)))
-        let pixels = positions(parameters.method, height: height, width: width, usable: usable, random: &random)
         try tile.checkCancelled()
 
-        var output = EOPatch(bbox: input.bbox, timestamps: input.timestamps)
-        for feature in parameters.features {
-            guard let array = input[feature] else { continue }
-            output[FeatureRef(kind: feature.kind, name: feature.name)] = NpyArray(
-                gather(array.float32(), pixels: pixels, temporal: feature.kind.isTemporal))
+        let temporal = sampled.contains { $0.input.kind.isTemporal }
+        var output = EOPatch(bbox: patch.bbox, timestamps: temporal ? patch.timestamps : [])
+        for (input, written) in sampled {
+            guard let array = patch[input.kind, input.name] else { continue }
+            output[written.kind, written.name] = try array.transformed(
+                GatherPixels(positions: positions, temporal: input.kind.isTemporal))
         }
-        var counts = NDArray<UInt8>(shape: [height, width, 1], repeating: 0)
-        for pixel in pixels { counts.storage[pixel] = counts.storage[pixel] &+ 1 }
-        output[FeatureRef(kind: .maskTimeless, name: parameters.maskOfSamplesName)] = NpyArray(counts)
+        if let mask = parameters.maskOfSamples {
+            let counts = positions.counts(imageHeight: height, imageWidth: width)
+            output[mask.kind, mask.name] =
+                counts.small.map { NpyArray(NDArray(shape: [height, width, 1], storage: $0)) }
+                ?? NpyArray(NDArray(shape: [height, width, 1], storage: counts.large))
+        }
         try output.write(
             to: tile.storage, folder: tile.patchFolder(parameters.outputFolderKey),
             compress: parameters.compressLevel > 0)
-        return "\(pixels.count) samples"
+        return "\(positions.samples) samples"
     }
 
-    /// Pixels that may be sampled: valid in at least one observation (all, without a mask).
-    private static func usablePixels(_ input: EOPatch, _ parameters: SamplingParameters, height: Int, width: Int)
-        throws -> [Bool]
-    {
-        guard let ref = parameters.validDataFeature else { return [Bool](repeating: true, count: height * width) }
-        guard let mask = input[ref]?.nonZero() else { throw EOTileError.input("no \(ref) to sample within") }
-        let frames = ref.kind.isTemporal ? mask.shape[0] : 1
-        guard mask.count == frames * height * width else {
-            throw EOTileError.input(
-                "\(ref) has shape \(mask.shape); expected \(height)x\(width) pixels with one channel")
-        }
-        var usable = [Bool](repeating: false, count: height * width)
-        for frame in 0..<frames {
-            for pixel in 0..<(height * width) where mask.storage[frame * height * width + pixel] {
-                usable[pixel] = true
+    /// The `apply_to` features of every folder as one patch (eo-learn's MergeEOPatchesTask): the
+    /// folders' boxes must be equal, and the folders with temporal features must share their
+    /// timestamps (in order; eo-learn would reorder frames otherwise).
+    static func joinedPatch(_ tile: EOTile, _ parameters: SamplingParameters) throws -> EOPatch {
+        var joined: EOPatch?
+        var timesFrom: String?
+        for source in parameters.applyTo {
+            let folder = tile.patchFolder(source.folderKey)
+            let patch = try EOPatch.read(
+                from: tile.storage, folder: folder, features: source.features.map { ($0.kind, $0.name) })
+            if let first = joined?.bbox, first != patch.bbox {
+                throw EOTileError.input(
+                    "\(folder) has another bbox than the patch of \(parameters.applyTo[0].folderKey)")
             }
-        }
-        return usable
-    }
-
-    /// Row-major pixel offsets (y * width + x) of the samples, in the order they are taken.
-    static func positions(
-        _ method: SamplingParameters.Method, height: Int, width: Int, usable: [Bool], random: inout SplitMix64
-    ) -> [Int] {
-        var result: [Int] = []
-        switch method {
-        case .fraction(let fraction):
-            for pixel in 0..<(height * width) where usable[pixel] && random.unit() < fraction { result.append(pixel) }
-        case .block(let count, let blockHeight, let blockWidth):
-            guard blockHeight <= height, blockWidth <= width else { return [] }
-            for _ in 0..<count {
-                let top = random.below(height - blockHeight + 1)
-                let left = random.below(width - blockWidth + 1)
-                for y in top..<(top + blockHeight) {
-                    for x in left..<(left + blockWidth) where usable[y * width + x] { result.append(y * width + x) }
+            var merged = joined ?? EOPatch(bbox: patch.bbox)
+            if source.features.contains(where: { $0.kind.isTemporal }) {
+                guard zip(patch.timestamps, patch.timestamps.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw EOTileError.input(
+                        "\(folder): timestamps are not in increasing order; eo-learn would reorder the frames")
                 }
-            }
-        case .grid(let blockHeight, let blockWidth, let strideY, let strideX):
-            var top = 0
-            while top + blockHeight <= height {
-                var left = 0
-                while left + blockWidth <= width {
-                    for y in top..<(top + blockHeight) {
-                        for x in left..<(left + blockWidth) where usable[y * width + x] { result.append(y * width + x) }
-                    }
-                    left += strideX
+                if let timesFrom, merged.timestamps != patch.timestamps {
+                    throw EOTileError.input("\(folder) has other timestamps than \(timesFrom)")
                 }
-                top += strideY
+                timesFrom = folder
+                merged.timestamps = patch.timestamps
             }
+            for feature in source.features { merged[feature.kind, feature.name] = patch[feature.kind, feature.name] }
+            joined = merged
         }
-        return result
+        guard let joined else { throw EOTileError.input("apply_to names no folder") }
+        return joined
     }
 
-    /// T×H×W×C → T×N×1×C (or H×W×C → N×1×C) for the given pixels.
-    static func gather(_ array: NDArray<Float>, pixels: [Int], temporal: Bool) -> NDArray<Float> {
-        let channels = array.shape.last ?? 1
-        let frames = temporal ? array.shape[0] : 1
-        let pixelsPerFrame = array.count / max(frames * channels, 1)
-        var storage = [Float]()
-        storage.reserveCapacity(frames * pixels.count * channels)
-        for frame in 0..<frames {
-            for pixel in pixels {
-                let start = (frame * pixelsPerFrame + pixel) * channels
-                storage.append(contentsOf: array.storage[start..<(start + channels)])
+    /// The height and width all sampled features share.
+    static func imageSize(_ patch: EOPatch, _ features: [FeatureRef]) throws -> (Int, Int) {
+        var size: (Int, Int)?
+        for feature in features {
+            guard let shape = patch[feature.kind, feature.name]?.shape else { continue }
+            let rank = feature.kind.isTemporal ? 4 : 3
+            guard shape.count == rank else {
+                throw EOTileError.input("\(feature) has shape \(shape); expected \(rank) axes")
             }
+            let own = (shape[rank - 3], shape[rank - 2])
+            if let size, size != own {
+                throw EOTileError.input(
+                    "\(feature) is \(own.0)x\(own.1) pixels, other sampled features \(size.0)x\(size.1)")
+            }
+            size = own
         }
-        let shape = temporal ? [frames, pixels.count, 1, channels] : [pixels.count, 1, channels]
-        return NDArray(shape: shape, storage: storage)
+        guard let size else { throw EOTileError.input("no feature to sample") }
+        return size
+    }
+
+    /// eo-grow's seed of this patch: drawn from the config's seed by the patch's place in the
+    /// patch list (after `test_subset`); without a config seed, a fresh one.
+    static func patchSeed(_ tile: EOTile, _ parameters: SamplingParameters) throws -> UInt64 {
+        guard let seed = parameters.seed else { return UInt64(UInt32.random(in: 0...UInt32.max)) }
+        let position = tile.spec.testSubset.map { subset in subset.filter { $0 < tile.index }.count } ?? Int(tile.index)
+        return EOGrowSeeds.seed(forPatchAt: position, configSeed: seed)
     }
 }
 
-extension SplitMix64 {
-    /// Uniform in 0..<bound (bound ≥ 1); a sample's draw depends only on its seed.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+/// `array[..., rows, columns, :]` for the sampled grid: T×H×W×C → T×(N·h)×w×C, H×W×C → (N·h)×w×C.
+struct GatherPixels: NDArrayTransform {
+    let positions: SamplePositions
+    let temporal: Bool
+
+    func apply<Element: NpyElement>(_ array: NDArray<Element>) throws -> NDArray<Element> {
+        let channels = array.shape.last ?? 1
+        let frames = temporal ? array.shape[0] : 1
+        let frameSize = array.count / max(frames, 1)
+        var storage: [Element] = []
+        storage.reserveCapacity(frames * positions.pixels.count * channels)
+        for frame in 0..<frames {
+            for pixel in positions.pixels {
+                let start = frame * frameSize + pixel * channels
+                storage.append(contentsOf: array.storage[start..<(start + channels)])
+            }
+        }
+        let grid = [positions.gridHeight, positions.gridWidth, channels]
+        return NDArray(shape: temporal ? [frames] + grid : grid, storage: storage)
+    }
+}
+
+/// Sets the given pixels (every channel) of an H×W×C array to 0: the pixels erosion removed.
+struct ZeroPixels: NDArrayTransform {
+    let pixels: [Int]
+
+    func apply<Element: NpyElement>(_ array: NDArray<Element>) throws -> NDArray<Element> {
+        guard let zero = Element.zero else { return array }
+        var result = array
+        let channels = array.shape.last ?? 1
+        for pixel in pixels {
+            for channel in 0..<channels { result.storage[pixel * channels + channel] = zero }
+        }
+        return result
+    }
+}
+
+extension NpyElement {
+    /// The element type's zero (false for bool).
+    static var zero: Self? {
+        switch Self.self {
+        case is Bool.Type: false as? Self
+        case is UInt8.Type: UInt8(0) as? Self
+        case is Int8.Type: Int8(0) as? Self
+        case is UInt16.Type: UInt16(0) as? Self
+        case is Int16.Type: Int16(0) as? Self
+        case is UInt32.Type: UInt32(0) as? Self
+        case is Int32.Type: Int32(0) as? Self
+        case is UInt64.Type: UInt64(0) as? Self
+        case is Int64.Type: Int64(0) as? Self
+        case is Float.Type: Float(0) as? Self
+        case is Double.Type: Double(0) as? Self
+        default: nil
+        }
+    }
 }

@@ -1,15 +1,20 @@
 import CGDAL
 import Foundation
 import GrowJob
+import ProjectStorage
+import Synchronization
 
-/// After the last tile of `export_maps`: the per-tile maps merged into one COG per UTM zone
-/// (`<map stem>_<EPSG>.tif`) through a GDAL VRT, and a PNG quicklook of each (at most 1024 px on
-/// its longer side; NDVI in a brown-to-green ramp, anything else in grey scaled to its range).
+/// export_maps' final step on the head: the patches' GeoTIFFs merged into one map per UTM zone
+/// (and time), as eo-grow merges them: gdalwarp into a BigTIFF with LZW compression in 256-pixel
+/// tiles (`-ot` the map's type, `-dstnodata`, `-r warp_resampling`), then with `cogify` a COG
+/// (DEFLATE, 1024-pixel blocks, overviews). The maps are built `merge_workers` at a time (all
+/// cores by default); the patch files are removed once every map is written.
 package enum MapMosaic {
     package struct Output: Sendable, Equatable {
         package var epsg: Int32
+        package var time: String?
         package var tiles: Int
-        package var mosaicKey: String
+        package var mapKey: String
         package var quicklookKey: String?
     }
 
@@ -17,146 +22,118 @@ package enum MapMosaic {
         guard case .exportMaps(let parameters)? = spec.eo, let projectFolder = spec.projectFolder else { return [] }
         try GDAL.load { RasterError(projectFolder.description, $0) }
         let storage = try projectFolder.openStore(spec.storageSettings)
-        let folder =
-            (spec.folder(forKey: parameters.outputFolderKey) ?? parameters.outputFolderKey) + "/" + parameters.mapStem
+        let output = spec.folder(forKey: parameters.outputFolderKey) ?? parameters.outputFolderKey
+        let existing = Set(try storage.list(prefix: output + "/").map(\.key))
+        let ordered = finishedTiles.map { ($0, spec.tiles.index(named: $0) ?? UInt32.max) }.sorted { $0.1 < $1.1 }
+        var patches: [(name: String, epsg: Int32)] = []
+        for (name, index) in ordered {
+            patches.append((name, try zone(of: name, index: index, spec: spec, parameters, output, existing, storage)))
+        }
+        let (groups, missing) = ExportMapsLayout.groups(
+            parameters, output: output, patches: patches, existing: existing)
+        if !missing.isEmpty {
+            // Every patch file gone and maps there: an earlier run of this step got past writing them.
+            let mapsThere = existing.contains {
+                $0.hasPrefix(output + "/UTM_") && $0.hasSuffix("/" + parameters.mapName)
+            }
+            guard groups.isEmpty, missing.count == patches.count, mapsThere else {
+                throw RasterError(
+                    output, "no exported file of \(missing.count) finished patches (e.g. \(missing[0]))",
+                    retryable: false)
+            }
+            return []
+        }
+        let results = Mutex([Result<Output, any Error>?](repeating: nil, count: groups.count))
+        let width = parameters.mergeWorkers ?? ProcessInfo.processInfo.activeProcessorCount
+        concurrently(count: groups.count, width: width) { index in
+            let result = Result { try merge(groups[index], parameters, storage: storage, local: projectFolder.isLocal) }
+            results.withLock { $0[index] = result }
+        }
+        let outputs = try results.withLock { $0 }.map { try ($0 ?? .failure(RasterError(output, "not merged"))).get() }
+        for group in groups {
+            for key in group.keys { try storage.delete(key) }
+        }
+        return outputs
+    }
+
+    /// A patch's UTM zone: from the area grid, else from where its files are.
+    private static func zone(
+        of name: String, index: UInt32, spec: JobSpec, _ parameters: ExportMapsParameters, _ output: String,
+        _ existing: Set<String>, _ storage: any ProjectStore
+    ) throws -> Int32 {
+        if Int(index) < spec.tiles.areaTiles.count { return spec.tiles.areaTiles[Int(index)].epsg }
+        if parameters.splitsTime {
+            for key in existing where key.hasPrefix(output + "/UTM_") {
+                let parts = key.dropFirst(output.count + 5).split(separator: "/")
+                guard parts.count == 2, let epsg = Int32(parts[0]),
+                    ExportMapsLayout.splitTime(parameters, fileName: String(parts[1]), patch: name, epsg: epsg) != nil
+                else { continue }
+                return epsg
+            }
+            return 0
+        }
+        let key = ExportMapsLayout.patchKey(parameters, output: output, patch: name)
+        guard existing.contains(key) else { return 0 }
         return try RasterWriter.withTemporaryFolder { temporary in
-            var byZone: [Int32: [String]] = [:]
-            for name in finishedTiles.sorted() {
-                let key = "\(folder)/tiles/\(name).tif"
-                var local = GDAL.path(of: key, in: storage)
-                if local == nil {
-                    local = temporary + "/" + name + ".tif"
-                    try storage.download(key, toFile: local ?? "")
-                }
-                guard let local else { continue }
-                let epsg = try zone(of: name, spec: spec) ?? RasterSource(local).epsg ?? 0
-                byZone[epsg, default: []].append(local)
-            }
-            var outputs: [Output] = []
-            for (epsg, paths) in byZone.sorted(by: { $0.key < $1.key }) {
-                let stem = "\(parameters.mapStem)_\(epsg)"
-                let vrt = temporary + "/\(stem).vrt"
-                try buildVRT(vrt, from: paths)
-                let mosaic = temporary + "/\(stem).tif"
-                try translate(
-                    vrt, to: mosaic,
-                    arguments: ["-of", parameters.cogify ? "COG" : "GTiff", "-co", "COMPRESS=DEFLATE"]
-                        + (parameters.cogify ? ["-co", "BLOCKSIZE=256"] : ["-co", "TILED=YES"]))
-                try storage.upload("\(folder)/\(stem).tif", fromFile: mosaic)
-                var quicklookKey: String?
-                if parameters.quicklook != .none {
-                    let png = temporary + "/\(stem).png"
-                    try quicklook(of: mosaic, to: png, style: parameters.quicklook, work: temporary)
-                    quicklookKey = "\(folder)/\(stem).png"
-                    try storage.upload(quicklookKey ?? "", fromFile: png)
-                }
-                outputs.append(
-                    Output(
-                        epsg: epsg, tiles: paths.count, mosaicKey: "\(folder)/\(stem).tif", quicklookKey: quicklookKey))
-            }
-            return outputs
+            let local = try localPath(key, storage: storage, in: temporary)
+            return try RasterSource(local).epsg ?? 0
         }
     }
 
-    private static func zone(of name: String, spec: JobSpec) -> Int32? {
-        guard let index = spec.tiles.index(named: name), Int(index) < spec.tiles.areaTiles.count else { return nil }
-        return spec.tiles.areaTiles[Int(index)].epsg
-    }
-
-    static func buildVRT(_ path: String, from sources: [String]) throws(RasterError) {
-        var names = sources.map { strdup($0) }
-        defer { names.forEach { free($0) } }
-        let arguments = GDAL.stringList(["-q"])
-        defer { CSLDestroy(arguments) }
-        guard let options = GDALBuildVRTOptionsNew(arguments, nil) else {
-            throw RasterError(path, GDAL.lastError("bad VRT options"))
-        }
-        defer { GDALBuildVRTOptionsFree(options) }
-        var usageError: Int32 = 0
-        let result = names.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { pointer in
-                GDALBuildVRT(path, Int32(sources.count), nil, pointer, options, &usageError)
-            }
-        }
-        guard let result else { throw RasterError(path, GDAL.lastError("cannot build the mosaic's VRT")) }
-        GDALClose(result)
-    }
-
-    static func translate(_ source: String, to path: String, arguments: [String]) throws(RasterError) {
-        guard let input = GDALOpen(source, GA_ReadOnly) else {
-            throw RasterError(source, GDAL.lastError("cannot open"))
-        }
-        defer { GDALClose(input) }
-        let list = GDAL.stringList(arguments + ["-q"])
-        defer { CSLDestroy(list) }
-        guard let options = GDALTranslateOptionsNew(list, nil) else {
-            throw RasterError(path, GDAL.lastError("bad translate options"))
-        }
-        defer { GDALTranslateOptionsFree(options) }
-        var usageError: Int32 = 0
-        guard let output = GDALTranslate(path, input, options, &usageError) else {
-            throw RasterError(path, GDAL.lastError("cannot write"))
-        }
-        GDALClose(output)
-    }
-
-    /// A small PNG of band 1 for people to look at.
-    static func quicklook(of mosaic: String, to png: String, style: ExportMapsParameters.Quicklook, work: String)
-        throws(RasterError)
+    /// Builds one map in a private temporary folder and uploads it.
+    static func merge(
+        _ group: MapMergeGroup, _ parameters: ExportMapsParameters, storage: any ProjectStore, local: Bool
+    )
+        throws -> Output
     {
-        guard let input = GDALOpen(mosaic, GA_ReadOnly) else {
-            throw RasterError(mosaic, GDAL.lastError("cannot open"))
+        try RasterWriter.withTemporaryFolder { temporary in
+            var sources: [String] = []
+            for (position, key) in group.keys.enumerated() {
+                sources.append(
+                    local
+                        ? try localPath(key, storage: storage, in: temporary)
+                        : try download(key, storage: storage, to: temporary + "/\(position).tiff"))
+            }
+            let merged = temporary + "/merged.tiff"
+            try warp(sources, to: merged, parameters, work: temporary)
+            var map = merged
+            if parameters.cogify {
+                map = temporary + "/map.tiff"
+                try MapCommands.translate(merged, to: map, arguments: MapCommands.cogArguments(parameters))
+            }
+            try storage.upload(group.mapKey, fromFile: map)
+            var quicklookKey: String?
+            if parameters.quicklook != .none {
+                let png = temporary + "/quicklook.png"
+                try Quicklook.write(of: map, to: png, style: parameters.quicklook, work: temporary)
+                quicklookKey = (group.mapKey as NSString).deletingPathExtension + ".png"
+                try storage.upload(quicklookKey ?? "", fromFile: png)
+            }
+            return Output(
+                epsg: group.epsg, time: group.time, tiles: group.keys.count, mapKey: group.mapKey,
+                quicklookKey: quicklookKey)
         }
-        let width = Int(GDALGetRasterXSize(input))
-        let height = Int(GDALGetRasterYSize(input))
-        var minimum = 0.0
-        var maximum = 1.0
-        if style == .gray, let band = GDALGetRasterBand(input, 1) {
-            var statistics = [Double](repeating: 0, count: 2)
-            if GDALComputeRasterMinMax(band, 0, &statistics) == CE_None {
-                minimum = statistics[0]
-                maximum = max(statistics[1], statistics[0] + 1e-6)
-            }
+    }
+
+    /// gdalwarp of the sources into `path`; over a VRT when they are many (as eo-grow does past
+    /// 1000 files), so no more files are open than that.
+    static func warp(_ sources: [String], to path: String, _ parameters: ExportMapsParameters, work: String) throws {
+        var inputs = sources
+        if sources.count > 1000 {
+            let vrt = work + "/merged.vrt"
+            try MapCommands.buildVRT(vrt, from: sources)
+            inputs = [vrt]
         }
-        GDALClose(input)
-        let scale = min(1.0, 1024.0 / Double(max(width, height)))
-        let size = [
-            "-outsize", String(max(1, Int(Double(width) * scale))), String(max(1, Int(Double(height) * scale))),
-        ]
-        switch style {
-        case .none:
-            return
-        case .gray:
-            try translate(
-                mosaic, to: png,
-                arguments: [
-                    "-of", "PNG", "-b", "1", "-ot", "Byte", "-scale", "\(minimum)", "\(maximum)", "1", "255",
-                    "-a_nodata", "0",
-                ] + size + ["-r", "average"])
-        case .ndvi:
-            let small = work + "/quicklook-small.tif"
-            try translate(mosaic, to: small, arguments: ["-of", "GTiff", "-b", "1"] + size + ["-r", "average"])
-            let colours = work + "/ndvi-colours.txt"
-            let ramp =
-                "nv 0 0 0 0\n-1 0 0 128 255\n0 165 130 90 255\n0.2 220 200 120 255\n0.4 140 190 80 255\n0.6 60 150 50 255\n1 0 90 20 255\n"
-            guard FileManager.default.createFile(atPath: colours, contents: Data(ramp.utf8)) else {
-                throw RasterError(colours, "cannot write the colour ramp")
-            }
-            guard let source = GDALOpen(small, GA_ReadOnly) else {
-                throw RasterError(small, GDAL.lastError("cannot open"))
-            }
-            defer { GDALClose(source) }
-            let list = GDAL.stringList(["-of", "PNG", "-alpha", "-q"])
-            defer { CSLDestroy(list) }
-            guard let options = GDALDEMProcessingOptionsNew(list, nil) else {
-                throw RasterError(png, GDAL.lastError("bad colour options"))
-            }
-            defer { GDALDEMProcessingOptionsFree(options) }
-            var usageError: Int32 = 0
-            guard let output = GDALDEMProcessing(png, source, "color-relief", colours, options, &usageError) else {
-                throw RasterError(png, GDAL.lastError("cannot colour the quicklook"))
-            }
-            GDALClose(output)
-        }
+        try MapCommands.warp(inputs, to: path, arguments: MapCommands.warpArguments(parameters))
+    }
+
+    private static func localPath(_ key: String, storage: any ProjectStore, in temporary: String) throws -> String {
+        if let path = GDAL.path(of: key, in: storage), !path.hasPrefix("/vsi") { return path }
+        return try download(key, storage: storage, to: temporary + "/" + (key as NSString).lastPathComponent)
+    }
+
+    private static func download(_ key: String, storage: any ProjectStore, to path: String) throws -> String {
+        try storage.download(key, toFile: path)
+        return path
     }
 }

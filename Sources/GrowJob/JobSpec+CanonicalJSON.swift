@@ -12,11 +12,12 @@ extension JobSpec {
         var members: JSONObject = [
             "name": .string(name),
             "pipeline": .string(pipeline.rawValue),
-            "tiles": tilesValue,
             "max_attempts": .number(Double(maxAttempts)),
             "skip_existing": .bool(skipExisting),
             "raise_on_failure": .bool(raiseOnFailure),
         ]
+        // merge_samples is always the one tile `merged`; its patch list is its `patches`.
+        if pipeline != .mergeSamples { members["tiles"] = tilesValue }
         if pipeline == .command || !command.isEmpty {
             members["command"] = .array(command.map { .string($0) })
         }

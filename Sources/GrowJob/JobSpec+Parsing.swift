@@ -90,9 +90,11 @@ struct SpecReader: JSONFieldReading {
                     "missing; the \(pipeline.rawValue) pipeline reads and writes EOPatches there")
             }
             _ = projectFolder
-            let pipelineKeys = Set(EOParameters.keys(for: pipeline).names)
-            eo = try EOParameters.read(pipeline, &reader)
+            let pipelineKeys = Set(EOParameters.keys(for: pipeline, pipelineName: pipelineName).names)
+            eo = try EOParameters.read(pipeline, pipelineName: pipelineName, &reader)
             eoMembers = allMembers.filter { pipelineKeys.contains($0.key) }
+            // The workers get grow's short name: a sampling class becomes its `sampling` key.
+            if case .sampling(let parameters)? = eo { eoMembers["sampling"] = .string(parameters.method.name) }
             for key in eo?.folderKeys ?? [] where storage.structure[key] == nil && JobSpec.defaultStructure[key] == nil
             {
                 throw fail(
@@ -109,7 +111,7 @@ struct SpecReader: JSONFieldReading {
             tiles = try resolve(request)
         } else if let tilesValue {
             tiles = try tileSet(tilesValue)
-        } else if pipeline == .mergeSamples, case .success(let one) = TileSet.named(["merged"]) {
+        } else if pipeline == .mergeSamples, case .success(let one) = TileSet.named([MergeSamplesParameters.tileName]) {
             tiles = one
         } else {
             throw fail(
@@ -215,7 +217,30 @@ struct SpecReader: JSONFieldReading {
             spec.raiseOnFailure = try bool(value, at: "raise_on_failure")
         }
         try reader.finish()
+        if case .mergeSamples(let parameters)? = spec.eo {
+            try foldPatchList(into: &spec, parameters, listGiven: areaValue != nil || tilesValue != nil)
+        }
         return spec
+    }
+
+    /// merge_samples runs once (one tile, `merged`) over a patch list: eo-grow's (the area's
+    /// patches that `test_subset` keeps, in grid order), grow's `tiles`, or `patches` as given.
+    func foldPatchList(into spec: inout JobSpec, _ parameters: MergeSamplesParameters, listGiven: Bool)
+        throws(JobSpecError)
+    {
+        var parameters = parameters
+        if listGiven {
+            guard parameters.patches == nil else {
+                throw fail("patches", "give either patches or area (or tiles), not both")
+            }
+            parameters.patches = spec.selectedTiles.sorted().map { spec.tiles.name(of: $0) }
+            spec.testSubset = nil
+        }
+        if let patches = parameters.patches {
+            spec.eoMembers["patches"] = .array(patches.map { .string($0) })
+        }
+        if case .success(let one) = TileSet.named([MergeSamplesParameters.tileName]) { spec.tiles = one }
+        spec.eo = .mergeSamples(parameters)
     }
 
     static func isVariableName(_ text: String) -> Bool {

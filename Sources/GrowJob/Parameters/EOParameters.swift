@@ -8,27 +8,30 @@ package enum EOParameters: Sendable, Equatable {
     case mergeSamples(MergeSamplesParameters)
     case exportMaps(ExportMapsParameters)
 
-    /// The keys each pipeline reads, beside the keys every job has.
-    static func read(_ kind: PipelineKind, _ reader: inout ParameterReader) throws(JobSpecError) -> EOParameters? {
+    /// The keys each pipeline reads, beside the keys every job has. `pipelineName` is what the
+    /// config's `"pipeline"` says (the sampling classes differ in their keys).
+    static func read(_ kind: PipelineKind, pipelineName: String, _ reader: inout ParameterReader)
+        throws(JobSpecError) -> EOParameters?
+    {
         switch kind {
         case .command, .noop, .sleep: return nil
         case .importTiff: return .importTiff(try ImportParameters(&reader))
         case .features: return .features(try FeaturesParameters(&reader))
         case .mosaicking: return .mosaicking(try MosaickingParameters(&reader))
-        case .sampling: return .sampling(try SamplingParameters(&reader))
+        case .sampling: return .sampling(try SamplingParameters(&reader, pipelineName: pipelineName))
         case .mergeSamples: return .mergeSamples(try MergeSamplesParameters(&reader))
         case .exportMaps: return .exportMaps(try ExportMapsParameters(&reader))
         }
     }
 
     /// The keys each pipeline reads, as `grow-head template` lists them.
-    static func keys(for kind: PipelineKind) -> [ConfigKey] {
+    static func keys(for kind: PipelineKind, pipelineName: String) -> [ConfigKey] {
         switch kind {
         case .command, .noop, .sleep: []
         case .importTiff: ImportParameters.keys
         case .features: FeaturesParameters.keys
         case .mosaicking: MosaickingParameters.keys
-        case .sampling: SamplingParameters.keys
+        case .sampling: SamplingParameters.keys(method: SamplingParameters.method(ofClass: pipelineName))
         case .mergeSamples: MergeSamplesParameters.keys
         case .exportMaps: ExportMapsParameters.keys
         }
@@ -52,7 +55,7 @@ package enum EOParameters: Sendable, Equatable {
         case .importTiff(let p): [p.outputFolderKey] + (p.tiffFolderKey.map { [$0] } ?? [])
         case .features(let p): [p.inputFolderKey, p.outputFolderKey]
         case .mosaicking(let p): [p.inputFolderKey, p.outputFolderKey]
-        case .sampling(let p): [p.inputFolderKey, p.outputFolderKey]
+        case .sampling(let p): p.applyTo.map(\.folderKey) + [p.outputFolderKey]
         case .mergeSamples(let p): [p.inputFolderKey, p.outputFolderKey]
         case .exportMaps(let p): [p.inputFolderKey, p.outputFolderKey]
         }

@@ -1,17 +1,15 @@
 extension JobSpec {
-    /// The key (under the project folder) whose presence means a tile's result is complete:
-    /// an EOPatch's `bbox.geojson` (written last), an exported map, the merged samples' index.
-    /// `skip_existing` checks it; nil for the non-EO pipelines.
+    /// The key (under the project folder) whose presence means a tile's result is complete: an
+    /// EOPatch's `bbox.geojson` (written last). `skip_existing` checks it; nil for the non-EO
+    /// pipelines and for merge_samples and export_maps, which combine every patch and so refuse
+    /// `skip_existing` (as eo-grow does).
     package func eoOutputKey(forTile index: UInt32) -> String? {
         guard let eo, let folder = folder(forKey: eo.outputFolderKey) else { return nil }
-        let tile = tiles.name(of: index)
         switch eo {
-        case .exportMaps(let parameters):
-            return "\(folder)/\(parameters.mapStem)/tiles/\(tile).tif"
-        case .mergeSamples:
-            return "\(folder)/\(EOFileNames.samplesIndex)"
+        case .exportMaps, .mergeSamples:
+            return nil
         default:
-            return "\(folder)/\(tile)/\(EOFileNames.bbox)"
+            return "\(folder)/\(tiles.name(of: index))/\(EOFileNames.bbox)"
         }
     }
 }
@@ -21,6 +19,4 @@ extension JobSpec {
 package enum EOFileNames {
     /// An EOPatch's bounding box, written last: its presence means the patch is whole.
     package static let bbox = "bbox.geojson"
-    /// The merged samples' index, written after every merged file.
-    package static let samplesIndex = "samples-index.json"
 }

@@ -75,11 +75,13 @@ struct ParameterReader: JSONFieldReading {
         return try bool(value, at: path(key))
     }
 
-    mutating func integers(_ key: String, count: Int? = nil, in range: ClosedRange<Int>) throws(JobSpecError) -> [Int]?
-    {
+    /// A list of integers in `range` (non-empty unless `allowEmpty`; of `count` items when given).
+    mutating func integers(
+        _ key: String, count: Int? = nil, in range: ClosedRange<Int>, allowEmpty: Bool = false
+    ) throws(JobSpecError) -> [Int]? {
         guard let value = value(key) else { return nil }
         let expected = "a list of \(count.map { "\($0) " } ?? "")integers in \(range.lowerBound)...\(range.upperBound)"
-        guard case .array(let items) = value, !items.isEmpty, count == nil || items.count == count else {
+        guard case .array(let items) = value, allowEmpty || !items.isEmpty, count == nil || items.count == count else {
             throw fail(key, "expected \(expected), got \(value.excerpt)")
         }
         var result: [Int] = []
@@ -121,6 +123,12 @@ struct ParameterReader: JSONFieldReading {
             )
         }
         return text
+    }
+
+    /// One of `choices`, or nil when the key is missing or null.
+    mutating func optionalChoice(_ key: String, _ choices: [String]) throws(JobSpecError) -> String? {
+        guard value(key) != nil else { return nil }
+        return try choice(key, choices)
     }
 
     /// A nested object, read with its own reader against the key's schema (the caller calls

@@ -1,82 +1,108 @@
-/// `"pipeline": "sampling"`: pixels sampled per tile, reproducibly (the seed and the tile's
-/// name fix the draw).
+/// eo-grow's three sampling pipelines (`eogrow.pipelines.sampling.FractionSamplingPipeline`,
+/// `BlockSamplingPipeline`, `GridSamplingPipeline`), or grow's `"pipeline": "sampling"` with
+/// `"sampling": "fraction" | "block" | "grid"` naming which of them; every other key is eo-grow's.
 ///
-///     "input_folder_key": "features", "output_folder_key": "samples",
-///     "features": [["data", "FEATURES"], ["mask_timeless", "LULC"]],
-///     "sampling": {"type": "fraction", "fraction": 0.05}
-///              | {"type": "block", "number_of_samples": 20, "sample_size": [5, 5]}
-///              | {"type": "grid", "sample_size": [1, 1], "stride": [10, 10]},
-///     "valid_data_feature": ["mask", "VALID_DATA"], "seed": 42,
-///     "mask_of_samples_name": "MASK_OF_SAMPLES"
+///     "output_folder_key": "samples",
+///     "apply_to": {"features": {"data": ["FEATURES"]}, "lulc": {"mask_timeless": ["LULC"]}},
+///     "sampling_feature_name": "LULC", "fraction_of_samples": 0.05, "exclude_values": [0],
+///     "erosion_dict": {"1": [2]}, "seed": 42,
+///     "sampled_suffix": "SAMPLED", "mask_of_samples_name": "MASK_OF_SAMPLES"
 ///
-/// Sampled temporal features become T×N×1×C, timeless ones N×1×C (eo-learn's layout for
-/// sampled pixels); `mask_timeless/<mask_of_samples_name>` marks the sampled pixels.
+/// Each sampled feature keeps its type and dtype: temporal ones become T×(N·h)×w×C, timeless
+/// ones (N·h)×w×C, for N samples of h×w pixels (eo-learn's layout).
 package struct SamplingParameters: Sendable, Equatable {
-    static let keys: [ConfigKey] = [
-        ConfigKey.required("input_folder_key", "str", "The folder key of the input patches.").grow,
-        .required("output_folder_key", "str", "The folder key of the output patches."),
-        ConfigKey.required("features", "List[Tuple[FeatureType, str]]", "The features to sample.").grow,
-        .required(
-            "sampling", "SamplingSchema", "How to sample.",
-            keys: [
-                .required("type", "str", "fraction, block or grid."),
-                .optional("fraction", "float", default: "null", "For fraction."),
-                .optional("number_of_samples", "int", default: "null", "For block."),
-                .optional("sample_size", "Tuple[int, int]", default: "[1, 1]", "For block and grid."),
-                .optional("stride", "Tuple[int, int]", default: "null", "For grid."),
-            ]),
-        ConfigKey.optional(
-            "valid_data_feature", "Optional[Tuple[FeatureType, str]]", default: "null", "The MASK of valid pixels."
-        ).grow,
-        .optional("seed", "int", default: "42", "The random seed."),
-        .optional("mask_of_samples_name", "str", default: "\"MASK_OF_SAMPLES\"", "The mask of sampled pixels."),
-        ConfigKey.optional("compress_level", "int", default: "0", "gzip level.").grow,
-    ]
-
+    /// Which of eo-grow's sampling pipelines, and its own settings.
     package enum Method: Sendable, Equatable {
-        case fraction(Double)
-        case block(count: Int, height: Int, width: Int)
-        case grid(height: Int, width: Int, strideY: Int, strideX: Int)
+        case fraction(Fraction)
+        case block(Block)
+        case grid(Grid)
+
+        /// grow's name for it (the value of grow's `sampling` key).
+        package var name: String {
+            switch self {
+            case .fraction: "fraction"
+            case .block: "block"
+            case .grid: "grid"
+            }
+        }
     }
 
-    package var inputFolderKey: String
-    package var outputFolderKey: String
-    package var features: [FeatureRef]
+    /// Per class of a MASK_TIMELESS feature, a share of its pixels, drawn without replacement.
+    package struct Fraction: Sendable, Equatable {
+        package enum Share: Sendable, Equatable {
+            /// The same share of every class.
+            case all(Double)
+            /// A share per class; classes not listed are not sampled.
+            case perClass([(label: Int, share: Double)])
+
+            package static func == (lhs: Share, rhs: Share) -> Bool {
+                switch (lhs, rhs) {
+                case (.all(let a), .all(let b)): a == b
+                case (.perClass(let a), .perClass(let b)):
+                    a.count == b.count && zip(a, b).allSatisfy { $0.label == $1.label && $0.share == $1.share }
+                default: false
+                }
+            }
+        }
+
+        package var samplingFeatureName: String
+        package var share: Share
+        package var excludeValues: [Int]
+        /// `erosion_dict` in the config's order: the labels eroded with a disc of each radius.
+        package var erosion: [Erosion]
+    }
+
+    package struct Erosion: Sendable, Equatable {
+        package var radius: Int
+        package var labels: [Int]
+    }
+
+    /// Blocks of h×w pixels at random top-left corners, without replacement.
+    package struct Block: Sendable, Equatable {
+        package enum Amount: Sendable, Equatable {
+            case count(Int)
+            /// A share of all possible top-left corners (rounded half to even).
+            case fraction(Double)
+        }
+
+        package var height: Int
+        package var width: Int
+        package var amount: Amount
+    }
+
+    /// Blocks of h×w pixels at every stride, row by row (no randomness).
+    package struct Grid: Sendable, Equatable {
+        package var height: Int
+        package var width: Int
+        package var strideY: Int
+        package var strideX: Int
+    }
+
+    /// The features of one `apply_to` folder, in the config's order.
+    package struct Source: Sendable, Equatable {
+        package var folderKey: String
+        package var features: [FeatureRef]
+    }
+
     package var method: Method
-    package var validDataFeature: FeatureRef?
-    package var seed: UInt64
-    package var maskOfSamplesName: String
+    package var outputFolderKey: String
+    package var applyTo: [Source]
+    package var maskOfSamplesName: String?
+    package var sampledSuffix: String?
+    /// nil for `"seed": null` (eo-grow then draws without a seed: every run differs).
+    package var seed: UInt64?
     package var compressLevel: Int
 
-    init(_ reader: inout ParameterReader) throws(JobSpecError) {
-        inputFolderKey = try reader.string("input_folder_key")
-        outputFolderKey = try reader.string("output_folder_key")
-        guard let features = try reader.features("features") else {
-            throw reader.fail("features", "missing; expected a list of features, e.g. [[\"data\", \"FEATURES\"]]")
+    /// Every sampled feature in the order eo-grow samples them, with the name it is written as.
+    package var sampledFeatures: [(input: FeatureRef, output: FeatureRef)] {
+        applyTo.flatMap(\.features).map { feature in
+            let name = sampledSuffix.map { "\(feature.name)_\($0)" } ?? feature.name
+            return (feature, FeatureRef(kind: feature.kind, name: name))
         }
-        self.features = features
-        guard var sampling = try reader.object("sampling") else {
-            throw reader.fail("sampling", "missing; expected {\"type\": \"fraction\" | \"block\" | \"grid\", ...}")
-        }
-        switch try sampling.choice("type", ["fraction", "block", "grid"]) {
-        case "fraction":
-            method = .fraction(try sampling.number("fraction", "a fraction in (0, 1]") { $0 > 0 && $0 <= 1 })
-        case "block":
-            let count = try sampling.integer("number_of_samples", in: 1...10_000_000)
-            let size = try sampling.integers("sample_size", count: 2, in: 1...100_000) ?? [1, 1]
-            method = .block(count: count, height: size[0], width: size[1])
-        default:
-            let size = try sampling.integers("sample_size", count: 2, in: 1...100_000) ?? [1, 1]
-            guard let stride = try sampling.integers("stride", count: 2, in: 1...100_000) else {
-                throw sampling.fail("stride", "missing; expected [rows, columns] between samples")
-            }
-            method = .grid(height: size[0], width: size[1], strideY: stride[0], strideX: stride[1])
-        }
-        try sampling.finish()
-        validDataFeature =
-            try reader.optionalFeature("valid_data_feature", types: [.mask])
-        seed = UInt64(try reader.integer("seed", default: 42, in: 0...(1 << 53)))
-        maskOfSamplesName = try reader.string("mask_of_samples_name", default: "MASK_OF_SAMPLES")
-        compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
+    }
+
+    /// The mask of samples (MASK_TIMELESS), when one is written.
+    package var maskOfSamples: FeatureRef? {
+        maskOfSamplesName.map { FeatureRef(kind: .maskTimeless, name: $0) }
     }
 }

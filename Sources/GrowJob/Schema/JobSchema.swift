@@ -24,8 +24,9 @@ package enum JobSchema {
         case .sleep: return CommonSchema.keys() + sleepKeys
         case .noop: return CommonSchema.keys()
         case .mergeSamples, .exportMaps:
-            return CommonSchema.keys(skipExistingAllowed: false) + EOParameters.keys(for: kind)
-        default: return CommonSchema.keys() + EOParameters.keys(for: kind)
+            return CommonSchema.keys(skipExistingAllowed: false)
+                + EOParameters.keys(for: kind, pipelineName: pipelineName)
+        default: return CommonSchema.keys() + EOParameters.keys(for: kind, pipelineName: pipelineName)
         }
     }
 }
