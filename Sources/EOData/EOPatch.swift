@@ -111,7 +111,7 @@ package struct EOPatch: Sendable, Equatable {
                 problems.append(
                     "\(what) has \(array.shape[0]) times on axis 0 but the patch has \(timestamps.count) timestamps")
             }
-            if type.isDiscrete, array.type == .float32 || array.type == .float64 {
+            if type.isDiscrete, [.float16, .float32, .float64].contains(array.type) {
                 problems.append("\(what) is \(array.type.rawValue); \(type.rawValue) features must be integer or bool")
             }
         }

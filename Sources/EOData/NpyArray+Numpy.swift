@@ -15,7 +15,7 @@ extension NpyArray {
         func integers<T: FixedWidthInteger & NpyElement>(_: T.Type) -> NpyArray {
             let values: [T]
             switch self {
-            case .float32, .float64: values = doubles.map { T(truncatingIfNeeded: Self.truncated($0)) }
+            case .float16, .float32, .float64: values = doubles.map { T(truncatingIfNeeded: Self.truncated($0)) }
             case .bool(let array): values = array.storage.map { $0 ? 1 : 0 }
             case .uint64(let array): values = array.storage.map { T(truncatingIfNeeded: $0) }
             default: values = doubles.map { T(truncatingIfNeeded: Int64($0)) }
@@ -32,6 +32,7 @@ extension NpyArray {
         case .int32: return integers(Int32.self)
         case .uint64: return integers(UInt64.self)
         case .int64: return integers(Int64.self)
+        case .float16: return .float16(NDArray(shape: shape, storage: doubles.map { Float16($0) }))
         case .float32: return .float32(float32())
         case .float64: return .float64(float64())
         }
@@ -52,7 +53,7 @@ extension NpyArray {
             switch type {
             case .bool: 0
             case .uint8, .uint16, .uint32, .uint64, .int8, .int16, .int32, .int64: 1
-            case .float32, .float64: 2
+            case .float16, .float32, .float64: 2
             }
         }
         return rank(from) <= rank(to)
@@ -75,6 +76,7 @@ extension NpyArray {
         case .int32: return join(Int32.self)
         case .uint64: return join(UInt64.self)
         case .int64: return join(Int64.self)
+        case .float16: return join(Float16.self)
         case .float32: return join(Float.self)
         case .float64: return join(Double.self)
         }
@@ -104,6 +106,8 @@ extension NpyArray {
     package func normalizedDifference(_ a: Int, _ b: Int) -> NpyArray? {
         switch self {
         case .bool: return nil
+        case .float16(let array):
+            return .float16(Self.indexOf(array, a, b) { x, y in (x - y) / (x + y) })
         case .float32(let array):
             return .float32(Self.indexOf(array, a, b) { x, y in (x - y) / (x + y) })
         case .float64(let array):
@@ -156,6 +160,7 @@ extension NpyType {
         case .int32: self = .int32
         case .uint64: self = .uint64
         case .int64: self = .int64
+        case .float16: self = .float16
         case .float32: self = .float32
         case .float64: self = .float64
         }
@@ -182,6 +187,7 @@ extension NpyArray {
         case .int32(let array): return pick(array)
         case .uint64(let array): return pick(array)
         case .int64(let array): return pick(array)
+        case .float16(let array): return pick(array)
         case .float32(let array): return pick(array)
         case .float64(let array): return pick(array)
         }
@@ -204,6 +210,7 @@ extension NpyArray {
         case .int32(let array): return reshape(array)
         case .uint64(let array): return reshape(array)
         case .int64(let array): return reshape(array)
+        case .float16(let array): return reshape(array)
         case .float32(let array): return reshape(array)
         case .float64(let array): return reshape(array)
         }

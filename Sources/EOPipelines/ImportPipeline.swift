@@ -120,7 +120,7 @@ enum ImportPipeline {
         case .int32: return integers(Int32.self)
         case .uint64: return integers(UInt64.self)
         case .int64: return integers(Int64.self)
-        case .bool, .float32, .float64: return NpyArray(bands).converted(to: NpyType(type))
+        case .bool, .float16, .float32, .float64: return NpyArray(bands).converted(to: NpyType(type))
         }
     }
 }
