@@ -69,7 +69,7 @@ package enum EOParameters: Sendable, Equatable {
 
 /// What `"pipeline"` may say: grow's short names, or eo-grow's class paths for the pipelines
 /// grow implements natively.
-enum PipelineNames {
+package enum PipelineNames {
     static let eoGrowClasses: [String: PipelineKind] = [
         "eogrow.pipelines.import_tiff.ImportTiffPipeline": .importTiff,
         "eogrow.pipelines.features.FeaturesPipeline": .features,
@@ -83,5 +83,25 @@ enum PipelineNames {
 
     static func kind(_ name: String) -> PipelineKind? {
         PipelineKind(rawValue: name) ?? eoGrowClasses[name]
+    }
+
+    /// Whether `name` is a class path (`package.module.Class`) grow does not implement natively:
+    /// eo-grow itself runs such a pipeline.
+    package static func isForeignEOGrowClass(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return kind(name) == nil && parts.count >= 2
+            && parts.allSatisfy { part in
+                part.first.map { $0 == "_" || $0.isLetter } == true
+                    && part.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+            }
+    }
+
+    /// The `"pipeline"` of a config (JSON text) when it names an eo-grow class grow does not
+    /// implement natively; nil otherwise.
+    package static func foreignEOGrowClass(inConfig json: String) -> String? {
+        guard case .object(let members)? = try? JSONParser.parse(json), case .string(let name)? = members["pipeline"],
+            isForeignEOGrowClass(name)
+        else { return nil }
+        return name
     }
 }
