@@ -158,6 +158,7 @@ package enum NpyCodec {
         case .int32: return .int32(try numbers(Int32.self))
         case .uint64: return .uint64(try numbers(UInt64.self))
         case .int64: return .int64(try numbers(Int64.self))
+        case .float16: return .float16(try numbers(Float16.self))
         case .float32: return .float32(try numbers(Float.self))
         case .float64: return .float64(try numbers(Double.self))
         }
@@ -216,6 +217,7 @@ package enum NpyCodec {
         case .int32(let array): return .int32(transpose(array))
         case .uint64(let array): return .uint64(transpose(array))
         case .int64(let array): return .int64(transpose(array))
+        case .float16(let array): return .float16(transpose(array))
         case .float32(let array): return .float32(transpose(array))
         case .float64(let array): return .float64(transpose(array))
         }
@@ -238,6 +240,7 @@ package enum NpyCodec {
         case .int32(let array): return try bytes(of: array.storage, body)
         case .uint64(let array): return try bytes(of: array.storage, body)
         case .int64(let array): return try bytes(of: array.storage, body)
+        case .float16(let array): return try bytes(of: array.storage, body)
         case .float32(let array): return try bytes(of: array.storage, body)
         case .float64(let array): return try bytes(of: array.storage, body)
         }

@@ -3,7 +3,7 @@ import GrowJob
 
 /// What eo-grow's export writes for one patch, pixel for pixel: the chosen channels
 /// (`band_indices`, negative ones from the end), multiplied by `scale_factor` in NumPy's dtype
-/// (float32 stays float32, integers become float64), then cast to the map's type as NumPy's
+/// (float16 and float32 stay, integers become float64), then cast to the map's type as NumPy's
 /// `astype` casts on x86-64 (floats truncated toward zero through a 32-bit integer, NaN and
 /// out-of-range values giving its minimum; integers wrapped). Band-sequential, time-major for
 /// temporal features (T1B1, T1B2, ..., T2B1, ...), as eo-learn's ExportToTiffTask orders them.
@@ -66,6 +66,10 @@ struct MapValues: Equatable {
     static func value(_ feature: NpyArray, at index: Int, scale: Double?) -> Value {
         let raw: Value
         switch feature {
+        case .float16(let array):
+            let x = array.storage[index]
+            // float16 * Python float stays float16 too.
+            return .single(Float(scale.map { x * Float16($0) + 0 } ?? x))
         case .float32(let array):
             let x = array.storage[index]
             // float32 * Python float stays float32 (NumPy 2's weak scalars); `+ 0` turns -0 into 0.

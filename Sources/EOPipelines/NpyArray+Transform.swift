@@ -18,6 +18,7 @@ extension NpyArray {
         case .int32(let array): .int32(try transform.apply(array))
         case .uint64(let array): .uint64(try transform.apply(array))
         case .int64(let array): .int64(try transform.apply(array))
+        case .float16(let array): .float16(try transform.apply(array))
         case .float32(let array): .float32(try transform.apply(array))
         case .float64(let array): .float64(try transform.apply(array))
         }
@@ -37,6 +38,8 @@ extension NpyArray {
         case .uint64(let array):
             NDArray(shape: array.shape, storage: array.storage.map { Int64(truncatingIfNeeded: $0) })
         case .int64(let array): array
+        case .float16(let array):
+            NDArray(shape: array.shape, storage: array.storage.map { $0.isFinite ? Int64($0) : Int64.min })
         case .float32(let array):
             NDArray(shape: array.shape, storage: array.storage.map { $0.isFinite ? Int64($0) : Int64.min })
         case .float64(let array):

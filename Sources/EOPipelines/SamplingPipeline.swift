@@ -178,6 +178,7 @@ extension NpyElement {
         case is Int32.Type: Int32(0) as? Self
         case is UInt64.Type: UInt64(0) as? Self
         case is Int64.Type: Int64(0) as? Self
+        case is Float16.Type: Float16(0) as? Self
         case is Float.Type: Float(0) as? Self
         case is Double.Type: Double(0) as? Self
         default: nil

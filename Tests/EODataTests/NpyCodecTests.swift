@@ -26,7 +26,7 @@ private let pythonSample = """
             v[1] = info.min
         return v.reshape(shape)
     SHAPES = [(), (0,), (5,), (2, 3), (2, 3, 4, 5), (3, 0, 2)]
-    TYPES = ['bool', 'uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'uint64', 'int64', 'float32', 'float64']
+    TYPES = ['bool', 'uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'uint64', 'int64', 'float16', 'float32', 'float64']
 
     """
 
@@ -58,6 +58,7 @@ private func sample(_ type: NpyType, _ shape: [Int]) -> NpyArray {
     case .int32: return integers(Int32.self)
     case .uint64: return integers(UInt64.self)
     case .int64: return integers(Int64.self)
+    case .float16: return floats(Float16.self)
     case .float32: return floats(Float.self)
     case .float64: return floats(Double.self)
     }

@@ -85,7 +85,8 @@ final class NpyMalformedTests: XCTestCase {
         expectError(
             file("{'descr': '<U5', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<U5'")
         expectError(
-            file("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }"), containing: "unsupported dtype '<f2'")
+            file("{'descr': '<M8[D]', 'fortran_order': False, 'shape': (2,), }"),
+            containing: "unsupported dtype '<M8[D]'")
         expectError(
             file("{'descr': [('x', '<f4'), ('y', '<i2')], 'fortran_order': False, 'shape': (2,), }"),
             containing: "structured")

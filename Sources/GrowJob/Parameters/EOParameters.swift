@@ -8,6 +8,12 @@ package enum EOParameters: Sendable, Equatable {
     case mergeSamples(MergeSamplesParameters)
     case exportMaps(ExportMapsParameters)
 
+    /// grow's extension of every EO pipeline's schema.
+    static let compressLevelKey = ConfigKey.optional(
+        "compress_level", "int", default: "1",
+        "gzip level of the EOPatch files written (1, as eo-learn writes them; 0 for plain .npy)."
+    ).grow
+
     /// The keys each pipeline reads, beside the keys every job has. `pipelineName` is what the
     /// config's `"pipeline"` says (the sampling classes differ in their keys).
     static func read(_ kind: PipelineKind, pipelineName: String, _ reader: inout ParameterReader)
@@ -17,6 +23,7 @@ package enum EOParameters: Sendable, Equatable {
         case .command, .noop, .sleep: return nil
         case .importTiff: return .importTiff(try ImportParameters(&reader))
         case .features: return .features(try FeaturesParameters(&reader))
+        case .mosaickingFeatures: return .features(try FeaturesParameters(&reader, mosaicking: true))
         case .mosaicking: return .mosaicking(try MosaickingParameters(&reader))
         case .sampling: return .sampling(try SamplingParameters(&reader, pipelineName: pipelineName))
         case .mergeSamples: return .mergeSamples(try MergeSamplesParameters(&reader))
@@ -30,6 +37,7 @@ package enum EOParameters: Sendable, Equatable {
         case .command, .noop, .sleep: []
         case .importTiff: ImportParameters.keys
         case .features: FeaturesParameters.keys
+        case .mosaickingFeatures: FeaturesParameters.mosaickingKeys
         case .mosaicking: MosaickingParameters.keys
         case .sampling: SamplingParameters.keys(method: SamplingParameters.method(ofClass: pipelineName))
         case .mergeSamples: MergeSamplesParameters.keys
@@ -52,7 +60,7 @@ package enum EOParameters: Sendable, Equatable {
     /// The folder keys the pipeline reads from and writes to (all must resolve).
     var folderKeys: [String] {
         switch self {
-        case .importTiff(let p): [p.outputFolderKey] + (p.tiffFolderKey.map { [$0] } ?? [])
+        case .importTiff(let p): [p.outputFolderKey, p.tiffFolderKey]
         case .features(let p): [p.inputFolderKey, p.outputFolderKey]
         case .mosaicking(let p): [p.inputFolderKey, p.outputFolderKey]
         case .sampling(let p): p.applyTo.map(\.folderKey) + [p.outputFolderKey]
@@ -64,10 +72,11 @@ package enum EOParameters: Sendable, Equatable {
 
 /// What `"pipeline"` may say: grow's short names, or eo-grow's class paths for the pipelines
 /// grow implements natively.
-enum PipelineNames {
+package enum PipelineNames {
     static let eoGrowClasses: [String: PipelineKind] = [
         "eogrow.pipelines.import_tiff.ImportTiffPipeline": .importTiff,
         "eogrow.pipelines.features.FeaturesPipeline": .features,
+        "eogrow.pipelines.features.MosaickingFeaturesPipeline": .mosaickingFeatures,
         "eogrow.pipelines.sampling.FractionSamplingPipeline": .sampling,
         "eogrow.pipelines.sampling.BlockSamplingPipeline": .sampling,
         "eogrow.pipelines.sampling.GridSamplingPipeline": .sampling,
@@ -77,5 +86,25 @@ enum PipelineNames {
 
     static func kind(_ name: String) -> PipelineKind? {
         PipelineKind(rawValue: name) ?? eoGrowClasses[name]
+    }
+
+    /// Whether `name` is a class path (`package.module.Class`) grow does not implement natively:
+    /// eo-grow itself runs such a pipeline.
+    package static func isForeignEOGrowClass(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return kind(name) == nil && parts.count >= 2
+            && parts.allSatisfy { part in
+                part.first.map { $0 == "_" || $0.isLetter } == true
+                    && part.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+            }
+    }
+
+    /// The `"pipeline"` of a config (JSON text) when it names an eo-grow class grow does not
+    /// implement natively; nil otherwise.
+    package static func foreignEOGrowClass(inConfig json: String) -> String? {
+        guard case .object(let members)? = try? JSONParser.parse(json), case .string(let name)? = members["pipeline"],
+            isForeignEOGrowClass(name)
+        else { return nil }
+        return name
     }
 }

@@ -22,10 +22,7 @@ extension SamplingParameters {
         "seed", "Optional[int]", default: "42",
         "Seeds the draws; each patch gets its own seed from it by its place in the patch list. null: a new draw every run."
     )
-    static let compressKey = ConfigKey.optional(
-        "compress_level", "int", default: "1",
-        "0 writes plain .npy files; otherwise eo-learn's .npy.gz (gzip level 1, what eo-grow writes)."
-    ).grow
+    static let compressKey = EOParameters.compressLevelKey
     static let sampleSizeKey = ConfigKey.required(
         "sample_size", "Tuple[int, int]", "Height and width of each sampled block, in pixels.")
 
@@ -100,7 +97,7 @@ extension SamplingParameters {
         applyTo = try Self.applyTo(&reader)
         maskOfSamplesName = try Self.optionalName(&reader, "mask_of_samples_name", emptyMeansNone: true)
         sampledSuffix = try Self.optionalName(&reader, "sampled_suffix", emptyMeansNone: false)
-        compressLevel = try reader.integer("compress_level", default: 1, in: 0...9)
+        compressLevel = try reader.compressLevel()
         switch methodName {
         case "fraction":
             seed = try Self.seed(&reader)
