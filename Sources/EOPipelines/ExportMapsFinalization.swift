@@ -1,3 +1,4 @@
+import Foundation
 import GDALRaster
 import GrowJob
 
@@ -12,7 +13,7 @@ package enum ExportMapsFinalization {
                 if outputs.isEmpty { return .done(["the maps were merged by an earlier run of this step"]) }
                 return .done(
                     outputs.map { output in
-                        "map EPSG:\(output.epsg)\(output.time.map { " \($0)" } ?? "") from \(output.tiles) patches: \(output.mapKey)"
+                        "map EPSG:\(output.epsg)\(output.time.map { " \($0)" } ?? "") from \(output.tiles) patches in \(String(format: "%.2f", output.seconds)) s: \(output.mapKey)"
                             + (output.quicklookKey.map { ", quicklook \($0)" } ?? "")
                     })
             } catch {

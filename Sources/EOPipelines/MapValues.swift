@@ -40,100 +40,93 @@ struct MapValues: Equatable {
         }
         bandsPerFrame = picked.count
         let pixels = height * width
-        let cast = Self.caster(parameters.dtype)
         var bytes = [UInt8]()
         bytes.reserveCapacity(frames * picked.count * pixels * parameters.dtype.byteCount)
-        let scale = parameters.scaleFactor
         for frame in 0..<frames {
             for channel in picked {
-                let base = frame * pixels * channels + channel
-                for pixel in 0..<pixels {
-                    cast(Self.value(feature, at: base + pixel * channels, scale: scale), &bytes)
-                }
+                let band = Self.band(feature, start: frame * pixels * channels + channel, step: channels, count: pixels)
+                Self.append(Self.scaled(band, by: parameters.scaleFactor), as: parameters.dtype, to: &bytes)
             }
         }
         self.bytes = bytes
     }
 
-    /// One element after the scale, kept in the precision NumPy computes it in.
-    enum Value {
-        case single(Float)
-        case double(Double)
-        case integer(Int64)
-        case unsigned(UInt64)
+    /// One band's values, in the precision NumPy computes the scale in.
+    enum Band {
+        case half([Float16])
+        case single([Float])
+        case double([Double])
+        case integer([Int64])
+        case unsigned([UInt64])
     }
 
-    static func value(_ feature: NpyArray, at index: Int, scale: Double?) -> Value {
-        let raw: Value
+    static func band(_ feature: NpyArray, start: Int, step: Int, count: Int) -> Band {
+        func pick<T>(_ values: [T]) -> [T] { (0..<count).map { values[start + $0 * step] } }
         switch feature {
-        case .float16(let array):
-            let x = array.storage[index]
-            // float16 * Python float stays float16 too.
-            return .single(Float(scale.map { x * Float16($0) + 0 } ?? x))
-        case .float32(let array):
-            let x = array.storage[index]
-            // float32 * Python float stays float32 (NumPy 2's weak scalars); `+ 0` turns -0 into 0.
-            return scale.map { .single(x * Float($0) + 0) } ?? .single(x)
-        case .float64(let array):
-            let x = array.storage[index]
-            return scale.map { .double(x * $0 + 0) } ?? .double(x)
-        case .bool(let array): raw = .integer(array.storage[index] ? 1 : 0)
-        case .uint8(let array): raw = .integer(Int64(array.storage[index]))
-        case .int8(let array): raw = .integer(Int64(array.storage[index]))
-        case .uint16(let array): raw = .integer(Int64(array.storage[index]))
-        case .int16(let array): raw = .integer(Int64(array.storage[index]))
-        case .uint32(let array): raw = .integer(Int64(array.storage[index]))
-        case .int32(let array): raw = .integer(Int64(array.storage[index]))
-        case .uint64(let array): raw = .unsigned(array.storage[index])
-        case .int64(let array): raw = .integer(array.storage[index])
-        }
-        guard let scale else { return raw }
-        // An integer array times a float is float64.
-        switch raw {
-        case .integer(let x): return .double(Double(x) * scale + 0)
-        case .unsigned(let x): return .double(Double(x) * scale + 0)
-        default: return raw
+        case .float16(let array): return .half(pick(array.storage))
+        case .float32(let array): return .single(pick(array.storage))
+        case .float64(let array): return .double(pick(array.storage))
+        case .bool(let array): return .integer(pick(array.storage).map { $0 ? 1 : 0 })
+        case .uint8(let array): return .integer(pick(array.storage).map(Int64.init))
+        case .int8(let array): return .integer(pick(array.storage).map(Int64.init))
+        case .uint16(let array): return .integer(pick(array.storage).map(Int64.init))
+        case .int16(let array): return .integer(pick(array.storage).map(Int64.init))
+        case .uint32(let array): return .integer(pick(array.storage).map(Int64.init))
+        case .int32(let array): return .integer(pick(array.storage).map(Int64.init))
+        case .uint64(let array): return .unsigned(pick(array.storage))
+        case .int64(let array): return .integer(pick(array.storage))
         }
     }
 
-    /// Appends one value in the map's type.
-    static func caster(_ dtype: RasterDataType) -> (Value, inout [UInt8]) -> Void {
+    /// `band * scale + 0` as NumPy 2 computes it: a Python float keeps a float16 or float32
+    /// array's type (the scale rounded to it), integers become float64; `+ 0` turns -0 into 0.
+    static func scaled(_ band: Band, by scale: Double?) -> Band {
+        guard let scale else { return band }
+        switch band {
+        case .half(let values):
+            let factor = Float16(scale)
+            return .half(values.map { $0 * factor + 0 })
+        case .single(let values):
+            let factor = Float(scale)
+            return .single(values.map { $0 * factor + 0 })
+        case .double(let values): return .double(values.map { $0 * scale + 0 })
+        case .integer(let values): return .double(values.map { Double($0) * scale + 0 })
+        case .unsigned(let values): return .double(values.map { Double($0) * scale + 0 })
+        }
+    }
+
+    /// Appends the band in the map's type, little-endian.
+    static func append(_ band: Band, as dtype: RasterDataType, to bytes: inout [UInt8]) {
+        if dtype == .float32 {
+            let values: [Float]
+            switch band {
+            case .half(let v): values = v.map { Float($0) }
+            case .single(let v): values = v
+            case .double(let v): values = v.map { Float($0) }
+            case .integer(let v): values = v.map { Float($0) }
+            case .unsigned(let v): values = v.map { Float($0) }
+            }
+            values.withUnsafeBytes { bytes += $0 }
+            return
+        }
+        let integers: [Int64]
+        switch band {
+        case .half(let v): integers = v.map { truncated(Double($0)) }
+        case .single(let v): integers = v.map { truncated(Double($0)) }
+        case .double(let v): integers = v.map(truncated)
+        case .integer(let v): integers = v
+        case .unsigned(let v): integers = v.map { Int64(truncatingIfNeeded: $0) }
+        }
         switch dtype {
-        case .float32:
-            return { value, bytes in
-                let x: Float
-                switch value {
-                case .single(let v): x = v
-                case .double(let v): x = Float(v)
-                case .integer(let v): x = Float(v)
-                case .unsigned(let v): x = Float(v)
-                }
-                withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes += $0 }
-            }
-        case .uint8:
-            return { value, bytes in bytes.append(UInt8(truncatingIfNeeded: integer(value))) }
-        case .int16:
-            return { value, bytes in
-                withUnsafeBytes(of: Int16(truncatingIfNeeded: integer(value)).littleEndian) { bytes += $0 }
-            }
-        case .uint16:
-            return { value, bytes in
-                withUnsafeBytes(of: UInt16(truncatingIfNeeded: integer(value)).littleEndian) { bytes += $0 }
-            }
+        case .uint8: bytes += integers.map { UInt8(truncatingIfNeeded: $0) }
+        case .int16: integers.map { Int16(truncatingIfNeeded: $0) }.withUnsafeBytes { bytes += $0 }
+        case .uint16: integers.map { UInt16(truncatingIfNeeded: $0) }.withUnsafeBytes { bytes += $0 }
+        case .float32: break
         }
     }
 
-    /// The integer NumPy's cast starts from: floats truncated into Int32 (x86-64's conversion,
-    /// whose answer for NaN and out-of-range values is Int32.min), integers as they are.
-    static func integer(_ value: Value) -> Int64 {
-        switch value {
-        case .single(let v): truncated(Double(v))
-        case .double(let v): truncated(v)
-        case .integer(let v): v
-        case .unsigned(let v): Int64(truncatingIfNeeded: v)
-        }
-    }
-
+    /// A float as x86-64 converts it to a 32-bit integer (truncating toward zero; NaN and values
+    /// out of range give Int32.min), which NumPy's casts to 8- and 16-bit types start from.
     private static func truncated(_ value: Double) -> Int64 {
         guard value > -2_147_483_649, value < 2_147_483_648 else { return Int64(Int32.min) }
         return Int64(value.rounded(.towardZero))

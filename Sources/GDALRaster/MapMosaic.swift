@@ -1,5 +1,6 @@
 import CGDAL
 import Foundation
+import GrowBase
 import GrowJob
 import ProjectStorage
 import Synchronization
@@ -16,6 +17,8 @@ package enum MapMosaic {
         package var tiles: Int
         package var mapKey: String
         package var quicklookKey: String?
+        /// How long building this map took.
+        package var seconds: Double
     }
 
     package static func build(spec: JobSpec, finishedTiles: [String]) throws -> [Output] {
@@ -50,9 +53,12 @@ package enum MapMosaic {
             results.withLock { $0[index] = result }
         }
         let outputs = try results.withLock { $0 }.map { try ($0 ?? .failure(RasterError(output, "not merged"))).get() }
-        for group in groups {
-            for key in group.keys { try storage.delete(key) }
+        let keys = groups.flatMap(\.keys)
+        let failures = Mutex<[any Error]>([])
+        concurrently(count: keys.count, width: transfers) { index in
+            do { try storage.delete(keys[index]) } catch { failures.withLock { $0.append(error) } }
         }
+        if let failure = failures.withLock({ $0.first }) { throw failure }
         return outputs
     }
 
@@ -80,20 +86,18 @@ package enum MapMosaic {
         }
     }
 
+    /// Patch files downloaded (from S3) or deleted at once.
+    static let transfers = 16
+
     /// Builds one map in a private temporary folder and uploads it.
     static func merge(
         _ group: MapMergeGroup, _ parameters: ExportMapsParameters, storage: any ProjectStore, local: Bool
     )
         throws -> Output
     {
-        try RasterWriter.withTemporaryFolder { temporary in
-            var sources: [String] = []
-            for (position, key) in group.keys.enumerated() {
-                sources.append(
-                    local
-                        ? try localPath(key, storage: storage, in: temporary)
-                        : try download(key, storage: storage, to: temporary + "/\(position).tiff"))
-            }
+        let start = Clock.monotonicMs()
+        return try RasterWriter.withTemporaryFolder { temporary in
+            let sources = try localCopies(group.keys, storage: storage, local: local, in: temporary)
             let merged = temporary + "/merged.tiff"
             try warp(sources, to: merged, parameters, work: temporary)
             var map = merged
@@ -111,7 +115,7 @@ package enum MapMosaic {
             }
             return Output(
                 epsg: group.epsg, time: group.time, tiles: group.keys.count, mapKey: group.mapKey,
-                quicklookKey: quicklookKey)
+                quicklookKey: quicklookKey, seconds: Double(Clock.monotonicMs() - start) / 1000)
         }
     }
 
@@ -125,6 +129,22 @@ package enum MapMosaic {
             inputs = [vrt]
         }
         try MapCommands.warp(inputs, to: path, arguments: MapCommands.warpArguments(parameters))
+    }
+
+    /// Paths GDAL reads the patch files at: in place for a local project, else downloaded
+    /// (eo-grow copies them to a local folder too), `transfers` at a time.
+    private static func localCopies(_ keys: [String], storage: any ProjectStore, local: Bool, in temporary: String)
+        throws -> [String]
+    {
+        if local { return try keys.map { try localPath($0, storage: storage, in: temporary) } }
+        let failures = Mutex<[any Error]>([])
+        concurrently(count: keys.count, width: transfers) { index in
+            do { try storage.download(keys[index], toFile: temporary + "/\(index).tiff") } catch {
+                failures.withLock { $0.append(error) }
+            }
+        }
+        if let failure = failures.withLock({ $0.first }) { throw failure }
+        return keys.indices.map { temporary + "/\($0).tiff" }
     }
 
     private static func localPath(_ key: String, storage: any ProjectStore, in temporary: String) throws -> String {

@@ -36,14 +36,39 @@ package enum ExportMapsLayout {
     package static func splitTime(
         _ parameters: ExportMapsParameters, fileName: String, patch: String, epsg: Int32
     ) -> String? {
-        let prefix = parameters.interimName(splitStem(parameters, patch: patch), epsg: epsg, time: "")
-        // interimName with an empty time ends `..._UTM_<epsg>_[_<sfx>].tiff`: the time goes after the prefix's `_`.
-        let suffix = (parameters.interimSuffix.isEmpty ? "" : "_" + parameters.interimSuffix) + ".tiff"
-        let head = String(prefix.dropLast(suffix.count))
-        guard fileName.hasPrefix(head), fileName.hasSuffix(suffix),
-            fileName.count == head.count + timeLength + suffix.count
+        guard let (head, time) = splitParts(parameters, fileName: fileName),
+            head == splitHead(parameters, patch: patch, epsg: epsg)
         else { return nil }
-        return String(fileName.dropFirst(head.count).prefix(timeLength))
+        return time
+    }
+
+    /// A split file's name without its time and what follows: `<stem>_<stem>_<patch>[_<sfx>]_UTM_<epsg>_`.
+    static func splitHead(_ parameters: ExportMapsParameters, patch: String, epsg: Int32) -> String {
+        "\(parameters.mapStem)_\(splitStem(parameters, patch: patch))_UTM_\(epsg)_"
+    }
+
+    /// The head and the time of a split file's name, or nil when it is not one.
+    static func splitParts(_ parameters: ExportMapsParameters, fileName: String) -> (head: String, time: String)? {
+        let tail = (parameters.interimSuffix.isEmpty ? "" : "_" + parameters.interimSuffix) + ".tiff"
+        guard fileName.hasSuffix(tail), fileName.count > tail.count + timeLength else { return nil }
+        let withoutTail = fileName.dropLast(tail.count)
+        return (String(withoutTail.dropLast(timeLength)), String(withoutTail.suffix(timeLength)))
+    }
+
+    /// The split files of a zone folder: times by head, in time order.
+    static func splitFiles(_ parameters: ExportMapsParameters, output: String, epsg: Int32, existing: Set<String>)
+        -> [String: [String]]
+    {
+        let folder = "\(output)/UTM_\(epsg)/"
+        var times: [String: [String]] = [:]
+        for key in existing where key.hasPrefix(folder) {
+            let name = key.dropFirst(folder.count)
+            guard !name.contains("/"), let (head, time) = splitParts(parameters, fileName: String(name)) else {
+                continue
+            }
+            times[head, default: []].append(time)
+        }
+        return times.mapValues { $0.sorted() }
     }
 
     /// The zone's map (at one time, when split).
@@ -87,24 +112,18 @@ extension ExportMapsLayout {
                         mapKey: mapKey(parameters, output: output, epsg: epsg, time: time)))
             }
         }
-        // The files of each zone folder, once.
-        var zoneFiles: [Int32: [String]] = [:]
+        // Split files: each zone folder's names parsed once, by the part before the time.
+        var timesByHead: [Int32: [String: [String]]] = [:]
         for patch in patches {
             if !parameters.splitsTime {
                 let key = patchKey(parameters, output: output, patch: patch.name)
                 if existing.contains(key) { add(patch.epsg, nil, key) } else { missing.append(patch.name) }
                 continue
             }
-            let folder = "\(output)/UTM_\(patch.epsg)/"
-            if zoneFiles[patch.epsg] == nil {
-                zoneFiles[patch.epsg] = existing.filter { $0.hasPrefix(folder) }.map {
-                    String($0.dropFirst(folder.count))
-                }
-                .filter { !$0.contains("/") }.sorted()
+            if timesByHead[patch.epsg] == nil {
+                timesByHead[patch.epsg] = splitFiles(parameters, output: output, epsg: patch.epsg, existing: existing)
             }
-            let times = (zoneFiles[patch.epsg] ?? []).compactMap {
-                splitTime(parameters, fileName: $0, patch: patch.name, epsg: patch.epsg)
-            }
+            let times = timesByHead[patch.epsg]?[splitHead(parameters, patch: patch.name, epsg: patch.epsg)] ?? []
             if times.isEmpty { missing.append(patch.name) }
             for time in times {
                 add(
