@@ -114,7 +114,11 @@ package struct JobSpec: Sendable, Equatable {
         guard skipExisting, output != nil || eo != nil else { return TilePlan(run: selected, skipped: []) }
         var plan = TilePlan(run: [], skipped: [])
         for index in selected {
-            if let path = outputPath(forTile: index, job: job), outputExists(path) {
+            if let files = eoOutputFiles(forTile: index), let projectFolder {
+                // Every file eo-grow looks for, each under any of its names.
+                let done = files.allSatisfy { names in names.contains { outputExists(projectFolder.location(of: $0)) } }
+                if done { plan.skipped.append(index) } else { plan.run.append(index) }
+            } else if let path = outputPath(forTile: index, job: job), outputExists(path) {
                 plan.skipped.append(index)
             } else {
                 plan.run.append(index)

@@ -7,9 +7,13 @@ import XCTest
 /// bounded integers, Generator.choice without replacement), so a seed gives the samples eo-grow
 /// gives. Checked against the NumPy eo-grow runs with.
 final class NumpyRandomTests: XCTestCase {
+    override func setUpWithError() throws {
+        try EOGrowVenv.require()
+    }
+
     func testPatchSeedsAreEoGrowsIntegerDraws() throws {
         let seeds: [UInt64] = [0, 7, 42, 4_294_967_301, 1 << 53]
-        let expected = try EOGrowInstall.runPython(
+        let expected = try EOGrowVenv.runPython(
             """
             import json, sys
             import numpy as np
@@ -33,7 +37,7 @@ final class NumpyRandomTests: XCTestCase {
         ]
         let text = "[" + cases.map { "[\($0.population),\($0.size)]" }.joined(separator: ",") + "]"
         for seed: UInt64 in [3, 1_234_567_890] {
-            let expected = try EOGrowInstall.runPython(
+            let expected = try EOGrowVenv.runPython(
                 """
                 import json, sys
                 import numpy as np
@@ -51,7 +55,7 @@ final class NumpyRandomTests: XCTestCase {
     }
 
     func testBoundedIntegersBeyond32BitsEqualNumpy() throws {
-        let expected = try EOGrowInstall.runPython(
+        let expected = try EOGrowVenv.runPython(
             """
             import json
             import numpy as np

@@ -14,6 +14,25 @@ extension JobSpec {
     }
 }
 
+extension JobSpec {
+    /// For the sampling pipelines, what eo-grow's `skip_existing` checks: every written feature
+    /// (as `.npy` or `.npy.gz`), `bbox.geojson`, and `timestamps.json` when a feature is temporal.
+    /// Each entry lists a file's possible keys. nil for the other pipelines (`eoOutputKey`).
+    package func eoOutputFiles(forTile index: UInt32) -> [[String]]? {
+        guard case .sampling(let parameters)? = eo, let folder = folder(forKey: parameters.outputFolderKey) else {
+            return nil
+        }
+        let patch = "\(folder)/\(tiles.name(of: index))/"
+        let features = parameters.sampledFeatures.map(\.output) + (parameters.maskOfSamples.map { [$0] } ?? [])
+        var files = features.map { feature in
+            ["npy", "npy.gz"].map { patch + "\(feature.kind.rawValue)/\(feature.name).\($0)" }
+        }
+        files.append([patch + EOFileNames.bbox])
+        if features.contains(where: { $0.kind.isTemporal }) { files.append([patch + "timestamps.json"]) }
+        return files
+    }
+}
+
 /// Names of the files that mark an EO result complete, shared by the pipelines that write them and
 /// by `skip_existing`, which looks for them.
 package enum EOFileNames {

@@ -50,11 +50,23 @@ package struct SamplingParameters: Sendable, Equatable {
         package var excludeValues: [Int]
         /// `erosion_dict` in the config's order: the labels eroded with a disc of each radius.
         package var erosion: [Erosion]
+
+        package init(samplingFeatureName: String, share: Share, excludeValues: [Int], erosion: [Erosion]) {
+            self.samplingFeatureName = samplingFeatureName
+            self.share = share
+            self.excludeValues = excludeValues
+            self.erosion = erosion
+        }
     }
 
     package struct Erosion: Sendable, Equatable {
         package var radius: Int
         package var labels: [Int]
+
+        package init(radius: Int, labels: [Int]) {
+            self.radius = radius
+            self.labels = labels
+        }
     }
 
     /// Blocks of h×w pixels at random top-left corners, without replacement.
@@ -68,6 +80,12 @@ package struct SamplingParameters: Sendable, Equatable {
         package var height: Int
         package var width: Int
         package var amount: Amount
+
+        package init(height: Int, width: Int, amount: Amount) {
+            self.height = height
+            self.width = width
+            self.amount = amount
+        }
     }
 
     /// Blocks of h×w pixels at every stride, row by row (no randomness).
@@ -76,6 +94,13 @@ package struct SamplingParameters: Sendable, Equatable {
         package var width: Int
         package var strideY: Int
         package var strideX: Int
+
+        package init(height: Int, width: Int, strideY: Int, strideX: Int) {
+            self.height = height
+            self.width = width
+            self.strideY = strideY
+            self.strideX = strideX
+        }
     }
 
     /// The features of one `apply_to` folder, in the config's order.
