@@ -3,9 +3,9 @@ import GrowTestSupport
 import ProjectStorage
 import XCTest
 
-/// mosaicking, sampling and merge_samples on EOPatches that numpy wrote in eo-learn's layout;
-/// numpy then checks what the pipelines wrote (np.nanmedian, np.nanmean, argmax of NDVI, the
-/// sampled pixels and their merge).
+/// mosaicking, grid sampling (grow's short name) and merge_samples on EOPatches that numpy wrote
+/// in eo-learn's layout; numpy then checks what the pipelines wrote (np.nanmedian, np.nanmean,
+/// argmax of NDVI, the sampled pixels in their dtypes, their merge and the patch ids).
 final class CompositeAndSamplingPipelineTests: XCTestCase {
     let names = ["eopatch-id-0-col-0-row-0", "eopatch-id-1-col-1-row-0"]
 
@@ -50,26 +50,22 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
                     #"{\#(common), "tiles": \#(tiles), "pipeline": "mosaicking", "input_folder_key": "features", "output_folder_key": "mosaics", "feature": ["data", "BANDS"], "method": "\#(method)", "valid_data_feature": ["mask", "VALID_DATA"], "output_feature_name": "\#(output)"}"#
                 ))
         }
-        let sampling = try eoSpec(
-            #"{\#(common), "tiles": \#(tiles), "pipeline": "sampling", "input_folder_key": "features", "output_folder_key": "samples", "features": [["data", "BANDS"], ["data", "NDVI"]], "sampling": {"type": "fraction", "fraction": 0.3}, "valid_data_feature": ["mask", "VALID_DATA"], "seed": 7}"#
-        )
-        await runAllTiles(sampling)
-        let firstDraw = try LocalStore(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy")
-        await runAllTiles(sampling)
-        XCTAssertEqual(
-            try LocalStore(root: project).read("samples/\(names[0])/mask_timeless/MASK_OF_SAMPLES.npy"), firstDraw,
-            "the same seed draws the same pixels")
+        // grow's short name for eo-grow's GridSamplingPipeline: every 3rd row, every 4th column.
         await runAllTiles(
             try eoSpec(
-                #"{\#(common), "pipeline": "merge_samples", "input_folder_key": "samples", "output_folder_key": "training", "features_to_merge": [["data", "BANDS"], ["data", "NDVI"]]}"#
+                #"{\#(common), "tiles": \#(tiles), "pipeline": "sampling", "sampling": "grid", "output_folder_key": "samples", "apply_to": {"features": {"data": ["BANDS", "NDVI"], "mask": ["VALID_DATA"]}}, "sample_size": [1, 1], "stride": [3, 4], "mask_of_samples_name": "MASK_OF_SAMPLES"}"#
+            ))
+        await runAllTiles(
+            try eoSpec(
+                #"{\#(common), "pipeline": "merge_samples", "input_folder_key": "samples", "output_folder_key": "training", "features_to_merge": [["data", "BANDS"], ["data", "NDVI"], ["mask", "VALID_DATA"]], "id_filename": "IDS"}"#
             ))
 
         let report = try runNumpy(
             """
-            import json, sys
+            import gzip, json, sys
             import numpy as np
             project = sys.argv[1]
-            merged = []
+            merged, ids = [], []
             for name in sys.argv[2].split(','):
                 src = f"{project}/features/{name}"
                 bands = np.load(f"{src}/data/BANDS.npy"); ndvi = np.load(f"{src}/data/NDVI.npy"); valid = np.load(f"{src}/mask/VALID_DATA.npy")
@@ -90,22 +86,27 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
                     assert ours.dtype == np.float32 and ours.shape == ref.shape, (label, ours.shape)
                     assert np.array_equal(np.isnan(ours), np.isnan(ref)), label
                     assert np.allclose(ours, ref, rtol=1e-6, atol=1e-7, equal_nan=True), (label, np.nanmax(np.abs(ours - ref)))
-                # Samples: the pixels the mask of samples marks, row-major, all usable.
+                # Samples: every 3rd row and 4th column, row by row, in their own dtypes (T×N×1×C).
                 s = f"{project}/samples/{name}"
-                marks = np.load(f"{s}/mask_timeless/MASK_OF_SAMPLES.npy")[..., 0]
-                idx = np.flatnonzero(marks)
-                assert len(idx) > 0 and marks.max() == 1
-                assert valid.any(axis=0)[..., 0].ravel()[idx].all()
+                load = lambda path: np.load(gzip.open(f"{path}.npy.gz"))
+                marks = load(f"{s}/mask_timeless/MASK_OF_SAMPLES")[..., 0]
+                assert marks.dtype == np.uint8
+                grid = np.zeros(marks.shape, np.uint8); grid[::3, ::4] = 1
+                assert np.array_equal(marks, grid)
                 T, H, W, C = bands.shape
-                expect = bands.reshape(T, H * W, C)[:, idx, :][:, :, None, :]
-                got = np.load(f"{s}/data/BANDS.npy")
+                expect = bands[:, ::3, ::4, :].reshape(T, -1, 1, C)
+                got = load(f"{s}/data/BANDS")
                 assert got.shape == expect.shape and np.array_equal(got, expect, equal_nan=True), got.shape
-                assert np.array_equal(np.load(f"{s}/data/NDVI.npy"), ndvi.reshape(T, H * W, 1)[:, idx, :][:, :, None, :])
+                assert np.array_equal(load(f"{s}/data/NDVI"), ndvi[:, ::3, ::4, :].reshape(T, -1, 1, 1))
+                sampled_valid = load(f"{s}/mask/VALID_DATA")
+                assert sampled_valid.dtype == np.bool_ and np.array_equal(sampled_valid, valid[:, ::3, ::4, :].reshape(T, -1, 1, 1))
                 merged.append(np.transpose(expect[:, :, 0, :], (1, 0, 2)))
+                ids.append(np.full(expect.shape[1], len(ids), np.uint32))
+            # Merged in the order of the tiles, N×T×C, dtypes kept; the ids are the tiles' positions.
             training = np.load(f"{project}/training/BANDS.npy")
             assert np.array_equal(training, np.concatenate(merged), equal_nan=True), training.shape
-            index = json.load(open(f"{project}/training/samples-index.json"))
-            assert index["total"] == training.shape[0] and [p["eopatch"] for p in index["patches"]] == sys.argv[2].split(',')
+            assert np.load(f"{project}/training/VALID_DATA.npy").dtype == np.bool_
+            assert np.array_equal(np.load(f"{project}/training/IDS.npy"), np.concatenate(ids))
             print("ok", training.shape[0])
             """, [project, names.joined(separator: ",")])
         XCTAssertTrue(report.hasPrefix("ok "), report)

@@ -31,14 +31,10 @@ final class RealScenePipelineTests: XCTestCase {
         )
         await runAllTiles(featuresSpec)
         let exportSpec = try eoSpec(
-            #"{\#(common), "pipeline": "export_maps", "input_folder_key": "features", "output_folder_key": "maps", "feature": ["data", "FEATURES"], "band_indices": [6], "map_name": "ndvi.tif", "quicklook": "ndvi"}"#
+            #"{\#(common), "pipeline": "export_maps", "input_folder_key": "features", "output_folder_key": "maps", "feature": ["data", "FEATURES"], "band_indices": [6], "map_name": "ndvi.tif", "map_dtype": "float32", "cogify": true, "quicklook": "ndvi"}"#
         )
         await runAllTiles(exportSpec)
         let names = (0..<UInt32(exportSpec.tiles.count)).map { exportSpec.tiles.name(of: $0) }
-        let outputs = try MapMosaic.build(spec: exportSpec, finishedTiles: names)
-        XCTAssertEqual(outputs.map(\.epsg), [32725])
-        XCTAssertEqual(outputs.first?.tiles, names.count)
-
         let tiles = importSpec.tiles.areaTiles.map {
             "[\"\($0.name)\", \($0.epsg), \($0.bounds.minX), \($0.bounds.minY), \($0.bounds.maxX), \($0.bounds.maxY)]"
         }
@@ -77,26 +73,47 @@ final class RealScenePipelineTests: XCTestCase {
                 import os
                 assert sorted(os.listdir(f"{project}/features/{name}")) == ["bbox.geojson", "data", "timestamps.json"]
                 assert os.listdir(f"{project}/features/{name}/data") == ["FEATURES.npy.gz"]
-                # Export: a valid COG placed exactly on the tile.
-                cog = f"{project}/maps/ndvi/tiles/{name}.tif"
-                subprocess.run([sys.executable, validator, "-q", cog], check=True)
-                ds = gdal.Open(cog)
+                # Export, before the merge: the patch's map at its one time, a plain GeoTIFF with
+                # eo-grow's interim name, placed exactly on the tile.
+                path = f"{project}/maps/UTM_{epsg}/ndvi.tif_ndvi.tif_{name}_UTM_{epsg}_2000-01-01T00-00-00.tiff"
+                ds = gdal.Open(path)
                 gt = ds.GetGeoTransform()
-                assert abs(gt[0] - x0) < 15 and abs(gt[3] - y1) < 15 and gt[1] == 30 and gt[5] == -30, (name, gt)
+                assert abs(gt[0] - x0) < 1e-6 and abs(gt[3] - y1) < 1e-6 and gt[1] == 30 and gt[5] == -30, (name, gt)
                 srs = osr.SpatialReference(wkt=ds.GetProjection()); srs.AutoIdentifyEPSG()
                 assert srs.GetAuthorityCode(None) == str(epsg)
+                assert ds.GetRasterBand(1).DataType == gdal.GDT_Float32 and ds.RasterCount == 1
                 assert np.array_equal(ds.ReadAsArray(), ndvi[0], equal_nan=True), name
                 checked += 1
-            # The zone's mosaic: a valid COG holding every tile's values where they are.
-            mosaic = f"{project}/maps/ndvi/ndvi_32725.tif"
+            print("ok", checked)
+            """, [project, scene, cogValidator, "[" + tiles.joined(separator: ",") + "]"],
+            requires: ["numpy", "osgeo", "osgeo_utils"])
+        XCTAssertTrue(report.hasPrefix("ok \(tiles.count)"), report)
+
+        let outputs = try MapMosaic.build(spec: exportSpec, finishedTiles: names)
+        XCTAssertEqual(outputs.map(\.epsg), [32725])
+        XCTAssertEqual(outputs.map(\.time), ["2000-01-01T00-00-00"])
+        XCTAssertEqual(outputs.first?.tiles, names.count)
+        let mapReport = try runNumpy(
+            """
+            import gzip, json, os, sys, subprocess
+            import numpy as np
+            from osgeo import gdal, osr
+            gdal.UseExceptions()
+            project, scene, validator = sys.argv[1], sys.argv[2], sys.argv[3]
+            tiles = json.loads(sys.argv[4])
+            # The zone's map, where eo-grow puts it: a valid COG holding every tile's NDVI where it is.
+            folder = f"{project}/maps/UTM_32725"
+            assert sorted(os.listdir(folder)) == ["2000-01-01T00-00-00"], os.listdir(folder)
+            mosaic = f"{folder}/2000-01-01T00-00-00/ndvi.tif"
             subprocess.run([sys.executable, validator, "-q", mosaic], check=True)
             m = gdal.Open(mosaic); mgt = m.GetGeoTransform(); values = m.ReadAsArray()
             for name, epsg, x0, y0, x1, y1 in tiles:
+                with gzip.open(f"{project}/features/{name}/data/FEATURES.npy.gz") as file:
+                    ndvi = np.load(file)[0, ..., 6]
                 col = int(round((x0 - mgt[0]) / 30)); row = int(round((mgt[3] - y1) / 30))
-                tile = gdal.Open(f"{project}/maps/ndvi/tiles/{name}.tif").ReadAsArray()
-                part = values[row:row + tile.shape[0], col:col + tile.shape[1]]
-                assert np.array_equal(part, tile, equal_nan=True), name
-            # Georeferencing: the scene's footprint, taken to the mosaic's CRS, matches the mosaic's
+                part = values[row:row + ndvi.shape[0], col:col + ndvi.shape[1]]
+                assert np.array_equal(part, ndvi, equal_nan=True), name
+            # Georeferencing: the scene's footprint, taken to the map's CRS, matches the map's
             # valid pixels to within one output pixel on every side.
             src = gdal.Open(scene); sgt = src.GetGeoTransform()
             s = osr.SpatialReference(wkt=src.GetProjection()); s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
@@ -107,12 +124,14 @@ final class RealScenePipelineTests: XCTestCase {
             extent = (mgt[0] + cols.min() * 30, mgt[3] - (rows.max() + 1) * 30, mgt[0] + (cols.max() + 1) * 30, mgt[3] - rows.min() * 30)
             expected = (min(x for x, _ in corners), min(y for _, y in corners), max(x for x, _ in corners), max(y for _, y in corners))
             assert all(abs(a - b) <= 45 for a, b in zip(extent, expected)), (extent, expected)
-            png = gdal.Open(f"{project}/maps/ndvi/ndvi_32725.png")
+            png = gdal.Open(f"{folder}/2000-01-01T00-00-00/ndvi.png")
             assert png.RasterCount == 4 and max(png.RasterXSize, png.RasterYSize) <= 1024
-            print("ok", checked)
+            # The per-patch files are gone once merged, as in eo-grow.
+            assert sorted(os.listdir(f"{project}/maps")) == ["UTM_32725"], os.listdir(f"{project}/maps")
+            print("ok")
             """, [project, scene, cogValidator, "[" + tiles.joined(separator: ",") + "]"],
             requires: ["numpy", "osgeo", "osgeo_utils"])
-        XCTAssertTrue(report.hasPrefix("ok \(tiles.count)"), report)
+        XCTAssertEqual(mapReport.trimmingCharacters(in: .whitespacesAndNewlines), "ok", mapReport)
     }
 }
 

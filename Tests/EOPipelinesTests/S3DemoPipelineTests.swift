@@ -40,7 +40,7 @@ final class S3DemoPipelineTests: XCTestCase {
             patches = sorted({k.split("/")[2] for k in keys if k.startswith("project/data/eopatch-")})
             assert len(patches) == 25, len(patches)
             for name in patches:
-                for key in (f"project/data/{name}/bbox.geojson", f"project/features/{name}/data/FEATURES.npy.gz", f"project/maps/ndvi/tiles/{name}.tif"):
+                for key in (f"project/data/{name}/bbox.geojson", f"project/features/{name}/data/FEATURES.npy.gz"):
                     assert key in keys, key
             load = lambda key: np.load(io.BytesIO(gzip.decompress(s3.get_object(Bucket=sys.argv[1], Key=key + ".gz")["Body"].read())))
             bands = load(f"project/data/{patches[7]}/data/BANDS.npy").astype(np.float32)
@@ -48,7 +48,9 @@ final class S3DemoPipelineTests: XCTestCase {
                 ndvi = (bands[..., 3] - bands[..., 2]) / (bands[..., 3] + bands[..., 2])
             # FEATURES: the six bands, then NDVI.
             assert np.array_equal(load(f"project/features/{patches[7]}/data/FEATURES.npy")[..., 6], ndvi, equal_nan=True)
-            assert "project/maps/ndvi/ndvi_32725.tif" in keys and "project/maps/ndvi/ndvi_32725.png" in keys
+            # The zone's map where eo-grow puts it, grow's quicklook, and no per-patch file left.
+            assert sorted(k for k in keys if k.startswith("project/maps/")) == [
+                "project/maps/UTM_32725/ndvi.png", "project/maps/UTM_32725/ndvi.tif"], [k for k in keys if "maps" in k][:5]
             runs = sorted({k.split("/")[2] for k in keys if k.startswith("project/logs/")})
             assert len(runs) == 3, runs
             for run in runs:
