@@ -88,6 +88,28 @@ final class SamplingParametersTests: XCTestCase {
         XCTAssertEqual(files.last, ["samples/eopatch-id-0-col-0-row-0/timestamps.json"])
     }
 
+    func testSkipExistingSkipsOnlyPatchesWithEveryWrittenFeature() throws {
+        let spec = try EOConfig.parse(
+            gridClass,
+            #""output_folder_key": "samples", \#(applyTo), "sample_size": [1, 1], "stride": [2, 2], "sampled_suffix": "G", "skip_existing": true"#
+        )
+        let patch = { (index: Int) in "/p/samples/" + EOConfig.grid.tiles[index].name }
+        var existing: Set<String> = []
+        for index in [0, 1, 2] {
+            existing.insert(patch(index) + "/bbox.geojson")
+            existing.insert(patch(index) + "/mask_timeless/LULC_G.npy.gz")
+            existing.insert(patch(index) + "/data/FEATURES_G.npy")
+        }
+        // Patch 0 has everything; 1 lacks NDVI_G; 2 lacks the timestamps; 3 and 4 have nothing.
+        existing.insert(patch(0) + "/data/NDVI_G.npy.gz")
+        existing.insert(patch(0) + "/timestamps.json")
+        existing.insert(patch(1) + "/timestamps.json")
+        existing.insert(patch(2) + "/data/NDVI_G.npy.gz")
+        let plan = spec.planTiles(job: 1) { existing.contains($0) }
+        XCTAssertEqual(plan.skipped, [0])
+        XCTAssertEqual(plan.run, [1, 2, 3, 4])
+    }
+
     func testEmptyMaskNameMeansNoMaskAndEmptySuffixIsASuffix() throws {
         let p = try sampling(
             try EOConfig.parse(
