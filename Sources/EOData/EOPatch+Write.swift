@@ -121,8 +121,6 @@ extension EOPatch {
     }
 
     private static func gzip(_ bytes: [UInt8], location: String) throws -> [UInt8] {
-        let deflater = try Deflater(level: 1, location: location)
-        try bytes.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
-        return try deflater.finish()
+        try bytes.withUnsafeBytes { raw in try GzipWriter.compress([raw], location: location) }
     }
 }

@@ -38,15 +38,18 @@ package enum NpyCodec {
         }
     }
 
-    /// The `.npy` bytes inside gzip at `level` (eo-learn writes level 1), compressed piece by
-    /// piece from the array's storage.
+    /// The `.npy` bytes inside gzip at `level` (eo-learn writes level 1), compressed straight
+    /// from the array's storage, large arrays on several threads (`GzipWriter`).
     package static func encode(gzip array: NpyArray, level: Int32 = 1, location: String) throws(EODataError) -> [UInt8]
     {
-        let deflater = try Deflater(level: level, location: location)
         let header = NpyHeader.encode(type: array.type, shape: array.shape)
-        try header.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
-        try withElementBytes(of: array) { (raw) throws(EODataError) in try deflater.write(raw) }
-        return try deflater.finish()
+        return try header.withUnsafeBytes { head in
+            Result { () throws(EODataError) in
+                try withElementBytes(of: array) { (body) throws(EODataError) in
+                    try GzipWriter.compress([head, body], level: level, location: location)
+                }
+            }
+        }.get()
     }
 
     // MARK: - Reading

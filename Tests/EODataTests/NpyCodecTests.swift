@@ -216,12 +216,12 @@ final class NpyCodecTests: XCTestCase {
             sample(.float64, [2, 3, 4, 5]))
     }
 
-    /// Ten million zeros at gzip level 9 compress about 1017:1, close to deflate's limit: still
+    /// Ten million zeros at gzip level 9 compress about 1000:1, close to deflate's limit: still
     /// within what the size check lets through.
     func testHighlyCompressedArrayIsAccepted() throws {
         let zeros = NpyArray.uint8(NDArray(shape: [10_000_000], repeating: 0))
         let compressed = try NpyCodec.encode(gzip: zeros, level: 9, location: "zeros")
-        XCTAssertLessThan(compressed.count, 10_000)
+        XCTAssertLessThan(compressed.count, 12_000)
         XCTAssertEqual(try NpyCodec.decode(gzip: compressed, location: "zeros"), zeros)
     }
 
