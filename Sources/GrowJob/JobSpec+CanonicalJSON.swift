@@ -24,6 +24,7 @@ extension JobSpec {
             members["environment"] = .object(Self.sortedObject(environment))
         }
         if let sleep { members["sleep"] = Self.value(of: sleep) }
+        if let eoGrow { members["eogrow"] = eoGrow.jsonValue }
         if let tileTimeoutSeconds { members["tile_timeout"] = .number(tileTimeoutSeconds) }
         if projectFolder != nil || !structure.isEmpty { members["storage"] = storageValue }
         for (key, value) in eoMembers { members[key] = value }

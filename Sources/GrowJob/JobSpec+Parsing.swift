@@ -56,6 +56,12 @@ struct SpecReader: JSONFieldReading {
         }
         let pipelineName = try string(pipelineValue, at: "pipeline")
         guard let pipeline = PipelineNames.kind(pipelineName) else {
+            if PipelineNames.isForeignEOGrowClass(pipelineName) {
+                throw fail(
+                    "pipeline",
+                    "\(pipelineValue.excerpt) is an eo-grow pipeline grow runs through eo-grow: give the config file to grow-head run or grow-head submit, which start eo-grow's driver"
+                )
+            }
             throw fail("pipeline", "unknown pipeline \(pipelineValue.excerpt); expected one of \(kinds)")
         }
         var reader = ParameterReader(source: source, members: allMembers, keys: JobSchema.keys(for: pipelineName))
@@ -129,7 +135,7 @@ struct SpecReader: JSONFieldReading {
         let templateContext = (grid: tiles.isGrid, projectFolder: projectFolder != nil)
 
         let owners: OrderedDictionary<String, PipelineKind> = [
-            "command": .command, "environment": .command, "sleep": .sleep,
+            "command": .command, "environment": .command, "sleep": .sleep, "eogrow": .eogrow,
         ]
         for (key, owner) in owners where pipeline != owner && allMembers[key] != nil {
             throw fail(key, "only for \"pipeline\": \"\(owner.rawValue)\", not \(JSONValue.quote(pipeline.rawValue))")
@@ -169,6 +175,12 @@ struct SpecReader: JSONFieldReading {
                 environment[key] = text
             }
             spec.environment = environment
+        }
+
+        if pipeline == .eogrow, let value = reader.value("eogrow") {
+            spec.eoGrow = try eoGrowTask(value)
+        } else if pipeline == .eogrow {
+            throw fail("eogrow", "missing; expected {\"pipeline\": a class path, \"config\": the config as JSON text}")
         }
 
         if pipeline == .sleep, let value = reader.value("sleep") {

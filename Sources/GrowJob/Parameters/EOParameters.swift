@@ -11,7 +11,7 @@ package enum EOParameters: Sendable, Equatable {
     /// The keys each pipeline reads, beside the keys every job has.
     static func read(_ kind: PipelineKind, _ reader: inout ParameterReader) throws(JobSpecError) -> EOParameters? {
         switch kind {
-        case .command, .noop, .sleep: return nil
+        case .command, .noop, .sleep, .eogrow: return nil
         case .importTiff: return .importTiff(try ImportParameters(&reader))
         case .features: return .features(try FeaturesParameters(&reader))
         case .mosaicking: return .mosaicking(try MosaickingParameters(&reader))
@@ -24,7 +24,7 @@ package enum EOParameters: Sendable, Equatable {
     /// The keys each pipeline reads, as `grow-head template` lists them.
     static func keys(for kind: PipelineKind) -> [ConfigKey] {
         switch kind {
-        case .command, .noop, .sleep: []
+        case .command, .noop, .sleep, .eogrow: []
         case .importTiff: ImportParameters.keys
         case .features: FeaturesParameters.keys
         case .mosaicking: MosaickingParameters.keys
@@ -61,7 +61,7 @@ package enum EOParameters: Sendable, Equatable {
 
 /// What `"pipeline"` may say: grow's short names, or eo-grow's class paths for the pipelines
 /// grow implements natively.
-enum PipelineNames {
+package enum PipelineNames {
     static let eoGrowClasses: [String: PipelineKind] = [
         "eogrow.pipelines.import_tiff.ImportTiffPipeline": .importTiff,
         "eogrow.pipelines.features.FeaturesPipeline": .features,
@@ -74,5 +74,20 @@ enum PipelineNames {
 
     static func kind(_ name: String) -> PipelineKind? {
         PipelineKind(rawValue: name) ?? eoGrowClasses[name]
+    }
+
+    /// Whether `name` is a class path (`package.module.Class`) grow does not implement natively:
+    /// such a config runs through eo-grow itself (`EOGrowTask`).
+    package static func isForeignEOGrowClass(_ name: String) -> Bool {
+        kind(name) == nil && EOGrowTask.isClassPath(name)
+    }
+
+    /// The `"pipeline"` of a config (JSON text) when it names an eo-grow class grow does not
+    /// implement natively; nil for grow's own pipelines and for text that is not such a config.
+    package static func foreignEOGrowClass(inConfig json: String) -> String? {
+        guard case .object(let members)? = try? JSONParser.parse(json), case .string(let name)? = members["pipeline"],
+            isForeignEOGrowClass(name)
+        else { return nil }
+        return name
     }
 }
