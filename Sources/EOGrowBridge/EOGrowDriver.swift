@@ -5,63 +5,81 @@ import Foundation
 #endif
 
 /// The client's side of an eo-grow pipeline grow does not implement natively: runs the driver
-/// (`DriverScript`) with eo-grow's interpreter, which does the pipeline's own steps and hands the
-/// executions to the head with `grow-head submit --wait`. Its output is the user's.
+/// (`DriverScript`) with eo-grow's interpreter. The driver does the pipeline's own steps and hands
+/// the executions to the head with `grow-head submit --wait`; its output is the user's.
 package enum EOGrowDriver {
     package struct Invocation: Sendable {
-        /// An absolute path to the interpreter (`EOGrowInterpreter.check`).
+        /// The interpreter with eo-grow (`EOGrowInterpreter.resolve`).
         package var python: String
         package var config: String
-        /// The entry of a pipeline chain to run (nil: the file holds one config).
-        package var chainIndex: Int?
+        /// The entries of a pipeline chain (empty: the file holds one config).
+        package var chainIndices: [Int]
         /// `-v name:value` as given.
         package var variables: [String]
-        /// This grow-head, which the driver calls to submit the executions.
-        package var growHead: String
-        package var address: String
-        package var tokenFile: String?
-        /// Set for the driver besides the inherited environment (e.g. the token of `run`'s head).
+        /// Where the driver submits the executions: this grow-head and the head's address; nil
+        /// only to check the configs.
+        package var submission: Submission?
+        /// Set for the driver besides the inherited environment (e.g. `run`'s cluster token).
         package var environment: [String: String]
 
         package init(
-            python: String, config: String, chainIndex: Int?, variables: [String], growHead: String, address: String,
-            tokenFile: String?, environment: [String: String] = [:]
+            python: String, config: String, chainIndices: [Int], variables: [String], submission: Submission?,
+            environment: [String: String] = [:]
         ) {
             self.python = python
             self.config = config
-            self.chainIndex = chainIndex
+            self.chainIndices = chainIndices
             self.variables = variables
-            self.growHead = growHead
-            self.address = address
-            self.tokenFile = tokenFile
+            self.submission = submission
             self.environment = environment
         }
 
         var arguments: [String] {
             var arguments = ["--config", config]
-            if let chainIndex { arguments += ["--chain-index", String(chainIndex)] }
+            for index in chainIndices { arguments += ["--chain-index", String(index)] }
             for variable in variables { arguments += ["-v", variable] }
-            arguments += ["--grow-head", growHead, "--address", address]
-            if let tokenFile { arguments += ["--token-file", tokenFile] }
+            if let submission {
+                arguments += ["--grow-head", submission.growHead, "--address", submission.address]
+                if let tokenFile = submission.tokenFile { arguments += ["--token-file", tokenFile] }
+            } else {
+                arguments.append("--check")
+            }
             return arguments
         }
     }
 
-    /// Runs the driver to its end; returns its exit code (0 all executions done, 1 some failed,
-    /// 2 a mistake of the user's, which the driver has reported).
+    package struct Submission: Sendable {
+        package var growHead: String
+        package var address: String
+        package var tokenFile: String?
+
+        package init(growHead: String, address: String, tokenFile: String?) {
+            self.growHead = growHead
+            self.address = address
+            self.tokenFile = tokenFile
+        }
+    }
+
+    /// Runs the driver to its end; returns its exit code: 0 done, 1 the pipeline failed, 2 a
+    /// mistake of the user's, which the driver has reported in one line.
     package static func run(_ invocation: Invocation) async throws -> Int32 {
+        guard let python = EOGrowInterpreter.locate(invocation.python) else {
+            throw InterpreterProblem(EOGrowInterpreter.problem(invocation.python, reason: "no such program"))
+        }
         let script = try ScriptFile(source: DriverScript.source, name: "grow_eogrow_driver.py")
         defer { script.remove() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: invocation.python)
+        process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script.path] + invocation.arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in invocation.environment { environment[key] = value }
-        // The driver's own output, eo-grow's logs and the progress of `grow-head submit` interleave.
+        // The driver's output, eo-grow's and that of `grow-head submit` interleave in order.
         environment["PYTHONUNBUFFERED"] = "1"
         process.environment = environment
         let ended = AsyncStream<Void>.makeStream()
         process.terminationHandler = { _ in ended.continuation.finish() }
+        // What this process printed comes before what the driver prints.
+        fflush(nil)  // every output stream: stdout is all this process has written to
         try process.run()
         for await _ in ended.stream {}
         switch process.terminationReason {

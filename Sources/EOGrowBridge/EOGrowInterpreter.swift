@@ -68,36 +68,6 @@ package enum EOGrowInterpreter {
         "\(python) cannot run eo-grow (\(reason)): install eo-grow into it (\(python) -m pip install eo-grow) "
             + "or name a Python that has it with --python or \(environmentVariable)"
     }
-
-    /// Checks that `python` imports eogrow (the client does, before it starts anything); returns
-    /// the absolute path and eo-grow's version, or the one-line problem.
-    package static func check(_ python: String) -> Result<(path: String, version: String), InterpreterProblem> {
-        guard let path = locate(python) else {
-            return .failure(InterpreterProblem(problem(python, reason: "no such program")))
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-c", "import eogrow, eolearn.core; print(eogrow.__version__)"]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return .failure(InterpreterProblem(problem(python, reason: "cannot start it: \(error.localizedDescription)")))
-        }
-        // Both pipes stay small (a version, an import error), so reading one after the other is safe.
-        let version = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let last = errorText.split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit \(process.terminationStatus)"
-            return .failure(InterpreterProblem(problem(python, reason: last.trimmingCharacters(in: .whitespaces))))
-        }
-        return .success((path, version.trimmingCharacters(in: .whitespacesAndNewlines)))
-    }
 }
 
 /// Why a Python cannot run eo-grow, in one line.

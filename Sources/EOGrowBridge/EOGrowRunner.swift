@@ -75,7 +75,7 @@ package final class EOGrowRunner: TileRunner {
         case .timedOut?:
             return .failed(retryable: true, error: TileExecutor.timeoutError(spec.tileTimeoutSeconds ?? 0, tail: ""))
         case nil:
-            if !process.isEnded { checkIn(process) }
+            if process.isReusable { checkIn(process) }
             return outcome
         }
     }
@@ -98,26 +98,55 @@ package final class EOGrowRunner: TileRunner {
                 return .failed(retryable: true, error: died(process, while: "starting"))
             }
         }
-        let request: [String: Any] = [
-            // The process keeps a job's pipeline under this key: the job's number and what it holds.
-            "job": "\(tile.job)-\(String(FNV1a.hash(Array(task.jsonValue.canonicalText.utf8)), radix: 16))",
-            "eogrow": Self.taskObject(task),
-            "execution": tile.name,
-        ]
-        guard let data = try? JSONSerialization.data(withJSONObject: request), let line = String(data: data, encoding: .utf8)
-        else { return .failed(retryable: false, error: "cannot write the request for \(tile.name)") }
-        process.send(line)
-        switch await process.nextLine() {
-        case .line(let text):
-            guard let answer = Self.object(text), let ok = answer["ok"] as? Bool else {
-                return .failed(retryable: true, error: "the eo-grow process answered \(text.prefix(200))")
+        // The process keeps a job's executions under this key: the job's number and what it holds
+        // (a restarted head numbers its jobs from 1 again).
+        let key = "\(tile.job)-\(String(FNV1a.hash(Array(task.payload.utf8)), radix: 16))"
+        // The payload goes only to a process that asks for it: once per job, not once per tile.
+        var reply = await exchange(["job": key, "execution": tile.name], with: process)
+        if case .answer(let answer) = reply, answer["need"] as? String == "task" {
+            reply = await exchange(
+                ["job": key, "execution": tile.name, "task": Self.taskObject(task)], with: process)
+        }
+        switch reply {
+        case .answer(let answer):
+            guard let ok = answer["ok"] as? Bool else {
+                process.discard()
+                return .failed(retryable: true, error: "the eo-grow process answered \(Self.text(answer).prefix(200))")
             }
             if ok { return .done(detail: String((answer["detail"] as? String ?? "").prefix(200))) }
             return .failed(
                 retryable: answer["retryable"] as? Bool ?? true, error: answer["error"] as? String ?? "failed")
+        case .garbled(let text):
+            process.discard()
+            return .failed(retryable: true, error: "the eo-grow process answered \(text.prefix(200))")
         case .ended:
             return .failed(retryable: true, error: died(process, while: "running \(tile.name)"))
         }
+    }
+
+    private enum Exchange {
+        case answer([String: Any])
+        case garbled(String)
+        case ended
+    }
+
+    /// Sends one request and reads its answer.
+    private func exchange(_ request: [String: Any], with process: PythonWorkerProcess) async -> Exchange {
+        guard let data = try? JSONSerialization.data(withJSONObject: request) else {
+            return .garbled("(a request that cannot be written)")
+        }
+        process.send(String(decoding: data, as: UTF8.self))
+        switch await process.nextLine() {
+        case .line(let text):
+            guard let answer = Self.object(text) else { return .garbled(text) }
+            return .answer(answer)
+        case .ended:
+            return .ended
+        }
+    }
+
+    static func text(_ object: [String: Any]) -> String {
+        (try? JSONSerialization.data(withJSONObject: object)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
     }
 
     private func died(_ process: PythonWorkerProcess, while doing: String) -> String {
@@ -126,10 +155,8 @@ package final class EOGrowRunner: TileRunner {
     }
 
     static func taskObject(_ task: EOGrowTask) -> [String: Any] {
-        var object: [String: Any] = ["pipeline": task.pipeline, "config": task.config, "sys_path": task.sysPath]
-        if let executionLogs = task.executionLogs { object["execution_logs"] = executionLogs }
+        var object: [String: Any] = ["pipeline": task.pipeline, "payload": task.payload, "sys_path": task.sysPath]
         if let workingDirectory = task.workingDirectory { object["working_directory"] = workingDirectory }
-        if !task.workflow.isEmpty { object["workflow"] = task.workflow }
         return object
     }
 
@@ -142,7 +169,7 @@ package final class EOGrowRunner: TileRunner {
     private func checkOut() -> Result<PythonWorkerProcess, ScriptFileError> {
         let taken = state.withLock { state -> Result<PythonWorkerProcess?, ScriptFileError> in
             while let process = state.idle.popLast() {
-                if !process.isEnded { return .success(process) }
+                if process.isReusable { return .success(process) }
             }
             if state.script == nil {
                 do {

@@ -43,6 +43,7 @@ final class PythonWorkerProcess: Sendable {
         var stderrTail: [UInt8] = []
         var startError: String?
         var greeted = false
+        var discarded = false
     }
 
     static let stderrKeep = 4096
@@ -61,7 +62,9 @@ final class PythonWorkerProcess: Sendable {
         -> PythonWorkerProcess
     {
         let process = PythonWorkerProcess()
-        Task.detached { await process.supervise(python: python, script: script, directory: directory, environment: environment) }
+        Task.detached {
+            await process.supervise(python: python, script: script, directory: directory, environment: environment)
+        }
         return process
     }
 
@@ -86,6 +89,7 @@ final class PythonWorkerProcess: Sendable {
     /// SIGKILL to the process's group (now, or as soon as it has started). The first reason is kept.
     func kill(because reason: KillReason) {
         state.withLock { state in
+            state.discarded = true
             if state.killedBecause == nil { state.killedBecause = reason }
             if let pid = state.pid, !state.released { _ = Glibc.kill(-pid, SIGKILL) }
         }
@@ -94,6 +98,7 @@ final class PythonWorkerProcess: Sendable {
     /// SIGKILL to the group without a reason: a process that is of no use (it cannot run eo-grow).
     func discard() {
         state.withLock { state in
+            state.discarded = true
             if let pid = state.pid, !state.released { _ = Glibc.kill(-pid, SIGKILL) }
         }
     }
@@ -106,6 +111,8 @@ final class PythonWorkerProcess: Sendable {
 
     var killedBecause: KillReason? { state.withLock { $0.killedBecause } }
     var isEnded: Bool { state.withLock { $0.ended } }
+    /// Whether it may take another tile: neither ended nor given up on.
+    var isReusable: Bool { state.withLock { !$0.ended && !$0.discarded && $0.killedBecause == nil } }
     var pid: pid_t? { state.withLock { $0.pid } }
 
     /// Why it ended, for an error: why it could not start, or the last lines of its stderr.
@@ -128,9 +135,10 @@ final class PythonWorkerProcess: Sendable {
                 .path(FilePath(python)),
                 arguments: [script],
                 environment: .inherit.updating(
-                    Dictionary(uniqueKeysWithValues: environment.compactMap { key, value in
-                        Environment.Key(rawValue: key).map { ($0, Optional(value)) }
-                    })),
+                    Dictionary(
+                        uniqueKeysWithValues: environment.compactMap { key, value in
+                            Environment.Key(rawValue: key).map { ($0, Optional(value)) }
+                        })),
                 workingDirectory: directory.map { FilePath($0) },
                 platformOptions: options,
                 input: .inputWriter,

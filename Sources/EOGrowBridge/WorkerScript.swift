@@ -1,202 +1,170 @@
-/// The Python each eo-grow worker process runs (one per worker slot, reused across tiles).
-/// Written to a private temporary file when a worker starts its first such process.
+/// The Python each worker slot runs for eo-grow's executions (`PythonWorkerProcess`), kept for
+/// many tiles. Written to a private temporary file when the worker starts its first one.
 enum WorkerScript {
     static let source = #"""
-"""grow's eo-grow worker process: runs executions of eo-grow pipelines for one slot of grow-worker.
+        """grow's eo-grow process: runs executions of eo-grow pipelines for one slot of grow-worker.
 
-grow-worker starts one per slot on the first eo-grow tile and keeps it for the tiles after, so
-eo-grow is imported once and each job's pipeline and workflow are built once. It speaks one
-JSON object per line: requests on stdin, answers on the stdout it was started with (anything the
-pipeline prints goes to stderr instead).
+        grow-worker starts it on the slot's first eo-grow tile and keeps it for the tiles after, so eo-grow
+        and the pipeline's modules are imported once and each job's executions are unpickled once. One
+        JSON object per line: requests on stdin, answers on the stdout it was started with (whatever the
+        pipeline prints goes to stderr instead).
 
-    at start  {"ready": true, "eogrow": "1.7.15", "python": "3.11.2", "pid": 123}
-              or {"ready": false, "error": "ModuleNotFoundError: No module named 'eogrow'"}
-    request   {"job": KEY, "execution": NAME, "eogrow": {"pipeline", "config", "sys_path",
-               "execution_logs", "working_directory", "workflow"}} (the job spec's "eogrow" task)
-    answer    {"ok": true, "detail": TEXT} or {"ok": false, "retryable": BOOL, "error": TEXT}
+            at start  {"ready": true, "eogrow": "1.7.15", "python": "3.11.2", "pid": 123}
+                      or {"ready": false, "error": "ModuleNotFoundError: No module named 'eogrow'"}
+            request   {"job": KEY, "execution": NAME}, with "task": {the job's "eogrow" member} when asked
+            answer    {"ok": true, "detail": TEXT}, {"ok": false, "retryable": BOOL, "error": TEXT}
+                      or {"need": "task"} (this process has not seen the job yet)
 
-It ends at the end of stdin, and kills itself (and its process group) when grow-worker is gone.
-"""
+        The end of stdin means grow-worker is gone: the process then kills its own process group at once,
+        so no execution of a lost worker goes on writing while the head hands its tile to another.
+        """
 
-import json
-import os
-import sys
-import threading
-import time
-import traceback
-from collections import OrderedDict
+        import base64
+        import os
+        import queue
+        import signal
+        import sys
+        import threading
+        import time
+        import traceback
+        from collections import OrderedDict
 
-# A tile's error: the last lines of the traceback, at most this many characters.
-ERROR_LIMIT = 1500
-# Jobs whose pipeline and workflow are kept (a worker seldom runs more than one or two at once).
-JOBS_KEPT = 4
+        import json
 
-
-class ConfigError(Exception):
-    """A problem with the pipeline or its config: another attempt gives the same result."""
-
-
-def short_error(text, lines=4):
-    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
-    joined = "\n".join(kept)
-    return joined if len(joined) <= ERROR_LIMIT else "..." + joined[-ERROR_LIMIT:]
+        # Jobs whose unpickled executions are kept (a worker seldom runs more than one or two at once).
+        JOBS_KEPT = 4
+        ERROR_LIMIT = 1500
 
 
-def exception_text(error):
-    return short_error("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+        class JobError(Exception):
+            """The job cannot run here at all (its executions do not unpickle): retrying gives the same."""
 
 
-def watch_parent():
-    """grow-worker killed outright cannot stop this process: it stops itself when its parent goes."""
-    parent = os.getppid()
-
-    def watch():
-        while True:
-            time.sleep(1)
-            if os.getppid() != parent:
-                os.killpg(os.getpgrp(), 9)
-
-    threading.Thread(target=watch, name="grow-parent-watch", daemon=True).start()
+        def last_line(text):
+            lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+            line = lines[-1] if lines else "(no message)"
+            return line if len(line) <= ERROR_LIMIT else line[:ERROR_LIMIT] + "..."
 
 
-def workflow_signature(workflow):
-    """What the workflow is made of, to check that build_workflow() here builds what the driver ran."""
-    return sorted(f"{type(node.task).__module__}.{type(node.task).__qualname__}:{node.name}" for node in workflow.get_nodes())
+        def exception_line(error):
+            return last_line("".join(traceback.format_exception_only(type(error), error)))
 
 
-class Job:
-    """A job's pipeline, rebuilt here from the config the driver validated, and its workflow."""
-
-    def __init__(self, task):
-        import pydantic
-
-        from eogrow.utils.meta import import_object
-
-        for folder in task.get("sys_path") or []:
-            if os.path.isdir(folder) and folder not in sys.path:
-                sys.path.append(folder)
-        self.working_directory = task.get("working_directory")
-        self.enter()
-        config = json.loads(task["config"])
-        try:
-            pipeline_class = import_object(task["pipeline"])
-            self.pipeline = pipeline_class.from_raw_config(config)
-        except (ImportError, SyntaxError, pydantic.ValidationError) as error:
-            raise ConfigError(f"cannot build {task['pipeline']}: {exception_text(error)}") from error
-        build = getattr(self.pipeline, "build_workflow", None)
-        if build is None:
-            raise ConfigError(f"{task['pipeline']} has no build_workflow(): grow rebuilds the workflow with it")
-        try:
-            self.workflow = build()
-        except TypeError as error:
-            raise ConfigError(
-                f"{task['pipeline']}.build_workflow() needs arguments grow cannot give: {exception_text(error)}"
-            ) from error
-        expected = task.get("workflow")
-        if expected is not None and workflow_signature(self.workflow) != sorted(expected):
-            raise ConfigError(
-                f"{task['pipeline']}.build_workflow() builds another workflow than the one the pipeline ran"
-                f" ({', '.join(sorted(expected))})"
-            )
-        self.execution_logs = task.get("execution_logs")
-        self._patches = None
-
-    def enter(self):
-        """Relative paths in the config mean what they meant for the driver (when its folder is here)."""
-        if self.working_directory and os.path.isdir(self.working_directory):
-            os.chdir(self.working_directory)
-
-    def patch(self, name):
-        if self._patches is None:
-            self._patches = dict(self.pipeline.area_manager.get_patch_list())
-        if name not in self._patches:
-            raise ConfigError(f"{name} is not a patch of the pipeline's area manager")
-        return self._patches[name]
-
-    def run(self, name):
-        """One execution, as eo-learn's EOExecutor runs it (its log file, its warning filters)."""
-        from eolearn.core import EOExecutor
-        from eolearn.core.eoexecution import _ProcessingData
-        from eolearn.core.utils.fs import pickle_fs
-
-        from eogrow.core.logging import EOExecutionFilter, EOExecutionHandler
-
-        import fs.path
-
-        self.enter()
-        kwargs = self.pipeline.get_execution_arguments(self.workflow, [(name, self.patch(name))])
-        if name in kwargs:
-            node_kwargs = kwargs[name]
-        elif len(kwargs) == 1:
-            node_kwargs = next(iter(kwargs.values()))
-        else:
-            raise ConfigError(f"get_execution_arguments gives no execution named {name}")
-        logging_config = self.pipeline.logging_manager.config
-        data = _ProcessingData(
-            workflow=self.workflow,
-            workflow_kwargs=node_kwargs,
-            pickled_filesystem=pickle_fs(self.pipeline.storage.filesystem),
-            log_path=fs.path.combine(self.execution_logs, f"eoexecution-{name}.log") if self.execution_logs else None,
-            filter_logs_by_thread=False,
-            logs_filter=EOExecutionFilter(ignore_packages=logging_config.eoexecution_ignore_packages),
-            logs_handler_factory=EOExecutionHandler,
-            raise_on_temporal_mismatch=self.pipeline.config.raise_on_temporal_mismatch,
-        )
-        return EOExecutor._execute_workflow(data)
+        def read_requests(requests):
+            """stdin, line by line, into `requests`; at its end the whole group goes (grow-worker died or quit)."""
+            for line in sys.stdin:
+                if line.strip():
+                    requests.put(line)
+            os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-def answer_for(jobs, request):
-    key = request["job"]
-    job = jobs.get(key)
-    if job is None:
-        job = Job(request["eogrow"])
-        jobs[key] = job
-        while len(jobs) > JOBS_KEPT:
-            jobs.popitem(last=False)
-    jobs.move_to_end(key)
-    name = request["execution"]
-    started = time.monotonic()
-    results = job.run(name)
-    if results.workflow_failed():
-        stats = results.stats[results.error_node_uid]
-        info = stats.exception_info
-        text = info.traceback or repr(info.exception)
-        return {"ok": False, "retryable": True, "error": f"{stats.node_name}: {short_error(text)}"}
-    return {"ok": True, "detail": f"{name} in {time.monotonic() - started:.2f} s (pid {os.getpid()})"}
+        def watch_parent():
+            """A second guard: a parent that is gone while stdin stays open (a leaked descriptor)."""
+            parent = os.getppid()
+            while True:
+                time.sleep(1)
+                if os.getppid() != parent:
+                    os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-def main():
-    answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-    os.dup2(2, 1)
-
-    def send(message):
-        answers.write(json.dumps(message) + "\n")
-        answers.flush()
-
-    watch_parent()
-    try:
-        import eogrow
-        import eolearn.core  # noqa: F401
-    except BaseException as error:
-        send({"ready": False, "error": short_error(f"{type(error).__name__}: {error}", lines=1)})
-        return 3
-    send({"ready": True, "eogrow": eogrow.__version__, "python": sys.version.split()[0], "pid": os.getpid()})
-
-    jobs = OrderedDict()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            answer = answer_for(jobs, json.loads(line))
-        except ConfigError as error:
-            answer = {"ok": False, "retryable": False, "error": short_error(str(error), lines=6)}
-        except Exception as error:
-            answer = {"ok": False, "retryable": True, "error": exception_text(error)}
-        send(answer)
-    return 0
+        def cloudpickle_module():
+            try:
+                import cloudpickle
+            except ImportError:
+                from ray import cloudpickle  # eo-grow depends on Ray, which carries its own copy
+            return cloudpickle
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-"""#
+        class Job:
+            """A job's executions, as the driver's EOExecutor prepared them (eo-learn's _ProcessingData)."""
+
+            def __init__(self, task):
+                for folder in task.get("sys_path") or []:
+                    if os.path.isdir(folder) and folder not in sys.path:
+                        sys.path.append(folder)
+                self.working_directory = task.get("working_directory")
+                self.enter()
+                try:
+                    self.executions = cloudpickle_module().loads(base64.b64decode(task["payload"]))
+                except Exception as error:
+                    raise JobError(
+                        f"cannot load the executions of {task.get('pipeline')} here: {exception_line(error)}"
+                        f" (sys.path: {', '.join(sys.path[1:])})"
+                    ) from error
+
+            def enter(self):
+                if self.working_directory and os.path.isdir(self.working_directory):
+                    os.chdir(self.working_directory)
+
+            def run(self, name):
+                from eolearn.core import EOExecutor
+
+                data = self.executions.get(name)
+                if data is None:
+                    raise JobError(f"the job has no execution named {name}")
+                self.enter()
+                return EOExecutor._execute_workflow(data)
+
+
+        def answer(jobs, request):
+            key, name = request["job"], request["execution"]
+            job = jobs.get(key)
+            if job is None:
+                task = request.get("task")
+                if task is None:
+                    return {"need": "task"}
+                job = Job(task)
+                jobs[key] = job
+                while len(jobs) > JOBS_KEPT:
+                    jobs.popitem(last=False)
+            jobs.move_to_end(key)
+            started = time.monotonic()
+            results = job.run(name)
+            if results.workflow_failed():
+                stats = results.stats[results.error_node_uid]
+                info = stats.exception_info
+                text = info.traceback or "".join(traceback.format_exception_only(type(info.exception), info.exception))
+                print(f"execution {name} failed in node {stats.node_name}:\n{text}", file=sys.stderr, flush=True)
+                # Like eo-grow's executors: an execution that raised is failed, not tried again.
+                return {"ok": False, "retryable": False, "error": f"{last_line(text)} (in {stats.node_name})"}
+            return {"ok": True, "detail": f"{name} in {time.monotonic() - started:.2f} s (pid {os.getpid()})"}
+
+
+        def main():
+            answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+            os.dup2(2, 1)
+
+            def send(message):
+                answers.write(json.dumps(message) + "\n")
+                answers.flush()
+
+            requests = queue.Queue()
+            threading.Thread(target=read_requests, args=(requests,), name="grow-requests", daemon=True).start()
+            threading.Thread(target=watch_parent, name="grow-parent", daemon=True).start()
+            try:
+                import eogrow
+                import eolearn.core  # noqa: F401
+
+                cloudpickle_module()
+            except BaseException as error:
+                send({"ready": False, "error": exception_line(error)})
+                return 3
+            send({"ready": True, "eogrow": eogrow.__version__, "python": sys.version.split()[0], "pid": os.getpid()})
+
+            jobs = OrderedDict()
+            while True:
+                line = requests.get()
+                try:
+                    reply = answer(jobs, json.loads(line))
+                except JobError as error:
+                    reply = {"ok": False, "retryable": False, "error": str(error)}
+                except Exception as error:
+                    traceback.print_exc()
+                    reply = {"ok": False, "retryable": True, "error": exception_line(error)}
+                send(reply)
+
+
+        if __name__ == "__main__":
+            sys.exit(main())
+        """#
 }

@@ -34,6 +34,13 @@ extension JobSpec {
         return .object(members)
     }
 
+    /// The canonical form for a job report: an eo-grow job's pickled executions only by size.
+    package var reportValue: JSONValue {
+        guard let eoGrow, case .object(var members) = canonicalValue else { return canonicalValue }
+        members["eogrow"] = eoGrow.reportValue
+        return .object(members)
+    }
+
     private var tilesValue: JSONValue {
         switch tiles.form {
         case .count:

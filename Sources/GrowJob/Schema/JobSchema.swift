@@ -18,15 +18,13 @@ package enum JobSchema {
     /// What grow's eo-grow driver writes for the workers (`EOGrowTask`); users do not write it.
     static let eoGrowKeys: [ConfigKey] = [
         ConfigKey.required(
-            "eogrow", "EOGrowTask", "An eo-grow pipeline's executions, one per tile (written by grow's eo-grow driver).",
+            "eogrow", "EOGrowTask",
+            "An eo-grow pipeline's executions, one per tile (written by grow's eo-grow driver).",
             keys: [
                 .required("pipeline", "str", "The pipeline's class path."),
-                .required("config", "str", "The config eo-grow validated, as JSON text."),
+                .required("payload", "str", "The executions eo-learn runs, pickled (base64)."),
                 .optional("sys_path", "List[str]", default: "[]", "Folders put on the workers' sys.path."),
-                .optional("execution_logs", "Optional[str]", default: "null", "eo-grow's folder of execution logs."),
-                .optional(
-                    "working_directory", "Optional[str]", default: "null", "The driver's working folder."),
-                .optional("workflow", "List[str]", default: "[]", "The workflow's nodes, to check the workers' build."),
+                .optional("working_directory", "Optional[str]", default: "null", "The driver's working folder."),
             ]
         ).grow
     ]
