@@ -58,8 +58,14 @@ enum DriverScript {
 
 
         def one_line(error):
+            if isinstance(error, UserError):
+                return str(error)
+            errors = getattr(error, "errors", None)
+            if type(error).__name__ == "ValidationError" and callable(errors):
+                # pydantic's: each problem as "key.path: message", as grow reports its own keys.
+                return "; ".join(f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in errors())
             text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
-            return text if isinstance(error, UserError) else f"{type(error).__name__}: {text}"
+            return f"{type(error).__name__}: {text}"
 
 
         def parse_arguments(argv):
@@ -86,18 +92,20 @@ enum DriverScript {
 
 
         def load_configs(arguments):
-            """The configs as eo-grow's command line prepares them: imports and ${config_path}, then variables."""
+            """The configs as eo-grow's command line prepares them (imports and ${config_path}, then
+            variables), each with where it is: the file, and in a chain the entry's position."""
             from eogrow.core.config import collect_configs_from_path, interpret_config_from_dict
 
             crude = collect_configs_from_path(arguments.config)
             variables = cli_variables(arguments.variable)
             if isinstance(crude, dict):
-                return [interpret_config_from_dict(crude, variables)]
+                return [(arguments.config, interpret_config_from_dict(crude, variables))]
             configs = []
             for index in arguments.chain_index or [0]:
+                where = f"{arguments.config}[{index}]"
                 if index >= len(crude) or "pipeline_config" not in crude[index]:
-                    raise UserError(f"{arguments.config}: the pipeline chain has no pipeline_config at [{index}]")
-                configs.append(interpret_config_from_dict(crude[index]["pipeline_config"], variables))
+                    raise UserError(f"{where}: the pipeline chain has no pipeline_config here")
+                configs.append((where, interpret_config_from_dict(crude[index]["pipeline_config"], variables)))
             return configs
 
 
@@ -332,16 +340,17 @@ enum DriverScript {
                     file=sys.stderr,
                 )
                 return 2
+            where = arguments.config
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     configs = load_configs(arguments)
-                    built = [build_pipeline(config, arguments.config) for config in configs]
+                    built = []
+                    for where, config in configs:
+                        built.append(build_pipeline(config, arguments.config))
             except Exception as error:
-                where = arguments.config
-                if len(arguments.chain_index) == 1:
-                    where += f"[{arguments.chain_index[0]}]"
-                print(f"grow-head: {where}: {one_line(error)}", file=sys.stderr)
+                message = one_line(error)
+                print(f"grow-head: {message if message.startswith(where) else where + ': ' + message}", file=sys.stderr)
                 return 2
             if arguments.check:
                 return 0
@@ -350,7 +359,7 @@ enum DriverScript {
                 return 2
 
             pipeline, grow_options, folders = built[0]
-            bridge = Bridge(arguments, configs[0], grow_options, folders)
+            bridge = Bridge(arguments, configs[0][1], grow_options, folders)
             pipeline.run_execution = types.MethodType(bridge.run_execution, pipeline)
             try:
                 pipeline.run()
