@@ -14,7 +14,7 @@ enum DriverScript {
         records (finished.json, pipeline-report.json) tell eo-grow which executions failed and why.
 
             python grow_eogrow_driver.py --config CONFIG [--chain-index N ...] [-v name:value ...] [--check]
-                [--grow-head GROW_HEAD --address HOST:PORT [--token-file FILE]]
+                [--grow-head GROW_HEAD --address HOST:PORT [--token-file FILE]] [--interpreter NAME]
 
         --check only loads and validates the configs (every --chain-index given). Exit codes: 0 every
         execution finished (or some failed and raise_on_failure is false), 1 the pipeline failed, 2 a
@@ -77,6 +77,7 @@ enum DriverScript {
             parser.add_argument("--grow-head")
             parser.add_argument("--address")
             parser.add_argument("--token-file")
+            parser.add_argument("--interpreter", help="the Python as the user named it, for messages")
             return parser.parse_args(argv)
 
 
@@ -335,7 +336,8 @@ enum DriverScript {
                     cloudpickle_module()
             except ImportError as error:
                 print(
-                    f"grow-head: {sys.executable} cannot run eo-grow ({one_line(error)}): install eo-grow into it"
+                    f"grow-head: {arguments.interpreter or sys.executable} cannot run eo-grow ({one_line(error)}):"
+                    " install eo-grow into it"
                     " (pip install eo-grow) or name a Python that has it with --python or GROW_EOGROW_PYTHON",
                     file=sys.stderr,
                 )

@@ -35,7 +35,7 @@ package enum EOGrowDriver {
         }
 
         var arguments: [String] {
-            var arguments = ["--config", config]
+            var arguments = ["--config", config, "--interpreter", python]
             for index in chainIndices { arguments += ["--chain-index", String(index)] }
             for variable in variables { arguments += ["-v", variable] }
             if let submission {
