@@ -59,7 +59,7 @@ struct SpecReader: JSONFieldReading {
             if PipelineNames.isForeignEOGrowClass(pipelineName) {
                 throw fail(
                     "pipeline",
-                    "\(pipelineValue.excerpt) is an eo-grow pipeline grow runs through eo-grow: give the config file to grow-head run or grow-head submit, which start eo-grow's driver"
+                    "\(pipelineValue.excerpt) is not one of grow's own pipelines: grow-head run and grow-head submit run it through eo-grow (docs/eogrow.md)"
                 )
             }
             throw fail("pipeline", "unknown pipeline \(pipelineValue.excerpt); expected one of \(kinds)")
@@ -180,7 +180,10 @@ struct SpecReader: JSONFieldReading {
         if pipeline == .eogrow, let value = reader.value("eogrow") {
             spec.eoGrow = try eoGrowTask(value)
         } else if pipeline == .eogrow {
-            throw fail("eogrow", "missing; expected {\"pipeline\": a class path, \"config\": the config as JSON text}")
+            throw fail(
+                "eogrow",
+                "missing; expected {\"pipeline\": a class path, \"payload\": the pickled executions}, as grow's eo-grow driver writes it"
+            )
         }
 
         if pipeline == .sleep, let value = reader.value("sleep") {
