@@ -13,7 +13,7 @@ enum DriverScript {
         grow as one job (`grow-head submit JOB --wait`, one tile per execution, in order); the job's
         records (finished.json, pipeline-report.json) tell eo-grow which executions failed and why.
 
-            python grow_eogrow_driver.py --config CONFIG [--chain-index N ...] [-v name:value ...] [--check]
+            python grow_eogrow_driver.py --config CONFIG [--chain-index N ...] [-v name:value ...] [-t N ...] [--check]
                 [--grow-head GROW_HEAD --address HOST:PORT [--token-file FILE]] [--interpreter NAME]
 
         --check only loads and validates the configs (every --chain-index given). Exit codes: 0 every
@@ -73,6 +73,7 @@ enum DriverScript {
             parser.add_argument("--config", required=True)
             parser.add_argument("--chain-index", type=int, action="append", default=[])
             parser.add_argument("-v", "--variable", action="append", default=[])
+            parser.add_argument("-t", "--test", type=int, action="append", default=[])
             parser.add_argument("--check", action="store_true")
             parser.add_argument("--grow-head")
             parser.add_argument("--address")
@@ -99,14 +100,21 @@ enum DriverScript {
 
             crude = collect_configs_from_path(arguments.config)
             variables = cli_variables(arguments.variable)
+
+            def prepared(config):
+                config = interpret_config_from_dict(config, variables)
+                if arguments.test:
+                    config["test_subset"] = list(arguments.test)  # eo-grow's -t
+                return config
+
             if isinstance(crude, dict):
-                return [(arguments.config, interpret_config_from_dict(crude, variables))]
+                return [(arguments.config, prepared(crude))]
             configs = []
             for index in arguments.chain_index or [0]:
                 where = f"{arguments.config}[{index}]"
                 if index >= len(crude) or "pipeline_config" not in crude[index]:
                     raise UserError(f"{where}: the pipeline chain has no pipeline_config here")
-                configs.append((where, interpret_config_from_dict(crude[index]["pipeline_config"], variables)))
+                configs.append((where, prepared(crude[index]["pipeline_config"])))
             return configs
 
 

@@ -16,6 +16,8 @@ package enum EOGrowDriver {
         package var chainIndices: [Int]
         /// `-v name:value` as given.
         package var variables: [String]
+        /// `-t N`: the patches to run, by index (eo-grow's `test_subset`).
+        package var testPatches: [Int]
         /// Where the driver submits the executions: this grow-head and the head's address; nil
         /// only to check the configs.
         package var submission: Submission?
@@ -23,13 +25,14 @@ package enum EOGrowDriver {
         package var environment: [String: String]
 
         package init(
-            python: String, config: String, chainIndices: [Int], variables: [String], submission: Submission?,
-            environment: [String: String] = [:]
+            python: String, config: String, chainIndices: [Int], variables: [String], testPatches: [Int] = [],
+            submission: Submission?, environment: [String: String] = [:]
         ) {
             self.python = python
             self.config = config
             self.chainIndices = chainIndices
             self.variables = variables
+            self.testPatches = testPatches
             self.submission = submission
             self.environment = environment
         }
@@ -38,6 +41,7 @@ package enum EOGrowDriver {
             var arguments = ["--config", config, "--interpreter", python]
             for index in chainIndices { arguments += ["--chain-index", String(index)] }
             for variable in variables { arguments += ["-v", variable] }
+            for index in testPatches { arguments += ["-t", String(index)] }
             if let submission {
                 arguments += ["--grow-head", submission.growHead, "--address", submission.address]
                 if let tokenFile = submission.tokenFile { arguments += ["--token-file", tokenFile] }

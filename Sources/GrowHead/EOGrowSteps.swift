@@ -9,11 +9,13 @@ struct EOGrowSteps {
     let python: String
     let config: String
     let variables: [String]
+    let testPatches: [Int]
 
-    init(python: String?, config: String, variables: [String]) {
+    init(python: String?, config: String, variables: [String], testPatches: [Int]) {
         self.python = EOGrowInterpreter.resolve(flag: python)
         self.config = config
         self.variables = variables
+        self.testPatches = testPatches
     }
 
     /// Validates every eo-grow entry with eo-grow before anything runs, as eo-grow validates a
@@ -39,8 +41,8 @@ struct EOGrowSteps {
         async throws -> Int32
     {
         let invocation = EOGrowDriver.Invocation(
-            python: python, config: config, chainIndices: positions, variables: variables, submission: submission,
-            environment: environment)
+            python: python, config: config, chainIndices: positions, variables: variables,
+            testPatches: testPatches, submission: submission, environment: environment)
         do {
             return try await EOGrowDriver.run(invocation)
         } catch let problem as InterpreterProblem {

@@ -21,11 +21,14 @@ enum JobFile {
         var position: Int
     }
 
-    static func load(_ path: String, variables: [String]) throws -> [Job] {
+    /// `testPatches`: eo-grow's `-t`, which sets `test_subset` in every config.
+    static func load(_ path: String, variables: [String], testPatches: [Int] = []) throws -> [Job] {
         let source = (path as NSString).lastPathComponent
         return try UserError.wrap {
             let assignments = try ConfigLoader.parseVariableAssignments(variables)
-            let configs = try ConfigLoader.loadChain(path: path, variables: assignments)
+            let configs = try ConfigLoader.loadChain(path: path, variables: assignments).map {
+                testPatches.isEmpty ? $0 : withTestSubset(testPatches, in: $0)
+            }
             return try configs.enumerated().map { position, text in
                 if let pipeline = PipelineNames.foreignEOGrowClass(inConfig: text) {
                     return eoGrowJob(pipeline, text: text, position: position)
@@ -50,5 +53,13 @@ enum JobFile {
             if case .bool(let flag)? = members["raise_on_failure"] { raiseOnFailure = flag }
         }
         return Job(name: name, spec: text, raiseOnFailure: raiseOnFailure, eoGrowPipeline: pipeline, position: position)
+    }
+
+    /// The config with `"test_subset"` set, as eo-grow's `-t` sets it (text that is not an object
+    /// is left for the parser to report).
+    static func withTestSubset(_ indices: [Int], in text: String) -> String {
+        guard case .object(var members)? = try? JSONParser.parse(text) else { return text }
+        members["test_subset"] = .array(indices.map { .number(Double($0)) })
+        return JSONValue.object(members).canonicalText
     }
 }

@@ -18,6 +18,10 @@ struct RunCommand: AsyncParsableCommand {
         String
     @Option(name: .customShort("v"), help: "Set a config variable: -v name:value (repeatable).") var variable:
         [String] = []
+    @Option(
+        name: .customShort("t"),
+        help: "Run only this patch, by index in the grid (repeatable), as eo-grow's -t: sets test_subset.")
+    var test: [Int] = []
     @Option(help: "Worker processes to start.") var workers = 2
     @Option(help: "Slots per worker.") var slots = 2
     @Option(help: "Directory for the journal and records (default: a new temporary one).") var stateDir: String?
@@ -33,8 +37,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingUserErrors {
             guard workers >= 1, slots >= 1 else { throw UserError("--workers and --slots must be at least 1") }
-            let jobs = try JobFile.load(job, variables: variable)
-            let eoGrow = EOGrowSteps(python: python, config: job, variables: variable)
+            let jobs = try JobFile.load(job, variables: variable, testPatches: test)
+            let eoGrow = EOGrowSteps(python: python, config: job, variables: variable, testPatches: test)
             try await eoGrow.check(jobs)
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)

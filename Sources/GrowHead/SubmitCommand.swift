@@ -39,6 +39,10 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: "Cluster mode: the pipeline (job) file.") var pipeline: String?
     @Option(name: .customShort("v"), help: "Set a config variable: -v name:value (repeatable).") var variable:
         [String] = []
+    @Option(
+        name: .customShort("t"),
+        help: "Run only this patch, by index in the grid (repeatable), as eo-grow's -t: sets test_subset.")
+    var test: [Int] = []
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Follow the job until it ends (always on in cluster mode).") var wait = false
     @Flag(help: "Cluster mode: bring the cluster up first (grow-head up).") var start = false
@@ -57,8 +61,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 return try submitToCluster()
             }
             if start || stop { throw UserError("--start and --stop need a cluster: submit CLUSTER.yaml PIPELINE") }
-            let jobs = try JobFile.load(job, variables: variable)
-            let eoGrow = EOGrowSteps(python: python, config: job, variables: variable)
+            let jobs = try JobFile.load(job, variables: variable, testPatches: test)
+            let eoGrow = EOGrowSteps(python: python, config: job, variables: variable, testPatches: test)
             try await eoGrow.check(jobs)
             // A chain runs in order: each pipeline needs the previous one's outputs.
             let follow = wait || jobs.count > 1
@@ -98,7 +102,7 @@ extension SubmitCommand {
         guard let pipeline else {
             throw UserError("cluster mode needs the pipeline file too: submit \(job) PIPELINE")
         }
-        let jobs = try JobFile.load(pipeline, variables: variable)
+        let jobs = try JobFile.load(pipeline, variables: variable, testPatches: test)
         let context = try cluster.context(job, tokenFile: connection.tokenFile, createToken: start)
         try UserError.wrap { try context.requireLocalProvider("submit") }
         guard let head = context.head else { throw UserError("\(job): no head node") }
@@ -125,7 +129,11 @@ extension SubmitCommand {
                 "submitting \(pipeline)\(jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : "") to \(head) as \(remote)"
             )
             status = try UserError.wrap {
-                try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait") { ExecCommand.forward($0) }
+                // An eo-grow pipeline's driver runs there, with the head's Python (or --python's).
+                let interpreter = python.map { " --python \(ShellQuote.quote($0))" } ?? ""
+                return try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait\(interpreter)") {
+                    ExecCommand.forward($0)
+                }
             }
         }
         if stop {

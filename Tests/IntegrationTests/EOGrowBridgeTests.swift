@@ -178,6 +178,30 @@ final class EOGrowBridgeTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: eoGrowLogs.appendingPathComponent("failure.log").path))
     }
 
+    func testTestPatchesAreEOGrowsT() throws {
+        let python = try PackagePaths.requireEOGrowPython()
+        try PackagePaths.requireBinaries(worker: true)
+        let directory = URL(fileURLWithPath: try makeScratchDirectory(self, "eogrow-t"))
+        let user = try EOGrowProject(in: directory)
+        let config = try user.writeConfig(
+            "ndvi.json",
+            #"{"pipeline": "my_pipelines.NdviPipeline", \#(EOGrowProject.managers(patchSize: 4800)), "tiff_file": "L7.tif", "output_folder_key": "ndvi"}"#
+        )
+        let run = try captureProcess(
+            PackagePaths.headBinary.path,
+            ["run", config.path, "--workers", "1", "--python", python, "-t", "1", "-t", "7"],
+            environment: ClusterHarness.environment([:]))
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let growRecords = try XCTUnwrap(user.logFolders(containing: "-eogrow-").last)
+        XCTAssertEqual(
+            try EOGrowProject.readStrings(growRecords.appendingPathComponent("finished.json")),
+            ["eopatch-id-1-col-0-row-1", "eopatch-id-7-col-2-row-1"])
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: user.project.appendingPathComponent("ndvi/summary.json")))
+        XCTAssertEqual(
+            (summary as? [String: Double])?.keys.sorted(), ["eopatch-id-1-col-0-row-1", "eopatch-id-7-col-2-row-1"])
+    }
+
     func testMistakesAreOneLineBeforeAnythingRuns() throws {
         let python = try PackagePaths.requireEOGrowPython()
         try PackagePaths.requireBinaries(worker: true)
