@@ -33,6 +33,7 @@ enum DriverScript {
         import subprocess
         import sys
         import tempfile
+        import time
         import traceback
         import types
         import warnings
@@ -238,21 +239,30 @@ enum DriverScript {
             def read_records(pipeline, records):
                 """finished.json and the failed tiles' errors: from the records folder when it is here (the
                 project is local, or the driver runs on the head), else from the copy in the project's logs."""
+                import fs.errors
                 import fs.path
 
+                remote = "://" in pipeline.storage.config.project_folder and not os.path.isdir(records)
+
                 def read(name):
-                    local = os.path.join(records, name)
                     try:
-                        if os.path.exists(local) or "://" not in pipeline.storage.config.project_folder:
-                            with open(local, encoding="utf-8") as file:
+                        if not remote:
+                            with open(os.path.join(records, name), encoding="utf-8") as file:
                                 return json.load(file)
-                        remote = fs.path.join(pipeline.storage.get_logs_folder(), os.path.basename(records), name)
-                        return json.loads(pipeline.storage.filesystem.readtext(remote))
+                        path = fs.path.join(pipeline.storage.get_logs_folder(), os.path.basename(records), name)
+                        # The head copies a job's records to object storage just after the job ends.
+                        for delay in [0.2] * 10 + [1.0] * 120:
+                            try:
+                                return json.loads(pipeline.storage.filesystem.readtext(path))
+                            except fs.errors.ResourceNotFound:
+                                time.sleep(delay)
+                        return json.loads(pipeline.storage.filesystem.readtext(path))
                     except Exception as error:
                         raise GrowJobError(f"cannot read grow's {name} in {records}: {one_line(error)}", 1) from error
 
                 finished = set(read("finished.json"))
-                errors = {tile["name"]: tile.get("error") or "failed" for tile in read("pipeline-report.json").get("failed_tiles", [])}
+                report = read("pipeline-report.json")
+                errors = {tile["name"]: tile.get("error") or "failed" for tile in report.get("failed_tiles", [])}
                 return finished, errors
 
             def run_execution(self, pipeline, workflow, execution_kwargs, **executor_run_params):
