@@ -8,12 +8,12 @@ import Synchronization
 #endif
 
 /// Runs the tiles of `eogrow` jobs: each tile is one execution of an eo-grow pipeline, run by
-/// eo-grow in a Python process (`WorkerScript`). A slot takes an idle process, or starts one on
-/// its first such tile; the process keeps eo-grow imported and each job's pipeline and workflow
-/// built, so it is handed back after the tile and reused. A tile that is cancelled or runs over
-/// its `tile_timeout` kills its process (and the process group), and the next tile starts a fresh
-/// one; a process that died is not reused. Never more processes than tiles running at once, so
-/// at most one per slot.
+/// eo-learn in a Python process (`WorkerScript`). A slot takes an idle process, or starts one on
+/// its first such tile; the process keeps eo-grow imported and each job's executions unpickled,
+/// so it is handed back after the tile and reused, across jobs too. A tile that is cancelled or
+/// runs over its `tile_timeout` kills its process (and the process group), and the next tile
+/// starts a fresh one; a process that died is not reused. Never more processes than tiles running
+/// at once, so at most one per slot.
 package final class EOGrowRunner: TileRunner {
     /// The interpreter as given (for messages) and found (to run).
     let python: String
@@ -198,7 +198,9 @@ package final class EOGrowRunner: TileRunner {
         let script = state.withLock { $0.script?.path ?? "" }
         return .success(
             PythonWorkerProcess.start(
-                python: path, script: script, directory: workDirectory, environment: ["PYTHONUNBUFFERED": "1"]))
+                python: path, script: script, directory: workDirectory,
+                // The pipeline's code has no use for the cluster's token.
+                environment: ["PYTHONUNBUFFERED": "1", "GROW_TOKEN": nil]))
     }
 
     private func checkIn(_ process: PythonWorkerProcess) {

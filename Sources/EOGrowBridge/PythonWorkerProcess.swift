@@ -58,7 +58,8 @@ final class PythonWorkerProcess: Sendable {
 
     /// Starts `python script` in `directory`; its first line (the script's greeting) comes from
     /// `nextLine()` like every other.
-    static func start(python: String, script: String, directory: String?, environment: [String: String])
+    /// `environment`: changes to the inherited one (nil removes a variable).
+    static func start(python: String, script: String, directory: String?, environment: [String: String?])
         -> PythonWorkerProcess
     {
         let process = PythonWorkerProcess()
@@ -127,7 +128,9 @@ final class PythonWorkerProcess: Sendable {
 
     // MARK: - The body
 
-    private func supervise(python: String, script: String, directory: String?, environment: [String: String]) async {
+    private func supervise(python: String, script: String, directory: String?, environment: [String: String?])
+        async
+    {
         var options = PlatformOptions()
         options.processGroupID = 0  // a new group, led by the interpreter
         do {
@@ -137,7 +140,7 @@ final class PythonWorkerProcess: Sendable {
                 environment: .inherit.updating(
                     Dictionary(
                         uniqueKeysWithValues: environment.compactMap { key, value in
-                            Environment.Key(rawValue: key).map { ($0, Optional(value)) }
+                            Environment.Key(rawValue: key).map { ($0, value) }
                         })),
                 workingDirectory: directory.map { FilePath($0) },
                 platformOptions: options,
