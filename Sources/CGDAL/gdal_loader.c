@@ -50,6 +50,7 @@
     R(const char *, GDALGetProjectionRef, (GDALDatasetH a), (a))                                                      \
     R(GDALRasterBandH, GDALGetRasterBand, (GDALDatasetH a, int b), (a, b))                                            \
     R(int, GDALGetRasterCount, (GDALDatasetH a), (a))                                                                 \
+    R(GDALDataType, GDALGetRasterDataType, (GDALRasterBandH a), (a))                                                  \
     R(double, GDALGetRasterNoDataValue, (GDALRasterBandH a, int *b), (a, b))                                          \
     R(int, GDALGetRasterXSize, (GDALDatasetH a), (a))                                                                 \
     R(int, GDALGetRasterYSize, (GDALDatasetH a), (a))                                                                 \
@@ -109,6 +110,7 @@
     V(OCTDestroyCoordinateTransformation, (OGRCoordinateTransformationH a), (a))                                      \
     R(OGRCoordinateTransformationH, OCTNewCoordinateTransformation, (OGRSpatialReferenceH a, OGRSpatialReferenceH b), \
       (a, b))                                                                                                         \
+    R(int, OCTTransform, (OGRCoordinateTransformationH a, int b, double *c, double *d, double *e), (a, b, c, d, e))   \
     R(OGRErr, OSRAutoIdentifyEPSG, (OGRSpatialReferenceH a), (a))                                                     \
     R(OGRSpatialReferenceH, OSRClone, (OGRSpatialReferenceH a), (a))                                                  \
     V(OSRDestroySpatialReference, (OGRSpatialReferenceH a), (a))                                                      \

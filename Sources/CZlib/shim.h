@@ -1,7 +1,7 @@
 #ifndef GROW_CZLIB_SHIM_H
 #define GROW_CZLIB_SHIM_H
-// zlib's init calls are macros (they pass ZLIB_VERSION and sizeof(z_stream)), which Swift
-// cannot import: these typed wrappers stand in for them.
+// zlib's init call is a macro (it passes ZLIB_VERSION and sizeof(z_stream)), which Swift
+// cannot import: this typed wrapper stands in for it (grow writes gzip with libdeflate).
 #include <zlib.h>
 
 /// Inflate a gzip stream (windowBits 15 + 16: gzip header and trailer, no zlib/raw guessing).
@@ -9,8 +9,4 @@ static inline int grow_inflate_init_gzip(z_streamp stream) {
     return inflateInit2(stream, 15 + 16);
 }
 
-/// Deflate into a gzip stream at `level` (0-9), default memory level and strategy.
-static inline int grow_deflate_init_gzip(z_streamp stream, int level) {
-    return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-}
 #endif

@@ -76,7 +76,10 @@ extension EOPatch {
             try storage.write(key, bytes: bytes)
             written.insert(file)
         }
-        let writesTimestamps = !timestamps.isEmpty || features.contains { $0.0.isTemporal }
+        // As eo-learn's SaveTask: with a temporal feature, when the patch has timestamps (a
+        // temporal feature of no frames has an empty list of them).
+        let temporal = features.filter { $0.0.isTemporal }.compactMap { self[$0.0, $0.1] }
+        let writesTimestamps = !temporal.isEmpty && (!timestamps.isEmpty || temporal.contains { $0.shape.first == 0 })
         if writesTimestamps {
             try storage.write(folder + "/" + EOPatchLayout.timestampsFile, bytes: Array(timestampsText.utf8))
             written.insert(EOPatchLayout.timestampsFile)
@@ -118,8 +121,6 @@ extension EOPatch {
     }
 
     private static func gzip(_ bytes: [UInt8], location: String) throws -> [UInt8] {
-        let deflater = try Deflater(level: 1, location: location)
-        try bytes.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
-        return try deflater.finish()
+        try bytes.withUnsafeBytes { raw in try GzipWriter.compress([raw], location: location) }
     }
 }

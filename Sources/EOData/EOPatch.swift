@@ -78,7 +78,8 @@ package struct EOPatch: Sendable, Equatable {
 
     /// Why eo-learn would refuse (or misfile) this patch, checked before a write touches storage:
     /// names it cannot store, arrays of the wrong rank, fractional masks or labels, temporal
-    /// features whose first axis is not the number of timestamps, a box that is not a box.
+    /// features whose first axis is not the number of timestamps (a patch without timestamps may
+    /// have any, as eo-grow's import writes them), a box that is not a box.
     func problems() -> [String] {
         var problems: [String] = []
         if ![bbox.minX, bbox.minY, bbox.maxX, bbox.maxY].allSatisfy(\.isFinite) || bbox.minX > bbox.maxX
@@ -106,11 +107,11 @@ package struct EOPatch: Sendable, Equatable {
             let what = "\(type.rawValue)/\(name)"
             if array.shape.count != rank {
                 problems.append("\(what) has shape \(array.shape); \(type.rawValue) features have \(rank) axes")
-            } else if type.isTemporal, array.shape[0] != timestamps.count {
+            } else if type.isTemporal, !timestamps.isEmpty, array.shape[0] != timestamps.count {
                 problems.append(
                     "\(what) has \(array.shape[0]) times on axis 0 but the patch has \(timestamps.count) timestamps")
             }
-            if type.isDiscrete, array.type == .float32 || array.type == .float64 {
+            if type.isDiscrete, [.float16, .float32, .float64].contains(array.type) {
                 problems.append("\(what) is \(array.type.rawValue); \(type.rawValue) features must be integer or bool")
             }
         }

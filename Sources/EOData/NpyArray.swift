@@ -11,6 +11,7 @@ package enum NpyArray: Sendable, Equatable {
     case int32(NDArray<Int32>)
     case uint64(NDArray<UInt64>)
     case int64(NDArray<Int64>)
+    case float16(NDArray<Float16>)
     case float32(NDArray<Float>)
     case float64(NDArray<Double>)
 
@@ -30,6 +31,7 @@ package enum NpyArray: Sendable, Equatable {
         case .int32: .int32
         case .uint64: .uint64
         case .int64: .int64
+        case .float16: .float16
         case .float32: .float32
         case .float64: .float64
         }
@@ -46,6 +48,7 @@ package enum NpyArray: Sendable, Equatable {
         case .int32(let array): array.shape
         case .uint64(let array): array.shape
         case .int64(let array): array.shape
+        case .float16(let array): array.shape
         case .float32(let array): array.shape
         case .float64(let array): array.shape
         }
@@ -71,6 +74,7 @@ package enum NpyArray: Sendable, Equatable {
         case .int32(let array): Self.convert(array, Float.init)
         case .uint64(let array): Self.convert(array, Float.init)
         case .int64(let array): Self.convert(array, Float.init)
+        case .float16(let array): Self.convert(array, Float.init)
         case .float64(let array): Self.convert(array, Float.init)
         }
     }
@@ -88,6 +92,7 @@ package enum NpyArray: Sendable, Equatable {
         case .int32(let array): Self.convert(array, Double.init)
         case .uint64(let array): Self.convert(array, Double.init)
         case .int64(let array): Self.convert(array, Double.init)
+        case .float16(let array): Self.convert(array, Double.init)
         case .float32(let array): Self.convert(array, Double.init)
         }
     }
@@ -104,6 +109,7 @@ package enum NpyArray: Sendable, Equatable {
         case .int32(let array): Self.convert(array) { $0 != 0 }
         case .uint64(let array): Self.convert(array) { $0 != 0 }
         case .int64(let array): Self.convert(array) { $0 != 0 }
+        case .float16(let array): Self.convert(array) { $0 != 0 }
         case .float32(let array): Self.convert(array) { $0 != 0 }
         case .float64(let array): Self.convert(array) { $0 != 0 }
         }
@@ -206,5 +212,13 @@ extension Double: NpyElement {
     package static func wrap(_ array: NDArray<Double>) -> NpyArray { .float64(array) }
     package static func unwrap(_ value: NpyArray) -> NDArray<Double>? {
         if case .float64(let array) = value { array } else { nil }
+    }
+}
+
+extension Float16: NpyElement {
+    package static var npyType: NpyType { .float16 }
+    package static func wrap(_ array: NDArray<Float16>) -> NpyArray { .float16(array) }
+    package static func unwrap(_ value: NpyArray) -> NDArray<Float16>? {
+        if case .float16(let array) = value { array } else { nil }
     }
 }

@@ -38,15 +38,18 @@ package enum NpyCodec {
         }
     }
 
-    /// The `.npy` bytes inside gzip at `level` (eo-learn writes level 1), compressed piece by
-    /// piece from the array's storage.
+    /// The `.npy` bytes inside gzip at `level` (eo-learn writes level 1), compressed straight
+    /// from the array's storage, large arrays on several threads (`GzipWriter`).
     package static func encode(gzip array: NpyArray, level: Int32 = 1, location: String) throws(EODataError) -> [UInt8]
     {
-        let deflater = try Deflater(level: level, location: location)
         let header = NpyHeader.encode(type: array.type, shape: array.shape)
-        try header.withUnsafeBytes { raw in Result { () throws(EODataError) in try deflater.write(raw) } }.get()
-        try withElementBytes(of: array) { (raw) throws(EODataError) in try deflater.write(raw) }
-        return try deflater.finish()
+        return try header.withUnsafeBytes { head in
+            Result { () throws(EODataError) in
+                try withElementBytes(of: array) { (body) throws(EODataError) in
+                    try GzipWriter.compress([head, body], level: level, location: location)
+                }
+            }
+        }.get()
     }
 
     // MARK: - Reading
@@ -158,6 +161,7 @@ package enum NpyCodec {
         case .int32: return .int32(try numbers(Int32.self))
         case .uint64: return .uint64(try numbers(UInt64.self))
         case .int64: return .int64(try numbers(Int64.self))
+        case .float16: return .float16(try numbers(Float16.self))
         case .float32: return .float32(try numbers(Float.self))
         case .float64: return .float64(try numbers(Double.self))
         }
@@ -216,6 +220,7 @@ package enum NpyCodec {
         case .int32(let array): return .int32(transpose(array))
         case .uint64(let array): return .uint64(transpose(array))
         case .int64(let array): return .int64(transpose(array))
+        case .float16(let array): return .float16(transpose(array))
         case .float32(let array): return .float32(transpose(array))
         case .float64(let array): return .float64(transpose(array))
         }
@@ -238,6 +243,7 @@ package enum NpyCodec {
         case .int32(let array): return try bytes(of: array.storage, body)
         case .uint64(let array): return try bytes(of: array.storage, body)
         case .int64(let array): return try bytes(of: array.storage, body)
+        case .float16(let array): return try bytes(of: array.storage, body)
         case .float32(let array): return try bytes(of: array.storage, body)
         case .float64(let array): return try bytes(of: array.storage, body)
         }

@@ -10,6 +10,7 @@ package enum NpyType: String, Sendable, CaseIterable {
     case int32
     case uint64
     case int64
+    case float16
     case float32
     case float64
 
@@ -17,7 +18,7 @@ package enum NpyType: String, Sendable, CaseIterable {
     package var itemSize: Int {
         switch self {
         case .bool, .uint8, .int8: 1
-        case .uint16, .int16: 2
+        case .uint16, .int16, .float16: 2
         case .uint32, .int32, .float32: 4
         case .uint64, .int64, .float64: 8
         }
@@ -36,6 +37,7 @@ package enum NpyType: String, Sendable, CaseIterable {
         case .int32: code = "i4"
         case .uint64: code = "u8"
         case .int64: code = "i8"
+        case .float16: code = "f2"
         case .float32: code = "f4"
         case .float64: code = "f8"
         }
@@ -59,6 +61,7 @@ package enum NpyType: String, Sendable, CaseIterable {
         case "i4": type = .int32
         case "u8": type = .uint64
         case "i8": type = .int64
+        case "f2", "e": type = .float16
         case "f4": type = .float32
         case "f8": type = .float64
         default: return nil

@@ -185,7 +185,8 @@ enum DriverScript {
                 storage = pipeline.storage.config
                 job = {
                     "pipeline": "eogrow",
-                    "name": pipeline._pipeline_name,
+                    # Its records folder sits next to eo-grow's own (named after the pipeline too).
+                    "name": f"{pipeline._pipeline_name}-executions",
                     "tiles": names,
                     "eogrow": {
                         "pipeline": self.raw_config["pipeline"],

@@ -32,7 +32,7 @@ package struct TileExecutor: TileRunner {
                 }
             case .command:
                 return await commandTile(spec, tile, cancellation: cancellation)
-            case .importTiff, .features, .mosaicking, .sampling, .mergeSamples, .exportMaps:
+            case .importTiff, .features, .mosaickingFeatures, .mosaicking, .sampling, .mergeSamples, .exportMaps:
                 guard let eoPipelines else {
                     return .failed(
                         retryable: false,

@@ -17,6 +17,7 @@ struct GrowHead: AsyncParsableCommand {
             """,
         subcommands: [
             StartCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, RunCommand.self,
+            ValidateCommand.self, TemplateCommand.self,
             TokenCommand.self, StorageCommand.self, UpCommand.self, DownCommand.self,
             AttachCommand.self, ExecCommand.self, DaemonCommand.self,
         ]

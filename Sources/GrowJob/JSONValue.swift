@@ -50,6 +50,37 @@ package enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// Indented text (two spaces, `"key": value`), as Python's `json.dumps(indent=2)` writes it.
+    package var prettyText: String {
+        var out = ""
+        writePretty(to: &out, indent: "")
+        return out
+    }
+
+    private func writePretty(to out: inout String, indent: String) {
+        let inner = indent + "  "
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (position, item) in items.enumerated() {
+                out += inner
+                item.writePretty(to: &out, indent: inner)
+                out += position == items.count - 1 ? "\n" : ",\n"
+            }
+            out += indent + "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            for (position, member) in members.enumerated() {
+                out += inner + JSONValue.quote(member.key) + ": "
+                member.value.writePretty(to: &out, indent: inner)
+                out += position == members.count - 1 ? "\n" : ",\n"
+            }
+            out += indent + "}"
+        default:
+            write(to: &out)
+        }
+    }
+
     private func write(to out: inout String) {
         switch self {
         case .null: out += "null"

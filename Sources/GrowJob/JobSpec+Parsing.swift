@@ -22,16 +22,33 @@ extension JobSpec {
         var reader = SpecReader(source: source, resolveArea: resolveArea)
         return try reader.spec(root)
     }
+
+    /// `grow-head validate`: every check `parse` makes that needs no file (the area's keys are
+    /// checked, its AOI is not read; `test_subset` names are not looked up).
+    package static func check(json: String, source: String) throws(JobSpecError) {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(json)
+        } catch {
+            throw JobSpecError(source: source, keyPath: error.keyPath, message: error.message)
+        }
+        var reader = SpecReader(source: source, resolveArea: nil, checkOnly: true)
+        _ = try reader.spec(root)
+    }
 }
 
 /// Walks the parsed JSON, turning each problem into a `JobSpecError` at its key path.
 struct SpecReader: JSONFieldReading {
     let source: String
     let resolveArea: AreaResolving?
+    /// Validation only: an area stands for any number of tiles, and test_subset names are not
+    /// looked up.
+    let checkOnly: Bool
 
-    init(source: String, resolveArea: AreaResolving?) {
+    init(source: String, resolveArea: AreaResolving?, checkOnly: Bool = false) {
         self.source = source
         self.resolveArea = resolveArea
+        self.checkOnly = checkOnly
     }
 
     func fail(_ keyPath: String, _ message: String) -> JobSpecError {
@@ -330,7 +347,9 @@ struct SpecReader: JSONFieldReading {
                 let truncated = JSONValue.number(number.rounded(.towardZero))
                 index = UInt32(try integer(truncated, at: path, in: 0...(tiles.count - 1)))
             case .string(let name):
-                guard let found = tiles.index(named: name) else { throw fail(path, "no tile named \(item.excerpt)") }
+                guard let found = tiles.index(named: name) ?? (checkOnly ? 0 : nil) else {
+                    throw fail(path, "no tile named \(item.excerpt)")
+                }
                 index = found
             default:
                 throw fail(path, "expected a tile index or name, got \(item.excerpt)")

@@ -10,7 +10,9 @@ package enum PipelineKind: String, Sendable, CaseIterable, Codable {
     case importTiff = "import"
     /// Normalized difference indices (NDVI, NDWI, ...) and valid-data masks.
     case features
-    /// Temporal composites: median, mean, max-NDVI.
+    /// eo-grow's `MosaickingFeaturesPipeline`: the features pipeline over temporal mosaics.
+    case mosaickingFeatures = "mosaicking_features"
+    /// grow's single composite per tile: median, mean, max-NDVI.
     case mosaicking
     /// Fraction, block or grid samples of pixels, with a seed.
     case sampling

@@ -25,6 +25,8 @@ package struct HeadConfig: Sendable {
     package var resumeGraceMs: UInt64
     /// The final step of jobs that have one (export_maps' mosaics); the command line supplies it.
     package var finalizer: JobFinalizer
+    /// A random name of this head's run (records folders carry it).
+    package var instance = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
 
     package init(
         host: String = "0.0.0.0",
@@ -62,6 +64,6 @@ extension HeadConfig {
     var coordinator: CoordinatorConfig {
         CoordinatorConfig(
             scheduler: scheduler, resumeGraceMs: resumeGraceMs, stateDirectory: stateDirectory,
-            hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer)
+            hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer, instance: instance)
     }
 }

@@ -69,7 +69,7 @@ struct RunnerFixture: Sendable {
         """#
 
     init(_ test: XCTestCase) throws {
-        python = try PackagePaths.requireEOGrowPython()
+        python = try EOGrowVenv.require().appendingPathComponent("python").path
         folder = try makeScratchDirectory(test, "eogrow-runner")
         try Self.tasks.write(toFile: folder + "/bridge_tasks.py", atomically: true, encoding: .utf8)
         let result = try captureProcess(python, ["-c", Self.makePayload, folder] + Self.names)

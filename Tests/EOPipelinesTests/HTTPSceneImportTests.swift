@@ -69,7 +69,8 @@ final class HTTPSceneImportTests: XCTestCase {
                 {"storage": {"project_folder": "\(project)", "structure": {"\(folder)": "\(folder)"}},
                  "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}},
                  "test_subset": [0, 6, 12], "pipeline": "import", "scenes": [{"path": "\(path)", "timestamp": "2000-01-01"}],
-                 "resolution": 30, "bands": [3, 4], "output_folder_key": "\(folder)"}
+                 "resolution": 30, "bands": [3, 4], "output_folder_key": "\(folder)",
+                 "output_feature": ["data", "BANDS"]}
                 """)
         }
         let overHTTP = try importSpec(url, into: "remote")

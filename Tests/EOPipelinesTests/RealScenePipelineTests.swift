@@ -22,16 +22,16 @@ final class RealScenePipelineTests: XCTestCase {
             "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}}
             """
         let importSpec = try eoSpec(
-            #"{\#(common), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "resample_type": "bilinear", "output_folder_key": "data"}"#
+            #"{\#(common), "pipeline": "import", "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "resample_type": "bilinear", "output_folder_key": "data", "output_feature": ["data", "BANDS"]}"#
         )
         XCTAssertGreaterThan(importSpec.tiles.count, 9)
         await runAllTiles(importSpec)
         let featuresSpec = try eoSpec(
-            #"{\#(common), "pipeline": "features", "input_folder_key": "data", "output_folder_key": "features", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]}}"#
+            #"{\#(common), "pipeline": "features", "input_folder_key": "data", "output_folder_key": "features", "bands_feature_name": "BANDS", "data_preparation": {"valid_data_feature_name": "IS_DATA"}, "output_feature_name": "FEATURES", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]}}"#
         )
         await runAllTiles(featuresSpec)
         let exportSpec = try eoSpec(
-            #"{\#(common), "pipeline": "export_maps", "input_folder_key": "features", "output_folder_key": "maps", "feature": ["data", "NDVI"], "map_name": "ndvi.tif", "quicklook": "ndvi"}"#
+            #"{\#(common), "pipeline": "export_maps", "input_folder_key": "features", "output_folder_key": "maps", "feature": ["data", "FEATURES"], "band_indices": [6], "map_name": "ndvi.tif", "quicklook": "ndvi"}"#
         )
         await runAllTiles(exportSpec)
         let names = (0..<UInt32(exportSpec.tiles.count)).map { exportSpec.tiles.name(of: $0) }
@@ -44,16 +44,19 @@ final class RealScenePipelineTests: XCTestCase {
         }
         let report = try runNumpy(
             """
-            import json, sys, subprocess
+            import gzip, json, sys, subprocess
             import numpy as np
+            def load(path):  # eo-learn's layout: gzip level 1
+                with gzip.open(path + ".gz") as file:
+                    return np.load(file)
             from osgeo import gdal, osr
             gdal.UseExceptions()
             project, scene, validator = sys.argv[1], sys.argv[2], sys.argv[3]
             tiles = json.loads(sys.argv[4])
             checked = 0
             for name, epsg, x0, y0, x1, y1 in tiles:
-                bands = np.load(f"{project}/data/{name}/data/BANDS.npy")
-                valid = np.load(f"{project}/data/{name}/mask/IS_DATA.npy")
+                bands = load(f"{project}/data/{name}/data/BANDS.npy")
+                valid = load(f"{project}/data/{name}/mask/IS_DATA.npy")
                 # Import: GDAL's own warp into the same grid.
                 ref = gdal.Warp("", scene, format="MEM", dstSRS=f"EPSG:{epsg}", outputBounds=(x0, y0, x1, y1),
                                 xRes=30, yRes=30, resampleAlg="bilinear", outputType=gdal.GDT_Float32,
@@ -63,17 +66,17 @@ final class RealScenePipelineTests: XCTestCase {
                 assert np.array_equal(np.isnan(bands), np.isnan(ref)), name
                 assert np.allclose(bands, ref, equal_nan=True, atol=1e-4), (name, np.nanmax(np.abs(bands - ref)))
                 assert np.array_equal(valid[..., 0], ~np.isnan(bands).any(axis=-1)), name
-                # Features: numpy's NDVI and NDWI from the same bands, bit for bit.
+                # Features: the bands, then numpy's NDVI and NDWI of them, bit for bit; nothing else.
                 b = bands.astype(np.float32)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ndvi = (b[..., 3] - b[..., 2]) / (b[..., 3] + b[..., 2])
                     ndwi = (b[..., 1] - b[..., 3]) / (b[..., 1] + b[..., 3])
-                ours = np.load(f"{project}/features/{name}/data/NDVI.npy")
-                assert ours.dtype == np.float32 and ours.shape == ndvi.shape + (1,), ours.shape
-                assert np.array_equal(ours[..., 0], ndvi, equal_nan=True), name
-                assert np.array_equal(np.load(f"{project}/features/{name}/data/NDWI.npy")[..., 0], ndwi, equal_nan=True)
-                features = np.load(f"{project}/features/{name}/data/FEATURES.npy")
+                features = load(f"{project}/features/{name}/data/FEATURES.npy")
+                assert features.dtype == np.float32, features.dtype
                 assert np.array_equal(features, np.concatenate([b, ndvi[..., None], ndwi[..., None]], axis=-1), equal_nan=True)
+                import os
+                assert sorted(os.listdir(f"{project}/features/{name}")) == ["bbox.geojson", "data", "timestamps.json"]
+                assert os.listdir(f"{project}/features/{name}/data") == ["FEATURES.npy.gz"]
                 # Export: a valid COG placed exactly on the tile.
                 cog = f"{project}/maps/ndvi/tiles/{name}.tif"
                 subprocess.run([sys.executable, validator, "-q", cog], check=True)
@@ -130,7 +133,7 @@ final class EOTileTimeoutTests: XCTestCase {
                 {"storage": {"project_folder": "\(project)", "structure": {"data": "data"}},
                  "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 3000, "size_y": 3000}},
                  "pipeline": "import", "scenes": [\(scenes.joined(separator: ","))], "resolution": 300,
-                 "output_folder_key": "data"\(timeout)}
+                 "output_folder_key": "data", "output_feature": ["data", "BANDS"]\(timeout)}
                 """)
         }
         let limited = try spec(timeout: #", "tile_timeout": 0.001"#)

@@ -32,7 +32,7 @@ final class S3DemoPipelineTests: XCTestCase {
         // boto3 sees every output and the records of all three pipelines.
         let listing = try moto.runPython(
             """
-            import boto3, io, json, sys
+            import boto3, gzip, io, json, sys
             import numpy as np
             s3 = boto3.client("s3")
             keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=sys.argv[1], Prefix="project/")
@@ -40,13 +40,14 @@ final class S3DemoPipelineTests: XCTestCase {
             patches = sorted({k.split("/")[2] for k in keys if k.startswith("project/data/eopatch-")})
             assert len(patches) == 25, len(patches)
             for name in patches:
-                for key in (f"project/data/{name}/bbox.geojson", f"project/features/{name}/data/NDVI.npy", f"project/maps/ndvi/tiles/{name}.tif"):
+                for key in (f"project/data/{name}/bbox.geojson", f"project/features/{name}/data/FEATURES.npy.gz", f"project/maps/ndvi/tiles/{name}.tif"):
                     assert key in keys, key
-            load = lambda key: np.load(io.BytesIO(s3.get_object(Bucket=sys.argv[1], Key=key)["Body"].read()))
+            load = lambda key: np.load(io.BytesIO(gzip.decompress(s3.get_object(Bucket=sys.argv[1], Key=key + ".gz")["Body"].read())))
             bands = load(f"project/data/{patches[7]}/data/BANDS.npy").astype(np.float32)
             with np.errstate(all="ignore"):
                 ndvi = (bands[..., 3] - bands[..., 2]) / (bands[..., 3] + bands[..., 2])
-            assert np.array_equal(load(f"project/features/{patches[7]}/data/NDVI.npy")[..., 0], ndvi, equal_nan=True)
+            # FEATURES: the six bands, then NDVI.
+            assert np.array_equal(load(f"project/features/{patches[7]}/data/FEATURES.npy")[..., 6], ndvi, equal_nan=True)
             assert "project/maps/ndvi/ndvi_32725.tif" in keys and "project/maps/ndvi/ndvi_32725.png" in keys
             runs = sorted({k.split("/")[2] for k in keys if k.startswith("project/logs/")})
             assert len(runs) == 3, runs

@@ -49,7 +49,7 @@ final class CanonicalJSONTests: XCTestCase {
         // gets the spec as canonical JSON, so that order must survive it.
         let json = """
             {"pipeline": "features", "tiles": ["t"], "storage": {"project_folder": "/p", "structure": {"data": "d", "features": "f"}},
-             "input_folder_key": "data", "output_folder_key": "features",
+             "input_folder_key": "data", "output_folder_key": "features", "bands_feature_name": "BANDS", "data_preparation": {"valid_data_feature_name": "IS_DATA"}, "output_feature_name": "FEATURES", 
              "ndis": {"NDVI": [3, 2], "NDWI": [1, 3], "NDMI": [3, 4]}}
             """
         let spec = try JobSpec.parse(json: json, source: "features.json")

@@ -8,7 +8,7 @@ import XCTest
 /// reported before anything runs.
 final class EOGrowBridgeTests: XCTestCase {
     func testCustomPipelineOnTwoWorkersSurvivesAKilledWorkerWithEOGrowsOutputs() throws {
-        let python = try PackagePaths.requireEOGrowPython()
+        let python = try EOGrowVenv.require().appendingPathComponent("python").path
         let cluster = try ClusterHarness(name: "eogrow-kill")
         let user = try EOGrowProject(in: cluster.directory)
         let config = try user.writeConfig(
@@ -33,7 +33,7 @@ final class EOGrowBridgeTests: XCTestCase {
         XCTAssertEqual(submit.terminationStatus, 0, output + cluster.log("head") + cluster.log("worker-survivor"))
 
         // grow's records: every patch done exactly once, none failed, the worker's loss seen.
-        let growRecords = try XCTUnwrap(user.logFolders(containing: "-eogrow-").last, output)
+        let growRecords = try XCTUnwrap(user.logFolders(containing: "Pipeline-executions-").last, output)
         let finished = try EOGrowProject.readStrings(growRecords.appendingPathComponent("finished.json"))
         XCTAssertEqual(finished.count, 81, "the 1.2 km grid over the scene has 81 patches")
         XCTAssertEqual(Set(finished).count, finished.count, "each patch once")
@@ -65,7 +65,7 @@ final class EOGrowBridgeTests: XCTestCase {
             "reference.json",
             #"{"**base": "${config_path}/ndvi.json", "debug": true, "delay": 0, "storage": {"project_folder": "${config_path}/../reference"}}"#
         )
-        let eogrow = PackagePaths.root.appendingPathComponent(".cache/eogrow-venv/bin/eogrow").path
+        let eogrow = EOGrowVenv.eogrow
         let referenceRun = try captureProcess(
             eogrow, [reference.path],
             environment: ClusterHarness.environment(["PYTHONPATH": user.configs.path]))
@@ -98,7 +98,7 @@ final class EOGrowBridgeTests: XCTestCase {
     }
 
     func testChainOfGrowsImportAndACustomEOGrowPipelineRunsInOrder() throws {
-        let python = try PackagePaths.requireEOGrowPython()
+        let python = try EOGrowVenv.require().appendingPathComponent("python").path
         try PackagePaths.requireBinaries(worker: true)
         let directory = URL(fileURLWithPath: try makeScratchDirectory(self, "eogrow-chain"))
         let user = try EOGrowProject(in: directory)
@@ -142,7 +142,7 @@ final class EOGrowBridgeTests: XCTestCase {
     }
 
     func testFailedExecutionsAreFailedTilesInGrowsAndEOGrowsRecords() throws {
-        let python = try PackagePaths.requireEOGrowPython()
+        let python = try EOGrowVenv.require().appendingPathComponent("python").path
         try PackagePaths.requireBinaries(worker: true)
         let directory = URL(fileURLWithPath: try makeScratchDirectory(self, "eogrow-fail"))
         let user = try EOGrowProject(in: directory)
@@ -158,7 +158,7 @@ final class EOGrowBridgeTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
         XCTAssertTrue(run.stderr.contains("Pipeline failed some executions"), run.stderr)
 
-        let growRecords = try XCTUnwrap(user.logFolders(containing: "-eogrow-").last)
+        let growRecords = try XCTUnwrap(user.logFolders(containing: "Pipeline-executions-").last)
         XCTAssertEqual(
             Set(try EOGrowProject.readStrings(growRecords.appendingPathComponent("failed.json"))), Set(bad))
         XCTAssertEqual(try EOGrowProject.readStrings(growRecords.appendingPathComponent("finished.json")).count, 7)
@@ -179,7 +179,7 @@ final class EOGrowBridgeTests: XCTestCase {
     }
 
     func testTestPatchesAreEOGrowsT() throws {
-        let python = try PackagePaths.requireEOGrowPython()
+        let python = try EOGrowVenv.require().appendingPathComponent("python").path
         try PackagePaths.requireBinaries(worker: true)
         let directory = URL(fileURLWithPath: try makeScratchDirectory(self, "eogrow-t"))
         let user = try EOGrowProject(in: directory)
@@ -192,7 +192,7 @@ final class EOGrowBridgeTests: XCTestCase {
             ["run", config.path, "--workers", "1", "--python", python, "-t", "1", "-t", "7"],
             environment: ClusterHarness.environment([:]))
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        let growRecords = try XCTUnwrap(user.logFolders(containing: "-eogrow-").last)
+        let growRecords = try XCTUnwrap(user.logFolders(containing: "Pipeline-executions-").last)
         XCTAssertEqual(
             try EOGrowProject.readStrings(growRecords.appendingPathComponent("finished.json")),
             ["eopatch-id-1-col-0-row-1", "eopatch-id-7-col-2-row-1"])
@@ -203,7 +203,7 @@ final class EOGrowBridgeTests: XCTestCase {
     }
 
     func testMistakesAreOneLineBeforeAnythingRuns() throws {
-        let python = try PackagePaths.requireEOGrowPython()
+        let python = try EOGrowVenv.require().appendingPathComponent("python").path
         try PackagePaths.requireBinaries(worker: true)
         let directory = URL(fileURLWithPath: try makeScratchDirectory(self, "eogrow-bad"))
         let user = try EOGrowProject(in: directory)

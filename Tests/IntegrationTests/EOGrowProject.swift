@@ -52,12 +52,16 @@ struct EOGrowProject {
             at: project.appendingPathComponent("input-data"), to: target.appendingPathComponent("input-data"))
     }
 
-    /// The records folders in the project's logs: grow's (`*-eogrow-<job>`) and eo-grow's own
-    /// (`<timestamp>-<PipelineName>-<id>`).
+    /// The records folders in the project's logs whose name has `text`: grow's for the
+    /// executions (`<time>-<PipelineName>-executions-<job>-<head>`) and eo-grow's own
+    /// (`<timestamp>-<PipelineName>-<id>`), told apart by "-executions-".
     func logFolders(containing text: String, project folder: String = "project") -> [URL] {
         let logs = directory.appendingPathComponent(folder).appendingPathComponent("logs")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []
-        return names.filter { $0.contains(text) }.sorted().map { logs.appendingPathComponent($0) }
+        let grows = text.contains("-executions-")
+        return names.filter { $0.contains(text) && ($0.contains("-executions-") == grows) }.sorted().map {
+            logs.appendingPathComponent($0)
+        }
     }
 
     /// EOPatches written completely so far under `folder` (their last file is there).

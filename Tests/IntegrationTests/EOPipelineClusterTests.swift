@@ -31,7 +31,8 @@ final class EOPipelineClusterTests: XCTestCase {
             {"name": "import-kill", "pipeline": "import",
              "storage": {"project_folder": "\(project.path)", "structure": {"data": "data"}},
              "area": {"geometry_filename": "aoi.geojson", "patch": {"size_x": 600, "size_y": 600}},
-             "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "output_folder_key": "data"}
+             "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "output_folder_key": "data",
+             "output_feature": ["data", "BANDS"]}
             """)
         let submit = try cluster.startSubmit(job)
         let data = project.appendingPathComponent("data")
@@ -58,18 +59,19 @@ final class EOPipelineClusterTests: XCTestCase {
             [
                 "-c",
                 """
-                import json, os, sys
+                import gzip, json, os, sys
                 import numpy as np
                 data, names = sys.argv[1], json.loads(sys.argv[2])
+                load = lambda path: np.load(gzip.open(path + ".gz"))
                 for name in names:
                     p = f"{data}/{name}"
-                    bands = np.load(f"{p}/data/BANDS.npy"); valid = np.load(f"{p}/mask/IS_DATA.npy")
+                    bands = load(f"{p}/data/BANDS.npy"); valid = load(f"{p}/mask/IS_DATA.npy")
                     assert bands.shape == (1, 20, 20, 6) and bands.dtype == np.float32, (name, bands.shape)
                     assert valid.shape == (1, 20, 20, 1) and valid.dtype == np.bool_, name
                     json.load(open(f"{p}/bbox.geojson")); json.load(open(f"{p}/timestamps.json"))
                     for root, _, files in os.walk(p):
                         for f in files:
-                            assert f.endswith((".npy", ".json", ".geojson")) or ".tmp-" in f, (root, f)
+                            assert f.endswith((".npy.gz", ".json", ".geojson")) or ".tmp-" in f, (root, f)
                 print("ok", len(names))
                 """,
                 data.path, String(decoding: try JSONSerialization.data(withJSONObject: finished), as: UTF8.self),

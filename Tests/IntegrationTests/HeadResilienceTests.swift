@@ -61,6 +61,7 @@ final class HeadResilienceTests: XCTestCase {
              "storage": {"project_folder": "s3://stall/project", "endpoint_url": "http://127.0.0.1:\(s3Port)",
                          "aws_region": "us-east-1", "structure": {"data": "data", "features": "features"}},
              "input_folder_key": "data", "output_folder_key": "features", "bands_feature_name": "BANDS",
+             "data_preparation": {"valid_data_feature_name": "IS_DATA"}, "output_feature_name": "FEATURES",
              "ndis": {"NDVI": [3, 2]}}
             """)
         let quick = try cluster.writeJob(

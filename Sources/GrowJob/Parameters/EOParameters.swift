@@ -8,12 +8,19 @@ package enum EOParameters: Sendable, Equatable {
     case mergeSamples(MergeSamplesParameters)
     case exportMaps(ExportMapsParameters)
 
+    /// grow's extension of every EO pipeline's schema.
+    static let compressLevelKey = ConfigKey.optional(
+        "compress_level", "int", default: "1",
+        "gzip level of the EOPatch files written (1, as eo-learn writes them; 0 for plain .npy)."
+    ).grow
+
     /// The keys each pipeline reads, beside the keys every job has.
     static func read(_ kind: PipelineKind, _ reader: inout ParameterReader) throws(JobSpecError) -> EOParameters? {
         switch kind {
         case .command, .noop, .sleep, .eogrow: return nil
         case .importTiff: return .importTiff(try ImportParameters(&reader))
         case .features: return .features(try FeaturesParameters(&reader))
+        case .mosaickingFeatures: return .features(try FeaturesParameters(&reader, mosaicking: true))
         case .mosaicking: return .mosaicking(try MosaickingParameters(&reader))
         case .sampling: return .sampling(try SamplingParameters(&reader))
         case .mergeSamples: return .mergeSamples(try MergeSamplesParameters(&reader))
@@ -27,6 +34,7 @@ package enum EOParameters: Sendable, Equatable {
         case .command, .noop, .sleep, .eogrow: []
         case .importTiff: ImportParameters.keys
         case .features: FeaturesParameters.keys
+        case .mosaickingFeatures: FeaturesParameters.mosaickingKeys
         case .mosaicking: MosaickingParameters.keys
         case .sampling: SamplingParameters.keys
         case .mergeSamples: MergeSamplesParameters.keys
@@ -49,7 +57,7 @@ package enum EOParameters: Sendable, Equatable {
     /// The folder keys the pipeline reads from and writes to (all must resolve).
     var folderKeys: [String] {
         switch self {
-        case .importTiff(let p): [p.outputFolderKey] + (p.tiffFolderKey.map { [$0] } ?? [])
+        case .importTiff(let p): [p.outputFolderKey, p.tiffFolderKey]
         case .features(let p): [p.inputFolderKey, p.outputFolderKey]
         case .mosaicking(let p): [p.inputFolderKey, p.outputFolderKey]
         case .sampling(let p): [p.inputFolderKey, p.outputFolderKey]
@@ -65,6 +73,7 @@ package enum PipelineNames {
     static let eoGrowClasses: [String: PipelineKind] = [
         "eogrow.pipelines.import_tiff.ImportTiffPipeline": .importTiff,
         "eogrow.pipelines.features.FeaturesPipeline": .features,
+        "eogrow.pipelines.features.MosaickingFeaturesPipeline": .mosaickingFeatures,
         "eogrow.pipelines.sampling.FractionSamplingPipeline": .sampling,
         "eogrow.pipelines.sampling.BlockSamplingPipeline": .sampling,
         "eogrow.pipelines.sampling.GridSamplingPipeline": .sampling,

@@ -1,33 +1,44 @@
-/// `"pipeline": "features"`: normalized difference indices and a valid-data mask per tile.
+/// eo-grow's `FeaturesPipeline` (grow's name `features`): the bands of each patch and normalized
+/// difference indices of them, concatenated into one DATA feature.
 ///
 ///     "input_folder_key": "data", "output_folder_key": "features",
-///     "bands_feature_name": "BANDS", "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]},
-///     "valid_data_feature_name": "IS_DATA", "cloud_mask_feature_name": "CLM",
-///     "output_feature_name": "FEATURES", "interpolation": "linear"
+///     "bands_feature_name": "BANDS", "output_feature_name": "FEATURES",
+///     "data_preparation": {"valid_data_feature_name": "IS_DATA", "cloud_mask_feature_name": "CLM",
+///                          "validity_threshold": 0.8},
+///     "ndis": {"NDVI": [3, 2], "NDWI": [1, 3]}, "dtype": "float32"
 ///
-/// Writes `data/<index>` (T×H×W×1 float32) for every index, `mask/VALID_DATA`, and
-/// `data/<output_feature_name>`: the bands followed by the indices (as eo-grow's FEATURES).
+/// Writes only `data/<output_feature_name>` (the bands, then the indices in the config's order)
+/// and the timestamps of the frames kept, as eo-grow does.
 package struct FeaturesParameters: Sendable, Equatable {
+    static let dataPreparationKeys: [ConfigKey] = [
+        .required("valid_data_feature_name", "str", "The MASK feature of valid pixels."),
+        .optional(
+            "cloud_mask_feature_name", "Optional[str]", default: "null",
+            "A MASK feature of clouds: a pixel counts as valid only where it is 0."),
+        .optional(
+            "validity_threshold", "Optional[float]", default: "null",
+            "Drop the frames whose share of valid pixels is not above this."),
+    ]
+
     static let keys: [ConfigKey] = [
         .required("input_folder_key", "str", "The folder key of the input patches."),
         .required("output_folder_key", "str", "The folder key of the output patches."),
-        .optional("bands_feature_name", "str", default: "\"BANDS\"", "The DATA feature holding the bands."),
+        .required("bands_feature_name", "str", "The DATA feature holding the bands."),
         .required(
-            "ndis", "Dict[str, Tuple[int, int]]",
-            "Indices to compute: name -> [channel a, channel b] for (a - b) / (a + b)."),
-        ConfigKey.optional(
-            "valid_data_feature_name", "str", default: "\"IS_DATA\"", "The MASK feature of valid pixels."
-        ).grow,
-        ConfigKey.optional("cloud_mask_feature_name", "Optional[str]", default: "null", "The MASK feature of clouds.")
-            .grow,
+            "data_preparation", "ValidityFiltering", "Which frames to keep, by their valid pixels.",
+            keys: dataPreparationKeys),
         .optional(
-            "output_feature_name", "str", default: "\"FEATURES\"",
-            "The DATA feature written: the bands, then the indices."),
+            "ndis", "Dict[str, Tuple[int, int]]", default: "{}",
+            "Indices appended to the bands, in this order: name -> [a, b] for (a - b) / (a + b) of band channels."),
+        .optional(
+            "dtype", "Optional[np.dtype]", default: "null",
+            "The dtype of the output feature; by default numpy's common type of the bands and the indices."),
+        .required("output_feature_name", "str", "The DATA feature written: the bands, then the indices."),
         ConfigKey.optional(
             "interpolation", "Literal['none', 'linear']", default: "\"none\"",
-            "Fill invalid observations from their neighbours in time."
+            "Fill invalid observations from their neighbours in time (bands as float32, before the indices)."
         ).grow,
-        ConfigKey.optional("compress_level", "int", default: "0", "gzip level of the written features.").grow,
+        EOParameters.compressLevelKey,
     ]
 
     package struct Index: Sendable, Equatable {
@@ -40,38 +51,66 @@ package struct FeaturesParameters: Sendable, Equatable {
     package var inputFolderKey: String
     package var outputFolderKey: String
     package var bandsFeatureName: String
-    package var indices: [Index]
-    package var validDataFeatureName: String?
+    package var validDataFeatureName: String
     package var cloudMaskFeatureName: String?
-    package var outputFeatureName: String?
-    /// Fill invalid observations by linear interpolation in time before writing.
+    package var validityThreshold: Double?
+    package var indices: [Index]
+    package var dtype: NumpyDType?
+    package var outputFeatureName: String
+    /// Fill invalid observations by linear interpolation in time before the indices.
     package var interpolate: Bool
+    /// `MosaickingFeaturesPipeline`'s temporal mosaics, made before the indices.
+    package var mosaicking: MosaickingSpecification?
     package var compressLevel: Int
 
-    init(_ reader: inout ParameterReader) throws(JobSpecError) {
+    /// `MosaickingFeaturesPipeline`: the same keys and its `mosaicking` section.
+    static let mosaickingKeys: [ConfigKey] =
+        keys + [
+            .required(
+                "mosaicking", "MosaickingSpecifications", "The temporal mosaics made of the kept frames.",
+                keys: MosaickingSpecification.keys)
+        ]
+
+    init(_ reader: inout ParameterReader, mosaicking: Bool = false) throws(JobSpecError) {
         inputFolderKey = try reader.string("input_folder_key")
         outputFolderKey = try reader.string("output_folder_key")
-        bandsFeatureName = try reader.string("bands_feature_name", default: "BANDS")
-        guard case .object(let members)? = reader.value("ndis"), !members.isEmpty else {
-            throw reader.fail(
-                "ndis", "missing; expected e.g. {\"NDVI\": [3, 2]} (channel indices of the bands feature)")
+        bandsFeatureName = try reader.featureName("bands_feature_name")
+        guard var preparation = try reader.object("data_preparation") else {
+            throw reader.fail("data_preparation", "missing; expected {\"valid_data_feature_name\": \"IS_DATA\", ...}")
+        }
+        validDataFeatureName = try preparation.featureName("valid_data_feature_name")
+        cloudMaskFeatureName = try preparation.optionalFeatureName("cloud_mask_feature_name")
+        validityThreshold = try preparation.optionalNumber("validity_threshold", "a number") { $0.isFinite }
+        try preparation.finish()
+        indices = try Self.readIndices(&reader)
+        dtype = try reader.dtype("dtype")
+        outputFeatureName = try reader.featureName("output_feature_name")
+        interpolate = try reader.choice("interpolation", ["none", "linear"], default: "none") == "linear"
+        if mosaicking {
+            guard var section = try reader.object("mosaicking") else {
+                throw reader.fail("mosaicking", "missing; expected {\"time_period\": [start, end], \"n_mosaics\": N}")
+            }
+            self.mosaicking = try MosaickingSpecification(&section)
+            try section.finish()
+        }
+        compressLevel = try reader.compressLevel()
+    }
+
+    /// `ndis` in the config's order: FEATURES holds the bands, then the indices in this order.
+    static func readIndices(_ reader: inout ParameterReader) throws(JobSpecError) -> [Index] {
+        guard let value = reader.value("ndis") else { return [] }
+        guard case .object(let members) = value else {
+            throw reader.fail("ndis", "expected an object like {\"NDVI\": [3, 2]}, got \(value.excerpt)")
         }
         var nested = reader.nested(members, at: "ndis", keys: nil)
         var indices: [Index] = []
-        // In the config's order: FEATURES holds the bands, then the indices in this order.
         for name in members.keys {
             guard FeatureRef.isValidName(name) else { throw nested.fail(name, "cannot be a feature name") }
-            guard let pair = try nested.integers(name, count: 2, in: 0...10_000) else {
+            guard let pair = try nested.integers(name, count: 2, in: -10_000...10_000) else {
                 throw nested.fail(name, "expected [first, second] channel indices")
             }
             indices.append(Index(name: name, first: pair[0], second: pair[1]))
         }
-        self.indices = indices
-        validDataFeatureName = try reader.optionalString("valid_data_feature_name") ?? "IS_DATA"
-        cloudMaskFeatureName = try reader.optionalString("cloud_mask_feature_name")
-        outputFeatureName = try reader.string("output_feature_name", default: "FEATURES")
-        let interpolation = try reader.choice("interpolation", ["none", "linear"], default: "none")
-        interpolate = interpolation == "linear"
-        compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
+        return indices
     }
 }

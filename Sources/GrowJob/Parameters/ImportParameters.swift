@@ -1,33 +1,64 @@
 import Foundation
 
-/// `"pipeline": "import"`: scenes warped into each tile's grid, one time frame per scene.
+/// eo-grow's `ImportTiffPipeline` (grow's name `import`): one GeoTIFF cropped to each patch at
+/// its own pixels, as eo-grow does it, or grow's extension, several dated scenes warped into
+/// each patch's grid.
 ///
-///     "scenes": [{"path": "L7_2020-06-01.tif", "timestamp": "2020-06-01"}, ...],
-///     "tiff_folder_key": "input_data", "bands": [1, 2, 3, 4], "resolution": 30,
-///     "resample_type": "bilinear", "no_data_value": 0, "dtype": "float32",
-///     "output_folder_key": "data", "output_feature": ["data", "BANDS"],
-///     "valid_data_feature": ["mask", "IS_DATA"], "compress_level": 0
+///     eo-grow: "input_filename": "lulc.tif", "tiff_folder_key": "input_data",
+///              "output_feature": ["mask_timeless", "LULC"], "no_data_value": 0, "dtype": "uint8",
+///              "output_folder_key": "data"
+///     grow:    "scenes": [{"path": "L7_2020-06-01.tif", "timestamp": "2020-06-01"}, ...],
+///              "resolution": 30, "resample_type": "bilinear", "bands": [1, 2, 3, 4],
+///              "output_feature": ["data", "BANDS"], "valid_data_feature": ["mask", "IS_DATA"]
 package struct ImportParameters: Sendable, Equatable {
     static let sceneKeys: [ConfigKey] = [
         .required("path", "str", "A GeoTIFF: local, http(s)://, s3:// or under tiff_folder_key."),
         .required("timestamp", "str", "The scene's time, ISO 8601."),
     ]
 
+    static let resizeKeys: [ConfigKey] = [
+        .required("resize_type", "Literal['new_size', 'scale_factors', 'resolution']", "How the two sizes are read."),
+        .required("width_param", "float", "The new width, its factor, or the pixel width."),
+        .required("height_param", "float", "The new height, its factor, or the pixel height."),
+        .optional("method", "Literal['nearest', 'linear', 'cubic']", default: "\"linear\"", "The interpolation."),
+        .optional("library", "Literal['PIL', 'cv2']", default: "\"cv2\"", "The library eo-grow resizes with."),
+    ]
+
     static let keys: [ConfigKey] = [
-        ConfigKey.required("scenes", "List[SceneSchema]", "Scenes: {path, timestamp}.").grow,
-        .optional("tiff_folder_key", "str", default: "\"input_data\"", "The folder key of the scenes."),
-        ConfigKey.optional("bands", "Optional[List[int]]", default: "null", "1-based bands to read.").grow,
-        ConfigKey.required("resolution", "float", "Pixel size in metres.").grow,
-        ConfigKey.optional("resample_type", "str", default: "\"nearest\"", "Resampling when warping.").grow,
-        .optional("no_data_value", "Optional[float]", default: "null", "Value of pixels without data."),
-        .optional("dtype", "Optional[dtype]", default: "\"float32\"", "The dtype written."),
         .required("output_folder_key", "str", "The folder key of the output patches."),
         .optional(
-            "output_feature", "Tuple[FeatureType, str]", default: "[\"data\", \"BANDS\"]", "The feature written."),
+            "tiff_folder_key", "str", default: "\"input_data\"", "The folder key where input_filename (or a scene) is."),
+        .required("input_filename", "str", "The GeoTIFF to import (.tif is added when the name has no such ending)."),
+        .required(
+            "output_feature", "Tuple[FeatureType, str]",
+            "The feature written: timeless types H×W×bands, temporal ones 1×H×W×bands."),
+        .optional("no_data_value", "float", default: "NaN", "The value of patch pixels outside the tiff."),
+        .optional(
+            "dtype", "Optional[np.dtype]", default: "null",
+            "The dtype written; by default the tiff's (float32 for scenes)."),
+        .optional(
+            "resize", "Optional[ResizeSchema]", default: "null", "Resampling of the imported feature.", keys: resizeKeys
+        ),
         ConfigKey.optional(
-            "valid_data_feature", "Tuple[FeatureType, str]", default: "[\"mask\", \"IS_DATA\"]", "The mask written."
+            "scenes", "Optional[List[SceneSchema]]", default: "null",
+            "Instead of input_filename: dated scenes, each warped into the patch grid (one frame each).",
+            keys: sceneKeys
         ).grow,
-        ConfigKey.optional("compress_level", "int", default: "0", "gzip level.").grow,
+        ConfigKey.optional("bands", "Optional[List[int]]", default: "null", "With scenes: the 1-based bands to read.")
+            .grow,
+        ConfigKey.optional(
+            "resolution", "Optional[float]", default: "null", "With scenes (required): pixel size, metres."
+        )
+        .grow,
+        ConfigKey.optional(
+            "resample_type", "Literal['nearest', 'bilinear', 'cubic', 'average']", default: "\"nearest\"",
+            "With scenes: resampling when warping."
+        ).grow,
+        ConfigKey.optional(
+            "valid_data_feature", "Tuple[FeatureType, str]", default: "[\"mask\", \"IS_DATA\"]",
+            "With scenes: the mask of pixels a scene covers."
+        ).grow,
+        EOParameters.compressLevelKey,
     ]
 
     package struct Scene: Sendable, Equatable {
@@ -36,22 +67,64 @@ package struct ImportParameters: Sendable, Equatable {
         package var timestamp: Date
     }
 
-    package var scenes: [Scene]
-    package var tiffFolderKey: String?
-    package var bands: [Int]?
-    package var resolution: Double
-    package var resampling: Resampling
+    /// grow's scene import: every scene warped into the patch's grid.
+    package struct Warp: Sendable, Equatable {
+        package var scenes: [Scene]
+        package var bands: [Int]?
+        package var resolution: Double
+        package var resampling: Resampling
+        package var validDataFeature: FeatureRef
+    }
+
+    package enum Source: Sendable, Equatable {
+        /// eo-grow's: a file under `tiff_folder_key`, cropped at its own pixels.
+        case tiff(String)
+        case scenes(Warp)
+    }
+
+    package var source: Source
+    package var tiffFolderKey: String
+    /// nil: NaN for a tiff (eo-grow's default); with scenes, the scene's own nodata.
     package var noDataValue: Double?
-    package var dtype: RasterDataType
+    package var dtype: NumpyDType?
     package var outputFolderKey: String
     package var outputFeature: FeatureRef
-    package var validDataFeature: FeatureRef
     package var compressLevel: Int
 
     init(_ reader: inout ParameterReader) throws(JobSpecError) {
-        guard case .array(let items)? = reader.value("scenes"), !items.isEmpty else {
+        outputFolderKey = try reader.string("output_folder_key")
+        tiffFolderKey = try reader.string("tiff_folder_key", default: "input_data")
+        let filename = try reader.optionalString("input_filename")
+        let scenesValue = reader.value("scenes")
+        switch (filename, scenesValue) {
+        case (let name?, nil):
+            let lowercased = name.lowercased()
+            source = .tiff(lowercased.hasSuffix(".tif") || lowercased.hasSuffix(".tiff") ? name : name + ".tif")
+            for key in ["bands", "resolution", "resample_type", "valid_data_feature"] where reader.value(key) != nil {
+                throw reader.fail(key, "only with \"scenes\" (grow's warped import), not with input_filename")
+            }
+        case (nil, let value?):
+            source = .scenes(try Self.warp(value, &reader))
+        case (_?, _?):
+            throw reader.fail("scenes", "give input_filename (eo-grow's import) or scenes (grow's), not both")
+        case (nil, nil):
+            throw reader.fail("input_filename", "missing; expected the GeoTIFF to import (or grow's \"scenes\")")
+        }
+        noDataValue = try reader.optionalNumber("no_data_value", "a number") { $0.isFinite }
+        dtype = try reader.dtype("dtype")
+        if reader.value("resize") != nil {
             throw reader.fail(
-                "scenes", "missing or empty; expected a list of {\"path\": ..., \"timestamp\": \"YYYY-MM-DD\"}")
+                "resize",
+                "grow does not resample an imported tiff with cv2 or PIL; import at the tiff's pixels, or use grow's \"scenes\" with \"resolution\""
+            )
+        }
+        outputFeature = try reader.feature("output_feature", types: [.data, .mask, .dataTimeless, .maskTimeless])
+        compressLevel = try reader.compressLevel()
+    }
+
+    private static func warp(_ value: JSONValue, _ reader: inout ParameterReader) throws(JobSpecError) -> Warp {
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw reader.fail("scenes", "expected a non-empty list of {\"path\": ..., \"timestamp\": \"YYYY-MM-DD\"}")
         }
         var scenes: [Scene] = []
         for (position, item) in items.enumerated() {
@@ -70,24 +143,17 @@ package struct ImportParameters: Sendable, Equatable {
             try scene.finish()
             scenes.append(Scene(path: path, timestamp: timestamp))
         }
-        self.scenes = scenes
-        tiffFolderKey = try reader.optionalString("tiff_folder_key")
-        bands = try reader.integers("bands", in: 1...10_000)
-        resolution = try reader.number("resolution", "a pixel size in metres > 0") { $0 > 0 && $0 <= 1e6 }
+        let bands = try reader.integers("bands", in: 1...10_000)
+        let resolution = try reader.number("resolution", "a pixel size in metres > 0 (required with scenes)") {
+            $0 > 0 && $0 <= 1e6
+        }
         let resamplingName = try reader.choice(
             "resample_type", ["nearest", "bilinear", "cubic", "average"], default: "nearest")
-        resampling = resamplingName == "nearest" ? .nearest : Resampling(rawValue: resamplingName) ?? .nearest
-        noDataValue = try reader.optionalNumber("no_data_value", "a number") { $0.isFinite }
-        dtype =
-            RasterDataType(
-                rawValue: try reader.choice("dtype", RasterDataType.allCases.map(\.rawValue), default: "float32"))
-            ?? .float32
-        outputFolderKey = try reader.string("output_folder_key")
-        outputFeature = try reader.feature(
-            "output_feature", default: FeatureRef(kind: .data, name: "BANDS"), types: [.data])
-        validDataFeature = try reader.feature(
+        let validDataFeature = try reader.feature(
             "valid_data_feature", default: FeatureRef(kind: .mask, name: "IS_DATA"), types: [.mask])
-        compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
+        return Warp(
+            scenes: scenes, bands: bands, resolution: resolution,
+            resampling: Resampling(rawValue: resamplingName) ?? .nearest, validDataFeature: validDataFeature)
     }
 }
 

@@ -137,6 +137,36 @@ struct ParameterReader: JSONFieldReading {
         ParameterReader(source: source, members: members, prefix: path(relativePath), keys: keys)
     }
 
+    /// A feature's name (eo-grow's `*_feature_name` keys): it becomes a file name.
+    mutating func featureName(_ key: String, default fallback: String? = nil) throws(JobSpecError) -> String {
+        let name = try string(key, default: fallback)
+        guard FeatureRef.isValidName(name) else { throw fail(key, "\(JSONValue.quote(name)) cannot be a feature name") }
+        return name
+    }
+
+    mutating func optionalFeatureName(_ key: String) throws(JobSpecError) -> String? {
+        guard value(key) != nil else { return nil }
+        return try featureName(key)
+    }
+
+    /// An array dtype as numpy names it (`"float32"`, `"u2"`); nil when missing or null.
+    mutating func dtype(_ key: String) throws(JobSpecError) -> NumpyDType? {
+        guard let value = value(key) else { return nil }
+        let text = try string(value, at: path(key), nonEmpty: true)
+        guard let type = NumpyDType(numpyName: text) else {
+            throw fail(
+                key,
+                "\(JSONValue.quote(text)) is not a dtype grow writes; expected one of \(NumpyDType.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        return type
+    }
+
+    /// grow's `compress_level`: eo-learn's gzip level 1 by default, 0 for plain `.npy`.
+    mutating func compressLevel() throws(JobSpecError) -> Int {
+        try integer("compress_level", default: 1, in: 0...9)
+    }
+
     /// An EOPatch feature as eo-grow writes it: `["data", "BANDS"]`.
     mutating func feature(_ key: String, default fallback: FeatureRef? = nil, types: [FeatureType]? = nil)
         throws(JobSpecError)

@@ -13,11 +13,15 @@ package struct CoordinatorConfig: Sendable {
     package var hostName: String
     /// Finds a job's final step (export_maps' mosaics); nil for none.
     package var finalizer: JobFinalizer
+    /// This head's run, in its records folders' names: runs of two heads in one project and
+    /// second never share a folder (eo-grow's run ids serve the same end).
+    package var instance: String
 
     package init(
         scheduler: SchedulerConfig = SchedulerConfig(), resumeGraceMs: UInt64 = 5000, stateDirectory: String,
-        hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }
+        hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }, instance: String = "0"
     ) {
+        self.instance = instance
         self.scheduler = scheduler
         self.resumeGraceMs = resumeGraceMs
         self.stateDirectory = stateDirectory

@@ -36,8 +36,8 @@ extension HeadCoordinator {
     /// they are kept in the state directory and copied there as the job runs.
     func recordsPlace(for spec: JobSpec, job: JobID, submittedUnixMs: UInt64) -> RecordsPlace {
         let name = RecordsFolder.directoryName(
-            startedAt: Date(timeIntervalSince1970: Double(submittedUnixMs) / 1000), pipeline: spec.pipeline.rawValue,
-            id: "\(job)")
+            startedAt: Date(timeIntervalSince1970: Double(submittedUnixMs) / 1000), pipeline: spec.name,
+            id: "\(job)-\(config.instance)")
         return recordsPlace(for: spec, directoryName: name)
     }
 
