@@ -107,7 +107,7 @@ final class EOGrowBridgeTests: XCTestCase {
             "chain.json",
             #"""
             [{"pipeline_config": {"pipeline": "import", \#(managers), "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}],
-                                  "resolution": 30, "output_folder_key": "data"}},
+                                  "resolution": 30, "output_folder_key": "data", "output_feature": ["data", "BANDS"]}},
              {"pipeline_config": {"pipeline": "my_pipelines.BandsMeanPipeline", \#(managers),
                                   "input_folder_key": "data", "output_folder_key": "means"}}]
             """#)
@@ -209,7 +209,7 @@ final class EOGrowBridgeTests: XCTestCase {
         let user = try EOGrowProject(in: directory)
         let managers = EOGrowProject.managers()
         let importStep =
-            #"{"pipeline_config": {"pipeline": "import", \#(managers), "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "output_folder_key": "data"}}"#
+            #"{"pipeline_config": {"pipeline": "import", \#(managers), "scenes": [{"path": "L7.tif", "timestamp": "2000-01-01"}], "resolution": 30, "output_folder_key": "data", "output_feature": ["data", "BANDS"]}}"#
         let cases: [(file: String, json: String, expected: String)] = [
             (
                 "noclass.json",
