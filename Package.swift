@@ -85,6 +85,11 @@ let package = Package(
         // The tile runner: command, noop and sleep tiles, child processes, cancellation, timeouts.
         .target(
             name: "Exec", dependencies: ["GrowJob", logging, .product(name: "Subprocess", package: "swift-subprocess")]),
+        // eo-grow's own pipelines (those grow does not implement): the client's driver, where eo-grow
+        // runs its steps, and the worker's tile runner, a reused Python process per slot.
+        .target(
+            name: "EOGrowBridge",
+            dependencies: ["GrowJob", "Exec", .product(name: "Subprocess", package: "swift-subprocess")]),
         // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.
         .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
 
@@ -111,13 +116,15 @@ let package = Package(
             name: "GrowHead",
             dependencies: [
                 "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster",
-                "EOPipelines", "HeadRuntime",
+                "EOPipelines", "EOGrowBridge", "HeadRuntime",
                 "GrowCLI", "Launcher", "LauncherRuntime", argumentParser, logging,
             ]
         ),
         .executableTarget(
             name: "GrowWorker",
-            dependencies: ["Wire", "Exec", "EOPipelines", "WorkerRuntime", "GrowCLI", argumentParser, logging]
+            dependencies: [
+                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "GrowCLI", argumentParser, logging,
+            ]
         ),
 
         // libFuzzer entry point over the frame and message decoders (scripts/fuzz builds it).
@@ -157,6 +164,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "GrowJob", "GrowTestSupport"]),
+        // The worker's eo-grow processes against the eo-grow venv: reuse, restarts, cancellation, errors.
+        .testTarget(name: "EOGrowBridgeTests", dependencies: ["EOGrowBridge", "Exec", "GrowJob", "GrowTestSupport"]),
         .testTarget(
             name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.

@@ -2,14 +2,17 @@ import Foundation
 import GrowJob
 
 /// Runs one tile attempt: `command`, `noop` and `sleep` tiles itself, the EO pipelines through
-/// `eoPipelines` (the worker's; nil in a process that runs no EO pipelines). Stateless and
-/// thread-safe: a worker calls `run` once per slot, many at a time. Nothing blocks a Swift
-/// concurrency thread: a command is awaited through swift-subprocess (see `ChildProcess`).
+/// `eoPipelines` and eo-grow's own pipelines through `eoGrow` (the worker's; nil in a process
+/// that runs none). Thread-safe: a worker calls `run` once per slot, many at a time. Nothing
+/// blocks a Swift concurrency thread: a command is awaited through swift-subprocess (see
+/// `ChildProcess`).
 package struct TileExecutor: TileRunner {
     let eoPipelines: (any TileRunner)?
+    let eoGrow: (any TileRunner)?
 
-    package init(eoPipelines: (any TileRunner)? = nil) {
+    package init(eoPipelines: (any TileRunner)? = nil, eoGrow: (any TileRunner)? = nil) {
         self.eoPipelines = eoPipelines
+        self.eoGrow = eoGrow
     }
 
     package func run(_ spec: JobSpec, _ tile: TileContext, cancellation: TileCancellation) async -> TileOutcome {
@@ -36,6 +39,11 @@ package struct TileExecutor: TileRunner {
                         error: "this worker has no EO pipelines to run \(spec.pipeline.rawValue) tiles")
                 }
                 return await eoPipelines.run(spec, tile, cancellation: cancellation)
+            case .eogrow:
+                guard let eoGrow else {
+                    return .failed(retryable: false, error: "this worker cannot run eo-grow pipelines")
+                }
+                return await eoGrow.run(spec, tile, cancellation: cancellation)
             }
         } onCancel: {
             cancellation.cancel()

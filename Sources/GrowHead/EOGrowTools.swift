@@ -1,45 +1,53 @@
+import EOGrowBridge
 import Foundation
 
 /// eo-grow's own command-line tools (`eogrow-validate`, `eogrow-template`), for the pipelines grow
-/// does not implement natively: beside `$GROW_EOGROW_PYTHON`, in the `.cache/eogrow-venv` of the
-/// package a development build comes from, or on PATH.
+/// does not implement natively: run with the Python that runs eo-grow's pipelines
+/// (`EOGrowInterpreter`), finding custom classes where the driver finds them (the working folder
+/// and the config's folder).
 enum EOGrowTools {
-    static func executable(_ name: String) -> String? {
-        var folders: [String] = []
-        if let python = ProcessInfo.processInfo.environment["GROW_EOGROW_PYTHON"] {
-            folders.append((python as NSString).deletingLastPathComponent)
-        }
-        // A development build: <package>/.build/.../grow-head.
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        while folder.path != "/", folder.lastPathComponent != ".build" { folder.deleteLastPathComponent() }
-        if folder.lastPathComponent == ".build" {
-            folders.append(folder.deletingLastPathComponent().appendingPathComponent(".cache/eogrow-venv/bin").path)
-        }
-        folders += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        return folders.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    enum Tool: String {
+        case validate = "validate_config"
+        case template = "make_template"
     }
 
     /// Runs the tool; its standard output is passed on, and a failure becomes a one-line
     /// `UserError` with the last line the tool wrote to stderr (Python's exception).
-    static func run(_ name: String, _ arguments: [String], context: String) throws {
-        guard let path = executable(name) else {
-            throw UserError(
-                "\(context): \(name) not found: install eo-grow (pip install eo-grow) or set GROW_EOGROW_PYTHON to its interpreter"
-            )
-        }
+    static func run(_ tool: Tool, _ arguments: [String], configFolder: String? = nil, context: String) throws {
+        let python = EOGrowInterpreter.resolve(flag: nil)
+        var environment = ProcessInfo.processInfo.environment
+        let folders = [FileManager.default.currentDirectoryPath] + (configFolder.map { [$0] } ?? [])
+        environment["PYTHONPATH"] = (folders + [environment["PYTHONPATH"]].compactMap { $0 }).joined(separator: ":")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            [python, "-c", "import sys; from eogrow.cli import \(tool.rawValue); \(tool.rawValue)()"] + arguments
+        process.environment = environment
         let errors = Pipe()
         process.standardError = errors
         try process.run()
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let last = output.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            throw UserError(
-                "\(context): \(last.map(String.init) ?? "\(name) failed (exit \(process.terminationStatus))")")
+            let problem =
+                Self.oneLine(output) ?? EOGrowInterpreter.problem(python, reason: "exit \(process.terminationStatus)")
+            throw UserError("\(context): \(problem)")
         }
+    }
+
+    /// Python's exception in one line; pydantic's list of problems as `key: message; ...`.
+    static func oneLine(_ stderr: String) -> String? {
+        let lines = stderr.split(separator: "\n").map(String.init).filter {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
+        guard let start = lines.lastIndex(where: { $0.contains("ValidationError:") }) else { return lines.last }
+        // After the summary: a key on its own line, then its message indented.
+        var problems: [String] = []
+        var index = start + 1
+        while index + 1 < lines.count, lines[index + 1].hasPrefix(" ") {
+            problems.append("\(lines[index]): \(lines[index + 1].trimmingCharacters(in: .whitespaces))")
+            index += 2
+        }
+        return problems.isEmpty ? lines.last : problems.joined(separator: "; ")
     }
 }

@@ -21,6 +21,10 @@ struct SubmitCommand: AsyncParsableCommand {
             list of {"pipeline_config": ...} entries) runs its pipelines one after the other, always \
             followed, and stops at the first pipeline with failed tiles.
 
+            A pipeline grow does not implement (any other eo-grow class path, custom ones too) runs \
+            through eo-grow: eo-grow's driver runs here with --python, does the pipeline's own steps and \
+            submits its per-patch executions to the head as one job, followed to its end (docs/eogrow.md).
+
             Cluster mode (two arguments, or a first argument ending in .yaml/.yml): the pipeline is \
             resolved here (imports, variables), uploaded to the cluster's head over SSH and submitted \
             there with `grow-head submit --wait`, whose progress streams back. --start runs `up` \
@@ -35,11 +39,21 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: "Cluster mode: the pipeline (job) file.") var pipeline: String?
     @Option(name: .customShort("v"), help: "Set a config variable: -v name:value (repeatable).") var variable:
         [String] = []
+    @Option(
+        name: .customShort("t"),
+        help: "Run only this patch, by index in the grid (repeatable), as eo-grow's -t: sets test_subset.")
+    var test: [Int] = []
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Follow the job until it ends (always on in cluster mode).") var wait = false
     @Flag(help: "Cluster mode: bring the cluster up first (grow-head up).") var start = false
     @Flag(help: "Cluster mode: bring the cluster down when the job ends (grow-head down).") var stop = false
     @OptionGroup var cluster: ClusterOptions
+    @Option(
+        help: """
+            The Python with eo-grow, for pipelines grow runs through eo-grow (default: $GROW_EOGROW_PYTHON, \
+            else the eo-grow venv of a development build, else python3).
+            """)
+    var python: String?
 
     func run() async throws {
         try await reportingUserErrors {
@@ -47,15 +61,27 @@ struct SubmitCommand: AsyncParsableCommand {
                 return try submitToCluster()
             }
             if start || stop { throw UserError("--start and --stop need a cluster: submit CLUSTER.yaml PIPELINE") }
-            let jobs = try JobFile.load(job, variables: variable)
+            let jobs = try JobFile.load(job, variables: variable, testPatches: test)
+            let eoGrow = EOGrowSteps(python: python, config: job, variables: variable, testPatches: test)
+            try await eoGrow.check(jobs)
             // A chain runs in order: each pipeline needs the previous one's outputs.
             let follow = wait || jobs.count > 1
             for (position, next) in jobs.enumerated() {
+                let step = jobs.count > 1 ? " (\(position + 1)/\(jobs.count) of the chain)" : ""
+                if let pipeline = next.eoGrowPipeline {
+                    // eo-grow's steps run here; the driver waits for its executions whatever --wait says.
+                    print(
+                        "pipeline \"\(next.name)\"\(step): eo-grow runs \(pipeline) here, its executions on the cluster"
+                    )
+                    let status = try await eoGrow.run(
+                        next, address: connection.address, tokenFile: connection.tokenFile)
+                    if status != 0 { throw ExitCode(status) }
+                    continue
+                }
                 let client = try await connection.connect()
                 let accepted = try await UserError.wrap { () async throws -> JobAccepted in
                     try await client.submit(name: next.name, spec: next.spec)
                 }
-                let step = jobs.count > 1 ? " (\(position + 1)/\(jobs.count) of the chain)" : ""
                 print(
                     "job \(accepted.job) \"\(next.name)\"\(step) accepted: \(accepted.tileCount) tiles; records in \(accepted.recordsPath)"
                 )
@@ -76,7 +102,7 @@ extension SubmitCommand {
         guard let pipeline else {
             throw UserError("cluster mode needs the pipeline file too: submit \(job) PIPELINE")
         }
-        let jobs = try JobFile.load(pipeline, variables: variable)
+        let jobs = try JobFile.load(pipeline, variables: variable, testPatches: test)
         let context = try cluster.context(job, tokenFile: connection.tokenFile, createToken: start)
         try UserError.wrap { try context.requireLocalProvider("submit") }
         guard let head = context.head else { throw UserError("\(job): no head node") }
@@ -103,7 +129,11 @@ extension SubmitCommand {
                 "submitting \(pipeline)\(jobs.count > 1 ? " [\(position + 1)/\(jobs.count)]" : "") to \(head) as \(remote)"
             )
             status = try UserError.wrap {
-                try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait") { ExecCommand.forward($0) }
+                // An eo-grow pipeline's driver runs there, with the head's Python (or --python's).
+                let interpreter = python.map { " --python \(ShellQuote.quote($0))" } ?? ""
+                return try runner.execute("grow-head submit \(ShellQuote.quote(remote)) --wait\(interpreter)") {
+                    ExecCommand.forward($0)
+                }
             }
         }
         if stop {
@@ -114,32 +144,6 @@ extension SubmitCommand {
             try outcome.finish("down")
         }
         if status != 0 { throw ExitCode(status) }
-    }
-}
-
-/// Reads and checks a job file before it goes to the head, so mistakes show up here with the
-/// file's name. A pipeline chain (a list of `pipeline_config` entries) gives several jobs, run one
-/// after the other.
-enum JobFile {
-    struct Job {
-        var name: String
-        var spec: String
-        /// eo-grow's `raise_on_failure`: failed tiles fail the run (and stop a chain).
-        var raiseOnFailure: Bool
-    }
-
-    static func load(_ path: String, variables: [String]) throws -> [Job] {
-        let source = (path as NSString).lastPathComponent
-        return try UserError.wrap {
-            let assignments = try ConfigLoader.parseVariableAssignments(variables)
-            let configs = try ConfigLoader.loadChain(path: path, variables: assignments)
-            return try configs.enumerated().map { position, text in
-                let spec = try JobSpec.parse(
-                    json: text, source: configs.count > 1 ? "\(source)[\(position)]" : source,
-                    resolveArea: AreaResolver.resolve)
-                return Job(name: spec.name, spec: spec.canonicalJSON(), raiseOnFailure: spec.raiseOnFailure)
-            }
-        }
     }
 }
 

@@ -34,7 +34,7 @@ struct TemplateCommand: AsyncParsableCommand {
                 if addDescriptions { arguments.append("--add-descriptions") }
                 if requiredOnly { arguments.append("--required-only") }
                 if force { arguments.append("--force") }
-                try EOGrowTools.run("eogrow-template", arguments, context: pipeline)
+                try EOGrowTools.run(.template, arguments, context: pipeline)
                 return
             }
             let text = template.prettyText + "\n"

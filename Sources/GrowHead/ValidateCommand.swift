@@ -34,7 +34,8 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             if foreign {
                 // eo-grow's classes (custom ones too): eo-grow checks their schemas itself.
-                try EOGrowTools.run("eogrow-validate", [config], context: source)
+                try EOGrowTools.run(
+                    .validate, [config], configFolder: (config as NSString).deletingLastPathComponent, context: source)
                 return
             }
             print("\(source): valid (\(configs.count == 1 ? "1 config" : "\(configs.count) configs of a chain"))")

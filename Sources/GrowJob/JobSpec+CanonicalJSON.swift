@@ -25,12 +25,20 @@ extension JobSpec {
             members["environment"] = .object(Self.sortedObject(environment))
         }
         if let sleep { members["sleep"] = Self.value(of: sleep) }
+        if let eoGrow { members["eogrow"] = eoGrow.jsonValue }
         if let tileTimeoutSeconds { members["tile_timeout"] = .number(tileTimeoutSeconds) }
         if projectFolder != nil || !structure.isEmpty { members["storage"] = storageValue }
         for (key, value) in eoMembers { members[key] = value }
         if let testSubset { members["test_subset"] = .array(testSubset.map { .number(Double($0)) }) }
         if let output { members["output"] = .string(output) }
         members.sort { $0.key < $1.key }
+        return .object(members)
+    }
+
+    /// The canonical form for a job report: an eo-grow job's pickled executions only by size.
+    package var reportValue: JSONValue {
+        guard let eoGrow, case .object(var members) = canonicalValue else { return canonicalValue }
+        members["eogrow"] = eoGrow.reportValue
         return .object(members)
     }
 

@@ -73,6 +73,12 @@ struct SpecReader: JSONFieldReading {
         }
         let pipelineName = try string(pipelineValue, at: "pipeline")
         guard let pipeline = PipelineNames.kind(pipelineName) else {
+            if PipelineNames.isForeignEOGrowClass(pipelineName) {
+                throw fail(
+                    "pipeline",
+                    "\(pipelineValue.excerpt) is not one of grow's own pipelines: grow-head run and grow-head submit run it through eo-grow (docs/eogrow.md)"
+                )
+            }
             throw fail("pipeline", "unknown pipeline \(pipelineValue.excerpt); expected one of \(kinds)")
         }
         var reader = ParameterReader(source: source, members: allMembers, keys: JobSchema.keys(for: pipelineName))
@@ -148,7 +154,7 @@ struct SpecReader: JSONFieldReading {
         let templateContext = (grid: tiles.isGrid, projectFolder: projectFolder != nil)
 
         let owners: OrderedDictionary<String, PipelineKind> = [
-            "command": .command, "environment": .command, "sleep": .sleep,
+            "command": .command, "environment": .command, "sleep": .sleep, "eogrow": .eogrow,
         ]
         for (key, owner) in owners where pipeline != owner && allMembers[key] != nil {
             throw fail(key, "only for \"pipeline\": \"\(owner.rawValue)\", not \(JSONValue.quote(pipeline.rawValue))")
@@ -188,6 +194,15 @@ struct SpecReader: JSONFieldReading {
                 environment[key] = text
             }
             spec.environment = environment
+        }
+
+        if pipeline == .eogrow, let value = reader.value("eogrow") {
+            spec.eoGrow = try eoGrowTask(value)
+        } else if pipeline == .eogrow {
+            throw fail(
+                "eogrow",
+                "missing; expected {\"pipeline\": a class path, \"payload\": the pickled executions}, as grow's eo-grow driver writes it"
+            )
         }
 
         if pipeline == .sleep, let value = reader.value("sleep") {

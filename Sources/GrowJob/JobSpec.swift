@@ -11,7 +11,7 @@ import GrowBase
 package struct JobSpec: Sendable, Equatable {
     /// `"name"`, default: the pipeline kind.
     package var name: String
-    /// `"pipeline"`: `"command"`, `"noop"` or `"sleep"`.
+    /// `"pipeline"`: `"command"`, `"noop"`, `"sleep"`, a native EO pipeline or `"eogrow"`.
     package var pipeline: PipelineKind
     /// `"tiles"`: a count, a grid or a list of names.
     package var tiles: TileSet
@@ -47,6 +47,8 @@ package struct JobSpec: Sendable, Equatable {
     package var eo: EOParameters?
     /// The top-level keys `eo` was read from, written back as they were by `canonicalJSON()`.
     var eoMembers: JSONObject = [:]
+    /// `"eogrow"`: what the workers' eo-grow needs to run an execution (only for `eogrow`).
+    package var eoGrow: EOGrowTask?
 
     package static let defaultMaxAttempts = 3
     package static let maxAttemptsRange = 1...100

@@ -20,7 +20,10 @@ package enum PipelineKind: String, Sendable, CaseIterable, Codable {
     case mergeSamples = "merge_samples"
     /// A map per tile (COG), then one mosaic per UTM zone and a PNG quicklook.
     case exportMaps = "export_maps"
+    /// Any other eo-grow pipeline: one eo-grow execution per tile, run by eo-grow itself in a
+    /// Python process on the worker (`EOGrowTask`; the client's driver submits these jobs).
+    case eogrow
 
     /// The native EO pipelines, which read and write EOPatches in a project folder.
-    package var isEO: Bool { ![.command, .noop, .sleep].contains(self) }
+    package var isEO: Bool { ![.command, .noop, .sleep, .eogrow].contains(self) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EOGrowBridge
 import EOPipelines
 import Exec
 import Foundation
@@ -29,6 +30,12 @@ struct GrowWorker: AsyncParsableCommand {
     @Option(help: "This worker's stable name (default: HOST-PID).") var workerID: String?
     @Option(help: "Tiles each slot holds in reserve.") var prefetch = 2
     @Option(help: "Seconds a draining worker has to finish (a spot instance gets 120).") var drainGrace = 120.0
+    @Option(
+        help: """
+            The Python with eo-grow that runs eo-grow's own pipelines (default: $GROW_EOGROW_PYTHON, else \
+            .cache/eogrow-venv/bin/python of the package a development build comes from, else python3).
+            """)
+    var python: String?
     @Option(help: "Least important log messages shown: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
@@ -60,7 +67,11 @@ struct GrowWorker: AsyncParsableCommand {
         let config = WorkerConfig(
             host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
             prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000))
-        let runtime = Worker(config: config, runner: TileExecutor(eoPipelines: EOPipelineRunner()), logger: logger)
+        let runner = TileExecutor(
+            eoPipelines: EOPipelineRunner(),
+            eoGrow: EOGrowRunner(
+                python: EOGrowInterpreter.resolve(flag: python), workDirectory: workDir + "/eogrow"))
+        let runtime = Worker(config: config, runner: runner, logger: logger)
         let signals = Task {
             for await _ in Signals.termination() {
                 await runtime.drain(reason: "SIGTERM")

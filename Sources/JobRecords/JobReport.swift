@@ -5,7 +5,7 @@ import GrowJob
 /// `pipeline_execution_stats`) plus the cluster's own sections (tiles, durations, workers,
 /// scheduler counters, failed tiles). Every field is filled by the head when a job ends.
 package struct JobReport: Codable, Sendable, Equatable {
-    /// The job spec as run (`JobSpec.canonicalValue`).
+    /// The job spec as run (`JobSpec.reportValue`).
     package var configParameters: JSONValue
     package var pipelineExecutionStats: ExecutionStats
     package var tiles: TileCounts

@@ -20,7 +20,7 @@ package enum EOParameters: Sendable, Equatable {
         throws(JobSpecError) -> EOParameters?
     {
         switch kind {
-        case .command, .noop, .sleep: return nil
+        case .command, .noop, .sleep, .eogrow: return nil
         case .importTiff: return .importTiff(try ImportParameters(&reader))
         case .features: return .features(try FeaturesParameters(&reader))
         case .mosaickingFeatures: return .features(try FeaturesParameters(&reader, mosaicking: true))
@@ -34,7 +34,7 @@ package enum EOParameters: Sendable, Equatable {
     /// The keys each pipeline reads, as `grow-head template` lists them.
     static func keys(for kind: PipelineKind, pipelineName: String) -> [ConfigKey] {
         switch kind {
-        case .command, .noop, .sleep: []
+        case .command, .noop, .sleep, .eogrow: []
         case .importTiff: ImportParameters.keys
         case .features: FeaturesParameters.keys
         case .mosaickingFeatures: FeaturesParameters.mosaickingKeys
@@ -89,18 +89,13 @@ package enum PipelineNames {
     }
 
     /// Whether `name` is a class path (`package.module.Class`) grow does not implement natively:
-    /// eo-grow itself runs such a pipeline.
+    /// such a config runs through eo-grow itself (`EOGrowTask`).
     package static func isForeignEOGrowClass(_ name: String) -> Bool {
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return kind(name) == nil && parts.count >= 2
-            && parts.allSatisfy { part in
-                part.first.map { $0 == "_" || $0.isLetter } == true
-                    && part.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
-            }
+        kind(name) == nil && EOGrowTask.isClassPath(name)
     }
 
     /// The `"pipeline"` of a config (JSON text) when it names an eo-grow class grow does not
-    /// implement natively; nil otherwise.
+    /// implement natively; nil for grow's own pipelines and for text that is not such a config.
     package static func foreignEOGrowClass(inConfig json: String) -> String? {
         guard case .object(let members)? = try? JSONParser.parse(json), case .string(let name)? = members["pipeline"],
             isForeignEOGrowClass(name)

@@ -88,7 +88,7 @@ extension HeadCoordinator {
         let end = Date(timeIntervalSince1970: Double(endedUnixMs) / 1000)
         let counters = counters(of: job)
         return JobReport(
-            configParameters: job.spec.canonicalValue,
+            configParameters: job.spec.reportValue,
             pipelineExecutionStats: .init(
                 pipeline: job.spec.pipeline.rawValue, name: job.spec.name, pipelineID: "\(job.id)",
                 startTime: JobReport.timestamp(start), endTime: JobReport.timestamp(end),
