@@ -51,38 +51,3 @@ enum SampleRows {
         }
     }
 }
-
-struct Reshape: NDArrayTransform {
-    let shape: [Int]
-    func apply<Element: NpyElement>(_ array: NDArray<Element>) throws -> NDArray<Element> {
-        array.reshaped(shape)
-    }
-}
-
-/// A×B×rest → B×A×rest.
-struct SwapFirstAxes: NDArrayTransform {
-    func apply<Element: NpyElement>(_ array: NDArray<Element>) throws -> NDArray<Element> {
-        let (outer, inner) = (array.shape[0], array.shape[1])
-        let block = array.count / max(1, outer * inner)
-        var storage: [Element] = []
-        storage.reserveCapacity(array.count)
-        for b in 0..<inner {
-            for a in 0..<outer {
-                let start = (a * inner + b) * block
-                storage.append(contentsOf: array.storage[start..<(start + block)])
-            }
-        }
-        return NDArray(shape: [inner, outer] + array.shape.dropFirst(2), storage: storage)
-    }
-}
-
-/// The first part's type: every part's storage after the other's.
-struct Concatenate: NDArrayTransform {
-    let parts: [NpyArray]
-    let rows: Int
-    func apply<Element: NpyElement>(_ array: NDArray<Element>) throws -> NDArray<Element> {
-        var storage: [Element] = []
-        for part in parts { storage += part.array(of: Element.self)?.storage ?? [] }
-        return NDArray(shape: [rows] + array.shape.dropFirst(), storage: storage)
-    }
-}
