@@ -15,7 +15,12 @@ extension NpyArray {
         func integers<T: FixedWidthInteger & NpyElement>(_: T.Type) -> NpyArray {
             let values: [T]
             switch self {
-            case .float16, .float32, .float64: values = doubles.map { T(truncatingIfNeeded: Self.truncated($0)) }
+            case .float16, .float32, .float64:
+                // x86-64 converts to 32 bits for the types that fit in them, to 64 bits otherwise.
+                values =
+                    T.bitWidth <= 16 || T.self == Int32.self
+                    ? doubles.map { T(truncatingIfNeeded: Self.truncated32($0)) }
+                    : doubles.map { T(truncatingIfNeeded: Self.truncated($0)) }
             case .bool(let array): values = array.storage.map { $0 ? 1 : 0 }
             case .uint64(let array): values = array.storage.map { T(truncatingIfNeeded: $0) }
             default: values = doubles.map { T(truncatingIfNeeded: Int64($0)) }
@@ -36,6 +41,12 @@ extension NpyArray {
         case .float32: return .float32(float32())
         case .float64: return .float64(float64())
         }
+    }
+
+    /// The same into 32 bits: NaN and values outside Int32 give Int32.min.
+    private static func truncated32(_ value: Double) -> Int32 {
+        guard value.isFinite, value > -2_147_483_649, value < 2_147_483_648 else { return .min }
+        return Int32(value)
     }
 
     /// C's float-to-integer conversion on x86-64: NaN and values outside Int64 give Int64.min.
