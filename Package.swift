@@ -63,7 +63,10 @@ let package = Package(
             dependencies: ["GrowBase", .product(name: "OrderedCollections", package: "swift-collections")]),
         // Which tile runs where: a deterministic state machine (events in, directives out).
         .target(name: "TileScheduler", dependencies: [heap]),
-        .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler", heap]),
+        .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler", "Autoscaler", heap]),
+        // How many worker nodes the cluster should have: a deterministic state machine beside the
+        // scheduler (events in, directives out), and the provider protocol EC2 and test doubles implement.
+        .target(name: "Autoscaler"),
 
         // Storage and data.
         // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).
@@ -171,6 +174,7 @@ let package = Package(
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowBase", "GrowTestSupport"]),
         .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "GrowBase"]),
+        .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
