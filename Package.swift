@@ -104,7 +104,13 @@ let package = Package(
                 logging,
             ]),
         .target(
-            name: "WorkerRuntime", dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", nioCore, nioPosix, logging]),
+            name: "WorkerRuntime",
+            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "InstanceMetadata", nioCore, nioPosix, logging]),
+        // EC2's instance metadata service (IMDSv2) over plain HTTP on NIO: what a worker needs to
+        // see its spot interruption notice coming, and nothing heavier.
+        .target(
+            name: "InstanceMetadata",
+            dependencies: ["GrowBase", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")]),
         // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
         // the shell that runs them over SSH (libssh2).
         .target(
@@ -126,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "GrowWorker",
             dependencies: [
-                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "GrowCLI", argumentParser, logging,
+                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "InstanceMetadata", "GrowCLI",
+                argumentParser, logging,
             ]
         ),
 
@@ -147,7 +154,13 @@ let package = Package(
         // Tests: one target per module, named after it (IntegrationTests runs the real processes).
         // What several of them share (moto, scratch folders, numpy, sample data, child processes,
         // the `requirement` gate) is a module of its own.
-        .target(name: "GrowTestSupport", dependencies: ["GrowBase", "ObjectStore"], path: "Tests/GrowTestSupport"),
+        .target(
+            name: "GrowTestSupport",
+            dependencies: [
+                "GrowBase", "ObjectStore", "Autoscaler", nioCore, nioPosix,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/GrowTestSupport"),
         .testTarget(name: "GrowTestSupportTests", dependencies: ["GrowTestSupport"]),
         .testTarget(name: "GrowJobTests", dependencies: ["GrowJob", "GrowTestSupport"]),
         // S3 project folders against a real moto server with signature checks, and skip_existing.
@@ -187,11 +200,12 @@ let package = Package(
             name: "HeadRuntimeTests",
             dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]
         ),
-        // The worker against an in-memory head (NIO's testing channels) and a tile runner the test drives.
+        // The worker against an in-memory head (NIO's testing channels) and a tile runner the test
+        // drives; its spot-notice watcher against a metadata stand-in on loopback.
         .testTarget(
             name: "WorkerRuntimeTests",
             dependencies: [
-                "WorkerRuntime", "Exec", "GrowBase", "GrowJob", "Wire", nioCore,
+                "WorkerRuntime", "InstanceMetadata", "Exec", "GrowBase", "GrowJob", "Wire", "GrowTestSupport", nioCore,
                 .product(name: "NIOEmbedded", package: "swift-nio"), logging,
             ]
         ),

@@ -4,6 +4,7 @@ import EOPipelines
 import Exec
 import Foundation
 import GrowCLI
+import InstanceMetadata
 import Logging
 import Wire
 import WorkerRuntime
@@ -17,6 +18,9 @@ struct GrowWorker: AsyncParsableCommand {
             Connects to the head (and reconnects with backoff whenever the connection drops),
             runs tiles in parallel slots, and keeps working while the head is away. SIGTERM
             (or a spot interruption) drains it: running tiles finish and are reported, then it exits.
+            On EC2 it polls the instance metadata service (IMDSv2) for the spot interruption notice
+            and drains with the notice's time less --notice-margin as its deadline; a rebalance
+            recommendation is passed on to the head (whose autoscaler may start a replacement).
             Exit codes: 0 drained or stopped by the head, 2 refused (wrong token) or bad arguments.
             """)
 
@@ -30,6 +34,23 @@ struct GrowWorker: AsyncParsableCommand {
     @Option(help: "This worker's stable name (default: HOST-PID).") var workerID: String?
     @Option(help: "Tiles each slot holds in reserve.") var prefetch = 2
     @Option(help: "Seconds a draining worker has to finish (a spot instance gets 120).") var drainGrace = 120.0
+    @Option(
+        help: """
+            Watch EC2's metadata service for spot interruption notices: on, off, or auto (on when this \
+            machine is an EC2 instance, or when --imds-endpoint is given).
+            """)
+    var spotNotices: SpotNoticeMode = .auto
+    @Option(help: "The instance metadata service (a stand-in's address in tests).")
+    var imdsEndpoint: String?
+    @Option(help: "Seconds between two looks for a notice.") var noticePollInterval = 2.0
+    @Option(help: "Seconds before the notice's time by which running tiles must be done; later ones are reissued.")
+    var noticeMargin = 15.0
+    @Option(
+        help: """
+            The provider's id of this machine, for the head's autoscaler (default: $GROW_NODE_ID, else the \
+            instance id from the metadata service when notices are watched).
+            """)
+    var nodeID: String?
     @Option(
         help: """
             The Python with eo-grow that runs eo-grow's own pipelines (default: $GROW_EOGROW_PYTHON, else \
@@ -64,9 +85,29 @@ struct GrowWorker: AsyncParsableCommand {
         }
         let logger = Logger(label: "grow-worker")
         let id = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        guard noticePollInterval > 0, noticeMargin >= 0 else {
+            throw fail("--notice-poll-interval must be above 0 and --notice-margin at least 0")
+        }
+        var metadata: IMDSClient?
+        if spotNotices == .on || (spotNotices == .auto && (imdsEndpoint != nil || SpotNoticeMode.isEC2())) {
+            let text = imdsEndpoint ?? IMDSEndpoint.ec2.description
+            guard let endpoint = IMDSEndpoint(url: text) else {
+                throw fail("--imds-endpoint \"\(text)\" is not http://HOST[:PORT]")
+            }
+            metadata = IMDSClient(endpoint: endpoint)
+        }
+        var node = nodeID ?? ProcessInfo.processInfo.environment["GROW_NODE_ID"] ?? ""
+        if node.isEmpty, let metadata {
+            do {
+                node = try await metadata.get("/latest/meta-data/instance-id") ?? ""
+            } catch {
+                logger.warning(
+                    "cannot read this instance's id from the metadata service", metadata: ["error": "\(error)"])
+            }
+        }
         let config = WorkerConfig(
             host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
-            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000))
+            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000), nodeID: node)
         let runner = TileExecutor(
             eoPipelines: EOPipelineRunner(),
             eoGrow: EOGrowRunner(
@@ -77,8 +118,15 @@ struct GrowWorker: AsyncParsableCommand {
                 await runtime.drain(reason: "SIGTERM")
             }
         }
+        let watcher = metadata.map { client in
+            let watcher = InterruptionWatcher(
+                client: client, pollIntervalMs: UInt64(noticePollInterval * 1000),
+                marginMs: UInt64(noticeMargin * 1000), logger: logger)
+            return Task { await watcher.watch(runtime) }
+        }
         let ending = await runtime.run()
         signals.cancel()
+        watcher?.cancel()
         switch ending {
         case .refused(let message): throw fail(message)
         case .drained: logger.info("drained; exiting")
@@ -88,3 +136,21 @@ struct GrowWorker: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Whether the worker watches for spot interruption notices.
+enum SpotNoticeMode: String, ExpressibleByArgument, Sendable {
+    case auto, on, off
+
+    /// This machine is an EC2 instance: its firmware says so (Nitro), or its Xen UUID does.
+    static func isEC2() -> Bool {
+        for file in ["/sys/class/dmi/id/sys_vendor", "/sys/class/dmi/id/board_vendor"] {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8), text.contains("Amazon EC2") {
+                return true
+            }
+        }
+        if let uuid = try? String(contentsOfFile: "/sys/hypervisor/uuid", encoding: .utf8) {
+            return uuid.lowercased().hasPrefix("ec2")
+        }
+        return false
+    }
+}

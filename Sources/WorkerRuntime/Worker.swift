@@ -69,6 +69,8 @@ package actor Worker {
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
     /// Ends a drain at its deadline even if tiles still run; cancelled when the worker ends first.
     private var drainDeadline: Task<Void, Never>?
+    /// When the provider recommended moving off this machine (Unix ms; 0: not).
+    private var rebalanceNoticeUnixMs: UInt64 = 0
 
     /// `connector` defaults to TCP to `config.host:config.port` with `config.token`.
     package init(config: WorkerConfig, runner: any TileRunner, logger: Logger, connector: (any HeadConnector)? = nil) {
@@ -115,22 +117,64 @@ package actor Worker {
     }
 
     /// SIGTERM or a spot interruption notice: tell the head, stop starting tiles, finish the
-    /// running ones, report them, then end (or end at the deadline regardless).
-    package func drain(reason: String) async {
+    /// running ones that can finish by `deadlineUnixMs` (default: now + the drain grace), report
+    /// them, then end. At the deadline whatever still runs is stopped (the head reissues it then)
+    /// and the worker ends. `terminationUnixMs` is when the machine itself goes, for the head.
+    package func drain(
+        reason: String, deadlineUnixMs: UInt64? = nil, cause: Drain.Cause = .shutdown, terminationUnixMs: UInt64 = 0
+    ) async {
         guard !stopping else { return }
         stopReason = .drained
-        let deadline = Clock.unixMs() + config.drainGraceMs
+        let now = Clock.unixMs()
+        let deadline = deadlineUnixMs ?? now + config.drainGraceMs
         logger.info(
-            "draining", metadata: ["reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)"])
+            "draining",
+            metadata: [
+                "reason": "\(reason)", "running": "\(running.count)", "queued": "\(queue.count)",
+                "seconds to the deadline": "\(deadline > now ? (deadline - now) / 1000 : 0)",
+            ])
         // The queue stays until the head's Revoke takes it back (or the connection closes, which
         // returns it too); the slots just stop taking from it.
-        await send([.drain(Drain(deadlineUnixMs: deadline, reason: reason))])
+        await send([
+            .drain(Drain(deadlineUnixMs: deadline, reason: reason, cause: cause, terminationUnixMs: terminationUnixMs))
+        ])
         wakeIdleSlots()
+        let waitMs = deadline > now ? deadline - now : 0
         drainDeadline = Task {
-            guard (try? await Task.sleep(for: .milliseconds(Int64(config.drainGraceMs)))) != nil else { return }
-            self.end(.drained)
+            guard (try? await Task.sleep(for: .milliseconds(Int64(waitMs)))) != nil else { return }
+            self.deadlinePassed()
         }
         await endIfIdle()
+    }
+
+    /// The drain's deadline: tiles still running cannot finish here. The head reissues them at
+    /// the same moment; their outcome here is dropped and their processes stopped.
+    private func deadlinePassed() {
+        if !running.isEmpty {
+            logger.warning(
+                "drain deadline reached; stopping the tiles still running (the head runs them elsewhere)",
+                metadata: ["tiles": "\(running.count)"])
+        }
+        for (key, entry) in running {
+            cancelledRunning.insert(key)
+            entry.cancellation.cancel()
+        }
+        end(.drained)
+    }
+
+    /// The provider recommends moving off this machine (EC2's rebalance recommendation): the
+    /// head hears it at once and with every heartbeat after, so it can start a replacement.
+    package func noteRebalance(noticeUnixMs: UInt64) async {
+        guard rebalanceNoticeUnixMs == 0 else { return }
+        rebalanceNoticeUnixMs = max(1, noticeUnixMs)
+        logger.info("rebalance recommendation: telling the head")
+        await send([.heartbeat(currentHeartbeat())])
+    }
+
+    private func currentHeartbeat() -> Heartbeat {
+        Heartbeat(
+            busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
+            rssBytes: ProcessStats.residentBytes(), rebalanceNoticeUnixMs: rebalanceNoticeUnixMs)
     }
 
     private func waitForEnding() async {
@@ -224,7 +268,7 @@ package actor Worker {
         let register = RegisterWorker(
             workerID: config.workerID, incarnation: incarnation, host: ProcessStats.hostName(),
             cpus: UInt32(ProcessStats.cpuCount()), memoryBytes: ProcessStats.memoryBytes(), slots: UInt32(config.slots),
-            version: "grow 0.1", running: held)
+            version: "grow 0.1", running: held, nodeID: config.nodeID)
         lastPruneMs = 0
         pruneRecentlySent(now: Clock.monotonicMs())
         let redeliver = recentlySent.map(\.message)
@@ -246,10 +290,7 @@ package actor Worker {
         while ending == nil {
             try? await Task.sleep(for: .milliseconds(Int64(heartbeatIntervalMs)))
             guard writer != nil, ending == nil else { continue }
-            let heartbeat = Heartbeat(
-                busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
-                rssBytes: ProcessStats.residentBytes())
-            await send([.heartbeat(heartbeat)])
+            await send([.heartbeat(currentHeartbeat())])
             // An idle worker whose request went unanswered for a heartbeat asks again (the head
             // also feeds waiting workers unasked when tiles come back; this covers the rest).
             if requestOutstanding, queue.isEmpty, Clock.monotonicMs() - requestedAtMs >= heartbeatIntervalMs {
@@ -295,6 +336,12 @@ package actor Worker {
                 return true
             }
             await send([.revokeAck(TileIndices(job: revoke.job, indices: given))])
+            if stopping && !given.isEmpty {
+                // Draining: the head reissues these now. Named so a person (or a test) can follow them.
+                logger.info(
+                    "gave back queued tiles to the head",
+                    metadata: ["job": "\(revoke.job)", "tiles": "\(given.map(String.init).joined(separator: ","))"])
+            }
             requestMoreIfLow()
         case .cancelTiles(let cancel):
             let indices = Set(cancel.indices)

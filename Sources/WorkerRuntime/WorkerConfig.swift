@@ -19,12 +19,16 @@ package struct WorkerConfig: Sendable {
     /// Results sent within this window are sent again after a reconnect (the head drops
     /// duplicates), so a result in flight when the connection broke is not lost.
     package var redeliveryWindowMs: UInt64
+    /// The provider's id of this machine (an EC2 instance id; empty: none), told to the head so
+    /// its autoscaler knows which node this worker runs on.
+    package var nodeID: String
 
     package init(
         host: String, port: Int, token: ClusterToken, slots: Int, workDirectory: String, workerID: String,
         prefetchPerSlot: Int = 2, reconnectInitialMs: UInt64 = 100, reconnectMaxMs: UInt64 = 5000,
-        drainGraceMs: UInt64 = 120_000, redeliveryWindowMs: UInt64 = 5000
+        drainGraceMs: UInt64 = 120_000, redeliveryWindowMs: UInt64 = 5000, nodeID: String = ""
     ) {
+        self.nodeID = nodeID
         self.host = host
         self.port = port
         self.token = token

@@ -95,6 +95,54 @@ final class MessageRoundTripTests: XCTestCase {
                 TileBatch(job: 9, tiles: [TileAssignment(index: 5, attempt: 1), TileAssignment(index: 6, attempt: 1)])))
     }
 
+    func testFieldsAppendedForTheAutoscalerReadAsNoneFromOlderPeers() throws {
+        // What a worker from before nodeID, rebalanceNoticeUnixMs, cause and terminationUnixMs sends.
+        func decode(_ kind: Message.Kind, _ write: (inout WireWriter) -> Void) throws -> Message {
+            var payload = WireWriter()
+            write(&payload)
+            return try Message(frame: Frame(type: kind.rawValue, payload: ByteBuffer(bytes: payload.bytes)))
+        }
+        let register = try decode(.registerWorker) {
+            $0.writeLengthPrefixedString("w1")
+            $0.writeVarint(UInt64(7))
+            $0.writeLengthPrefixedString("host")
+            $0.writeVarint(UInt32(4))
+            $0.writeVarint(UInt64(1 << 30))
+            $0.writeVarint(UInt32(2))
+            $0.writeLengthPrefixedString("grow 0.1")
+            $0.writeVarint(UInt64(0))
+        }
+        XCTAssertEqual(
+            register,
+            .registerWorker(
+                RegisterWorker(
+                    workerID: "w1", incarnation: 7, host: "host", cpus: 4, memoryBytes: 1 << 30, slots: 2,
+                    version: "grow 0.1", running: [], nodeID: "")))
+        let heartbeat = try decode(.heartbeat) {
+            $0.writeVarint(UInt32(1))
+            $0.writeVarint(UInt32(2))
+            $0.writeDouble(0.5)
+            $0.writeVarint(UInt64(99))
+        }
+        XCTAssertEqual(
+            heartbeat,
+            .heartbeat(Heartbeat(busySlots: 1, queuedTiles: 2, load: 0.5, rssBytes: 99, rebalanceNoticeUnixMs: 0)))
+        let drain = try decode(.drain) {
+            $0.writeVarint(UInt64(1234))
+            $0.writeLengthPrefixedString("SIGTERM")
+        }
+        XCTAssertEqual(
+            drain, .drain(Drain(deadlineUnixMs: 1234, reason: "SIGTERM", cause: .shutdown, terminationUnixMs: 0)))
+        // And a cause from a newer peer that this one does not know reads as a plain shutdown.
+        let future = try decode(.drain) {
+            $0.writeVarint(UInt64(1234))
+            $0.writeLengthPrefixedString("?")
+            $0.writeVarint(UInt8(200))
+            $0.writeVarint(UInt64(5678))
+        }
+        XCTAssertEqual(future, .drain(Drain(deadlineUnixMs: 1234, reason: "?", cause: .shutdown, terminationUnixMs: 5678)))
+    }
+
     func testEncoderRefusesAFrameOverTheLimit() {
         var buffer = ByteBufferAllocator().buffer(capacity: 16)
         let big = Message.proof(Proof(mac: [UInt8](repeating: 1, count: 2000)))

@@ -54,9 +54,11 @@ struct MessageGenerator {
             return .registerWorker(
                 RegisterWorker(
                     workerID: string(), incarnation: u64(), host: string(), cpus: u32(), memoryBytes: u64(),
-                    slots: u32(), version: string(), running: list { $0.tileRun() }))
+                    slots: u32(), version: string(), running: list { $0.tileRun() }, nodeID: string()))
         case .heartbeat:
-            return .heartbeat(Heartbeat(busySlots: u32(), queuedTiles: u32(), load: double(), rssBytes: u64()))
+            return .heartbeat(
+                Heartbeat(
+                    busySlots: u32(), queuedTiles: u32(), load: double(), rssBytes: u64(), rebalanceNoticeUnixMs: u64()))
         case .requestTiles: return .requestTiles(RequestTiles(count: u32()))
         case .jobDefinition: return .jobDefinition(JobDefinition(job: u32(), name: string(), spec: string()))
         case .assign: return .assign(TileBatch(job: u32(), tiles: list { $0.assignment() }))
@@ -81,7 +83,9 @@ struct MessageGenerator {
         case .revoke: return .revoke(indices())
         case .revokeAck: return .revokeAck(indices())
         case .cancelTiles: return .cancelTiles(indices())
-        case .drain: return .drain(Drain(deadlineUnixMs: u64(), reason: string()))
+        case .drain:
+            return .drain(
+                Drain(deadlineUnixMs: u64(), reason: string(), cause: pick(Drain.Cause.self), terminationUnixMs: u64()))
         case .log: return .log(LogLine(level: pick(LogLine.Level.self), job: u32(), text: string()))
         case .shutdown: return .shutdown(Shutdown(reason: string(), graceful: bool()))
         case .submitJob: return .submitJob(SubmitJob(name: string(), spec: string()))

@@ -36,10 +36,14 @@ public struct RegisterWorker: WireRecord, Equatable {
     public var slots: UInt32
     public var version: String
     public var running: [TileRun]
+    /// The provider's id of the worker's machine (an EC2 instance id), so the head's autoscaler
+    /// knows which node it is; empty when there is none. Appended to version 1 (older peers
+    /// neither send nor read it).
+    public var nodeID: String
 
     public init(
         workerID: String, incarnation: UInt64, host: String, cpus: UInt32, memoryBytes: UInt64, slots: UInt32,
-        version: String, running: [TileRun]
+        version: String, running: [TileRun], nodeID: String = ""
     ) {
         self.workerID = workerID
         self.incarnation = incarnation
@@ -49,6 +53,7 @@ public struct RegisterWorker: WireRecord, Equatable {
         self.slots = slots
         self.version = version
         self.running = running
+        self.nodeID = nodeID
     }
 
     public init(from reader: inout WireReader) throws(WireError) {
@@ -60,6 +65,7 @@ public struct RegisterWorker: WireRecord, Equatable {
         slots = try reader.uint32("RegisterWorker.slots")
         version = try reader.string("RegisterWorker.version")
         running = try reader.list("RegisterWorker.running")
+        nodeID = reader.isAtEnd ? "" : try reader.string("RegisterWorker.nodeID")
     }
 
     public func encode(to buffer: inout WireWriter) {
@@ -71,6 +77,7 @@ public struct RegisterWorker: WireRecord, Equatable {
         buffer.writeVarint(slots)
         buffer.writeLengthPrefixedString(version)
         buffer.writeList(running)
+        buffer.writeLengthPrefixedString(nodeID)
     }
 }
 
@@ -80,12 +87,18 @@ public struct Heartbeat: WireRecord, Equatable {
     public var queuedTiles: UInt32
     public var load: Double
     public var rssBytes: UInt64
+    /// When the provider recommended moving off this machine (EC2's rebalance recommendation,
+    /// Unix ms), 0 for none. Sent with every heartbeat once seen, so a head that restarts learns it
+    /// again. Appended to version 1.
+    public var rebalanceNoticeUnixMs: UInt64
 
-    public init(busySlots: UInt32, queuedTiles: UInt32, load: Double, rssBytes: UInt64) {
+    public init(busySlots: UInt32, queuedTiles: UInt32, load: Double, rssBytes: UInt64, rebalanceNoticeUnixMs: UInt64 = 0)
+    {
         self.busySlots = busySlots
         self.queuedTiles = queuedTiles
         self.load = load
         self.rssBytes = rssBytes
+        self.rebalanceNoticeUnixMs = rebalanceNoticeUnixMs
     }
 
     public init(from reader: inout WireReader) throws(WireError) {
@@ -93,6 +106,7 @@ public struct Heartbeat: WireRecord, Equatable {
         queuedTiles = try reader.uint32("Heartbeat.queuedTiles")
         load = try reader.double("Heartbeat.load")
         rssBytes = try reader.varint("Heartbeat.rssBytes")
+        rebalanceNoticeUnixMs = reader.isAtEnd ? 0 : try reader.varint("Heartbeat.rebalanceNoticeUnixMs")
     }
 
     public func encode(to buffer: inout WireWriter) {
@@ -100,6 +114,7 @@ public struct Heartbeat: WireRecord, Equatable {
         buffer.writeVarint(queuedTiles)
         buffer.writeDouble(load)
         buffer.writeVarint(rssBytes)
+        buffer.writeVarint(rebalanceNoticeUnixMs)
     }
 }
 
@@ -208,24 +223,44 @@ public struct TileIndices: WireRecord, Equatable {
     }
 }
 
-/// Worker → head: "my machine goes away at `deadlineUnixMs`" (spot interruption, SIGTERM).
+/// Worker → head: "my tiles must be done by `deadlineUnixMs`": the worker takes no more, gives
+/// its queue back, and what still runs then is the head's to run elsewhere (spot interruption,
+/// SIGTERM).
 public struct Drain: WireRecord, Equatable {
+    /// Why the worker drains (appended to version 1; unknown values read as `shutdown`).
+    public enum Cause: UInt8, Sendable, CaseIterable {
+        /// SIGTERM, or a peer too old to say.
+        case shutdown = 0
+        /// The provider takes the machine back (an EC2 spot interruption notice).
+        case interruption = 1
+    }
+
     public var deadlineUnixMs: UInt64
     public var reason: String
+    public var cause: Cause
+    /// When the machine itself goes (the notice's time; later than the deadline by the worker's
+    /// margin), 0 when unknown. Appended to version 1.
+    public var terminationUnixMs: UInt64
 
-    public init(deadlineUnixMs: UInt64, reason: String) {
+    public init(deadlineUnixMs: UInt64, reason: String, cause: Cause = .shutdown, terminationUnixMs: UInt64 = 0) {
         self.deadlineUnixMs = deadlineUnixMs
         self.reason = reason
+        self.cause = cause
+        self.terminationUnixMs = terminationUnixMs
     }
 
     public init(from reader: inout WireReader) throws(WireError) {
         deadlineUnixMs = try reader.varint("Drain.deadlineUnixMs")
         reason = try reader.string("Drain.reason")
+        cause = reader.isAtEnd ? .shutdown : Cause(rawValue: try reader.uint8("Drain.cause")) ?? .shutdown
+        terminationUnixMs = reader.isAtEnd ? 0 : try reader.varint("Drain.terminationUnixMs")
     }
 
     public func encode(to buffer: inout WireWriter) {
         buffer.writeVarint(deadlineUnixMs)
         buffer.writeLengthPrefixedString(reason)
+        buffer.writeVarint(cause.rawValue)
+        buffer.writeVarint(terminationUnixMs)
     }
 }
 
