@@ -8,11 +8,18 @@ package enum InterruptionNotice {
         /// terminate, stop or hibernate.
         package var action: String
         package var timeUnixMs: UInt64
+
+        package init(action: String, timeUnixMs: UInt64) {
+            self.action = action
+            self.timeUnixMs = timeUnixMs
+        }
     }
 
     /// `events/recommendations/rebalance`: `{"noticeTime": "2026-11-30T09:58:00Z"}`.
     package struct Rebalance: Sendable, Equatable {
         package var noticeUnixMs: UInt64
+
+        package init(noticeUnixMs: UInt64) { self.noticeUnixMs = noticeUnixMs }
     }
 
     package struct Malformed: Error, Equatable, CustomStringConvertible {

@@ -20,11 +20,12 @@ final class WorkerHarness: Sendable {
     let madeBetween: ClosedRange<UInt64>
     private let result = Mutex<Worker.Ending?>(nil)
 
-    init(slots: Int = 1, prefetch: Int = 2, drainGraceMs: UInt64 = 60_000) throws {
+    init(slots: Int = 1, prefetch: Int = 2, drainGraceMs: UInt64 = 60_000, nodeID: String = "") throws {
         config = WorkerConfig(
             host: "head.test", port: 6379, token: try ClusterToken(secret: "worker runtime tests"), slots: slots,
             workDirectory: Self.workDirectory, workerID: "worker-under-test", prefetchPerSlot: prefetch,
-            reconnectInitialMs: 10, reconnectMaxMs: 50, drainGraceMs: drainGraceMs, redeliveryWindowMs: 60_000)
+            reconnectInitialMs: 10, reconnectMaxMs: 50, drainGraceMs: drainGraceMs, redeliveryWindowMs: 60_000,
+            nodeID: nodeID)
         let before = Clock.unixMs()
         worker = Worker(config: config, runner: runner, logger: logs.logger, connector: connector)
         madeBetween = before...Clock.unixMs()
