@@ -100,8 +100,8 @@ let package = Package(
         .target(
             name: "HeadRuntime",
             dependencies: [
-                "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "JobRecords", nioCore, nioPosix,
-                logging,
+                "GrowBase", "Wire", "TileScheduler", "Autoscaler", "GrowJob", "ProjectStorage", "JobRecords", nioCore,
+                nioPosix, logging,
             ]),
         .target(
             name: "WorkerRuntime",
@@ -198,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadRuntimeTests",
-            dependencies: ["HeadRuntime", "TileScheduler", "GrowJob", "JobRecords", "Wire", logging]
+            dependencies: ["HeadRuntime", "TileScheduler", "Autoscaler", "GrowJob", "JobRecords", "Wire", logging]
         ),
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test
         // drives; its spot-notice watcher against a metadata stand-in on loopback.

@@ -1,3 +1,4 @@
+import Autoscaler
 import Foundation
 import GrowJob
 import NIOCore
@@ -27,6 +28,8 @@ package struct HeadConfig: Sendable {
     package var finalizer: JobFinalizer
     /// A random name of this head's run (records folders carry it).
     package var instance = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
+    /// The cluster scales with the work through this provider; nil: no autoscaling.
+    package var autoscaling: Autoscaling?
 
     package init(
         host: String = "0.0.0.0",
@@ -64,6 +67,26 @@ extension HeadConfig {
     var coordinator: CoordinatorConfig {
         CoordinatorConfig(
             scheduler: scheduler, resumeGraceMs: resumeGraceMs, stateDirectory: stateDirectory,
-            hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer, instance: instance)
+            hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer, instance: instance,
+            autoscaler: autoscaling?.config, autoscaleIntervalMs: autoscaling?.intervalMs ?? 1000)
+    }
+}
+
+/// What a head that autoscales is given: the policy, the provider, and (for providers whose
+/// nodes do not start their worker themselves) how to set a node up.
+package struct Autoscaling: Sendable {
+    package var config: AutoscalerConfig
+    package var provider: any NodeProvider
+    package var setup: (any NodeSetup)?
+    /// How often the autoscaler is told the load and the time.
+    package var intervalMs: UInt64
+
+    package init(
+        config: AutoscalerConfig, provider: any NodeProvider, setup: (any NodeSetup)? = nil, intervalMs: UInt64 = 1000
+    ) {
+        self.config = config
+        self.provider = provider
+        self.setup = setup
+        self.intervalMs = intervalMs
     }
 }

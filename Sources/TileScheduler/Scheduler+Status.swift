@@ -165,3 +165,17 @@ extension Scheduler {
         return problems
     }
 }
+
+extension Scheduler {
+    /// Tiles waiting to run (in the pools and in workers' queues) and running, over all open
+    /// jobs: the demand the autoscaler sizes the cluster by.
+    package var tileLoad: (waiting: Int, running: Int) {
+        var waiting = 0
+        var running = 0
+        for slot in openJobs {
+            waiting += jobs[slot].count(.pending) + jobs[slot].count(.queued)
+            running += jobs[slot].count(.running)
+        }
+        return (waiting, running)
+    }
+}

@@ -1,3 +1,4 @@
+import Autoscaler
 import GrowJob
 import TileScheduler
 
@@ -16,11 +17,18 @@ package struct CoordinatorConfig: Sendable {
     /// This head's run, in its records folders' names: runs of two heads in one project and
     /// second never share a folder (eo-grow's run ids serve the same end).
     package var instance: String
+    /// How the cluster scales with the work; nil: no autoscaling (the workers are whoever comes).
+    package var autoscaler: AutoscalerConfig?
+    /// How often the autoscaler is told the load and the time.
+    package var autoscaleIntervalMs: UInt64
 
     package init(
         scheduler: SchedulerConfig = SchedulerConfig(), resumeGraceMs: UInt64 = 5000, stateDirectory: String,
-        hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }, instance: String = "0"
+        hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }, instance: String = "0",
+        autoscaler: AutoscalerConfig? = nil, autoscaleIntervalMs: UInt64 = 1000
     ) {
+        self.autoscaler = autoscaler
+        self.autoscaleIntervalMs = max(1, autoscaleIntervalMs)
         self.instance = instance
         self.scheduler = scheduler
         self.resumeGraceMs = resumeGraceMs

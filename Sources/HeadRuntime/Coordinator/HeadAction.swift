@@ -26,6 +26,8 @@ package enum HeadAction: Sendable {
     case writeFinalRecords(JobID, FinalRecords)
     /// A line for the head's own log.
     case log(Logger.Level, String, Logger.Metadata)
+    /// Call the node provider off the loop; answer `.autoscaler(…)`.
+    case provider(ProviderCall)
 }
 
 /// Where a job's records live: a local folder, and for a project in object storage the prefix

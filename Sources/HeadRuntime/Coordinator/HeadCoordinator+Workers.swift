@@ -36,9 +36,14 @@ extension HeadCoordinator {
             .info, "worker joined",
             [
                 "worker": "\(register.workerID)", "host": "\(register.host)", "slots": "\(register.slots)",
-                "still running": "\(running.count)",
+                "still running": "\(running.count)", "node": "\(register.nodeID)",
             ])
         schedule(.workerJoined(worker: workerID, slots: Int(register.slots), running: running))
+        busyWorkers.remove(workerID)
+        autoscale(
+            .workerJoined(
+                worker: register.workerID, node: register.nodeID.isEmpty ? nil : register.nodeID,
+                slots: Int(register.slots)))
     }
 
     mutating func receivedFromWorker(_ message: Message, worker: WorkerID, on id: ConnectionID) {
@@ -46,6 +51,9 @@ extension HeadCoordinator {
         case .heartbeat(let heartbeat):
             workers[worker]?.heartbeat = heartbeat
             schedule(.heartbeat(worker: worker))
+            if heartbeat.rebalanceNoticeUnixMs > 0, let key = workers[worker]?.key {
+                autoscale(.rebalanceRecommended(worker: key))
+            }
         case .requestTiles(let request):
             if holdAssignmentsUntilMs > 0 {
                 deferredRequests[worker] = Int(request.count)
@@ -78,6 +86,9 @@ extension HeadCoordinator {
                     "seconds left": "\(remaining / 1000)",
                 ])
             schedule(.drain(worker: worker, deadlineMs: now.monotonicMs + remaining))
+            if let key = workers[worker]?.key {
+                autoscale(.workerDraining(worker: key, cause: drain.cause == .interruption ? .interruption : .shutdown))
+            }
         case .log(let line):
             let who = workers[worker]?.key ?? ""
             if jobs[line.job] != nil {
@@ -111,10 +122,22 @@ extension HeadCoordinator {
         guard let connection = connections.removeValue(forKey: id) else { return }
         for job in connection.awaitingAcceptance { preparing[job]?.client = nil }
         guard let worker = connection.worker, workers[worker]?.connection == id else { return }
+        let key = workers[worker]?.key ?? ""
+        let drained = workers[worker]?.state == .draining
         workers[worker]?.state = .lost
         workers[worker]?.connection = nil
-        log(.info, "worker lost: connection closed", ["worker": "\(workers[worker]?.key ?? "")"])
-        schedule(.workerLost(worker: worker))
+        busyWorkers.remove(worker)
+        if drained {
+            // It said it was going (a drain, or the head's own request): what it still held goes
+            // back without counting as a loss against the tiles.
+            log(.info, "worker left after draining", ["worker": "\(key)"])
+            schedule(.workerLeft(worker: worker))
+            autoscale(.workerLeft(worker: key))
+        } else {
+            log(.info, "worker lost: connection closed", ["worker": "\(key)"])
+            schedule(.workerLost(worker: worker))
+            autoscale(.workerLost(worker: key))
+        }
     }
 
     /// The scheduler gave up on a silent worker: close its connection (its tiles are back in
@@ -130,6 +153,8 @@ extension HeadCoordinator {
             actions.append(.close(connection))
         }
         workers[worker]?.connection = nil
+        busyWorkers.remove(worker)
+        autoscale(.workerLost(worker: record.key))
     }
 
     /// A worker's (job, tile index, attempt) as the scheduler numbers it; nil for tiles of jobs

@@ -1,3 +1,4 @@
+import Autoscaler
 import Foundation
 import GrowJob
 import JobRecords
@@ -32,6 +33,11 @@ package struct HeadCoordinator {
     var deferredRequests: [WorkerID: Int] = [:]
     /// The head is stopping and has told its workers so.
     var workersStopped = false
+    /// Sizes the cluster when the head has a node provider; nil otherwise.
+    var autoscaler: Autoscaler?
+    var nextAutoscaleMs: UInt64 = 0
+    /// Workers that held tiles when the autoscaler was last told.
+    var busyWorkers: Set<WorkerID> = []
 
     var now: HeadTime
     /// The actions of the input being handled.
@@ -43,6 +49,7 @@ package struct HeadCoordinator {
         self.config = config
         self.now = now
         scheduler = Scheduler(config: config.scheduler)
+        autoscaler = config.autoscaler.map { Autoscaler(config: $0) }
         nextJobID = max(recovered.nextJobID, 1)
         for job in recovered.jobs { recover(job) }
         if recovered.jobs.contains(where: { !$0.isDone }) {
@@ -72,6 +79,8 @@ package struct HeadCoordinator {
             finalRecordsWritten(job, error: error)
         case .shutdown(let stopWorkers):
             shutdown(stopWorkers: stopWorkers)
+        case .autoscaler(let event):
+            autoscale(event)
         }
         journalChangedCounters()
         defer { actions = [] }
@@ -142,6 +151,7 @@ package struct HeadCoordinator {
 
     mutating func tick() {
         schedule(.tick)
+        autoscaleTick()
         if holdAssignmentsUntilMs > 0, now.monotonicMs >= holdAssignmentsUntilMs {
             holdAssignmentsUntilMs = 0
             log(.info, "resume grace over: handing out tiles", ["waiting workers": "\(deferredRequests.count)"])

@@ -1,3 +1,4 @@
+import Autoscaler
 import GrowJob
 import TileScheduler
 import Wire
@@ -36,6 +37,8 @@ package enum HeadInput: Sendable {
     case finalRecordsWritten(JobID, error: String?)
     /// The head is stopping.
     case shutdown(stopWorkers: Bool)
+    /// A node provider's answer to a `ProviderCall` (launched, listed, released, …).
+    case autoscaler(AutoscalerEvent)
 }
 
 /// What preparing a job found: tiles whose output already exists (spec tile indices), and lines

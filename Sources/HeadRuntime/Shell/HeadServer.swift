@@ -19,6 +19,7 @@ package final class HeadServer: @unchecked Sendable {
     private let journal: Journal
     private let recovered: JournalState
     private let records: RecordsKeeper
+    private let provider: ProviderShell?
 
     /// Opens the state directory and replays the journal; `start` then binds.
     package init(config: HeadConfig, logger: Logger) throws {
@@ -28,6 +29,9 @@ package final class HeadServer: @unchecked Sendable {
         loop = group.next()
         pool = NIOThreadPool(numberOfThreads: 2)
         records = RecordsKeeper(logger: logger)
+        provider = config.autoscaling.map {
+            ProviderShell(provider: $0.provider, setup: $0.setup, logger: logger)
+        }
         (journal, recovered) = try Journal.open(directory: config.stateDirectory)
         if recovered.droppedTailBytes > 0 {
             logger.warning(
@@ -43,15 +47,17 @@ package final class HeadServer: @unchecked Sendable {
     /// Binds and starts serving; returns the port actually bound (useful with port 0).
     package func start() async throws -> Int {
         pool.start()
+        provider?.start()
         let config = self.config
-        let (logger, journal, recovered, records, pool, loop) = (
-            self.logger, self.journal, self.recovered, self.records, self.pool, self.loop
+        let (logger, journal, recovered, records, pool, loop, provider) = (
+            self.logger, self.journal, self.recovered, self.records, self.pool, self.loop, self.provider
         )
         let shell: NIOLoopBound<HeadShell> = try await loop.submit {
             let coordinator = HeadCoordinator(
                 config: config.coordinator, recovered: recovered, now: HeadShell.now())
             let shell = HeadShell(
-                coordinator: coordinator, journal: journal, records: records, pool: pool, logger: logger, loop: loop)
+                coordinator: coordinator, journal: journal, records: records, pool: pool, provider: provider,
+                logger: logger, loop: loop)
             return NIOLoopBound(shell, eventLoop: loop)
         }.get()
         self.shell = shell
@@ -102,6 +108,7 @@ package final class HeadServer: @unchecked Sendable {
         journal.sync()
         journal.close()
         try await pool.shutdownGracefully()
+        try await provider?.shutdown()
         try await group.shutdownGracefully()
     }
 }

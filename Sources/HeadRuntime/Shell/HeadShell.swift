@@ -20,13 +20,16 @@ final class HeadShell {
     private let journal: Journal
     private let records: RecordsKeeper
     private let pool: NIOThreadPool
+    /// The node provider's calls, when the head autoscales.
+    private let provider: ProviderShell?
     let logger: Logger
     private var reportedJournalFailure = false
 
     init(
-        coordinator: HeadCoordinator, journal: Journal, records: RecordsKeeper, pool: NIOThreadPool, logger: Logger,
-        loop: any EventLoop
+        coordinator: HeadCoordinator, journal: Journal, records: RecordsKeeper, pool: NIOThreadPool,
+        provider: ProviderShell? = nil, logger: Logger, loop: any EventLoop
     ) {
+        self.provider = provider
         self.coordinator = coordinator
         self.journal = journal
         self.records = records
@@ -105,6 +108,9 @@ final class HeadShell {
             }
         case .log(let level, let message, let metadata):
             logger.log(level: level, "\(message)", metadata: metadata)
+        case .provider(let call):
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            provider?.run(call, on: loop) { event in bound.value.handle(.autoscaler(event)) }
         }
     }
 
