@@ -211,7 +211,13 @@ let package = Package(
         ),
         // Real grow-head and grow-worker processes on loopback and in network namespaces, and the
         // command lines as a user runs them.
-        .testTarget(name: "IntegrationTests", dependencies: ["GrowJob", "ObjectStore", "GrowTestSupport"]),
+        // The autoscaling test runs the head in-process, to hand it a provider double.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "GrowJob", "ObjectStore", "GrowTestSupport", "HeadRuntime", "Autoscaler", "TileScheduler", "Wire",
+                logging,
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,6 +54,7 @@ extension HeadCoordinator {
             // Already gone: the autoscaler learns it from the disconnect it has been or will be told.
             return
         }
+        log(.info, "autoscaler: draining an idle worker", ["worker": "\(key)", "reason": "\(reason)"])
         workers[id]?.state = .draining
         schedule(.drain(worker: id, deadlineMs: now.monotonicMs + config.scheduler.heartbeatTimeoutMs))
         send(.shutdown(Shutdown(reason: reason, graceful: true)), to: connection)
