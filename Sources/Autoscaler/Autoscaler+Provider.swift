@@ -81,7 +81,8 @@ extension Autoscaler {
         where node.isAlive && nodes[node.id] == nil && !released.contains(node.id) {
             // The cluster's node the autoscaler did not know (launched before a restart): its
             // worker will join, or the boot timeout ends it.
-            var record = ManagedNode(id: node.id, nodeType: node.nodeType, phase: .booting, now: now, market: node.market)
+            var record = ManagedNode(
+                id: node.id, nodeType: node.nodeType, phase: .booting, now: now, market: node.market)
             record.listed = true
             if let worker = workers.first(where: { $0.value.node == node.id })?.key {
                 record.worker = worker

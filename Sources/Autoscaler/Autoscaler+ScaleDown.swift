@@ -31,7 +31,8 @@ extension Autoscaler {
     mutating func scaleDown(now: UInt64) {
         guard waiting == 0 else { return }
         let idle = nodes.values.filter { record in
-            record.phase == .up && record.worker != nil && !record.busy && now >= record.idleSince + config.idleTimeoutMs
+            record.phase == .up && record.worker != nil && !record.busy
+                && now >= record.idleSince + config.idleTimeoutMs
         }
         // Nodes at risk of interruption first, then the longest idle.
         let order = idle.sorted {

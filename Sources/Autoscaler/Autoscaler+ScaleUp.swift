@@ -52,7 +52,8 @@ extension Autoscaler {
     mutating func scaleUp(now: UInt64) {
         guard now >= throttledUntil else { return }
         var want: [String: Int] = [:]
-        var counted = nodes.values.reduce(0) { $0 + ($1.isCounted ? 1 : 0) } + launches.values.reduce(0) { $0 + $1.count }
+        var counted =
+            nodes.values.reduce(0) { $0 + ($1.isCounted ? 1 : 0) } + launches.values.reduce(0) { $0 + $1.count }
         // min_workers first: they are not held back by the pending cap (as in Ray).
         var minimum: [String: Int] = [:]
         for type in config.nodeTypes where !isSetAside(type.name, now: now) {
@@ -84,7 +85,8 @@ extension Autoscaler {
         }
         // At most max(floor, speed × nodes up) nodes pending at once.
         let up = nodes.values.reduce(0) { $0 + ($1.phase == .up ? 1 : 0) }
-        let pending = nodes.values.reduce(0) { $0 + ($1.phase == .booting ? 1 : 0) } + launches.values.reduce(0) { $0 + $1.count }
+        let pending =
+            nodes.values.reduce(0) { $0 + ($1.phase == .booting ? 1 : 0) } + launches.values.reduce(0) { $0 + $1.count }
         let cap = max(config.minimumPendingLaunches, Int((config.upscalingSpeed * Double(up)).rounded(.down)))
         var budget = max(0, cap - pending)
         let replacing = nodes.values.contains { if case .interrupted = $0.phase { return true } else { return false } }

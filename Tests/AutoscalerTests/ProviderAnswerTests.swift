@@ -6,7 +6,10 @@ final class ProviderAnswerTests: XCTestCase {
     func testARefusedTypeIsSetAsideAndTheNextTypeTriedUntilTheCooldownEnds() {
         var harness = AutoscalerHarness(
             AutoscalerConfig(
-                nodeTypes: [AutoscalerHarness.spot("first", max: 5, slots: 4), AutoscalerHarness.spot("second", max: 5, slots: 4)],
+                nodeTypes: [
+                    AutoscalerHarness.spot("first", max: 5, slots: 4),
+                    AutoscalerHarness.spot("second", max: 5, slots: 4),
+                ],
                 typeCooldownMs: 60_000))
         let launch = harness.handle(.load(waiting: 8, running: 0)).launches
         XCTAssertEqual(launch.map(\.nodeType), ["first"])
@@ -29,8 +32,10 @@ final class ProviderAnswerTests: XCTestCase {
         var launch = harness.handle(.load(waiting: 4, running: 0)).launches[0]
         for wait: UInt64 in [1000, 2000, 3000, 3000] {
             XCTAssertEqual(
-                harness.handle(.launchFailed(request: launch.request, LaunchFailure(.throttled, "RequestLimitExceeded")))
-                    .launches, [])
+                harness.handle(
+                    .launchFailed(request: launch.request, LaunchFailure(.throttled, "RequestLimitExceeded"))
+                )
+                .launches, [])
             XCTAssertEqual(harness.advance(ms: wait - 1).launches, [])
             let again = harness.advance(ms: 1).launches
             XCTAssertEqual(again.count, 1, "launched again after \(wait) ms")

@@ -5,7 +5,10 @@ import XCTest
 final class ScaleUpTests: XCTestCase {
     func testMinWorkersOfEachTypeAreLaunchedAtTheStart() {
         var harness = AutoscalerHarness(
-            AutoscalerConfig(nodeTypes: [.init(name: "a", minWorkers: 2, maxWorkers: 5, slots: 4), .init(name: "b", minWorkers: 1, maxWorkers: 5, slots: 8)]))
+            AutoscalerConfig(nodeTypes: [
+                .init(name: "a", minWorkers: 2, maxWorkers: 5, slots: 4),
+                .init(name: "b", minWorkers: 1, maxWorkers: 5, slots: 8),
+            ]))
         let first = harness.handle(.tick)
         XCTAssertEqual(first.launches.map(\.nodeType), ["a", "b"])
         XCTAssertEqual(first.launches.map(\.count), [2, 1])
@@ -53,7 +56,9 @@ final class ScaleUpTests: XCTestCase {
     func testTheLimitOfATypeSpillsOverToTheNextTypeInTheFilesOrder() {
         var harness = AutoscalerHarness(
             AutoscalerConfig(
-                nodeTypes: [AutoscalerHarness.spot("small", max: 2, slots: 2), AutoscalerHarness.spot("big", max: 5, slots: 8)],
+                nodeTypes: [
+                    AutoscalerHarness.spot("small", max: 2, slots: 2), AutoscalerHarness.spot("big", max: 5, slots: 8),
+                ],
                 minimumPendingLaunches: 100))
         let launches = harness.handle(.load(waiting: 20, running: 0)).launches
         XCTAssertEqual(launches.map(\.nodeType), ["small", "big"])
@@ -63,7 +68,9 @@ final class ScaleUpTests: XCTestCase {
     func testTheClustersMaxWorkersBoundsAllTypesTogether() {
         var harness = AutoscalerHarness(
             AutoscalerConfig(
-                nodeTypes: [AutoscalerHarness.spot("a", max: 10, slots: 1), AutoscalerHarness.spot("b", max: 10, slots: 1)],
+                nodeTypes: [
+                    AutoscalerHarness.spot("a", max: 10, slots: 1), AutoscalerHarness.spot("b", max: 10, slots: 1),
+                ],
                 maxWorkers: 7, minimumPendingLaunches: 100))
         let launches = harness.handle(.load(waiting: 50, running: 0)).launches
         XCTAssertEqual(launches.launchedCount, 7)
@@ -98,7 +105,10 @@ final class ScaleUpTests: XCTestCase {
     func testTheSameEventsGiveTheSameDirectives() {
         func run() -> [AutoscalerDirective] {
             var harness = AutoscalerHarness(
-                AutoscalerConfig(nodeTypes: [AutoscalerHarness.spot("a", min: 1, max: 4, slots: 2), AutoscalerHarness.spot("b", max: 4, slots: 2)]))
+                AutoscalerConfig(nodeTypes: [
+                    AutoscalerHarness.spot("a", min: 1, max: 4, slots: 2),
+                    AutoscalerHarness.spot("b", max: 4, slots: 2),
+                ]))
             var all: [AutoscalerDirective] = []
             all += harness.handle(.load(waiting: 20, running: 0))
             for launch in all.launches { all += harness.bringUp(launch, slots: 2) }

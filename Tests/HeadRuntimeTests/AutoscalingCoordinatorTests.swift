@@ -92,10 +92,13 @@ final class AutoscalingCoordinatorTests: XCTestCase {
         for _ in 0..<6 {
             h.advance(ms: 1000)
             for connection in [first, second] {
-                h.handle(.received(.heartbeat(Heartbeat(busySlots: 0, queuedTiles: 0, load: 0, rssBytes: 0)), from: connection))
+                h.handle(
+                    .received(
+                        .heartbeat(Heartbeat(busySlots: 0, queuedTiles: 0, load: 0, rssBytes: 0)), from: connection))
             }
             let step = h.handle(.tick)
-            for connection in [first, second] where step.sent(to: connection).contains(where: { $0.kind == .shutdown }) {
+            for connection in [first, second] where step.sent(to: connection).contains(where: { $0.kind == .shutdown })
+            {
                 shutdowns.append(connection)
             }
         }

@@ -46,7 +46,8 @@ final class AutoscalingClusterTests: XCTestCase {
         try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
         let tiles = 300
         let job = directory.appendingPathComponent("job.json")
-        try (#"{"name": "grow", "pipeline": "command", "tiles": \#(tiles), "command": "#
+        try
+            (#"{"name": "grow", "pipeline": "command", "tiles": \#(tiles), "command": "#
             + SpotMarkers.command(folder: markers, short: 0.3, long: 0.3, every: 1, which: 0) + "}")
             .write(to: job, atomically: true, encoding: .utf8)
         let submit = try spawnLogged(
@@ -89,8 +90,9 @@ final class AutoscalingClusterTests: XCTestCase {
         let jobEnded = Date()
         let logsFolder = directory.appendingPathComponent("state/logs")
         let run = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: logsFolder.path).first)
-        let finished = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: logsFolder.appendingPathComponent(run).appendingPathComponent("finished.json")))
+        let finished =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: logsFolder.appendingPathComponent(run).appendingPathComponent("finished.json")))
             as? [String]
         XCTAssertEqual(finished?.count, tiles)
         XCTAssertEqual(Set(finished ?? []), Set((0..<tiles).map { "tile-\($0)" }))

@@ -20,7 +20,8 @@ struct SpotMarkers {
                 guard fields.count >= 3, let nanos = Double(fields[0]), let attempt = Int(fields[1]) else { return nil }
                 // The work dir is <test>/work-<worker>/job-N.
                 let worker = fields[2].split(separator: "/").first { $0.hasPrefix("work-") }?.dropFirst(5) ?? ""
-                return Run(startedAt: Date(timeIntervalSince1970: nanos / 1e9), attempt: attempt, worker: String(worker))
+                return Run(
+                    startedAt: Date(timeIntervalSince1970: nanos / 1e9), attempt: attempt, worker: String(worker))
             }
         }
     }

@@ -44,7 +44,8 @@ final class SpotNoticeClusterTests: XCTestCase {
         XCTAssertTrue(spotLog.contains("spot interruption notice"), spotLog)
 
         // Every tile recorded once; none lost, none failed.
-        let finished = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("finished.json")) as? [String]
+        let finished =
+            try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("finished.json")) as? [String]
         XCTAssertEqual(finished?.count, tiles)
         XCTAssertEqual(Set(finished ?? []), Set((0..<tiles).map { "tile-\($0)" }))
         let failed = try cluster.readJSON(cluster.recordsFolder().appendingPathComponent("failed.json")) as? [String]

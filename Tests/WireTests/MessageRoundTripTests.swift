@@ -140,7 +140,8 @@ final class MessageRoundTripTests: XCTestCase {
             $0.writeVarint(UInt8(200))
             $0.writeVarint(UInt64(5678))
         }
-        XCTAssertEqual(future, .drain(Drain(deadlineUnixMs: 1234, reason: "?", cause: .shutdown, terminationUnixMs: 5678)))
+        XCTAssertEqual(
+            future, .drain(Drain(deadlineUnixMs: 1234, reason: "?", cause: .shutdown, terminationUnixMs: 5678)))
     }
 
     func testEncoderRefusesAFrameOverTheLimit() {

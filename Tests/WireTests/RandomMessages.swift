@@ -58,7 +58,8 @@ struct MessageGenerator {
         case .heartbeat:
             return .heartbeat(
                 Heartbeat(
-                    busySlots: u32(), queuedTiles: u32(), load: double(), rssBytes: u64(), rebalanceNoticeUnixMs: u64()))
+                    busySlots: u32(), queuedTiles: u32(), load: double(), rssBytes: u64(), rebalanceNoticeUnixMs: u64())
+            )
         case .requestTiles: return .requestTiles(RequestTiles(count: u32()))
         case .jobDefinition: return .jobDefinition(JobDefinition(job: u32(), name: string(), spec: string()))
         case .assign: return .assign(TileBatch(job: u32(), tiles: list { $0.assignment() }))

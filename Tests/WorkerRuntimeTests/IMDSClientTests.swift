@@ -52,7 +52,8 @@ final class IMDSClientTests: XCTestCase {
         let id = try await client.get("/latest/meta-data/instance-id")
         XCTAssertEqual(id, standIn.instanceID)
         XCTAssertEqual(
-            standIn.requests.map { "\($0.method) \($0.status)" }, ["PUT 200", "GET 200", "GET 401", "PUT 200", "GET 200"])
+            standIn.requests.map { "\($0.method) \($0.status)" },
+            ["PUT 200", "GET 200", "GET 401", "PUT 200", "GET 200"])
     }
 
     func testAServiceThatIsNotThereIsAnErrorNotAHang() async throws {

@@ -75,7 +75,10 @@ final class SpotNoticeTests: XCTestCase {
         let result = try await head.nextWrite("the result")
         XCTAssertEqual(
             result,
-            [.tileDone(TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "in time")]))])
+            [
+                .tileDone(
+                    TileDone(results: [TileResult(job: 1, index: 0, attempt: 1, durationMicros: 0, detail: "in time")]))
+            ])
         let ending = try await harness.ending()
         XCTAssertEqual(ending, .drained)
         XCTAssertEqual(harness.runner.cancelled, [])
@@ -100,7 +103,8 @@ final class SpotNoticeTests: XCTestCase {
         XCTAssertNil(harness.ended)
         watching.cancel()
         try await harness.stop(through: head)
-        XCTAssertEqual(standIn.requests.filter { $0.path.hasSuffix("/rebalance") && $0.status == 200 }.count, 1,
+        XCTAssertEqual(
+            standIn.requests.filter { $0.path.hasSuffix("/rebalance") && $0.status == 200 }.count, 1,
             "read once: the worker remembers it")
     }
 

@@ -92,8 +92,9 @@ public struct Heartbeat: WireRecord, Equatable {
     /// again. Appended to version 1.
     public var rebalanceNoticeUnixMs: UInt64
 
-    public init(busySlots: UInt32, queuedTiles: UInt32, load: Double, rssBytes: UInt64, rebalanceNoticeUnixMs: UInt64 = 0)
-    {
+    public init(
+        busySlots: UInt32, queuedTiles: UInt32, load: Double, rssBytes: UInt64, rebalanceNoticeUnixMs: UInt64 = 0
+    ) {
         self.busySlots = busySlots
         self.queuedTiles = queuedTiles
         self.load = load
