@@ -186,7 +186,8 @@ let package = Package(
             name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowBase", "GrowTestSupport"]),
-        .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "GrowBase"]),
+        .testTarget(
+            name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "Autoscaler", "GrowBase"]),
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
         .testTarget(
