@@ -147,6 +147,9 @@ let package = Package(
             name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"],
             path: "Sources/Benchmarks/SchedulerBench"),
         .executableTarget(
+            name: "SpotBench", dependencies: ["TileScheduler", "Autoscaler", "SchedulerSimulation"],
+            path: "Sources/Benchmarks/SpotBench"),
+        .executableTarget(
             name: "KernelBench",
             dependencies: ["GrowBase", "GrowJob", "EOData", "EOKernels", "EOPipelines", "Exec", "ProjectStorage"],
             path: "Sources/Benchmarks/KernelBench"),
