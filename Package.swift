@@ -115,7 +115,9 @@ let package = Package(
         // the shell that runs them over SSH (libssh2).
         .target(
             name: "Launcher",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "Autoscaler", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2"]),
 
         // Command lines.
@@ -192,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "Autoscaler", "GrowBase"]),
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
-        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "Autoscaler", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
             dependencies: [
