@@ -89,7 +89,6 @@ extension Autoscaler {
             nodes.values.reduce(0) { $0 + ($1.phase == .booting ? 1 : 0) } + launches.values.reduce(0) { $0 + $1.count }
         let cap = max(config.minimumPendingLaunches, Int((config.upscalingSpeed * Double(up)).rounded(.down)))
         var budget = max(0, cap - pending)
-        let replacing = nodes.values.contains { if case .interrupted = $0.phase { return true } else { return false } }
         for type in config.nodeTypes {
             let forMinimum = minimum[type.name] ?? 0
             let forDemand = min(want[type.name] ?? 0, budget)
@@ -99,7 +98,9 @@ extension Autoscaler {
             let request = nextRequest
             nextRequest += 1
             launches[request] = PendingLaunch(nodeType: type.name, count: count)
-            if replacing { counters.launchedAtNotice += count }
+            let replacements = min(count, goingNow)
+            counters.launchedAtNotice += replacements
+            goingNow -= replacements
             out.append(.launch(request: request, nodeType: type.name, count: count))
         }
     }

@@ -55,6 +55,9 @@ package struct Autoscaler: Sendable {
     /// Nodes released lately: a listing that still shows them does not adopt them again.
     var released: Set<NodeID> = []
     var out: [AutoscalerDirective] = []
+    /// Nodes this event took out of the capacity ahead of their end (a notice, a rebalance
+    /// recommendation): launches it causes are their replacements.
+    var goingNow = 0
     package internal(set) var counters = AutoscalerCounters()
 
     package init(config: AutoscalerConfig) {
@@ -107,6 +110,7 @@ package struct Autoscaler: Sendable {
             }
         }
         scaleUp(now: now)
+        goingNow = 0
         defer { out = [] }
         return out
     }
@@ -140,6 +144,7 @@ package struct Autoscaler: Sendable {
         switch record.phase {
         case .booting, .up, .lost:
             counters.interruptions += 1
+            goingNow += 1
             nodes[id]?.phase = .interrupted
             let why = cause == .interruption ? "an interruption notice" : "a shutdown"
             note(.info, "node \(id) (worker \(worker)) drains after \(why): replacing it now")
@@ -152,6 +157,7 @@ package struct Autoscaler: Sendable {
         guard let id = workers[worker]?.node, let record = nodes[id], !record.atRisk else { return }
         nodes[id]?.atRisk = true
         counters.rebalanceRecommendations += 1
+        if config.replaceOnRebalance { goingNow += 1 }
         note(
             .info,
             "node \(id) (worker \(worker)) has a rebalance recommendation"

@@ -8,7 +8,8 @@ package struct AutoscalerCounters: Sendable, Hashable {
     package var setupFailures = 0
     /// Spot notices (and other drains a worker starts itself).
     package var interruptions = 0
-    /// Nodes launched while an interrupted node was still draining: replacements at the notice.
+    /// Nodes launched by a notice or a rebalance recommendation itself, before the machine went:
+    /// replacements at the notice.
     package var launchedAtNotice = 0
     package var rebalanceRecommendations = 0
     /// Nodes whose worker was lost (connection or heartbeats) and did not come back.

@@ -10,7 +10,8 @@ extension ClusterConfig {
         guard !workerTypes.isEmpty else { return nil }
         let types = workerTypes.map { type in
             NodeTypeSpec(
-                name: type.name, minWorkers: type.minWorkers, maxWorkers: type.maxWorkers ?? maxWorkers ?? type.minWorkers,
+                name: type.name, minWorkers: type.minWorkers,
+                maxWorkers: type.maxWorkers ?? maxWorkers ?? type.minWorkers,
                 slots: max(1, Int(type.resources["CPU"] ?? 1)), market: type.isSpot ? .spot : .onDemand)
         }
         var cacheStopped = true

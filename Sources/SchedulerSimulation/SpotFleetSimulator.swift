@@ -245,7 +245,8 @@ package struct SpotFleetSimulator {
                     nodes.append(node)
                     nodeIndex[node.id] = index
                     started.append(ProviderNode(id: node.id, nodeType: type))
-                    let boot = config.bootMs.lowerBound
+                    let boot =
+                        config.bootMs.lowerBound
                         + rng.next() % (config.bootMs.upperBound - config.bootMs.lowerBound + 1)
                     schedule(.booted(index), at: answerAt + boot)
                     planFate(index, from: answerAt)
@@ -426,7 +427,8 @@ package struct SpotFleetSimulator {
             toHead(
                 .tilesDone(
                     worker: nodes[index].worker,
-                    results: [TileCompletion(tile, attempt: run.attempt, durationMicros: (now - run.startedAt) * 1000)]))
+                    results: [TileCompletion(tile, attempt: run.attempt, durationMicros: (now - run.startedAt) * 1000)])
+            )
             startTiles(index)
             requestIfNeeded(index)
             exitIfDone(index)

@@ -18,10 +18,13 @@ final class AutoscalerConfigTests: XCTestCase {
     }
 
     func testOnDemandTypesAndCPUResources() throws {
-        let yaml = Fixtures.aws.replacingOccurrences(of: "            InstanceMarketOptions:\n                MarketType: spot\n", with: "")
-            .replacingOccurrences(of: "        resources: {}", with: "        resources: {\"CPU\": 8}")
-            .replacingOccurrences(of: "idle_timeout_minutes: 5", with: "idle_timeout_minutes: 0.5")
-        let policy = try XCTUnwrap(try ClusterConfigParser.parse(yaml: yaml, file: "cluster.yaml").config.autoscalerConfig)
+        let yaml = Fixtures.aws.replacingOccurrences(
+            of: "            InstanceMarketOptions:\n                MarketType: spot\n", with: ""
+        )
+        .replacingOccurrences(of: "        resources: {}", with: "        resources: {\"CPU\": 8}")
+        .replacingOccurrences(of: "idle_timeout_minutes: 5", with: "idle_timeout_minutes: 0.5")
+        let policy = try XCTUnwrap(
+            try ClusterConfigParser.parse(yaml: yaml, file: "cluster.yaml").config.autoscalerConfig)
         XCTAssertEqual(policy.nodeTypes.map(\.market), [.onDemand])
         XCTAssertEqual(policy.nodeTypes.map(\.slots), [8])
         XCTAssertEqual(policy.idleTimeoutMs, 30_000)

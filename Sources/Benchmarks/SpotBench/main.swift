@@ -9,7 +9,7 @@ import TileScheduler
 // interruptions and redone, and instance-hours against the never-interrupted bound (total work /
 // slots per node). scripts/bench spot runs it in release mode; it is not a test.
 // Usage: SpotBench [--workers N] [--slots N] [--tiles N] [--seed N] [--rates R,R,...]
-//                  [--loss-share X] [--json OUT]
+//                  [--loss-share X] [--median-ms N] [--sigma X] [--json OUT]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("SpotBench: \(message)\n".utf8))
@@ -26,6 +26,8 @@ var seed: UInt64 = 1
 var rates = [0.0, 0.01, 0.05, 0.2]
 /// Losses without a notice, as a share of the notice rate.
 var lossShare = 0.1
+var medianMs = 30_000.0
+var sigma = 0.6
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -48,20 +50,24 @@ while let argument = arguments.popFirst() {
             return rate
         }
     case "--loss-share": lossShare = number(Double.self)
+    case "--median-ms": medianMs = number(Double.self)
+    case "--sigma": sigma = number(Double.self)
     case "--json": jsonPath = value()
     default: fail("unknown argument \(argument)")
     }
 }
 
-let durations = DurationModel.lognormal(medianMs: 30_000, sigma: 0.6)
+let durations = DurationModel.lognormal(medianMs: medianMs, sigma: sigma)
 print(
-    "== spot fleet: up to \(workers) spot nodes x \(slots) slots, \(tiles) tiles (lognormal, median 30 s, sigma 0.6), seed \(seed)"
+    "== spot fleet: up to \(workers) spot nodes x \(slots) slots, \(tiles) tiles (lognormal, median \(medianMs / 1000) s, sigma \(sigma)), seed \(seed)"
 )
 print(
     "autoscaler: min 0, max \(workers), upscaling_speed 1, idle timeout 5 min; launch 1 s, boot 45-120 s; notices 2 min ahead, seen within a 2 s poll, margin 15 s; half the notices preceded by a rebalance recommendation (2-15 min); losses without notice at \(lossShare) x the notice rate"
 )
 print()
-print("notices/inst-h  notices  rebal  losses  makespan  inst-h    bound-h   cost/bound  redone slot-h (% of work)  runs cut  launched  at-notice  notice->join p50/max  lost  twice  wall")
+print(
+    "notices/inst-h  notices  rebal  losses  makespan  inst-h    bound-h   cost/bound  redone slot-h (% of work)  runs cut  launched  at-notice  notice->join p50/max  lost  twice  wall"
+)
 var rows: [[String: Any]] = []
 var violations = 0
 for rate in rates {
@@ -86,7 +92,8 @@ for rate in rates {
     violations += result.violations.count
     print(
         String(
-            format: "%14.3f  %7d  %5d  %6d  %7.2fh  %8.1f  %8.1f  %10.3f  %12.1f (%5.2f %%)        %8d  %8d  %9d  %8.0f s / %4.0f s  %4d  %5d  %4.0f s",
+            format:
+                "%14.3f  %7d  %5d  %6d  %7.2fh  %8.1f  %8.1f  %10.3f  %12.1f (%5.2f %%)        %8d  %8d  %9d  %8.0f s / %4.0f s  %4d  %5d  %4.0f s",
             rate, result.notices, result.rebalances, result.losses, hours(result.makespanMs), hours(result.instanceMs),
             hours(result.boundInstanceMs), result.costRatio, hours(result.redoneWorkMs), redonePercent,
             result.runsCutOff, result.autoscaler.launched, result.autoscaler.launchedAtNotice, Double(p50) / 1000,
@@ -112,7 +119,8 @@ print("bound-h: the never-interrupted bound, total work / slots per node (no boo
 if let jsonPath {
     let object: [String: Any] = [
         "workers": workers, "slots_per_node": slots, "tiles": tiles, "seed": Int(seed),
-        "durations": "lognormal(median 30000 ms, sigma 0.6)", "loss_share_of_notice_rate": lossShare, "runs": rows,
+        "durations": "lognormal(median \(medianMs) ms, sigma \(sigma))", "loss_share_of_notice_rate": lossShare,
+        "runs": rows,
     ]
     do {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
