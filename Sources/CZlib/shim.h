@@ -1,7 +1,7 @@
 #ifndef GROW_CZLIB_SHIM_H
 #define GROW_CZLIB_SHIM_H
 // zlib's init call is a macro (it passes ZLIB_VERSION and sizeof(z_stream)), which Swift
-// cannot import: this typed wrapper stands in for it (grow writes gzip with libdeflate).
+// cannot import: this typed wrapper stands in for it (grow writes gzip with ISA-L).
 #include <zlib.h>
 
 /// Inflate a gzip stream (windowBits 15 + 16: gzip header and trailer, no zlib/raw guessing).
