@@ -46,8 +46,7 @@ let package = Package(
         .target(name: "CGDAL", dependencies: ["CLazyLibrary"]),
         .target(name: "CCurl", dependencies: ["CLazyLibrary"]),
         .target(name: "CSSH2", dependencies: ["CLazyLibrary"]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
 
         // What every module may use: the clock, retryable errors, a seeded generator, object-store settings.
         .target(name: "GrowBase"),
@@ -74,7 +73,7 @@ let package = Package(
         // A project folder, local or s3://: every read and write of pipelines and records.
         .target(name: "ProjectStorage", dependencies: ["GrowBase", "GrowJob", "ObjectStore"]),
         // Arrays, .npy and eo-learn's EOPatch folders.
-        .target(name: "EOData", dependencies: ["GrowBase", "GrowJob", "ProjectStorage", "CZlib", "CDeflate"]),
+        .target(name: "EOData", dependencies: ["GrowBase", "GrowJob", "ProjectStorage", "CIsal"]),
         // The hot loops (indices, masks, composites), vectorised; the only target built for GROW_TARGET_CPU.
         .target(name: "EOKernels", dependencies: ["GrowBase", "EOData"], swiftSettings: kernelCPUSettings),
         // Rasters and vectors through GDAL: warping, writing maps, splitting an AOI into a UTM grid.

@@ -1,8 +1,8 @@
-import CDeflate
+import CIsal
 import Dispatch
 import Synchronization
 
-/// gzip as eo-learn writes it (level 1), made with libdeflate: the bytes are cut into pieces of
+/// gzip as eo-learn writes it (level 1), made with ISA-L: the bytes are cut into pieces of
 /// `pieceSize` compressed side by side on their own threads, each a gzip member of its own.
 /// Concatenated members are one gzip stream to Python's `gzip` (and to grow's `Inflater`); the
 /// cost is about 20 bytes a piece and no back-references across pieces.
@@ -40,23 +40,23 @@ enum GzipWriter {
         }
         var stream: [UInt8] = []
         for output in outputs {
-            guard let output else { throw EODataError(location, "gzip compression failed (libdeflate)") }
+            guard let output else { throw EODataError(location, "gzip compression failed (ISA-L)") }
             stream += output
         }
         return stream
     }
 
-    /// One gzip member of `bytes`; nil when libdeflate cannot allocate its compressor.
+    /// One gzip member of `bytes` (ISA-L's levels: 0 to 3; above 3 means 3); nil on failure.
     private static func member(_ bytes: UnsafeRawBufferPointer, level: Int32) -> [UInt8]? {
-        guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
-        defer { libdeflate_free_compressor(compressor) }
-        let bound = libdeflate_gzip_compress_bound(compressor, bytes.count)
-        var output = [UInt8](repeating: 0, count: bound)
-        let written = output.withUnsafeMutableBytes { raw in
-            libdeflate_gzip_compress(compressor, bytes.baseAddress, bytes.count, raw.baseAddress, bound)
+        let bound = grow_isal_gzip_bound(bytes.count)
+        var written = 0
+        // Not zeroed first: ISA-L writes what it returns, and only that is kept.
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { raw, initialized in
+            written = grow_isal_gzip(
+                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, raw.baseAddress, bound,
+                min(max(level, 0), 3))
+            initialized = written
         }
-        guard written > 0 else { return nil }
-        output.removeLast(bound - written)
-        return output
+        return written > 0 ? output : nil
     }
 }

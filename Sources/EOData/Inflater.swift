@@ -1,4 +1,4 @@
-import CZlib
+import CIsal
 
 /// Pulls the uncompressed bytes of a gzip stream (one or more members, as Python's `gzip`
 /// reads them) piece by piece into buffers the caller owns, so a decoder can inflate straight
@@ -6,24 +6,25 @@ import CZlib
 final class Inflater {
     private let compressed: [UInt8]
     private let location: String
-    private var stream = z_stream()
+    private let state: UnsafeMutableRawPointer
     private var offset = 0
     private var finished = false
 
     init(_ compressed: [UInt8], location: String) throws(EODataError) {
         self.compressed = compressed
         self.location = location
-        guard grow_inflate_init_gzip(&stream) == Z_OK else {
-            throw EODataError(location, "cannot start gzip decompression (zlib init failed)")
+        guard let state = grow_isal_inflater_new() else {
+            throw EODataError(location, "cannot start gzip decompression (out of memory)")
         }
+        self.state = state
     }
 
     deinit {
-        inflateEnd(&stream)
+        grow_isal_inflater_free(state)
     }
 
     /// Most bytes the rest of the stream could inflate to (deflate's best ratio is 1032:1, plus
-    /// slack for a match zlib has decoded but not yet copied out), to refuse a header that
+    /// slack for a match decoded but not yet copied out), to refuse a header that
     /// promises more before allocating for it.
     var maxOutput: Int {
         let (bound, overflow) = (compressed.count - offset).multipliedReportingOverflow(by: 1032)
@@ -71,41 +72,33 @@ final class Inflater {
             throw EODataError(location, "truncated gzip data: the compressed stream ends before its end marker")
         }
         let inputChunk = min(available, Int(UInt32.max))
-        let (status, consumed, produced) = compressed.withUnsafeBytes { input in
-            // zlib's next_in is not const but inflate never writes through it.
-            stream.next_in = UnsafeMutablePointer(
-                mutating: input.bindMemory(to: Bytef.self).baseAddress?.advanced(by: offset))
-            stream.avail_in = uInt(inputChunk)
-            stream.next_out = base.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(chunk)
-            let status = inflate(&stream, Z_NO_FLUSH)
-            let consumed = inputChunk - Int(stream.avail_in)
-            let produced = chunk - Int(stream.avail_out)
-            stream.next_in = nil
-            stream.next_out = nil
-            return (status, consumed, produced)
+        var consumed: UInt32 = 0
+        var produced: UInt32 = 0
+        let status = compressed.withUnsafeBytes { input in
+            grow_isal_inflate(
+                state, input.bindMemory(to: UInt8.self).baseAddress?.advanced(by: offset), UInt32(inputChunk),
+                base.assumingMemoryBound(to: UInt8.self), UInt32(chunk), &consumed, &produced)
         }
-        offset += consumed
+        offset += Int(consumed)
         switch status {
-        case Z_OK:
+        case 0:
             if consumed == 0, produced == 0 {
                 throw EODataError(location, "truncated gzip data: the compressed stream ends before its end marker")
             }
-        case Z_STREAM_END:
+        case 1:
             // Another gzip member may follow (concatenated .gz files are one stream to Python).
             if offset < compressed.count, compressed[offset...].contains(where: { $0 != 0 }) {
-                guard inflateReset(&stream) == Z_OK else {
-                    throw EODataError(location, "cannot continue gzip decompression")
-                }
+                grow_isal_inflater_reset(state)
             } else {
                 finished = true
             }
-        case Z_BUF_ERROR:
-            throw EODataError(location, "truncated gzip data: the compressed stream ends before its end marker")
+        case ISAL_INCORRECT_CHECKSUM:
+            throw EODataError(location, "bad gzip data: incorrect data check")
+        case ISAL_INVALID_WRAPPER, ISAL_UNSUPPORTED_METHOD:
+            throw EODataError(location, "bad gzip data: not a gzip member here")
         default:
-            let detail = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-            throw EODataError(location, "bad gzip data: \(detail)")
+            throw EODataError(location, "bad gzip data: invalid deflate stream (ISA-L error \(status))")
         }
-        return produced
+        return Int(produced)
     }
 }

@@ -97,12 +97,20 @@ extension NpyArray {
         let widths = arrays.map { $0.shape.last ?? 1 }
         let total = widths.reduce(0, +)
         let pixels = widths[0] == 0 ? 0 : arrays[0].count / widths[0]
-        var storage: [T] = []
-        storage.reserveCapacity(pixels * total)
-        for pixel in 0..<pixels {
+        let storage = [T](unsafeUninitializedCapacity: pixels * total) { out, initialized in
+            guard let start = out.baseAddress else { return }
+            var offset = 0
             for (array, width) in zip(arrays, widths) {
-                storage.append(contentsOf: array.storage[pixel * width..<(pixel + 1) * width])
+                array.storage.withUnsafeBufferPointer { input in
+                    guard let source = input.baseAddress else { return }
+                    // One part's channels into their columns of every pixel.
+                    for pixel in 0..<pixels {
+                        (start + pixel * total + offset).initialize(from: source + pixel * width, count: width)
+                    }
+                }
+                offset += width
             }
+            initialized = pixels * total
         }
         var shape = arrays[0].shape
         shape[shape.count - 1] = total
