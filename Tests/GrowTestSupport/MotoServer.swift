@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import ObjectStore
 import XCTest
@@ -86,7 +87,7 @@ package final class MotoServer {
     package func config(secret: String? = nil, options: S3Options = S3Options()) -> S3Config {
         S3Config(
             endpoint: try! S3Endpoint(parsing: endpoint, pathStyle: true), region: "us-east-1",
-            credentials: S3Credentials(
+            credentials: AWSCredentials(
                 accessKeyID: accessKeyID, secretAccessKey: secret ?? secretAccessKey, source: .environment),
             options: options)
     }
