@@ -24,7 +24,12 @@ package enum AWSErrorText {
             return AWSError(
                 .denied, subject, "signature does not match \(tag): \(source?.secretHint ?? noCredentials)",
                 status: status, code: code)
-        case "AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId":
+        case "AuthFailure":
+            // EC2's answer to a wrong key and a wrong secret alike.
+            return AWSError(
+                .denied, subject, "\(text): check \(source.map { "the credentials from \($0)" } ?? noCredentials)",
+                status: status, code: code)
+        case "InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId":
             return AWSError(
                 .denied, subject, "\(text): \(source?.keyHint ?? noCredentials)", status: status, code: code)
         case "ExpiredToken", "ExpiredTokenException":

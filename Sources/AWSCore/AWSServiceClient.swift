@@ -31,10 +31,12 @@ package final class AWSServiceClient: Sendable {
     package func subject(_ operation: String) -> String { "\(config.service) \(operation) at \(config.endpoint)" }
 
     /// POSTs `body` to the endpoint's `/` until it succeeds (2xx), fails for good, or runs out of
-    /// tries. `retryCodes`: error codes that are worth another try for this call.
+    /// tries. `retryCodes`: error codes that are worth another try for this call; `finalCodes`:
+    /// codes the caller decides on at once, even when they come with a 5xx (RunInstances'
+    /// `InsufficientInstanceCapacity`: the next zone, not the same one again).
     package func post(
         operation: String, body: [UInt8], headers: [(String, String)], errors: ErrorProtocol,
-        retryCodes: Set<String> = []
+        retryCodes: Set<String> = [], finalCodes: Set<String> = []
     ) throws(AWSError) -> HTTPResponse {
         try CurlHandle.load()
         let subject = subject(operation)
@@ -75,8 +77,8 @@ package final class AWSServiceClient: Sendable {
                 error = AWSError(.failed, subject, text)
             }
             let retryable: Bool
-            if case .answered(_, let code?) = outcome, retryCodes.contains(code) {
-                retryable = true
+            if case .answered(_, let code?) = outcome, retryCodes.contains(code) || finalCodes.contains(code) {
+                retryable = retryCodes.contains(code)
             } else {
                 retryable = RetryPolicy.isRetryable(outcome)
             }

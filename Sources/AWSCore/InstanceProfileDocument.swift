@@ -20,7 +20,7 @@ package enum InstanceProfileDocument {
         }
         var expiration: UInt64?
         if let text = object["Expiration"] as? String {
-            guard let parsed = unixMilliseconds(iso8601: text) else {
+            guard let parsed = AWSTime.unixMilliseconds(iso8601: text) else {
                 throw AWSError(.failed, subject, "the credentials' Expiration \"\(text)\" is not an ISO 8601 time")
             }
             expiration = parsed
@@ -28,18 +28,5 @@ package enum InstanceProfileDocument {
         return AWSCredentials(
             accessKeyID: key, secretAccessKey: secret, sessionToken: object["Token"] as? String,
             source: .instanceProfile(role: role), expiration: expiration)
-    }
-
-    /// `2026-11-30T12:00:00Z` (fractions of a second and offsets allowed) in Unix milliseconds.
-    package static func unixMilliseconds(iso8601 text: String) -> UInt64? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        var date = formatter.date(from: text)
-        if date == nil {
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            date = formatter.date(from: text)
-        }
-        guard let date, date.timeIntervalSince1970 >= 0 else { return nil }
-        return UInt64(date.timeIntervalSince1970 * 1000)
     }
 }
