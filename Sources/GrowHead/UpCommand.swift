@@ -48,7 +48,8 @@ struct UpCommand: AsyncParsableCommand {
             if case .aws(let aws) = context.config.provider {
                 board.print("grow-head up: cluster \(context.config.clusterName) on EC2 in \(aws.region)")
             } else {
-                board.print("grow-head up: cluster \(context.config.clusterName), \(context.config.nodes.count) node(s)")
+                board.print(
+                    "grow-head up: cluster \(context.config.clusterName), \(context.config.nodes.count) node(s)")
             }
             let outcome = try UserError.wrap {
                 try ClusterOperations.up(context: context, options: setup, board: board, home: DefaultPaths.home)

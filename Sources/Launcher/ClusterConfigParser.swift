@@ -144,7 +144,9 @@ package enum ClusterConfigParser {
                 if config.availableNodeTypes.isEmpty {
                     throw ConfigDiagnostic(
                         file: file, line: value("available_node_types")?.line ?? 0, key: "available_node_types",
-                        message: "missing: an aws cluster launches the node types listed here (a head type and worker types)")
+                        message:
+                            "missing: an aws cluster launches the node types listed here (a head type and worker types)"
+                    )
                 }
                 if config.headNodeType == nil {
                     throw ConfigDiagnostic(
@@ -416,7 +418,9 @@ package enum ClusterConfigParser {
                         throw nodeConfig.error("missing \(required)")
                     }
                     guard case .scalar = item.node, !(try item.string()).isEmpty else {
-                        throw item.error("expected the \(required == "ImageId" ? "AMI ID (ami-...)" : "instance type (e.g. c5.large)")")
+                        throw item.error(
+                            "expected the \(required == "ImageId" ? "AMI ID (ami-...)" : "instance type (e.g. c5.large)")"
+                        )
                     }
                 }
                 for listKey in ["SubnetIds", "SecurityGroupIds"] {

@@ -22,6 +22,11 @@ package struct EC2LaunchPlanner: Sendable {
     package struct Attempt: Equatable, Sendable {
         package var typeName: String
         package var subnet: Subnet
+
+        package init(typeName: String, subnet: Subnet) {
+            self.typeName = typeName
+            self.subnet = subnet
+        }
     }
 
     package enum Next: Equatable, Sendable {

@@ -63,7 +63,9 @@ package enum EC2ClusterOperations {
                 let total = counts.values.reduce(0, +)
                 let room = config.maxWorkers.map { $0 - total } ?? Int.max
                 guard room > 0 else {
-                    board.print("warning: max_workers (\(config.maxWorkers ?? 0)) reached; \(missing) \(type.name) not launched")
+                    board.print(
+                        "warning: max_workers (\(config.maxWorkers ?? 0)) reached; \(missing) \(type.name) not launched"
+                    )
                     break
                 }
                 let launched = try provider.launch(
@@ -90,7 +92,9 @@ package enum EC2ClusterOperations {
 
     /// Terminates the cluster's instances (workers only with `workersOnly`), found by tags; with
     /// cache_stopped_nodes, on-demand instances are stopped instead (spot ones cannot be).
-    package static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard, provider: EC2NodeProvider)
+    package static func down(
+        context: ClusterContext, workersOnly: Bool, board: ProgressBoard, provider: EC2NodeProvider
+    )
         throws(LaunchError) -> ClusterOperations.Outcome
     {
         var outcome = ClusterOperations.Outcome()
@@ -115,7 +119,9 @@ package enum EC2ClusterOperations {
     {
         let running = try provider.instances().filter { $0.state == "running" }
         guard let head = running.first(where: { $0.tags[EC2NodeTags.kind] == "head" }) else {
-            throw LaunchError("\(context.configPath): no running head is tagged for cluster \(context.config.clusterName); run `grow-head up` first")
+            throw LaunchError(
+                "\(context.configPath): no running head is tagged for cluster \(context.config.clusterName); run `grow-head up` first"
+            )
         }
         return try withNodes(context, running: running, headID: head.id, provider: provider)
     }
@@ -141,6 +147,7 @@ package enum EC2ClusterOperations {
             let parts = line.split(separator: " ")
             if parts.count >= 2 { return "\(parts[0]) \(parts[1])" }
         }
-        return (try? String(contentsOfFile: privateKey, encoding: .utf8)).flatMap(EC2Bootstrap.publicKey(fromPrivateKey:))
+        return (try? String(contentsOfFile: privateKey, encoding: .utf8)).flatMap(
+            EC2Bootstrap.publicKey(fromPrivateKey:))
     }
 }

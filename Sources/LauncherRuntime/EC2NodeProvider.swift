@@ -22,7 +22,9 @@ package final class EC2NodeProvider: Sendable {
         package var subnets: [String: [EC2LaunchPlanner.Subnet]]
     }
 
-    package init(config: ClusterConfig, ec2: EC2Client, log: @escaping @Sendable (String) -> Void = { _ in }) throws(LaunchError) {
+    package init(config: ClusterConfig, ec2: EC2Client, log: @escaping @Sendable (String) -> Void = { _ in })
+        throws(LaunchError)
+    {
         guard case .aws(let aws) = config.provider else {
             throw LaunchError("\(config.source): provider.type is \(config.provider.typeName), not aws")
         }
@@ -76,7 +78,9 @@ package final class EC2NodeProvider: Sendable {
                 throw LaunchError(
                     "\(config.source):\(type.line): available_node_types.\(type.name): no subnet to launch in (\(zones))"
                         + (listed == nil
-                            ? (aws.useInternalIPs ? "" : "; only default subnets that give public addresses qualify without use_internal_ips")
+                            ? (aws.useInternalIPs
+                                ? ""
+                                : "; only default subnets that give public addresses qualify without use_internal_ips")
                             : ": SubnetIds not found in \(aws.region) or not in those zones"))
             }
             subnets[type.name] = ordered
@@ -91,7 +95,8 @@ package final class EC2NodeProvider: Sendable {
         if config.availableNodeTypes.contains(where: { $0.nodeConfig["KeyName"] == nil }) {
             guard let publicKey else {
                 throw LaunchError(
-                    "\(config.source): auth.ssh_private_key: no public key found to import as an EC2 key pair (put the .pub next to it)")
+                    "\(config.source): auth.ssh_private_key: no public key found to import as an EC2 key pair (put the .pub next to it)"
+                )
             }
             network.keyName = try keyPair(publicKey: publicKey)
         }
@@ -111,7 +116,8 @@ package final class EC2NodeProvider: Sendable {
         } else {
             let id = try aws { () throws(AWSError) in
                 try ec2.createSecurityGroup(
-                    name: name, description: "grow cluster \(config.clusterName) (SSH from \(aws.sshCIDR), all within the group)",
+                    name: name,
+                    description: "grow cluster \(config.clusterName) (SSH from \(aws.sshCIDR), all within the group)",
                     vpcID: vpc)
             }
             log("created security group \(name) (\(id)) in \(vpc)")
@@ -125,7 +131,9 @@ package final class EC2NodeProvider: Sendable {
         }
         let missing = wanted.filter { rule in !group.inbound.contains { $0.covers(rule) } }
         if !missing.isEmpty {
-            try aws { () throws(AWSError) in try ec2.authorizeSecurityGroupIngress(groupID: group.id, permissions: missing) }
+            try aws { () throws(AWSError) in
+                try ec2.authorizeSecurityGroupIngress(groupID: group.id, permissions: missing)
+            }
         }
         if let extra = aws.securityGroupPermissions {
             do throws(AWSError) {
@@ -133,7 +141,7 @@ package final class EC2NodeProvider: Sendable {
                     "AuthorizeSecurityGroupIngress",
                     [("GroupId", group.id)] + EC2QueryParameters.flatten(extra, prefix: "IpPermissions"),
                     retryCodes: ["InvalidGroup.NotFound"])
-            } catch where error.code == "InvalidPermission.Duplicate" {
+            } catch  where error.code == "InvalidPermission.Duplicate" {
                 // Already there from an earlier up.
             } catch {
                 throw LaunchError("\(config.source): provider.security_group.IpPermissions: \(error)")
@@ -158,7 +166,8 @@ package final class EC2NodeProvider: Sendable {
     /// The cluster's instances that are not terminated (or terminating), by tags only; of one
     /// kind when given.
     package func instances(kind: NodeIdentity.Role? = nil) throws(LaunchError) -> [EC2Instance] {
-        let filters = EC2NodeTags.filters(cluster: config.clusterName, kind: kind).map { EC2Filter($0.name, $0.values) }
+        let filters =
+            EC2NodeTags.filters(cluster: config.clusterName, kind: kind).map { EC2Filter($0.name, $0.values) }
             + [EC2Filter("instance-state-name", ["pending", "running", "stopping", "stopped"])]
         return try aws { () throws(AWSError) in try ec2.describeInstances(filters: filters) }.filter(\.isLive)
     }
@@ -223,9 +232,12 @@ package final class EC2NodeProvider: Sendable {
                 return ids.compactMap { id in found.first { $0.id == id } }
             }
             guard Date() < deadline else {
-                let waiting = found.filter { $0.state != "running" || address($0) == nil }.map { "\($0.id) (\($0.state))" }
+                let waiting = found.filter { $0.state != "running" || address($0) == nil }.map {
+                    "\($0.id) (\($0.state))"
+                }
                 throw LaunchError(
-                    "\(config.source): instances not running after \(Int(timeout)) s: \(waiting.joined(separator: ", "))")
+                    "\(config.source): instances not running after \(Int(timeout)) s: \(waiting.joined(separator: ", "))"
+                )
             }
             Thread.sleep(forTimeInterval: pause)
             pause = min(pause * 2, 5)
