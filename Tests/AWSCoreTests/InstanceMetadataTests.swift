@@ -9,7 +9,7 @@ import XCTest
 /// instance profile's credentials signing real EC2 calls to moto (signatures checked).
 final class InstanceMetadataTests: XCTestCase {
     func testTokenFirstThenPathsAnd404IsNothing() throws {
-        let imds = try IMDSStandIn()
+        let imds = try InstanceProfileStandIn()
         try imds.configure(role: nil, credentials: [], paths: ["meta-data/instance-id": "i-0abc"])
         let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url), tokenTTL: 300)
         XCTAssertEqual(try client.get("meta-data/instance-id"), "i-0abc")
@@ -27,7 +27,7 @@ final class InstanceMetadataTests: XCTestCase {
     }
 
     func testADroppedTokenIsReplacedOnce() throws {
-        let imds = try IMDSStandIn()
+        let imds = try InstanceProfileStandIn()
         try imds.configure(role: nil, credentials: [], paths: ["meta-data/instance-id": "i-1"])
         let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url))
         XCTAssertEqual(try client.get("meta-data/instance-id"), "i-1")
@@ -56,7 +56,7 @@ final class InstanceMetadataTests: XCTestCase {
     /// again before they expire, not after.
     func testInstanceProfileCredentialsSignEC2AndAreRefreshedBeforeExpiry() throws {
         let moto = try MotoServer(name: "imdsec2")
-        let imds = try IMDSStandIn()
+        let imds = try InstanceProfileStandIn()
         let start = Int(Date().timeIntervalSince1970)
         // Two sessions of a role moto knows (it checks key, secret and token); the first expires
         // in an hour, the second in two.
@@ -96,7 +96,7 @@ final class InstanceMetadataTests: XCTestCase {
 
     func testRefusedInstanceProfileKeysNameTheRole() throws {
         let moto = try MotoServer(name: "imdsbad")
-        let imds = try IMDSStandIn()
+        let imds = try InstanceProfileStandIn()
         let session = try XCTUnwrap(moto.assumedRoleCredentials(role: "grow-node", count: 1).first)
         try imds.configure(
             role: "grow-node",

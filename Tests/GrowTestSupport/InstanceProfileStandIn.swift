@@ -1,11 +1,11 @@
 import Foundation
 
-/// A stand-in for EC2's instance metadata service on loopback, strict as IMDSv2 is: a GET
-/// without a token from `PUT /latest/api/token` (which needs `X-aws-ec2-metadata-token-ttl-seconds`)
-/// is refused with 401. It serves what `configure` sets: an instance profile's role and its
+/// A stand-in for EC2's instance metadata service on loopback, for the credential chain, strict
+/// as IMDSv2 is: a GET without a token from `PUT /latest/api/token` (which needs
+/// `X-aws-ec2-metadata-token-ttl-seconds`) is refused with 401. It serves what `configure` sets: an instance profile's role and its
 /// credentials (the nth fetch gets the nth set, the last one from then on), and any other paths
 /// (`meta-data/spot/instance-action`, 404 until set). It counts every request by path.
-package final class IMDSStandIn {
+package final class InstanceProfileStandIn {
     private let server: PythonServer
     private let statePath: String
 
