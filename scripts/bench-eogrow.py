@@ -3,7 +3,9 @@
 Run by scripts/bench with eo-grow's venv Python. For each case (a resolution and a patch size) it
 makes a project from the Landsat-7 sample scene warped to that resolution, then runs eo-grow's own
 configs for ImportTiff -> Features -> ExportMaps three times through each system, on fresh copies of
-the project:
+the project. eo-grow's import writes a single frame without timestamps, which its export cannot map,
+so between import and features an untimed step turns each imported patch into a series of 4 dated
+frames (what a download pipeline would have written):
 
 - eo-grow: `eogrow CONFIG` against a Ray head started beforehand (`ray start --head`, not timed);
 - grow: `grow-head submit CONFIG --wait` against a head and 2 workers started beforehand (not timed).
@@ -27,14 +29,14 @@ PIPELINES = ["import", "features", "export"]
 CONFIGS = {
     "global": {
         "storage": {"manager": "eogrow.core.storage.StorageManager", "project_folder": "${var:project}",
-                    "structure": {"data": "data", "features": "features", "maps": "maps"}},
+                    "structure": {"data": "data", "series": "series", "features": "features", "maps": "maps"}},
         "area": {"manager": "eogrow.core.area.UtmZoneAreaManager", "geometry_filename": "aoi.geojson",
                  "patch": {"size_x": "${var:patch}", "size_y": "${var:patch}"}},
         "logging": {"manager": "eogrow.core.logging.LoggingManager", "save_logs": True, "show_logs": False},
     },
     "import": {"pipeline": "eogrow.pipelines.import_tiff.ImportTiffPipeline", "output_folder_key": "data",
                "input_filename": "bands.tif", "output_feature": ["data", "BANDS"]},
-    "features": {"pipeline": "eogrow.pipelines.features.FeaturesPipeline", "input_folder_key": "data",
+    "features": {"pipeline": "eogrow.pipelines.features.FeaturesPipeline", "input_folder_key": "series",
                  "output_folder_key": "features", "bands_feature_name": "BANDS",
                  "data_preparation": {"valid_data_feature_name": "IS_DATA"},
                  "ndis": {"NDVI": [3, 2], "NDWI": [1, 3], "NDMI": [3, 4]}, "dtype": "float32",
@@ -42,7 +44,7 @@ CONFIGS = {
     "export": {"pipeline": "eogrow.pipelines.export_maps.ExportMapsPipeline", "input_folder_key": "features",
                "output_folder_key": "maps", "feature": ["data", "FEATURES"], "band_indices": [6],
                "map_name": "ndvi.tif", "map_dtype": "float32"},
-    "bridge": {"pipeline": "bench_pipelines.BridgedFeatures", "input_folder_key": "data",
+    "bridge": {"pipeline": "bench_pipelines.BridgedFeatures", "input_folder_key": "series",
                "output_folder_key": "features", "bands_feature_name": "BANDS",
                "data_preparation": {"valid_data_feature_name": "IS_DATA"},
                "ndis": {"NDVI": [3, 2], "NDWI": [1, 3], "NDMI": [3, 4]}, "dtype": "float32",
@@ -55,6 +57,22 @@ BRIDGE_MODULE = '''from eogrow.pipelines.features import FeaturesPipeline
 class BridgedFeatures(FeaturesPipeline):
     """FeaturesPipeline under a class path grow does not implement: grow runs it through eo-grow."""
 '''
+
+
+def make_series(project):
+    """Each imported patch as 4 dated frames (the import's frame shifted a little per date), with a
+    valid-data mask, in the `series` folder: the untimed step between import and features."""
+    import datetime as dt
+    import numpy as np
+    from eolearn.core import EOPatch
+    for name in os.listdir(os.path.join(project, "data")):
+        imported = EOPatch.load(os.path.join(project, "data", name))
+        bands = imported.data["BANDS"][0]
+        times = [dt.datetime(2020, 6, 1) + dt.timedelta(days=15 * k) for k in range(4)]
+        series = EOPatch(bbox=imported.bbox, timestamps=times)
+        series.data["BANDS"] = np.stack([bands + np.uint16(10 * k) for k in range(4)])
+        series.mask["IS_DATA"] = np.ones(series.data["BANDS"].shape[:3] + (1,), dtype=bool)
+        series.save(os.path.join(project, "series", name))
 
 
 def free_port():
@@ -113,6 +131,8 @@ def main():
     parser.add_argument("--bridge", action="store_true")
     parser.add_argument("--cases", default=",".join(c["name"] for c in CASES))
     arguments = parser.parse_args()
+    for name in ("grow_head", "grow_worker", "scene", "json"):
+        setattr(arguments, name, os.path.abspath(getattr(arguments, name)))
     venv_bin = os.path.dirname(sys.executable)
     root = tempfile.mkdtemp(prefix="grow-bench-eogrow-")
     processes = []
@@ -174,6 +194,8 @@ def main():
                                        env=dict(os.environ, GROW_EOGROW_PYTHON=sys.executable), cwd=configs)
                         timings[system][pipeline]["wall"].append(wall)
                         timings[system][pipeline]["report"].append(report_elapsed(project, before))
+                        if pipeline == "import":
+                            make_series(project)
                     patches = len(os.listdir(os.path.join(project, "data")))
                     shutil.rmtree(project)
             summary = {"patches": patches, "resolution_m": case["resolution"], "patch_m": case["patch"],
