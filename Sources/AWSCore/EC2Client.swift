@@ -81,8 +81,11 @@ package final class EC2Client: Sendable {
 
     package func startInstances(_ ids: [String]) throws(AWSError) -> [(id: String, state: String)] {
         guard !ids.isEmpty else { return [] }
+        // A stopping instance cannot start yet (IncorrectInstanceState): wait for it to stop.
         return EC2Responses.stateChanges(
-            try call("StartInstances", EC2Query.list("InstanceId", ids), retryCodes: ["InvalidInstanceID.NotFound"]))
+            try call(
+                "StartInstances", EC2Query.list("InstanceId", ids),
+                retryCodes: ["InvalidInstanceID.NotFound", "IncorrectInstanceState"]))
     }
 
     package func createTags(resources: [String], tags: [String: String]) throws(AWSError) {

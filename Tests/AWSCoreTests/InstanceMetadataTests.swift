@@ -94,6 +94,33 @@ final class InstanceMetadataTests: XCTestCase {
         XCTAssertEqual(try provider.current()?.sessionToken, sessions[1].sessionToken)
     }
 
+    /// A refresh that fails keeps the cached credentials while they last, and says why after.
+    func testAFailedRefreshKeepsTheCachedCredentialsUntilTheyExpire() throws {
+        let imds = try InstanceProfileStandIn()
+        let start = Int(Date().timeIntervalSince1970)
+        try imds.configure(
+            role: "grow-node",
+            credentials: [.init(accessKeyID: "ASIA1", secretAccessKey: "s", token: "t", expiration: start + 240)])
+        let skew = Mutex<UInt64>(0)
+        let provider = CredentialProvider.instanceProfile(
+            InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url)),
+            now: { UInt64(Date().timeIntervalSince1970 * 1000) + skew.withLock { $0 } })
+        XCTAssertEqual(try provider.current()?.accessKeyID, "ASIA1")
+        // The role's credentials vanish from the service; 20 s on, inside the margin, a fetch fails.
+        try imds.configure(role: "grow-node", credentials: [])
+        skew.withLock { $0 = 20_000 }
+        XCTAssertEqual(try provider.current()?.accessKeyID, "ASIA1", "still valid: kept")
+        let path = "GET /latest/meta-data/iam/security-credentials/grow-node 404"
+        XCTAssertEqual(imds.counts()[path], 1)
+        skew.withLock { $0 = 300_000 }
+        XCTAssertThrowsError(try provider.current()) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "the instance metadata service at \(imds.url): the instance profile's role grow-node has no credentials (404)"
+            )
+        }
+    }
+
     func testRefusedInstanceProfileKeysNameTheRole() throws {
         let moto = try MotoServer(name: "imdsbad")
         let imds = try InstanceProfileStandIn()

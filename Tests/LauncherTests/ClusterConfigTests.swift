@@ -215,7 +215,8 @@ final class ExampleClusterFileTests: XCTestCase {
             if case .aws(let aws) = result.config.provider {
                 XCTAssertEqual(aws.availabilityZones, ["eu-central-1a", "eu-central-1b", "eu-central-1c"])
                 XCTAssertEqual(aws.securityGroupName, "grow-aws")
-                XCTAssertEqual(result.config.availableNodeTypes.map(\.name), ["grow.head", "grow.worker", "grow.worker.m5"])
+                XCTAssertEqual(
+                    result.config.availableNodeTypes.map(\.name), ["grow.head", "grow.worker", "grow.worker.m5"])
                 XCTAssertEqual(result.config.availableNodeTypes.filter(\.isSpot).count, 2)
                 let request = EC2LaunchRequest(
                     nodeConfig: result.config.availableNodeTypes[1].nodeConfig, count: 1, subnetID: "subnet-1",
