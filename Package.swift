@@ -64,9 +64,16 @@ let package = Package(
         .target(name: "TileScheduler", dependencies: [heap]),
         .target(name: "SchedulerSimulation", dependencies: ["GrowBase", "TileScheduler", heap]),
 
+        // AWS on libcurl, what every AWS client shares: SigV4 for any service, the credential chain
+        // (environment, profiles, the instance profile through IMDSv2), retries, XML, one error
+        // type; and the EC2, ECR-token and instance-metadata clients.
+        .target(
+            name: "AWSCore",
+            dependencies: ["GrowBase", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+
         // Storage and data.
-        // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).
-        .target(name: "ObjectStore", dependencies: ["GrowBase", "CCurl"]),
+        // S3 on the AWS layer (retries, multipart, streaming).
+        .target(name: "ObjectStore", dependencies: ["GrowBase", "AWSCore"]),
         // A project folder, local or s3://: every read and write of pipelines and records.
         .target(name: "ProjectStorage", dependencies: ["GrowBase", "GrowJob", "ObjectStore"]),
         // Arrays, .npy and eo-learn's EOPatch folders.
@@ -106,7 +113,7 @@ let package = Package(
         .target(
             name: "Launcher",
             dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2"]),
+        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2", "AWSCore"]),
 
         // Command lines.
         // What both command lines share: signal handling, exit codes, progress bars.
@@ -143,7 +150,8 @@ let package = Package(
         // Tests: one target per module, named after it (IntegrationTests runs the real processes).
         // What several of them share (moto, scratch folders, numpy, sample data, child processes,
         // the `requirement` gate) is a module of its own.
-        .target(name: "GrowTestSupport", dependencies: ["GrowBase", "ObjectStore"], path: "Tests/GrowTestSupport"),
+        .target(
+            name: "GrowTestSupport", dependencies: ["GrowBase", "AWSCore", "ObjectStore"], path: "Tests/GrowTestSupport"),
         .testTarget(name: "GrowTestSupportTests", dependencies: ["GrowTestSupport"]),
         .testTarget(name: "GrowJobTests", dependencies: ["GrowJob", "GrowTestSupport"]),
         // S3 project folders against a real moto server with signature checks, and skip_existing.
@@ -168,9 +176,12 @@ let package = Package(
         .testTarget(
             name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowBase", "GrowTestSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSCore", "GrowBase", "GrowTestSupport"]),
+        // The AWS layer: SigV4 against AWS's examples, IMDSv2 credentials from a stand-in server,
+        // EC2 and ECR against moto (signatures checked), errors injected by a proxy in front of it.
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "GrowBase", "GrowTestSupport"]),
         .testTarget(name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "GrowBase"]),
-        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "GrowTestSupport"]),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "AWSCore", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
             dependencies: [
