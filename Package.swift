@@ -67,9 +67,16 @@ let package = Package(
         // scheduler (events in, directives out), and the provider protocol EC2 and test doubles implement.
         .target(name: "Autoscaler"),
 
+        // AWS on libcurl, what every AWS client shares: SigV4 for any service, the credential chain
+        // (environment, profiles, the instance profile through IMDSv2), retries, XML, one error
+        // type; and the EC2, ECR-token and instance-metadata clients.
+        .target(
+            name: "AWSCore",
+            dependencies: ["GrowBase", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+
         // Storage and data.
-        // S3 on libcurl (SigV4 by curl, retries, multipart, streaming).
-        .target(name: "ObjectStore", dependencies: ["GrowBase", "CCurl"]),
+        // S3 on the AWS layer (retries, multipart, streaming).
+        .target(name: "ObjectStore", dependencies: ["GrowBase", "AWSCore"]),
         // A project folder, local or s3://: every read and write of pipelines and records.
         .target(name: "ProjectStorage", dependencies: ["GrowBase", "GrowJob", "ObjectStore"]),
         // Arrays, .npy and eo-learn's EOPatch folders.
@@ -117,7 +124,7 @@ let package = Package(
             dependencies: [
                 "Autoscaler", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2"]),
+        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2", "AWSCore"]),
 
         // Command lines.
         // What both command lines share: signal handling, exit codes, progress bars.
@@ -161,7 +168,7 @@ let package = Package(
         .target(
             name: "GrowTestSupport",
             dependencies: [
-                "GrowBase", "ObjectStore", "Autoscaler", nioCore, nioPosix,
+                "GrowBase", "AWSCore", "ObjectStore", "Autoscaler", nioCore, nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/GrowTestSupport"),
@@ -189,11 +196,15 @@ let package = Package(
         .testTarget(
             name: "JobRecordsTests", dependencies: ["JobRecords", "GrowJob", "ProjectStorage", "GrowTestSupport"]),
         // The S3 client against moto (signatures checked) and a deliberately flaky HTTP server.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "GrowBase", "GrowTestSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "AWSCore", "GrowBase", "GrowTestSupport"]),
+        // The AWS layer: SigV4 against AWS's examples, IMDSv2 credentials from a stand-in server,
+        // EC2 and ECR against moto (signatures checked), errors injected by a proxy in front of it.
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "GrowBase", "GrowTestSupport"]),
         .testTarget(
             name: "TileSchedulerTests", dependencies: ["TileScheduler", "SchedulerSimulation", "Autoscaler", "GrowBase"]),
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
-        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "Autoscaler", "GrowTestSupport"]),
+        .testTarget(
+            name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "AWSCore", "Autoscaler", "GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
             dependencies: [

@@ -17,8 +17,8 @@ struct AttachCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingUserErrors {
-            let context = try options.context(cluster, tokenFile: token.tokenFile)
-            try UserError.wrap { try context.requireLocalProvider("attach") }
+            let loaded = try options.context(cluster, tokenFile: token.tokenFile)
+            let context = try UserError.wrap { try loaded.withLiveNodes() }
             guard let head = context.head else { throw UserError("\(cluster): no head node") }
             let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
             let status = try UserError.wrap { try runner.attach() }

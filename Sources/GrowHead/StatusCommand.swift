@@ -19,8 +19,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingUserErrors {
             if let cluster {
-                let context = try clusterOptions.context(cluster, tokenFile: connection.tokenFile)
-                try UserError.wrap { try context.requireLocalProvider("status") }
+                let loaded = try clusterOptions.context(cluster, tokenFile: connection.tokenFile)
+                let context = try UserError.wrap { try loaded.withLiveNodes() }
                 guard let head = context.head else { throw UserError("\(cluster): no head node") }
                 let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
                 let status = try UserError.wrap { try runner.execute("grow-head status") { ExecCommand.forward($0) } }

@@ -103,11 +103,10 @@ extension SubmitCommand {
             throw UserError("cluster mode needs the pipeline file too: submit \(job) PIPELINE")
         }
         let jobs = try JobFile.load(pipeline, variables: variable, testPatches: test)
-        let context = try cluster.context(job, tokenFile: connection.tokenFile, createToken: start)
-        try UserError.wrap { try context.requireLocalProvider("submit") }
-        guard let head = context.head else { throw UserError("\(job): no head node") }
+        let loaded = try cluster.context(job, tokenFile: connection.tokenFile, createToken: start)
         let board = ProgressBoard()
         if start {
+            let context = loaded
             board.print("grow-head submit --start: bringing cluster \(context.config.clusterName) up")
             let setup = SetupOptions(binaries: SetupOptions.defaultBinaries(for: context.config))
             let outcome = try UserError.wrap {
@@ -115,6 +114,9 @@ extension SubmitCommand {
             }
             try outcome.finish("up", board: board)
         }
+        // An aws cluster's nodes are its running instances, known once it is up.
+        let context = try UserError.wrap { try loaded.withLiveNodes() }
+        guard let head = context.head else { throw UserError("\(job): no head node") }
         let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
         _ = try UserError.wrap { try runner.execute("true") { _ in } }
         // A chain's pipelines run one after the other on the head, each followed to its end.
@@ -139,7 +141,7 @@ extension SubmitCommand {
         if stop {
             board.print("grow-head submit --stop: bringing cluster \(context.config.clusterName) down")
             let outcome = try UserError.wrap {
-                try ClusterOperations.down(context: context, workersOnly: false, board: board)
+                try ClusterOperations.down(context: loaded, workersOnly: false, board: board)
             }
             try outcome.finish("down")
         }

@@ -36,7 +36,6 @@ struct UpCommand: AsyncParsableCommand {
                 throw UserError("--no-restart and --restart-only exclude each other")
             }
             let context = try options.context(cluster, tokenFile: token.tokenFile, createToken: true)
-            try UserError.wrap { try context.requireLocalProvider("up") }
             var setup = SetupOptions(binaries: SetupOptions.defaultBinaries(for: context.config))
             if let binaries {
                 guard let mode = SetupOptions.Binaries(rawValue: binaries) else {
@@ -46,7 +45,12 @@ struct UpCommand: AsyncParsableCommand {
             }
             setup.restart = restartOnly ? .restartOnly : noRestart ? .noRestart : .always
             let board = ProgressBoard()
-            board.print("grow-head up: cluster \(context.config.clusterName), \(context.config.nodes.count) node(s)")
+            if case .aws(let aws) = context.config.provider {
+                board.print("grow-head up: cluster \(context.config.clusterName) on EC2 in \(aws.region)")
+            } else {
+                board.print(
+                    "grow-head up: cluster \(context.config.clusterName), \(context.config.nodes.count) node(s)")
+            }
             let outcome = try UserError.wrap {
                 try ClusterOperations.up(context: context, options: setup, board: board, home: DefaultPaths.home)
             }

@@ -59,10 +59,12 @@ package struct ClusterConfig: Equatable, Sendable {
         "\(role.rawValue)_start\(startCommandsUseRayKeys ? "_ray" : "")_commands"
     }
 
-    /// The nodes `up` sets up, head first. Only `provider: local` names its nodes in the file.
+    /// The nodes `up` sets up, head first. Only `provider: local` names its nodes in the file (an
+    /// aws cluster's are resolved into one, `EC2ClusterOperations`). The head is reached at
+    /// `external_head_ip` when set; the workers join it at `head_ip`.
     package var nodes: [NodeIdentity] {
         guard case .local(let local) = provider else { return [] }
-        return [NodeIdentity(role: .head, address: local.headIP)]
+        return [NodeIdentity(role: .head, address: local.externalHeadIP ?? local.headIP)]
             + local.workerIPs.map { NodeIdentity(role: .worker, address: $0) }
     }
 }

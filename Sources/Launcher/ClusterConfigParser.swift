@@ -23,7 +23,13 @@ package enum ClusterConfigParser {
     ]
     static let awsProviderKeys: Set<String> = [
         "type", "region", "availability_zone", "cache_stopped_nodes", "use_internal_ips", "security_group",
-        "key_pair", "use_external_head_ip", "disable_launch_config_check", "cloudwatch",
+        "key_pair", "use_external_head_ip", "disable_launch_config_check", "cloudwatch", "ssh_cidr",
+    ]
+    /// The RunInstances parameters grow passes on; any other key in a node_config is an error
+    /// (a misspelt key would otherwise launch a different machine than the file says).
+    static let nodeConfigKeys: Set<String> = [
+        "InstanceType", "ImageId", "KeyName", "SubnetIds", "SubnetId", "SecurityGroupIds", "IamInstanceProfile",
+        "InstanceMarketOptions", "BlockDeviceMappings", "TagSpecifications", "UserData", "MetadataOptions",
     ]
     static let authKeys: Set<String> = ["ssh_user", "ssh_private_key", "ssh_port", "ssh_proxy_command"]
     static let dockerKeys: Set<String> = [
@@ -121,7 +127,11 @@ package enum ClusterConfigParser {
                 guard config.idleTimeoutMinutes >= 0 else { throw v.error("must be 0 or more") }
             }
             if let v = value("docker") { config.docker = try readDocker(v) }
-            if let v = value("available_node_types") { config.availableNodeTypes = try readNodeTypes(v) }
+            if let v = value("available_node_types") {
+                var isAWS = false
+                if case .aws = provider { isAWS = true }
+                config.availableNodeTypes = try readNodeTypes(v, requireInstanceKeys: isAWS)
+            }
             if let v = value("head_node_type") {
                 let name = try v.string()
                 guard config.availableNodeTypes.contains(where: { $0.name == name }) else {
@@ -131,7 +141,14 @@ package enum ClusterConfigParser {
                 config.headNodeType = name
             }
             if case .aws = provider {
-                if !config.availableNodeTypes.isEmpty, config.headNodeType == nil {
+                if config.availableNodeTypes.isEmpty {
+                    throw ConfigDiagnostic(
+                        file: file, line: value("available_node_types")?.line ?? 0, key: "available_node_types",
+                        message:
+                            "missing: an aws cluster launches the node types listed here (a head type and worker types)"
+                    )
+                }
+                if config.headNodeType == nil {
                     throw ConfigDiagnostic(
                         file: file, line: 0, key: "head_node_type",
                         message: "missing: name which of available_node_types is the head")
@@ -231,27 +248,60 @@ package enum ClusterConfigParser {
                 guard isRegion(region) else {
                     throw regionValue.error("\"\(region)\" is not an AWS region name (e.g. eu-central-1)")
                 }
+                warnUnknown(entries, known: ClusterConfigParser.awsProviderKeys, section: "provider (type aws)")
                 var zones: [String] = []
                 if let zoneValue = field("availability_zone") {
-                    zones = try zoneValue.string().split(separator: ",").map {
-                        $0.trimmingCharacters(in: .whitespaces)
+                    // Ray writes one comma-separated string; a YAML list says the same.
+                    let written: [String]
+                    if case .sequence = zoneValue.node {
+                        written = try zoneValue.stringList()
+                    } else {
+                        written = try zoneValue.string().split(separator: ",").map(String.init)
                     }
+                    zones = written.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     for zone in zones where !(zone.hasPrefix(region) && zone.count > region.count) {
                         throw zoneValue.error("\"\(zone)\" is not an availability zone of \(region) (e.g. \(region)a)")
                     }
+                    if Set(zones).count != zones.count { throw zoneValue.error("names a zone twice") }
                 }
-                return .aws(
-                    AWSProvider(
-                        region: region, availabilityZones: zones,
-                        cacheStoppedNodes: try field("cache_stopped_nodes").map { v throws(ConfigDiagnostic) in
-                            try v.bool()
-                        } ?? true,
-                        useInternalIPs: try field("use_internal_ips").map { v throws(ConfigDiagnostic) in try v.bool() }
-                            ?? false,
-                        securityGroup: try field("security_group").map { v throws(ConfigDiagnostic) in try plain(v) }))
+                var aws = AWSProvider(region: region, availabilityZones: zones)
+                if let v = field("cache_stopped_nodes") { aws.cacheStoppedNodes = try v.bool() }
+                if let v = field("use_internal_ips") { aws.useInternalIPs = try v.bool() }
+                if let group = field("security_group"), !group.isNull {
+                    let groupFields = try group.mapping()
+                    for (key, item) in groupFields where key != "GroupName" && key != "IpPermissions" {
+                        throw item.error("unknown key in security_group (GroupName, IpPermissions)")
+                    }
+                    if let name = groupFields.first(where: { $0.key == "GroupName" })?.value {
+                        aws.securityGroupName = try name.string()
+                    }
+                    if let rules = groupFields.first(where: { $0.key == "IpPermissions" })?.value {
+                        guard case .sequence = rules.node else { throw rules.error("expected a list of rules") }
+                        aws.securityGroupPermissions = try plain(rules)
+                    }
+                }
+                if let pair = field("key_pair"), !pair.isNull {
+                    for (key, item) in try pair.mapping() {
+                        guard key == "key_name" else { throw item.error("unknown key in key_pair (key_name)") }
+                        aws.keyPairName = try item.string()
+                    }
+                }
+                if let v = field("ssh_cidr") {
+                    let cidr = try v.string()
+                    guard isCIDR(cidr) else { throw v.error("\"\(cidr)\" is not an IPv4 range such as 203.0.113.0/24") }
+                    aws.sshCIDR = cidr
+                }
+                return .aws(aws)
             default:
                 throw typeValue.error("\"\(type)\" is not supported: grow knows local and aws")
             }
+        }
+
+        func isCIDR(_ text: String) -> Bool {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let bits = Int(parts[1]), (0...32).contains(bits) else { return false }
+            let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+            return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil }
         }
 
         func isRegion(_ text: String) -> Bool {
@@ -326,7 +376,10 @@ package enum ClusterConfigParser {
                 usePodman: try field("use_podman").map { v throws(ConfigDiagnostic) in try v.bool() } ?? false)
         }
 
-        mutating func readNodeTypes(_ value: YAMLValue) throws(ConfigDiagnostic) -> [NodeTypeConfig] {
+        /// `requireInstanceKeys`: the provider launches from these (aws), so InstanceType and ImageId must be there.
+        mutating func readNodeTypes(_ value: YAMLValue, requireInstanceKeys: Bool) throws(ConfigDiagnostic)
+            -> [NodeTypeConfig]
+        {
             var types: [NodeTypeConfig] = []
             for (name, entry) in try value.mapping() {
                 let fields = try entry.mapping()
@@ -354,7 +407,30 @@ package enum ClusterConfigParser {
                     throw nodeConfig.error("expected a mapping of EC2 RunInstances parameters")
                 }
                 type.nodeConfig = config
-                if let market = try nodeConfig.mapping().first(where: { $0.key == "InstanceMarketOptions" })?.value {
+                let nodeFields = try nodeConfig.mapping()
+                for (key, item) in nodeFields where !ClusterConfigParser.nodeConfigKeys.contains(key) {
+                    throw item.error(
+                        "unknown node_config key: grow passes on InstanceType, ImageId, KeyName, SubnetIds, SecurityGroupIds, IamInstanceProfile, InstanceMarketOptions, BlockDeviceMappings, TagSpecifications, UserData, MetadataOptions"
+                    )
+                }
+                for required in ["InstanceType", "ImageId"] where requireInstanceKeys {
+                    guard let item = nodeFields.first(where: { $0.key == required })?.value else {
+                        throw nodeConfig.error("missing \(required)")
+                    }
+                    guard case .scalar = item.node, !(try item.string()).isEmpty else {
+                        throw item.error(
+                            "expected the \(required == "ImageId" ? "AMI ID (ami-...)" : "instance type (e.g. c5.large)")"
+                        )
+                    }
+                }
+                for listKey in ["SubnetIds", "SecurityGroupIds"] {
+                    if let item = nodeFields.first(where: { $0.key == listKey })?.value {
+                        guard case .sequence = item.node, !(try item.sequence()).isEmpty else {
+                            throw item.error("expected a list of IDs")
+                        }
+                    }
+                }
+                if let market = nodeFields.first(where: { $0.key == "InstanceMarketOptions" })?.value {
                     let options = try market.mapping()
                     guard let typeValue = options.first(where: { $0.key == "MarketType" })?.value else {
                         throw market.error("missing MarketType (spot)")

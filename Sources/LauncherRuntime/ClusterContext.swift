@@ -67,13 +67,12 @@ package struct ClusterContext: Sendable {
             localGrowDirectory: home + "/.grow", localBinaries: localBinaries, tokenSecret: tokenSecret)
     }
 
-    /// Only `provider: local` can be brought up today.
-    package func requireLocalProvider(_ verb: String) throws(LaunchError) {
-        if case .aws = config.provider {
-            throw LaunchError(
-                "\(configPath): provider.type: aws is parsed and checked, but launching EC2 instances is not implemented yet; `\(verb)` works with provider type local"
-            )
-        }
+    /// For an aws cluster, this context with its running instances as the nodes (found by their
+    /// tags); a local cluster's nodes are in the file already.
+    package func withLiveNodes() throws(LaunchError) -> ClusterContext {
+        guard case .aws = config.provider else { return self }
+        let provider = try EC2NodeProvider(config: config, ec2: EC2NodeProvider.client(config: config))
+        return try EC2ClusterOperations.liveContext(self, provider: provider)
     }
 
     package func target(_ node: NodeIdentity) -> SSHTarget {

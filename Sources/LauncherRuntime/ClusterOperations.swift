@@ -17,7 +17,12 @@ package enum ClusterOperations {
         throws(LaunchError)
         -> Outcome
     {
-        try context.requireLocalProvider("up")
+        if case .aws = context.config.provider {
+            let provider = try EC2NodeProvider(
+                config: context.config, ec2: EC2NodeProvider.client(config: context.config), log: { board.print($0) })
+            return try EC2ClusterOperations.up(
+                context: context, options: options, board: board, home: home, provider: provider)
+        }
         let uploads = try NodeUploads.collect(context: context, binaries: options.binaries, home: home)
         guard let head = context.head else { throw LaunchError("\(context.configPath): provider: no nodes") }
         var outcome = Outcome()
@@ -59,7 +64,12 @@ package enum ClusterOperations {
     package static func down(context: ClusterContext, workersOnly: Bool, board: ProgressBoard) throws(LaunchError)
         -> Outcome
     {
-        try context.requireLocalProvider("down")
+        if case .aws = context.config.provider {
+            let provider = try EC2NodeProvider(
+                config: context.config, ec2: EC2NodeProvider.client(config: context.config), log: { board.print($0) })
+            return try EC2ClusterOperations.down(
+                context: context, workersOnly: workersOnly, board: board, provider: provider)
+        }
         var outcome = Outcome()
         let workers = context.config.nodes.filter { $0.role == .worker }
         let results = parallel(workers) { worker -> LaunchError? in

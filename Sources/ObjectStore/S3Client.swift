@@ -1,4 +1,6 @@
+import AWSCore
 import Foundation
+import GrowBase
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,18 +10,25 @@ import Synchronization
 /// Progress of one transfer: bytes done so far and the total. Called from transfer threads.
 package typealias TransferProgress = @Sendable (_ done: UInt64, _ total: UInt64) -> Void
 
-/// An S3 client on libcurl: SigV4 signing by curl, retries with backoff and jitter, connection
+/// An S3 client on libcurl: SigV4 signing (`SigV4`), retries with backoff and jitter, connection
 /// reuse (a pool of curl handles), streaming transfers and multipart uploads. Blocking; safe to
 /// use from many threads at once.
 package final class S3Client: Sendable {
     package let config: S3Config
     let pool: HandlePool
+    /// The keys to sign with, asked for on every try (the instance profile's are refreshed).
+    let credentials: CredentialProvider
     /// Gets one line per retry and per failed cleanup (never a secret).
     let log: (@Sendable (String) -> Void)?
 
     package init(config: S3Config, log: (@Sendable (String) -> Void)? = nil) {
         self.config = config
         self.pool = HandlePool(keep: config.options.concurrency + 2)
+        if config.credentials == nil, let endpoint = config.instanceMetadata {
+            self.credentials = .instanceProfile(InstanceMetadataClient(endpoint: endpoint))
+        } else {
+            self.credentials = .fixed(config.credentials)
+        }
         self.log = log
     }
 
@@ -218,19 +227,26 @@ package final class S3Client: Sendable {
     ) throws(S3Error) -> HTTPResponse {
         try CurlHandle.load()
         let policy = config.options.retry
-        let context = S3ErrorText.Context(
-            uri: uri, endpoint: config.endpoint, region: config.region, credentials: config.credentials,
-            method: request.method)
-        let signing = config.credentials.map { Signing(region: config.region, credentials: $0) }
         let settings = TransferSettings(
             connectTimeout: config.options.connectTimeout, stallTimeout: config.options.stallTimeout,
             caBundle: config.caBundle)
         var attempt = 1
         while true {
+            let credentials = try self.credentials.current()
+            let context = S3ErrorText.Context(
+                uri: uri, endpoint: config.endpoint, region: config.region, credentials: credentials,
+                method: request.method)
+            var signed = request
+            if let credentials {
+                signed.headers += SigV4.headers(
+                    method: request.method, url: request.url, headers: request.headers,
+                    payloadHash: SigV4.unsignedPayload, credentials: credentials, region: config.region, service: "s3",
+                    unixSeconds: Int(Clock.unixMs() / 1000))
+            }
             let moved = Mutex<UInt64>(0)
             let result =
                 pool.withHandle { handle in
-                    handle.perform(request, signing: signing, settings: settings) { count in
+                    handle.perform(signed, settings: settings) { count in
                         moved.withLock { $0 += count }
                         progress?.add(count)
                     }
@@ -250,7 +266,7 @@ package final class S3Client: Sendable {
                     error = S3ErrorText.answer(status: response.status, body: body, headers: response.headers, context)
                 }
             case .transport(let code, let text):
-                outcome = S3ErrorText.userTransportCodes.contains(code) ? .localFailure : .transportFailure
+                outcome = AWSErrorText.userTransportCodes.contains(code) ? .localFailure : .transportFailure
                 error = S3ErrorText.transport(code: code, text: text, context)
             case .local(let text):
                 outcome = .localFailure

@@ -1,3 +1,4 @@
+import AWSCore
 import GrowBase
 
 /// Resolves an `S3Config` the way the AWS CLI does, with explicit settings first. Pure: the
@@ -6,7 +7,8 @@ import GrowBase
 /// - profile: setting › `AWS_PROFILE` › `default`
 /// - credentials: the profile when the setting names one › `AWS_ACCESS_KEY_ID` +
 ///   `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`) › the profile in `~/.aws/credentials` ›
-///   the profile in `~/.aws/config` › none (anonymous)
+///   the profile in `~/.aws/config` › the instance profile (on EC2, `InstanceMetadataEndpoint`)
+///   › none (anonymous)
 /// - region: setting › `AWS_REGION` › `AWS_DEFAULT_REGION` › profile `region` › `us-east-1`
 /// - endpoint: setting › `AWS_ENDPOINT_URL_S3` › `AWS_ENDPOINT_URL` › profile `s3.endpoint_url`
 ///   › profile `endpoint_url` › `https://s3.REGION.amazonaws.com`
@@ -16,74 +18,22 @@ package enum S3ConfigResolver {
         _ overrides: StorageSettings, environment: [String: String], readFile: (String) -> String?,
         options: S3Options = S3Options()
     ) throws(S3Error) -> S3Config {
-        func env(_ name: String) -> String? {
-            guard let value = environment[name]?.trimmingSpaces, !value.isEmpty else { return nil }
-            return value
-        }
-        let home = env("HOME") ?? "~"
-        let credentialsPath = env("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"
-        let configPath = env("AWS_CONFIG_FILE") ?? "\(home)/.aws/config"
-        let credentialsFile = readFile(credentialsPath).map { AWSConfigFile(parsing: $0, isConfigFile: false) }
-        let configFile = readFile(configPath).map { AWSConfigFile(parsing: $0, isConfigFile: true) }
-
-        let profile = overrides.profile ?? env("AWS_PROFILE") ?? "default"
-        let profileSetting = overrides.profile != nil ? "the storage profile" : "AWS_PROFILE"
-        let profileNamed = overrides.profile != nil || env("AWS_PROFILE") != nil
-        let profileExists = credentialsFile?.hasProfile(profile) == true || configFile?.hasProfile(profile) == true
-        if profileNamed, !profileExists {
-            throw S3Error(
-                .invalid, "profile \"\(profile)\"",
-                "not found in \(credentialsPath) or \(configPath) (named by \(profileSetting))")
-        }
-        func profileValue(_ key: String) -> String? {
-            configFile?.value(key, profile: profile) ?? credentialsFile?.value(key, profile: profile)
-        }
-
-        // Credentials.
-        var credentials: S3Credentials?
-        let fromProfile: () throws(S3Error) -> S3Credentials? = { () throws(S3Error) -> S3Credentials? in
-            for (file, path) in [(credentialsFile, credentialsPath), (configFile, configPath)] {
-                guard let file else { continue }
-                let key = file.value("aws_access_key_id", profile: profile)
-                let secret = file.value("aws_secret_access_key", profile: profile)
-                if key == nil, secret == nil { continue }
-                guard let key, let secret else {
-                    throw S3Error(
-                        .invalid, "profile \"\(profile)\" in \(path)",
-                        "has \(key == nil ? "aws_secret_access_key but no aws_access_key_id" : "aws_access_key_id but no aws_secret_access_key")"
-                    )
-                }
-                return S3Credentials(
-                    accessKeyID: key, secretAccessKey: secret,
-                    sessionToken: file.value("aws_session_token", profile: profile),
-                    source: .profile(name: profile, file: path))
-            }
-            return nil
-        }
-        if overrides.profile != nil {
-            credentials = try fromProfile()
-            if credentials == nil {
-                throw S3Error(
-                    .invalid, "profile \"\(profile)\"",
-                    "has no aws_access_key_id / aws_secret_access_key in \(credentialsPath) or \(configPath)")
-            }
-        } else if env("AWS_ACCESS_KEY_ID") != nil || env("AWS_SECRET_ACCESS_KEY") != nil {
-            guard let key = env("AWS_ACCESS_KEY_ID"), let secret = env("AWS_SECRET_ACCESS_KEY") else {
-                throw S3Error(
-                    .invalid, "environment",
-                    env("AWS_ACCESS_KEY_ID") == nil
-                        ? "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"
-                        : "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
-            }
-            credentials = S3Credentials(
-                accessKeyID: key, secretAccessKey: secret, sessionToken: env("AWS_SESSION_TOKEN"), source: .environment)
-        } else {
-            credentials = try fromProfile()
-        }
+        let env = AWSEnvironment(environment)
+        let profileFiles = try AWSProfile.load(
+            override: overrides.profile, overrideSetting: "the storage profile", environment: environment,
+            readFile: readFile)
+        let profile = profileFiles.name
+        let configPath = profileFiles.configPath
+        func profileValue(_ key: String) -> String? { profileFiles.value(key) }
+        let credentials = try CredentialChain.resolve(
+            profile: profileFiles, profileIsSetting: overrides.profile != nil, environment: environment)
+        // Without keys, an instance profile (on EC2) before anonymous requests.
+        let instanceMetadata =
+            credentials == nil ? InstanceMetadataEndpoint.resolve(environment: environment, readFile: readFile) : nil
 
         // Region.
         let region =
-            overrides.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? profileValue("region") ?? "us-east-1"
+            overrides.region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? profileValue("region") ?? "us-east-1"
         guard !region.isEmpty,
             region.utf8.allSatisfy({ byte in
                 (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
@@ -98,7 +48,7 @@ package enum S3ConfigResolver {
 
         // Endpoint and addressing.
         let endpointText =
-            overrides.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL") ?? profileValue(
+            overrides.endpoint ?? env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"] ?? profileValue(
                 "s3.endpoint_url")
             ?? profileValue("endpoint_url")
         let addressing = profileValue("s3.addressing_style")?.lowercased()
@@ -111,7 +61,7 @@ package enum S3ConfigResolver {
             aws.pathStyle = pathStyle ?? false
             endpoint = aws
         }
-        let caBundle = env("AWS_CA_BUNDLE") ?? profileValue("ca_bundle")
+        let caBundle = env["AWS_CA_BUNDLE"] ?? profileValue("ca_bundle")
 
         // Transfer tuning the AWS CLI reads from the same profile (`s3 =` sub-settings).
         var options = options
@@ -136,7 +86,7 @@ package enum S3ConfigResolver {
         }
         return S3Config(
             endpoint: endpoint, region: region, credentials: credentials, profile: profile, caBundle: caBundle,
-            options: options)
+            options: options, instanceMetadata: instanceMetadata)
     }
 
     /// `8388608`, `8MB`, `16MiB`, `1GB` (the AWS CLI reads MB as MiB, and so do we).

@@ -1,3 +1,5 @@
+import AWSCore
+
 /// Where an S3 API lives (`https://s3.waw3-1.cloudferro.com`, `http://127.0.0.1:9000`), and how
 /// buckets are addressed on it.
 package struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {

@@ -1,10 +1,12 @@
+import AWSCore
+
 /// Turns an S3 answer or a transport failure into one `S3Error` line a user can act on. Pure.
 enum S3ErrorText {
     struct Context {
         var uri: S3URI
         var endpoint: S3Endpoint
         var region: String
-        var credentials: S3Credentials?
+        var credentials: AWSCredentials?
         var method: String
 
         var subject: String { "\(uri) at \(endpoint)" }
@@ -99,11 +101,8 @@ enum S3ErrorText {
         }
     }
 
-    /// curl codes that mean the address or TLS setup is wrong, not that the network hiccuped.
-    static let userTransportCodes: Set<Int> = [1, 3, 6, 60, 77]  // protocol, URL, resolve host, certificate, CA file
-
     static func transport(code: Int, text: String, _ context: Context) -> S3Error {
-        let kind: S3Error.Kind = userTransportCodes.contains(code) ? .invalid : .failed
+        let kind: S3Error.Kind = AWSErrorText.userTransportCodes.contains(code) ? .invalid : .failed
         let hint =
             switch code {
             case 6: ": check the endpoint's host name"

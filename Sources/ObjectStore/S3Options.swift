@@ -1,3 +1,5 @@
+import AWSCore
+
 /// How transfers behave: retries, multipart sizes, parallelism, timeouts.
 package struct S3Options: Sendable, Equatable {
     package var retry = RetryPolicy()
@@ -25,8 +27,11 @@ package struct S3Options: Sendable, Equatable {
 package struct S3Config: Sendable, Equatable {
     package var endpoint: S3Endpoint
     package var region: String
-    /// nil: anonymous requests (public buckets only).
-    package var credentials: S3Credentials?
+    /// Keys that do not change; nil: the instance profile when `instanceMetadata` is set, else
+    /// anonymous requests (public buckets only).
+    package var credentials: AWSCredentials?
+    /// Where the instance profile's credentials come from when no keys were found (on EC2).
+    package var instanceMetadata: InstanceMetadataEndpoint?
     /// The profile whose settings were read (for messages).
     package var profile: String
     /// A CA bundle file for TLS (`AWS_CA_BUNDLE`), else the system's.
@@ -34,9 +39,10 @@ package struct S3Config: Sendable, Equatable {
     package var options: S3Options
 
     package init(
-        endpoint: S3Endpoint, region: String, credentials: S3Credentials?, profile: String = "default",
-        caBundle: String? = nil, options: S3Options = S3Options()
+        endpoint: S3Endpoint, region: String, credentials: AWSCredentials?, profile: String = "default",
+        caBundle: String? = nil, options: S3Options = S3Options(), instanceMetadata: InstanceMetadataEndpoint? = nil
     ) {
+        self.instanceMetadata = instanceMetadata
         self.endpoint = endpoint
         self.region = region
         self.credentials = credentials

@@ -1,3 +1,5 @@
+import AWSCore
+
 /// One object in a listing.
 package struct S3Object: Sendable, Equatable {
     package var key: String
@@ -106,14 +108,5 @@ enum S3Responses {
             }
         }
         return out
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var view = Substring(self)
-        while let first = view.first, first.isWhitespace { view.removeFirst() }
-        while let last = view.last, last.isWhitespace { view.removeLast() }
-        return String(view)
     }
 }

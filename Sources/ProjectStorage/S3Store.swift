@@ -99,9 +99,9 @@ package struct S3Store: ProjectStore {
             options["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID
             options["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
             if let token = credentials.sessionToken { options["AWS_SESSION_TOKEN"] = token }
-        } else {
+        } else if config.instanceMetadata == nil {
             options["AWS_NO_SIGN_REQUEST"] = "YES"
-        }
+        }  // else GDAL reads the instance profile's credentials itself
         let prefix = location.key.isEmpty ? "/vsis3/\(location.bucket)" : "/vsis3/\(location.bucket)/\(location.key)"
         return DirectAccess(prefix: prefix, options: options)
     }

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import ObjectStore
 import XCTest
@@ -86,7 +87,7 @@ package final class MotoServer {
     package func config(secret: String? = nil, options: S3Options = S3Options()) -> S3Config {
         S3Config(
             endpoint: try! S3Endpoint(parsing: endpoint, pathStyle: true), region: "us-east-1",
-            credentials: S3Credentials(
+            credentials: AWSCredentials(
                 accessKeyID: accessKeyID, secretAccessKey: secret ?? secretAccessKey, source: .environment),
             options: options)
     }
@@ -114,6 +115,31 @@ package final class MotoServer {
             throw HarnessError("python failed (\(result.status)): \(result.stderr.suffix(2000))")
         }
         return result.stdout
+    }
+
+    /// Temporary credentials of an assumed role with the allow-all policy, as an instance
+    /// profile gives them (access key, secret, session token); moto checks the token too.
+    /// `count` sets, each from its own AssumeRole.
+    package func assumedRoleCredentials(role: String, count: Int) throws -> [(
+        accessKeyID: String, secretAccessKey: String, sessionToken: String
+    )] {
+        let output = try runPython(
+            """
+            import boto3, json, sys
+            iam = boto3.client("iam")
+            trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+            arn = iam.create_role(RoleName=sys.argv[1], AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+            policy = [p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == "allow-all"][0]
+            iam.attach_role_policy(RoleName=sys.argv[1], PolicyArn=policy["Arn"])
+            sts = boto3.client("sts")
+            for n in range(int(sys.argv[2])):
+                c = sts.assume_role(RoleArn=arn, RoleSessionName="s%d" % n)["Credentials"]
+                print(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+            """, arguments: [role, String(count)])
+        return output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ").map(String.init)
+            return parts.count == 3 ? (parts[0], parts[1], parts[2]) : nil
+        }
     }
 
     // MARK: Helpers

@@ -212,6 +212,21 @@ final class ExampleClusterFileTests: XCTestCase {
             XCTAssertEqual(result.warnings, [], name)
             XCTAssertNotNil(result.config.docker, name)
             XCTAssertTrue(result.config.workerStartCommands.contains { $0.contains("$GROW_HEAD_IP:6379") }, name)
+            if case .aws(let aws) = result.config.provider {
+                XCTAssertEqual(aws.availabilityZones, ["eu-central-1a", "eu-central-1b", "eu-central-1c"])
+                XCTAssertEqual(aws.securityGroupName, "grow-aws")
+                XCTAssertEqual(
+                    result.config.availableNodeTypes.map(\.name), ["grow.head", "grow.worker", "grow.worker.m5"])
+                XCTAssertEqual(result.config.availableNodeTypes.filter(\.isSpot).count, 2)
+                let request = EC2LaunchRequest(
+                    nodeConfig: result.config.availableNodeTypes[1].nodeConfig, count: 1, subnetID: "subnet-1",
+                    securityGroupIDs: ["sg-1"], keyName: "k", tags: [:], onDemand: false, clientToken: "t")
+                let parameters = Dictionary(request.parameters, uniquingKeysWith: { first, _ in first })
+                XCTAssertEqual(parameters["IamInstanceProfile.Name"], "grow-node")
+                XCTAssertEqual(parameters["MetadataOptions.HttpTokens"], "required")
+                XCTAssertEqual(parameters["BlockDeviceMapping.1.Ebs.VolumeType"], "gp3")
+                XCTAssertEqual(parameters["InstanceMarketOptions.MarketType"], "spot")
+            }
         }
     }
 }

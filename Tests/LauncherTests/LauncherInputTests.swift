@@ -23,6 +23,9 @@ final class LauncherInputTests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory.path
         environment["GROW_TOKEN"] = nil
+        // An aws file that got past its checks would ask EC2 here, on loopback, never elsewhere.
+        environment["AWS_ENDPOINT_URL_EC2"] = "http://127.0.0.1:9"
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
         let result = try captureProcess(PackagePaths.headBinary.path, ["up", file.path], environment: environment)
         return (result.status, result.stderr)
     }
@@ -89,11 +92,69 @@ final class LauncherInputTests: XCTestCase {
         )
     }
 
-    func testAWSIsCheckedButNotLaunched() throws {
+    /// An aws cluster file with `change` applied; `up` must stop at the file, before any EC2 call
+    /// (no endpoint is reachable here, and none is asked).
+    func awsYAML(_ key: String, _ change: (String) -> String = { $0 }) -> String {
+        change(
+            """
+            cluster_name: bad
+            max_workers: 4
+            provider:
+                type: aws
+                region: eu-central-1
+                availability_zone: eu-central-1a,eu-central-1b
+            auth:
+                ssh_user: ubuntu
+                ssh_private_key: \(key)
+            available_node_types:
+                grow.head:
+                    node_config:
+                        InstanceType: m5.large
+                        ImageId: ami-0123456789abcdef0
+                grow.worker:
+                    min_workers: 1
+                    max_workers: 4
+                    node_config:
+                        InstanceType: c5.large
+                        ImageId: ami-0123456789abcdef0
+                        InstanceMarketOptions:
+                            MarketType: spot
+            head_node_type: grow.head
+            """)
+    }
+
+    func testBadAWSFilesAreOneLineNamingFileAndLine() throws {
         let path = directory.appendingPathComponent("cluster.yaml").path
+        let key = try key("ed25519")
         assertOneLine(
-            try up(yaml(key: try key("ed25519"), provider: "provider:\n    type: aws\n    region: eu-central-1")),
-            "grow-head: \(path): provider.type: aws is parsed and checked, but launching EC2 instances is not implemented yet; `up` works with provider type local"
+            try up(
+                awsYAML(key) {
+                    $0.replacingOccurrences(
+                        of: "InstanceType: c5.large",
+                        with: "InstanceType: c5.large\n            InstanceTypo: c5.xlarge")
+                }),
+            "grow-head: \(path):20: available_node_types.grow.worker.node_config.InstanceTypo: unknown node_config key: grow passes on InstanceType, ImageId, KeyName, SubnetIds, SecurityGroupIds, IamInstanceProfile, InstanceMarketOptions, BlockDeviceMappings, TagSpecifications, UserData, MetadataOptions"
         )
+        assertOneLine(
+            try up(
+                awsYAML(key) {
+                    $0.replacingOccurrences(
+                        of: "InstanceType: m5.large\n            ImageId: ami-0123456789abcdef0\n",
+                        with: "InstanceType: m5.large\n")
+                }),
+            "grow-head: \(path):12: available_node_types.grow.head.node_config: missing ImageId")
+        assertOneLine(
+            try up(
+                awsYAML(key) {
+                    $0.replacingOccurrences(
+                        of: "min_workers: 1\n        max_workers: 4", with: "min_workers: 3\n        max_workers: 2")
+                }),
+            "grow-head: \(path):17: available_node_types.grow.worker.max_workers: is 2, less than min_workers (3)")
+        assertOneLine(
+            try up(
+                awsYAML(key) {
+                    $0.replacingOccurrences(of: "max_workers: 4\nprovider", with: "max_workers: 0\nprovider")
+                }),
+            "grow-head: \(path):2: max_workers: is 0 but the node types' min_workers add up to 1")
     }
 }

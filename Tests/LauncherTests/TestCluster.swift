@@ -34,50 +34,74 @@ final class TestCluster {
 
     static var headBinary: URL { PackagePaths.headBinary }
 
-    init(name: String, hosts names: [String]) throws {
+    private let tag: String
+
+    /// `names` hosts at 10.233.SUBNET.10, .11, ... on a bridge at 10.233.SUBNET.1/24.
+    convenience init(name: String, hosts names: [String]) throws {
+        let subnet = Int.random(in: 20..<250)
+        try self.init(name: name, bridgeAddress: "10.233.\(subnet).1/24", subnet: subnet)
+        do {
+            for (index, hostName) in names.enumerated() {
+                try addHost(name: hostName, address: "10.233.\(subnet).\(10 + index)", prefixLength: 24)
+            }
+        } catch {
+            tearDown()
+            throw error
+        }
+    }
+
+    /// A bridge at `bridgeAddress` (CIDR) and no host yet: `addHost` puts them on it (the EC2
+    /// tests add one for each instance moto launches, at the instance's private address).
+    init(name: String, bridgeAddress: String, subnet: Int = 0) throws {
         try TestSSHServer.requireSSHD()
         try requireNetworkNamespaces(unshare: true)
         try PackagePaths.requireBinaries(worker: true)
         directory = uniqueTemporaryURL("launch-\(name)")
         localHome = directory.appendingPathComponent("local-home")
         try FileManager.default.createDirectory(at: localHome, withIntermediateDirectories: true)
-        let tag = String(getpid() % 10_000) + String(Int.random(in: 0..<100))
+        tag = String(getpid() % 10_000) + String(Int.random(in: 0..<100))
         bridge = "grb\(tag)"
-        subnet = Int.random(in: 20..<250)
+        self.subnet = subnet
         port = try freeLoopbackPort()
         key = directory.appendingPathComponent("id_ed25519")
         try TestSSHServer.keygen(type: "ed25519", at: key)
         do {
             try ip(["link", "add", bridge, "type", "bridge"])
             links.append(bridge)
-            try ip(["addr", "add", "10.233.\(subnet).1/24", "dev", bridge])
+            try ip(["addr", "add", bridgeAddress, "dev", bridge])
             try ip(["link", "set", bridge, "up"])
-            for (index, hostName) in names.enumerated() {
-                let namespace = "grl\(tag)-\(index)"
-                let outside = "grv\(tag)\(index)"
-                let inside = "grh\(tag)\(index)"
-                let address = "10.233.\(subnet).\(10 + index)"
-                try ip(["netns", "add", namespace])
-                namespaces.append(namespace)
-                try ip(["link", "add", outside, "type", "veth", "peer", "name", inside])
-                links.append(outside)
-                try ip(["link", "set", inside, "netns", namespace])
-                try ip(["link", "set", outside, "master", bridge])
-                try ip(["link", "set", outside, "up"])
-                try ip(["netns", "exec", namespace, "ip", "addr", "add", "\(address)/24", "dev", inside])
-                try ip(["netns", "exec", namespace, "ip", "link", "set", inside, "up"])
-                try ip(["netns", "exec", namespace, "ip", "link", "set", "lo", "up"])
-                let home = directory.appendingPathComponent("home-\(hostName)")
-                let server = try TestSSHServer(
-                    directory: directory.appendingPathComponent("sshd-\(hostName)"), address: address, port: port,
-                    userKey: key, namespace: namespace, home: home)
-                hosts.append(Host(name: hostName, namespace: namespace, address: address, home: home, server: server))
-                try server.start()
-            }
         } catch {
             tearDown()
             throw error
         }
+    }
+
+    /// A host in a namespace of its own at `address`, with an sshd on the cluster's port and its
+    /// own home directory.
+    @discardableResult
+    func addHost(name hostName: String, address: String, prefixLength: Int) throws -> Host {
+        let index = hosts.count
+        let namespace = "grl\(tag)-\(index)"
+        let outside = "grv\(tag)\(index)"
+        let inside = "grh\(tag)\(index)"
+        try ip(["netns", "add", namespace])
+        namespaces.append(namespace)
+        try ip(["link", "add", outside, "type", "veth", "peer", "name", inside])
+        links.append(outside)
+        try ip(["link", "set", inside, "netns", namespace])
+        try ip(["link", "set", outside, "master", bridge])
+        try ip(["link", "set", outside, "up"])
+        try ip(["netns", "exec", namespace, "ip", "addr", "add", "\(address)/\(prefixLength)", "dev", inside])
+        try ip(["netns", "exec", namespace, "ip", "link", "set", inside, "up"])
+        try ip(["netns", "exec", namespace, "ip", "link", "set", "lo", "up"])
+        let home = directory.appendingPathComponent("home-\(hostName)")
+        let server = try TestSSHServer(
+            directory: directory.appendingPathComponent("sshd-\(hostName)"), address: address, port: port,
+            userKey: key, namespace: namespace, home: home)
+        let host = Host(name: hostName, namespace: namespace, address: address, home: home, server: server)
+        hosts.append(host)
+        try server.start()
+        return host
     }
 
     /// An address on the bridge's subnet where no host answers.
@@ -164,9 +188,10 @@ final class TestCluster {
 
     /// Runs grow-head with this cluster's local home; returns status, stdout and stderr.
     @discardableResult
-    func growHead(_ arguments: [String], executable: String? = nil, prefix: [String] = []) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
+    func growHead(
+        _ arguments: [String], executable: String? = nil, prefix: [String] = [],
+        environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.headBinary
         process.arguments = prefix + arguments
@@ -174,6 +199,7 @@ final class TestCluster {
         environment["HOME"] = localHome.path
         environment["GROW_TOKEN"] = nil
         environment["GROW_TOKEN_FILE"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
         let err = directory.appendingPathComponent("err-\(UUID().uuidString)")

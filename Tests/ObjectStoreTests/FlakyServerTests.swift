@@ -3,6 +3,7 @@ import GrowTestSupport
 import Synchronization
 import XCTest
 
+@testable import AWSCore
 @testable import ObjectStore
 
 /// Retries and connection reuse against a small HTTP/1.1 keep-alive server (Python's
@@ -77,7 +78,7 @@ final class FlakyServerTests: XCTestCase {
         options.retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.01)
         let config = S3Config(
             endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)", pathStyle: true), region: "us-east-1",
-            credentials: S3Credentials(accessKeyID: "AKIATEST", secretAccessKey: "secret", source: .explicit),
+            credentials: AWSCredentials(accessKeyID: "AKIATEST", secretAccessKey: "secret", source: .explicit),
             options: options)
         return S3Client(config: config, log: log)
     }

@@ -1,6 +1,7 @@
 import GrowBase
 import XCTest
 
+@testable import AWSCore
 @testable import ObjectStore
 
 final class S3ConfigResolverTests: XCTestCase {

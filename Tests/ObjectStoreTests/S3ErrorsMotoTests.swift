@@ -4,6 +4,7 @@ import GrowTestSupport
 import Synchronization
 import XCTest
 
+@testable import AWSCore
 @testable import ObjectStore
 
 /// What a user sees when credentials or names are wrong, against a signature-checking moto.
@@ -86,7 +87,7 @@ final class S3ErrorsMotoTests: XCTestCase {
         let port = try freeLoopbackPort()
         let config = S3Config(
             endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)", pathStyle: true), region: "us-east-1",
-            credentials: S3Credentials(accessKeyID: "AKIA", secretAccessKey: "s", source: .explicit), options: options)
+            credentials: AWSCredentials(accessKeyID: "AKIA", secretAccessKey: "s", source: .explicit), options: options)
         let retries = Mutex(0)
         let client = S3Client(config: config) { _ in retries.withLock { $0 += 1 } }
         XCTAssertThrowsError(try client.getObject(S3URI(bucket: bucket, key: "x"))) { error in
@@ -117,7 +118,7 @@ final class S3ErrorsMotoTests: XCTestCase {
         let parts = output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         XCTAssertEqual(parts.count, 3)
         var config = moto.config()
-        config.credentials = S3Credentials(
+        config.credentials = AWSCredentials(
             accessKeyID: parts[0], secretAccessKey: parts[1], sessionToken: parts[2], source: .environment)
         let uri = S3URI(bucket: bucket, key: "session/x")
         try S3Client(config: config).putObject(uri, bytes: [7])

@@ -1,6 +1,7 @@
 import GrowTestSupport
 import XCTest
 
+@testable import AWSCore
 @testable import ObjectStore
 
 final class S3PureTests: XCTestCase {
@@ -66,7 +67,7 @@ final class S3PureTests: XCTestCase {
             uri: S3URI(bucket: "b-1", key: "k"),
             endpoint: try S3Endpoint(parsing: "https://s3.example", pathStyle: true),
             region: "us-east-1",
-            credentials: S3Credentials(
+            credentials: AWSCredentials(
                 accessKeyID: "K", secretAccessKey: "S", source: .profile(name: "x", file: "~/.aws/credentials")),
             method: "GET")
         func text(_ status: Int, _ code: String?, headers: [String: String] = [:]) -> String {

@@ -3,6 +3,7 @@ import GrowTestSupport
 import Synchronization
 import XCTest
 
+@testable import AWSCore
 @testable import ObjectStore
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import AWSCore
 @testable import ObjectStore
 
 final class XMLTreeTests: XCTestCase {

@@ -17,7 +17,7 @@ package struct RetryPolicy: Sendable, Equatable {
 
     /// How one try ended.
     package enum Outcome: Sendable, Equatable {
-        /// The server answered with this status (and S3 error code, if any).
+        /// The server answered with this status (and AWS error code, if any).
         case answered(status: Int, code: String?)
         /// No usable answer: could not connect, timed out, connection reset mid-transfer.
         case transportFailure
@@ -25,8 +25,8 @@ package struct RetryPolicy: Sendable, Equatable {
         case localFailure
     }
 
-    /// Whether `outcome` is worth another try: 5xx, 429, S3's throttling and request-timeout
-    /// codes, and transport failures. Never other 4xx (the request itself is wrong).
+    /// Whether `outcome` is worth another try: 5xx, 429, the services' throttling and
+    /// request-timeout codes, and transport failures. Never other 4xx (the request itself is wrong).
     package static func isRetryable(_ outcome: Outcome) -> Bool {
         switch outcome {
         case .transportFailure: return true
@@ -34,12 +34,19 @@ package struct RetryPolicy: Sendable, Equatable {
         case .answered(let status, let code):
             if status >= 500 || status == 429 { return true }
             // 400 RequestTimeout: S3 closed an idle upload; 503 SlowDown is covered above.
-            if let code, ["RequestTimeout", "SlowDown", "Throttling", "ThrottlingException"].contains(code) {
-                return true
-            }
+            if let code, throttlingCodes.contains(code) || code == "RequestTimeout" { return true }
             return false
         }
     }
+
+    /// The codes AWS services answer when a caller is too fast (EC2's `RequestLimitExceeded`
+    /// comes with 503, but some come with 400).
+    package static let throttlingCodes: Set<String> = [
+        "SlowDown", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
+        "RequestThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
+        "ProvisionedThroughputExceededException", "BandwidthLimitExceeded", "EC2ThrottledException",
+        "PriorRequestNotComplete",
+    ]
 
     /// Seconds to wait before try number `attempt + 1` (`attempt` counts from 1), given a
     /// uniform random number in [0, 1).

@@ -1,4 +1,4 @@
-import ObjectStore
+import AWSCore
 import XCTest
 
 final class AWSEncodingTests: XCTestCase {

@@ -4,22 +4,27 @@ import CCurl
     import Glibc
 #endif
 
-/// Signing material for one request: curl computes the AWS Signature V4 itself.
-struct Signing {
-    var region: String
-    var credentials: S3Credentials
-}
+/// Per-transfer settings: timeouts in seconds, the TLS roots.
+package struct TransferSettings: Sendable, Equatable {
+    package var connectTimeout: Int
+    /// A transfer slower than 1 byte/s for this long is abandoned (and retried).
+    package var stallTimeout: Int
+    package var caBundle: String?
+    /// A cap on the whole transfer (seconds), for small calls that must fail fast (the instance
+    /// metadata service); nil: none.
+    package var totalTimeout: Int?
 
-/// Per-transfer settings that come from `S3Options`/`S3Config`.
-struct TransferSettings {
-    var connectTimeout: Int
-    var stallTimeout: Int
-    var caBundle: String?
+    package init(connectTimeout: Int, stallTimeout: Int, caBundle: String? = nil, totalTimeout: Int? = nil) {
+        self.connectTimeout = connectTimeout
+        self.stallTimeout = stallTimeout
+        self.caBundle = caBundle
+        self.totalTimeout = totalTimeout
+    }
 }
 
 /// One curl easy handle. Used by one thread at a time (the pool hands it out); it keeps its
 /// connections open between requests, so consecutive requests to one endpoint reuse them.
-final class CurlHandle {
+package final class CurlHandle {
     private let easy: UnsafeMutableRawPointer
 
     /// nil once libcurl is loaded and initialised, else why it cannot be (one line: what to
@@ -36,21 +41,22 @@ final class CurlHandle {
 
     /// Loads and initialises libcurl (once per process); every request calls this before any
     /// curl function. A missing libcurl is the machine's set-up, which no retry fixes: `.invalid`.
-    static func load() throws(S3Error) {
-        if let unavailable { throw S3Error(.invalid, "", unavailable) }
+    package static func load() throws(AWSError) {
+        if let unavailable { throw AWSError(.invalid, "", unavailable) }
     }
 
-    init?() {
+    package init?() {
         guard Self.unavailable == nil, let easy = curl_easy_init() else { return nil }
         self.easy = easy
     }
 
     deinit { curl_easy_cleanup(easy) }
 
-    /// Performs `request`; `progress` gets the number of body bytes moved since its last call
-    /// (sent for uploads, received for downloads).
-    func perform(
-        _ request: HTTPRequest, signing: Signing?, settings: TransferSettings, progress: ((UInt64) -> Void)? = nil
+    /// Performs `request` as it is (a signed request carries its signature in its headers, see
+    /// `SigV4`); `progress` gets the number of body bytes moved since its last call (sent for
+    /// uploads, received for downloads).
+    package func perform(
+        _ request: HTTPRequest, settings: TransferSettings, progress: ((UInt64) -> Void)? = nil
     ) -> TransportResult {
         curl_easy_reset(easy)
         let context = TransferContext(easy: easy, body: request.body, sink: request.sink, progress: progress)
@@ -72,18 +78,8 @@ final class CurlHandle {
         set(grow_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 << 10))
         set(grow_curl_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 1 << 20))
         if let caBundle = settings.caBundle { set(grow_curl_setopt_string(easy, CURLOPT_CAINFO, caBundle)) }
-
-        // curl signs every header in this list, so the list is the same on every try.
-        var headers = request.headers
-        if let signing {
-            set(grow_curl_setopt_string(easy, CURLOPT_AWS_SIGV4, "aws:amz:\(signing.region):s3"))
-            set(grow_curl_setopt_string(easy, CURLOPT_USERNAME, signing.credentials.accessKeyID))
-            set(grow_curl_setopt_string(easy, CURLOPT_PASSWORD, signing.credentials.secretAccessKey))
-            // curl 7.88 does not add this header itself; S3 requires it with SigV4.
-            headers.append(("x-amz-content-sha256", "UNSIGNED-PAYLOAD"))
-            if let token = signing.credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
-        }
-        for (name, value) in headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        if let total = settings.totalTimeout { set(grow_curl_setopt_long(easy, CURLOPT_TIMEOUT, total)) }
+        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
         if headerList != nil { set(grow_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)) }
 
         switch request.method {

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Idle curl handles, so every request reuses a warm connection when one is free, and parallel
 /// parts each get their own. A handle is only ever used by the thread that took it.
-final class HandlePool: @unchecked Sendable {
+package final class HandlePool: @unchecked Sendable {
     private let idle = Mutex<[Parked]>([])
     private let keep: Int
 
@@ -12,9 +12,9 @@ final class HandlePool: @unchecked Sendable {
         let handle: CurlHandle
     }
 
-    init(keep: Int) { self.keep = max(1, keep) }
+    package init(keep: Int) { self.keep = max(1, keep) }
 
-    func withHandle<Result>(_ body: (CurlHandle) -> Result) -> Result? {
+    package func withHandle<Result>(_ body: (CurlHandle) -> Result) -> Result? {
         let handle = idle.withLock { $0.popLast()?.handle } ?? CurlHandle()
         guard let handle else { return nil }
         let result = body(handle)

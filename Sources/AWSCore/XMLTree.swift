@@ -27,6 +27,11 @@ package enum XMLTree {
         package var offset: Int
         package var reason: String
         package var description: String { "malformed XML at byte \(offset): \(reason)" }
+
+        package init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
     }
 
     package static func parse(_ text: String) throws(ParseError) -> XMLNode {
