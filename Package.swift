@@ -124,7 +124,7 @@ let package = Package(
             dependencies: [
                 "Autoscaler", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2", "AWSCore"]),
+        .target(name: "LauncherRuntime", dependencies: ["Launcher", "CSSH2", "AWSCore", "Autoscaler"]),
 
         // Command lines.
         // What both command lines share: signal handling, exit codes, progress bars.
