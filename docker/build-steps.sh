@@ -19,7 +19,7 @@ repo="$(dirname "$here")"
 # libgdal32, libcurl4 and libssh2-1 are not linked but dlopen()ed on first use (a raster, S3, SSH:
 # Sources/CLazyLibrary), so ldd does not see them; check_dlopened does.
 runtime_packages=(
-  ca-certificates libstdc++6 libgcc-s1 zlib1g liblz4-1 libssh2-1 libcurl4 libgdal32
+  ca-certificates libstdc++6 libgcc-s1 libisal2 liblz4-1 libssh2-1 libcurl4 libgdal32
 )
 
 say() { echo "build-steps: $*" >&2; }
