@@ -1,6 +1,7 @@
 import EOData
 import Foundation
 import GDALRaster
+import GrowBase
 import GrowJob
 import Synchronization
 
@@ -66,7 +67,7 @@ enum MergeSamplesPipeline {
         let features = parameters.features.map { ($0.kind, $0.name) }
         let storage = tile.storage
         let cancellation = tile.cancellation
-        concurrently(count: folders.count, width: parameters.threads) { index in
+        runConcurrently(count: folders.count, width: parameters.threads, stackSize: 4 << 20) { index in
             let result: Result<EOPatch, any Error>
             if cancellation.isCancelled {
                 result = .failure(EOTileError.cancelled)

@@ -48,14 +48,14 @@ package enum MapMosaic {
         }
         let results = Mutex([Result<Output, any Error>?](repeating: nil, count: groups.count))
         let width = parameters.mergeWorkers ?? ProcessInfo.processInfo.activeProcessorCount
-        concurrently(count: groups.count, width: width) { index in
+        runConcurrently(count: groups.count, width: width, stackSize: 4 << 20) { index in
             let result = Result { try merge(groups[index], parameters, storage: storage, local: projectFolder.isLocal) }
             results.withLock { $0[index] = result }
         }
         let outputs = try results.withLock { $0 }.map { try ($0 ?? .failure(RasterError(output, "not merged"))).get() }
         let keys = groups.flatMap(\.keys)
         let failures = Mutex<[any Error]>([])
-        concurrently(count: keys.count, width: transfers) { index in
+        runConcurrently(count: keys.count, width: transfers, stackSize: 4 << 20) { index in
             do { try storage.delete(keys[index]) } catch { failures.withLock { $0.append(error) } }
         }
         if let failure = failures.withLock({ $0.first }) { throw failure }
@@ -138,7 +138,7 @@ package enum MapMosaic {
     {
         if local { return try keys.map { try localPath($0, storage: storage, in: temporary) } }
         let failures = Mutex<[any Error]>([])
-        concurrently(count: keys.count, width: transfers) { index in
+        runConcurrently(count: keys.count, width: transfers, stackSize: 4 << 20) { index in
             do { try storage.download(keys[index], toFile: temporary + "/\(index).tiff") } catch {
                 failures.withLock { $0.append(error) }
             }

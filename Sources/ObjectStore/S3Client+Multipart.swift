@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import GrowBase
 import Synchronization
 
 #if canImport(Glibc)

@@ -2,8 +2,11 @@ import Foundation
 import Synchronization
 
 /// Runs `work(0..<count)` on up to `width` threads, each index once; returns when all are done.
-/// The threads are plain ones because the work blocks on the network.
-func runConcurrently(count: Int, width: Int, _ work: @escaping @Sendable (Int) -> Void) {
+/// The threads are plain ones because the work blocks (network, disk, GDAL); `stackSize` leaves
+/// room for deep native calls (GDAL's warps want more than the default).
+package func runConcurrently(
+    count: Int, width: Int, stackSize: Int = 1 << 20, _ work: @escaping @Sendable (Int) -> Void
+) {
     guard count > 0 else { return }
     let next = Mutex(0)
     let threads = max(1, min(width, count))
@@ -21,7 +24,7 @@ func runConcurrently(count: Int, width: Int, _ work: @escaping @Sendable (Int) -
             }
             group.leave()
         }
-        thread.stackSize = 1 << 20
+        thread.stackSize = stackSize
         thread.start()
     }
     group.wait()
