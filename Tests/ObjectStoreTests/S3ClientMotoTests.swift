@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import GrowTestSupport
 import Synchronization
 import XCTest
