@@ -82,7 +82,7 @@ final class CompositeAndSamplingPipelineTests: XCTestCase {
                 picked[np.isinf(score.max(axis=0))] = np.nan
                 out = f"{project}/mosaics/{name}/data_timeless"
                 for label, ref in (("MEDIAN", median), ("MEAN", mean), ("MAX_NDVI", picked)):
-                    ours = np.load(f"{out}/{label}.npy")
+                    ours = np.load(gzip.open(f"{out}/{label}.npy.gz"))
                     assert ours.dtype == np.float32 and ours.shape == ref.shape, (label, ours.shape)
                     assert np.array_equal(np.isnan(ours), np.isnan(ref)), label
                     assert np.allclose(ours, ref, rtol=1e-6, atol=1e-7, equal_nan=True), (label, np.nanmax(np.abs(ours - ref)))

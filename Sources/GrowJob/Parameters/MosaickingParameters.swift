@@ -16,7 +16,7 @@ package struct MosaickingParameters: Sendable, Equatable {
         .optional(
             "valid_data_feature", "Optional[Tuple[FeatureType, str]]", default: "null", "The MASK of valid pixels."),
         .optional("output_feature_name", "str", default: "\"MOSAIC\"", "The DATA_TIMELESS feature written."),
-        .optional("compress_level", "int", default: "0", "gzip level."),
+        EOParameters.compressLevelKey,
     ]
 
     package enum Method: String, Sendable, Equatable, CaseIterable {
@@ -46,6 +46,6 @@ package struct MosaickingParameters: Sendable, Equatable {
         validDataFeature =
             try reader.optionalFeature("valid_data_feature", types: [.mask])
         outputFeatureName = try reader.string("output_feature_name", default: "MOSAIC")
-        compressLevel = try reader.integer("compress_level", default: 0, in: 0...9)
+        compressLevel = try reader.compressLevel()
     }
 }
