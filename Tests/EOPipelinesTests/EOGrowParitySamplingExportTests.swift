@@ -41,8 +41,8 @@ final class EOGrowParitySamplingExportTests: XCTestCase {
         ] {
             try runBoth(configs + "/\(name).json")
         }
-        let report = try EOGrowVenv.runPython(
-            Self.compare, [eoGrowProject, growProject, "samples,subset,blocks,blocks2,grid,training,maps"])
+        let report = try EOGrowParity(eoGrow: eoGrowProject, grow: growProject, workers: 2).compare(
+            ["samples", "subset", "blocks", "blocks2", "grid", "training", "maps"])
         XCTAssertTrue(report.hasPrefix("ok "), report)
         print("parity:", report)
         // Every folder was compared (an empty one is a problem of its own in the report).
@@ -126,11 +126,7 @@ final class EOGrowParitySamplingExportTests: XCTestCase {
     }
 
     private func runBoth(_ config: String) throws {
-        let eoGrow = try runProcess(EOGrowVenv.eogrow, [config, "-v", "project:\(eoGrowProject)"])
-        XCTAssertEqual(eoGrow.status, 0, "eogrow \(config): \(eoGrow.output)")
-        let grow = try runProcess(
-            PackagePaths.headBinary.path, ["run", config, "-v", "project:\(growProject)", "--workers", "2"])
-        XCTAssertEqual(grow.status, 0, "grow-head run \(config): \(grow.output)")
+        try EOGrowParity(eoGrow: eoGrowProject, grow: growProject, workers: 2).run(config)
     }
 
     /// The input patches on eo-grow's own grid (its area manager gives the names and boxes): a
@@ -166,39 +162,4 @@ final class EOGrowParitySamplingExportTests: XCTestCase {
     /// Every file of each folder in both projects: the same names, and the same bytes (arrays
     /// compared as arrays, since gzip's bytes may differ; maps and plain .npy byte for byte).
     /// Prints "ok N" or the differences.
-    private static let compare = """
-        import gzip, json, os, sys
-        import numpy as np, rasterio
-        a, b, folders = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-        def files(root):
-            return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
-        def describe(path):
-            with rasterio.open(path) as m:
-                return m.profile, m.read()
-        problems, compared = [], 0
-        for folder in folders:
-            fa, fb = files(f"{a}/{folder}"), files(f"{b}/{folder}")
-            if not fa or fa != fb:
-                problems.append(f"{folder}: only eo-grow {sorted(set(fa) - set(fb))[:4]}, only grow {sorted(set(fb) - set(fa))[:4]}")
-                continue
-            for rel in fa:
-                pa, pb = f"{a}/{folder}/{rel}", f"{b}/{folder}/{rel}"
-                if rel.endswith(".npy.gz"):
-                    x, y = np.load(gzip.open(pa)), np.load(gzip.open(pb))
-                    if x.dtype != y.dtype or x.shape != y.shape:
-                        problems.append(f"{folder}/{rel}: eo-grow {x.dtype}{x.shape}, grow {y.dtype}{y.shape}")
-                    elif x.tobytes() != y.tobytes():
-                        problems.append(f"{folder}/{rel}: {np.sum(x != y)} of {x.size} values differ")
-                elif rel.endswith(".json") or rel.endswith(".geojson"):
-                    if json.load(open(pa)) != json.load(open(pb)):
-                        problems.append(f"{folder}/{rel}: {open(pa).read()[:120]} != {open(pb).read()[:120]}")
-                elif open(pa, "rb").read() != open(pb, "rb").read():
-                    detail = ""
-                    if rel.endswith((".tif", ".tiff")):
-                        (pa_, va), (pb_, vb) = describe(pa), describe(pb)
-                        detail = f"profiles {'equal' if pa_ == pb_ else f'{pa_} != {pb_}'}, pixels {'equal' if va.tobytes() == vb.tobytes() else 'differ'}"
-                    problems.append(f"{folder}/{rel}: bytes differ {detail}")
-                compared += 1
-        print("\\n".join(problems) if problems else f"ok {compared}")
-        """
 }

@@ -50,8 +50,8 @@ final class EOGrowParityTests: XCTestCase {
         try FileManager.default.copyItem(atPath: eoGrowProject + "/input", toPath: growProject + "/input")
         for name in ["features", "features16", "mosaics", "maxndi", "sparse"] { try runBoth(configs + "/\(name).json") }
 
-        let report = try EOGrowVenv.runPython(
-            Self.compare, [eoGrowProject, growProject, "data,lulc,features,features16,mosaics,maxndi,sparse"])
+        let report = try EOGrowParity(eoGrow: eoGrowProject, grow: growProject, workers: 1).compare(
+            ["data", "lulc", "features", "features16", "mosaics", "maxndi", "sparse"])
         XCTAssertEqual(report.trimmingCharacters(in: .whitespacesAndNewlines), "ok 171", report)
     }
 
@@ -120,11 +120,7 @@ final class EOGrowParityTests: XCTestCase {
     }
 
     private func runBoth(_ config: String) throws {
-        let eoGrow = try runProcess(EOGrowVenv.eogrow, [config, "-v", "project:\(eoGrowProject)"])
-        XCTAssertEqual(eoGrow.status, 0, "eogrow \(config): \(eoGrow.output)")
-        let grow = try runProcess(
-            PackagePaths.headBinary.path, ["run", config, "-v", "project:\(growProject)", "--workers", "1"])
-        XCTAssertEqual(grow.status, 0, "grow-head run \(config): \(grow.output)")
+        try EOGrowParity(eoGrow: eoGrowProject, grow: growProject, workers: 1).run(config)
     }
 
     private func check(_ result: (status: Int32, output: String)) throws {
@@ -163,33 +159,5 @@ final class EOGrowParityTests: XCTestCase {
             patch.mask["CLM"] = (rng.random((len(times), h, w, 1)) < 0.15).astype(np.uint8)
             patch.data["OTHER"] = rng.random((len(times), h, w, 1)).astype(np.float32)
             patch.save(f"{project}/input/{name}")
-        """
-
-    /// Every file of each folder in both projects: the same names; arrays equal in dtype, shape
-    /// and bits (NaN where NaN); JSON files equal as JSON. Prints "ok N" or the differences.
-    private static let compare = """
-        import gzip, json, os, sys
-        import numpy as np
-        a, b, folders = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-        def files(root):
-            return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
-        problems, compared = [], 0
-        for folder in folders:
-            fa, fb = files(f"{a}/{folder}"), files(f"{b}/{folder}")
-            if not fa or fa != fb:
-                problems.append(f"{folder}: only eo-grow {sorted(set(fa) - set(fb))[:4]}, only grow {sorted(set(fb) - set(fa))[:4]}")
-                continue
-            for rel in fa:
-                pa, pb = f"{a}/{folder}/{rel}", f"{b}/{folder}/{rel}"
-                if rel.endswith(".npy.gz"):
-                    x, y = np.load(gzip.open(pa)), np.load(gzip.open(pb))
-                    if x.dtype != y.dtype or x.shape != y.shape:
-                        problems.append(f"{folder}/{rel}: eo-grow {x.dtype}{x.shape}, grow {y.dtype}{y.shape}")
-                    elif x.tobytes() != y.tobytes():
-                        problems.append(f"{folder}/{rel}: {np.sum(x != y)} of {x.size} values differ")
-                elif json.load(open(pa)) != json.load(open(pb)):
-                    problems.append(f"{folder}/{rel}: {open(pa).read()[:120]} != {open(pb).read()[:120]}")
-                compared += 1
-        print("\\n".join(problems) if problems else f"ok {compared}")
         """
 }
