@@ -1,7 +1,7 @@
 #ifndef GROW_CISAL_SHIM_H
 #define GROW_CISAL_SHIM_H
 // Intel's ISA-L, grow's gzip: level 1 about 5x as fast as zlib's level 1 (and 2x libdeflate's)
-// with a slightly better ratio; inflate about 2x zlib's. Its setup uses macros, a level buffer of a
+// with a slightly better ratio; its inflate reads the same streams. Its setup uses macros, a level buffer of a
 // macro's size and a large state struct, which stay here behind small typed functions.
 #include <isa-l/igzip_lib.h>
 #include <stdint.h>
@@ -30,7 +30,7 @@ static inline size_t grow_isal_gzip(const uint8_t *in, size_t size, uint8_t *out
     return status == COMP_OK ? stream.total_out : 0;
 }
 
-/// A gzip decompressor (ISA-L's inflate state, about 2x zlib's speed), behind a pointer: the
+/// A gzip decompressor (ISA-L's inflate state), behind a pointer: the
 /// state's tables stay out of Swift.
 static inline void *grow_isal_inflater_new(void) {
     struct inflate_state *state = malloc(sizeof *state);

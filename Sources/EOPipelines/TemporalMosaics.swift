@@ -43,9 +43,9 @@ struct TemporalMosaics {
     func median(_ bands: NpyArray, valid: NDArray<Bool>, timestamps: [Date]) throws -> NpyArray {
         let values = bands.float32()
         let shape = Array(values.shape.dropFirst())
+        let intervals = frameLists(timestamps)
         var mosaics: [NDArray<Float>] = []
-        for index in 0..<edges.count - 1 {
-            let frames = self.frames(of: index, timestamps)
+        for frames in intervals {
             guard !frames.isEmpty else {
                 mosaics.append(NDArray(shape: shape, repeating: .nan))
                 continue
@@ -54,7 +54,7 @@ struct TemporalMosaics {
             let mask = NpyArray(valid).frames(frames).array(of: Bool.self)!
             mosaics.append(try Kernels.nanMedian(stack, valid: mask))
         }
-        return stacked(mosaics, anyEmpty: (0..<edges.count - 1).contains { frames(of: $0, timestamps).isEmpty })
+        return stacked(mosaics, emptyIntervals: intervals.contains { $0.isEmpty })
     }
 
     /// Each interval's observation with the largest index (ignoring NaN and invalid pixels; the
@@ -64,9 +64,9 @@ struct TemporalMosaics {
         let index = ndi.float64()
         let (height, width, channels) = (values.shape[1], values.shape[2], values.shape[3])
         let pixels = height * width
+        let intervals = frameLists(timestamps)
         var mosaics: [NDArray<Float>] = []
-        for mosaic in 0..<edges.count - 1 {
-            let frames = self.frames(of: mosaic, timestamps)
+        for frames in intervals {
             var out = NDArray<Float>(shape: [height, width, channels], repeating: .nan)
             for pixel in 0..<pixels {
                 var best: (frame: Int, value: Double)?
@@ -82,12 +82,18 @@ struct TemporalMosaics {
             }
             mosaics.append(out)
         }
-        return stacked(mosaics, anyEmpty: (0..<edges.count - 1).contains { frames(of: $0, timestamps).isEmpty })
+        return stacked(mosaics, emptyIntervals: intervals.contains { $0.isEmpty })
     }
 
-    private func stacked(_ mosaics: [NDArray<Float>], anyEmpty: Bool) -> NpyArray {
+    /// The mosaics stacked: float64 when some interval had no frame (numpy fills it with float64 NaN).
+    private func stacked(_ mosaics: [NDArray<Float>], emptyIntervals: Bool) -> NpyArray {
         let stack = NDArray(shape: [mosaics.count] + mosaics[0].shape, storage: mosaics.flatMap(\.storage))
-        return anyEmpty ? .float64(NpyArray(stack).float64()) : .float32(stack)
+        return emptyIntervals ? .float64(NpyArray(stack).float64()) : .float32(stack)
+    }
+
+    /// The frames of every mosaic, in order.
+    private func frameLists(_ timestamps: [Date]) -> [[Int]] {
+        (0..<edges.count - 1).map { frames(of: $0, timestamps) }
     }
 
     static func microseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1e6).rounded()) }
