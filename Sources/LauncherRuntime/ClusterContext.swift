@@ -20,9 +20,12 @@ package struct ClusterContext: Sendable {
     package var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
 
     /// Reads and checks cluster.yaml and the key file. `home` is this machine's home directory.
+    /// `onHead`: the copy `up` left on the head (`NodeCommands.clusterFile`), for the head's
+    /// autoscaler: the key is the one `up` put beside it, and each file mount's source is its
+    /// copy on the head (workers it launches get them from there, as Ray's do).
     package static func load(
         path: String, home: String, tokenSecret: String, localBinaries: String, policy: KnownHostsPolicy,
-        sshTimeout: Double
+        sshTimeout: Double, onHead: Bool = false
     ) throws(LaunchError) -> ClusterContext {
         let name = path
         let text: String
@@ -37,7 +40,11 @@ package struct ClusterContext: Sendable {
         } catch {
             throw LaunchError(error.description)
         }
-        let config = parsed.config
+        var config = parsed.config
+        if onHead {
+            config.auth.sshPrivateKey = NodeCommands.clusterKey
+            config.fileMounts = config.fileMounts.map { FileMount(remote: $0.remote, local: $0.remote, line: $0.line) }
+        }
         let keyLine = config.auth.privateKeyLine
         let keyPlace = keyLine > 0 ? "\(name):\(keyLine)" : name
         guard let written = config.auth.sshPrivateKey else {
