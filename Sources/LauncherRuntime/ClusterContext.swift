@@ -16,6 +16,9 @@ package struct ClusterContext: Sendable {
     /// Folder holding grow-head and grow-worker to copy (binaries: copy).
     package var localBinaries: String
     package var tokenSecret: String
+    /// The head receives the cluster file and key for its autoscaler (an aws cluster's, once its
+    /// instances are resolved into nodes).
+    package var shipsClusterFileToHead = false
 
     package var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
 

@@ -140,6 +140,7 @@ package enum EC2ClusterOperations {
         // Workers join the head at its private address; this machine logs in where it can.
         let workers = running.filter { $0.id != headID }.compactMap { provider.address($0) }
         var resolved = context
+        resolved.shipsClusterFileToHead = true
         resolved.config.provider = .local(
             LocalProvider(headIP: head.privateIP ?? headAddress, workerIPs: workers, externalHeadIP: headAddress))
         return resolved

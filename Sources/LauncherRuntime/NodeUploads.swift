@@ -66,7 +66,7 @@ package struct NodeUploads: Sendable {
             }
         }
         var headItems: [Item] = []
-        if case .aws = config.provider {
+        if context.shipsClusterFileToHead {
             for (local, remote) in [
                 (context.configPath, NodeCommands.clusterFile), (context.privateKey, NodeCommands.clusterKey),
             ] {
