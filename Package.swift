@@ -134,7 +134,7 @@ let package = Package(
             dependencies: [
                 "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster",
                 "EOPipelines", "EOGrowBridge", "HeadRuntime",
-                "GrowCLI", "Launcher", "LauncherRuntime", argumentParser, logging,
+                "GrowCLI", "Launcher", "LauncherRuntime", "AWSCore", argumentParser, logging,
             ]
         ),
         .executableTarget(
