@@ -36,6 +36,23 @@ final class InstanceMetadataTests: XCTestCase {
         XCTAssertEqual(counts["PUT /latest/api/token 200"], 2, "\(counts)")
     }
 
+    func testTheTokenIsRenewedBeforeItsTTLRunsOut() throws {
+        let imds = try IMDSStandIn()
+        let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url), tokenTTL: 1)
+        // Reads over three seconds with a one-second token: each read carries a live token.
+        let end = Date().addingTimeInterval(3)
+        var reads = 0
+        while Date() < end {
+            XCTAssertNil(try client.get("meta-data/spot/instance-action"))
+            reads += 1
+            usleep(100_000)
+        }
+        let statuses = imds.requests.filter { $0.method == "GET" }.map(\.status)
+        XCTAssertEqual(statuses, Array(repeating: 404, count: reads), "never a 401: renewed in time")
+        XCTAssertGreaterThanOrEqual(imds.tokenTTLs.count, 3, "a fresh token at least every second")
+        XCTAssertLessThan(imds.tokenTTLs.count, reads, "not one per read")
+    }
+
     func testNothingListeningIsOneLineNamingTheService() throws {
         let port = try freeLoopbackPort()
         let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: "http://127.0.0.1:\(port)"))
