@@ -14,53 +14,23 @@ import XCTest
 /// each instance moto starts into a host: a network namespace on a bridge of the default VPC's
 /// range (172.31.0.0/16, so no packet for it leaves this machine) with the instance's private
 /// address and an sshd. Then `status`, a second `up` that launches nothing, and `down`.
-final class EC2ClusterUpTests: XCTestCase {
-    var cloud: EC2TestCloud?
-
-    override func tearDown() {
-        cloud?.tearDown()
-        cloud = nil
-    }
-
+final class EC2ClusterUpTests: EC2CloudTestCase {
     func testUpLaunchesHeadAndSpotWorkersAndSetsThemUp() throws {
-        let cloud = try EC2TestCloud(name: "ec2up", clusterName: "grow-ec2-up")
-        self.cloud = cloud
+        let cloud = try makeCloud(name: "ec2up", clusterName: "grow-ec2-up")
         let cluster = cloud.cluster
         let proxy = try EC2FaultProxy(moto: cloud.moto)
-        let yaml = """
-            cluster_name: grow-ec2-up
-            max_workers: 4
-            provider:
-                type: aws
-                region: us-east-1
-                availability_zone: us-east-1a
-                use_internal_ips: true
-                cache_stopped_nodes: false
-            auth:
-                ssh_user: root
-                ssh_private_key: \(cluster.key.path)
-                ssh_port: \(cluster.port)
-            available_node_types:
-                grow.head:
-                    node_config: {InstanceType: m5.large, ImageId: ami-12c6146b}
-                grow.spot:
-                    min_workers: 2
-                    max_workers: 4
-                    node_config:
-                        InstanceType: c5.large
-                        ImageId: ami-12c6146b
-                        InstanceMarketOptions: {MarketType: spot}
-            head_node_type: grow.head
-            setup_commands:
-                - echo "set up with GROW_HEAD_IP=${GROW_HEAD_IP:-none}" >> ~/setup-ran.txt
-            head_start_commands:
-                - grow-head daemon stop --all
-                - grow-head daemon start head --wait-port 6379 --wait 30 -- grow-head start --port 6379
-            worker_start_commands:
-                - grow-head daemon stop --all
-                - grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379 --slots 2
-            """
-        let file = try cluster.writeCluster(yaml)
+        let file = try cloud.clusterFile(
+            minWorkers: 2, maxWorkers: 4,
+            commands: """
+                setup_commands:
+                    - echo "set up with GROW_HEAD_IP=${GROW_HEAD_IP:-none}" >> ~/setup-ran.txt
+                head_start_commands:
+                    - grow-head daemon stop --all
+                    - grow-head daemon start head --wait-port 6379 --wait 30 -- grow-head start --port 6379
+                worker_start_commands:
+                    - grow-head daemon stop --all
+                    - grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379 --slots 2
+                """)
         var environment = cloud.environment
         environment["AWS_ENDPOINT_URL_EC2"] = proxy.url
         let ec2 = cloud.ec2

@@ -13,55 +13,22 @@ import XCTest
 /// profile's credentials from its metadata service), and when one worker gets a spot notice it
 /// drains and the head launches its replacement at the notice, sets it up over SSH, and the job
 /// ends with every tile recorded once. Idle workers go back to min_workers; `down` leaves nothing.
-final class EC2SpotClusterTests: XCTestCase {
-    var cloud: EC2TestCloud?
-
-    override func tearDown() {
-        cloud?.tearDown()
-        cloud = nil
-    }
-
+final class EC2SpotClusterTests: EC2CloudTestCase {
     func testSpotClusterScalesWithTheJobReplacesAnInterruptedWorkerAtTheNoticeAndScalesDown() throws {
-        let cloud = try EC2TestCloud(name: "ec2spot", clusterName: "grow-spot")
-        self.cloud = cloud
+        let cloud = try makeCloud(name: "ec2spot", clusterName: "grow-spot")
         let cluster = cloud.cluster
         let markers = cluster.directory.appendingPathComponent("markers")
         try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
-        let file = try cluster.writeCluster(
-            """
-            cluster_name: grow-spot
-            max_workers: 3
-            upscaling_speed: 1.0
-            idle_timeout_minutes: 0.1
-            provider:
-                type: aws
-                region: us-east-1
-                availability_zone: us-east-1a
-                use_internal_ips: true
-                cache_stopped_nodes: false
-            auth:
-                ssh_user: root
-                ssh_private_key: \(cluster.key.path)
-                ssh_port: \(cluster.port)
-            available_node_types:
-                grow.head:
-                    node_config: {InstanceType: m5.large, ImageId: ami-12c6146b}
-                grow.spot:
-                    min_workers: 2
-                    max_workers: 3
-                    resources: {"CPU": 2}
-                    node_config:
-                        InstanceType: c5.large
-                        ImageId: ami-12c6146b
-                        InstanceMarketOptions: {MarketType: spot}
-            head_node_type: grow.head
-            head_start_commands:
-                - grow-head daemon stop --all
-                - \(cloud.headEnvironmentPrefix) grow-head daemon start head --wait-port 6379 --wait 60 -- grow-head start --port 6379 --cluster ~/.grow/cluster.yaml --no-backups
-            worker_start_commands:
-                - grow-head daemon stop --all
-                - grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379 --slots 2 --spot-notices on --notice-margin 2
-            """)
+        let file = try cloud.clusterFile(
+            minWorkers: 2, maxWorkers: 3, settings: "idle_timeout_minutes: 0.1",
+            commands: """
+                head_start_commands:
+                    - grow-head daemon stop --all
+                    - \(cloud.headEnvironmentPrefix) grow-head daemon start head --wait-port 6379 --wait 60 -- grow-head start --port 6379 --cluster ~/.grow/cluster.yaml --no-backups
+                worker_start_commands:
+                    - grow-head daemon stop --all
+                    - grow-head daemon start worker -- grow-worker --address $GROW_HEAD_IP:6379 --slots 2 --spot-notices on --notice-margin 2
+                """)
 
         // up: the head and two spot workers, launched, hosted by the test, set up over SSH.
         let (up, upLog) = try cloud.start(["up", file.path, "--yes", "--ssh-timeout", "120"], log: "up.log")

@@ -81,6 +81,41 @@ final class EC2TestCloud {
         "AWS_ENDPOINT_URL_EC2=\(moto.endpoint) AWS_EC2_METADATA_SERVICE_ENDPOINT=http://169.254.169.254"
     }
 
+    /// A cluster file for this cloud: an on-demand head (grow.head) and spot workers (grow.spot,
+    /// c5.large, 2 slots) in us-east-1a, logged into with the test's key at their private
+    /// addresses. `settings` go at the top (idle_timeout_minutes, ...), `commands` at the end.
+    func clusterFile(minWorkers: Int, maxWorkers: Int, settings: String = "", commands: String) throws -> URL {
+        try cluster.writeCluster(
+            """
+            cluster_name: \(clusterName)
+            max_workers: \(maxWorkers)
+            \(settings)
+            provider:
+                type: aws
+                region: us-east-1
+                availability_zone: us-east-1a
+                use_internal_ips: true
+                cache_stopped_nodes: false
+            auth:
+                ssh_user: root
+                ssh_private_key: \(cluster.key.path)
+                ssh_port: \(cluster.port)
+            available_node_types:
+                grow.head:
+                    node_config: {InstanceType: m5.large, ImageId: ami-12c6146b}
+                grow.spot:
+                    min_workers: \(minWorkers)
+                    max_workers: \(maxWorkers)
+                    resources: {"CPU": 2}
+                    node_config:
+                        InstanceType: c5.large
+                        ImageId: ami-12c6146b
+                        InstanceMarketOptions: {MarketType: spot}
+            head_node_type: grow.head
+            \(commands)
+            """)
+    }
+
     /// The cluster's instances in every state.
     func instances() throws -> [EC2Instance] {
         try ec2.describeInstances(filters: [EC2Filter("tag:grow-cluster-name", [clusterName])])
@@ -154,5 +189,21 @@ final class EC2TestCloud {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return (process, log)
+    }
+}
+
+/// A test case with one `EC2TestCloud`, torn down after each test.
+class EC2CloudTestCase: XCTestCase {
+    var cloud: EC2TestCloud?
+
+    func makeCloud(name: String, clusterName: String) throws -> EC2TestCloud {
+        let made = try EC2TestCloud(name: name, clusterName: clusterName)
+        cloud = made
+        return made
+    }
+
+    override func tearDown() {
+        cloud?.tearDown()
+        cloud = nil
     }
 }
