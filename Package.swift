@@ -200,6 +200,10 @@ let package = Package(
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
         .testTarget(
             name: "LauncherTests", dependencies: ["Launcher", "LauncherRuntime", "AWSCore", "Autoscaler", "GrowTestSupport"]),
+        // grow's image built by a Docker engine from docker/Dockerfile and run: the entrypoint, the
+        // libraries the binaries load, the demo's chain in a head and two worker containers, a
+        // drained worker; the node AMI's Packer template.
+        .testTarget(name: "ContainerTests", dependencies: ["GrowTestSupport"]),
         .testTarget(
             name: "WireTests",
             dependencies: [

@@ -2,15 +2,22 @@
 # The steps of docker/Dockerfile as a script, so they run (and are tested) where no Docker engine
 # runs. The Dockerfile's RUN lines call this script too.
 #
-#   docker/build-steps.sh build OUT            release build (static Swift runtime), binaries to OUT
+#   docker/build-steps.sh build OUT            release build (static Swift runtime, no debug
+#                                              info), binaries to OUT
+#   docker/build-steps.sh image TAG [OPTION...]
+#                                              build to docker/host-bin, then the image from them:
+#                                              docker build --target host-binaries -t TAG OPTION...
+#                                              (the docker command: $DOCKER, default docker)
 #   docker/build-steps.sh runtime-packages     the Debian packages the runtime stage installs
 #   docker/build-steps.sh install-runtime      apt-get install them (the runtime stage's RUN line)
 #   docker/build-steps.sh stage ROOT BIN       lay out the image's files under ROOT from BIN
 #   docker/build-steps.sh check ROOT           ldd: no missing library, each from a runtime package
 #                                              (and libgdal, libcurl, libssh2, which the binaries
 #                                              dlopen, with theirs)
-#   docker/build-steps.sh selftest [BIN]       build (unless BIN is given), stage, check, then start
-#                                              the entrypoint as head and as worker: the worker joins
+#   docker/build-steps.sh selftest [BIN]       build to docker/host-bin (unless BIN is given),
+#                                              stage, check, then start the entrypoint as head and
+#                                              as worker: the worker joins. The image tests
+#                                              (Tests/ContainerTests) build from docker/host-bin.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -32,13 +39,29 @@ build() {
   done
   local bin
   bin="$(swift build --package-path "$repo" --scratch-path "$scratch" -c release --show-bin-path)"
-  install -m 0755 "$bin/grow-head" "$bin/grow-worker" "$out/"
+  # Debug info is most of a release binary; the symbols (for backtraces) stay.
+  local product
+  for product in grow-head grow-worker; do
+    strip --strip-debug -o "$out/$product.partial" "$bin/$product"
+    chmod 0755 "$out/$product.partial"
+    mv "$out/$product.partial" "$out/$product"
+  done
+}
+
+image() {
+  local tag="$1"
+  shift
+  local docker="${DOCKER:-docker}"
+  build "$here/host-bin"
+  $docker build -f "$here/Dockerfile" --target host-binaries -t "$tag" "$@" "$repo"
 }
 
 install_runtime() {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${runtime_packages[@]}"
-  rm -rf /var/lib/apt/lists/*
+  # The downloaded .debs and the package lists: a third of the layer, needed by nothing at run time.
+  apt-get clean
+  rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 }
 
 stage() {
@@ -175,7 +198,7 @@ selftest() {
   work="$(mktemp -d /tmp/grow-docker-selftest.XXXXXX)"
   trap cleanup EXIT
   if [ -z "$bin" ]; then
-    bin="$work/out"
+    bin="$here/host-bin"
     build "$bin"
   fi
   stage "$work/root" "$bin"
@@ -213,6 +236,10 @@ command="${1:-}"
 shift || true
 case "$command" in
   build) build "${1:?build OUT}" ;;
+  image)
+    [ "$#" -ge 1 ] || { echo "build-steps: image TAG [docker build option...]" >&2; exit 2; }
+    image "$@"
+    ;;
   runtime-packages) echo "${runtime_packages[*]}" ;;
   install-runtime) install_runtime ;;
   stage) stage "${1:?stage ROOT BIN}" "${2:?stage ROOT BIN}" ;;

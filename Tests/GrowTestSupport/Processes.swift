@@ -7,22 +7,28 @@ package struct ProcessOutput: Sendable {
     package let stderr: String
 }
 
-/// Runs `executable` to its end with stdin from /dev/null. Both pipes are read to their end
-/// before waiting, the second on another thread, so a chatty child cannot block on a full pipe.
-/// `environment` replaces the test's own when given.
-package func captureProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil)
-    throws -> ProcessOutput
-{
+/// Runs `executable` to its end with stdin from /dev/null, or `input` (a secret goes to a child
+/// this way, never on its command line). Both pipes are read to their end before waiting, the
+/// second on another thread, so a chatty child cannot block on a full pipe. `environment`
+/// replaces the test's own when given.
+package func captureProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil
+) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
     let output = Pipe()
     let errors = Pipe()
+    let stdin = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
+    if let input {
+        try? stdin.fileHandleForWriting.write(contentsOf: input)
+        try? stdin.fileHandleForWriting.close()
+    }
     let group = DispatchGroup()
     nonisolated(unsafe) var errorData = Data()
     group.enter()
