@@ -42,11 +42,11 @@ final class ImageBuildTests: XCTestCase {
               [ -e "$object" ] || echo "absent: $object"
               ldd "$object" | grep "not found" | sed "s|^|$object: |"
             done
-            echo "build packages: $(dpkg-query -W -f '${Package}\n' | grep -E -- '-dev$|^gcc|^swift|^g\+\+' | tr '\n' ' ')"
+            echo "build packages: $(dpkg-query -W -f '${Package}\n' | grep -E -- '-dev$|^gcc-[0-9]+$|^g\+\+|^cpp|^binutils|^swift' | tr '\n' ' ')"
             echo "== no head address"
-            env -u GROW_HEAD_IP -u GROW_HEAD_ADDRESS GROW_TOKEN=0123456789abcdef0123 grow-entrypoint worker; echo "exit $?"
+            env -u GROW_HEAD_IP -u GROW_HEAD_ADDRESS GROW_TOKEN=0123456789abcdef0123 grow-entrypoint worker 2>&1; echo "exit $?"
             echo "== no token"
-            env -u GROW_TOKEN grow-entrypoint head; echo "exit $?"
+            env -u GROW_TOKEN grow-entrypoint head 2>&1; echo "exit $?"
             echo "== libcurl"
             AWS_ACCESS_KEY_ID=id AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 \
               grow-head storage ls s3://bucket/prefix --endpoint http://127.0.0.1:9 2>&1

@@ -226,6 +226,12 @@ final class ExampleClusterFileTests: XCTestCase {
                 XCTAssertEqual(parameters["MetadataOptions.HttpTokens"], "required")
                 XCTAssertEqual(parameters["BlockDeviceMapping.1.Ebs.VolumeType"], "gp3")
                 XCTAssertEqual(parameters["InstanceMarketOptions.MarketType"], "spot")
+                // The AMI of docker/aws/grow-node.pkr.hcl: Debian 12, grow-head on it for the ECR login.
+                XCTAssertEqual(result.config.auth.sshUser, "admin")
+                XCTAssertEqual(parameters["BlockDeviceMapping.1.DeviceName"], "/dev/xvda")
+                XCTAssertTrue(
+                    result.config.initializationCommands.contains { $0.hasPrefix("grow-head image login ") },
+                    "\(result.config.initializationCommands)")
             }
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A stand-in for the docker command on a test host (no Docker engine runs here): it records
-/// every call, and `exec` runs the command in a private mount namespace with the bind mounts the
-/// last `run` asked for: a container without isolation, enough to run grow's docker path.
+/// A stand-in for the docker command on a test host, for the tests of docker's command lines: it
+/// records every call, and `exec` runs the command in a private mount namespace with the bind
+/// mounts the last `run` asked for (a container without isolation), so that `up`'s set-up and
+/// start commands get as far as they do on a real engine (DockerEngineClusterTests).
 enum FakeDocker {
     static let script = #"""
         #!/bin/sh
