@@ -112,6 +112,19 @@ final class LoopbackTCPTests: XCTestCase {
         try await goodClientRoundTrip(job: 11)
     }
 
+    /// TCP_NODELAY at the TCP level: `.socketOption(.tcp_nodelay)` is SOL_SOCKET's option 1,
+    /// SO_DEBUG, which needs CAP_NET_ADMIN, so a worker in a container could not connect.
+    func testTheClientSetsNoDelayNotSocketDebugging() async throws {
+        let connection = try await WireClient.connect(
+            host: "127.0.0.1", port: head.port, token: token, role: .client, name: "options")
+        let channel = connection.channel.channel
+        let noDelay = try await channel.getOption(.tcpOption(.tcp_nodelay)).get()
+        let debugging = try await channel.getOption(.socketOption(.init(rawValue: SO_DEBUG))).get()
+        try await channel.close()
+        XCTAssertEqual(noDelay, 1)
+        XCTAssertEqual(debugging, 0)
+    }
+
     func testWrongTokenIsClosedWithAClearError() async throws {
         let wrong = try ClusterToken(secret: "not-the-cluster-token")
         do {

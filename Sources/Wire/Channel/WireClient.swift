@@ -30,7 +30,7 @@ public enum WireClient {
         let handshake = ClientHandshake(token: token, role: role, name: name)
         let (channel, session) = try await ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let promise = channel.eventLoop.makePromise(of: PeerSession.self)
