@@ -56,7 +56,8 @@ struct ImageRegistryOptions: ParsableArguments {
 struct ImageLoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
-        abstract: "Log the Docker engine in to an ECR registry (what `aws ecr get-login-password | docker login` does).",
+        abstract:
+            "Log the Docker engine in to an ECR registry (what `aws ecr get-login-password | docker login` does).",
         discussion: """
             In a cluster.yaml's initialization_commands, on nodes whose instance profile may read ECR:
 
@@ -71,7 +72,8 @@ struct ImageLoginCommand: AsyncParsableCommand {
         try await reportingUserErrors {
             let host = registry.contains("/") ? try ImageRegistryOptions.reference(registry).registry : registry
             guard ImageReference.isRegistryHost(host) else {
-                throw UserError("\"\(host)\" is not a registry host, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com")
+                throw UserError(
+                    "\"\(host)\" is not a registry host, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com")
             }
             try options.logIn(try options.registry(), to: host)
         }

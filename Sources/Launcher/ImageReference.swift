@@ -8,7 +8,9 @@ package struct ImageReference: Equatable, Sendable, CustomStringConvertible {
     package let tag: String
 
     package init(parsing text: String) throws(ImageReferenceError) {
-        guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }) else { throw .init(text, "is empty or has spaces") }
+        guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }) else {
+            throw .init(text, "is empty or has spaces")
+        }
         guard !text.contains("@") else {
             throw .init(text, "names a digest: push takes a tag (REGISTRY/REPOSITORY:TAG); the digest is printed")
         }

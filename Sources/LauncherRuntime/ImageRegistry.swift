@@ -25,7 +25,8 @@ package struct ImageRegistry: Sendable {
         guard let found = folders.map({ "\($0)/\(command)" }).first(where: FileManager.default.isExecutableFile)
         else {
             throw LaunchError(
-                "\(command) is not on PATH: install Docker (Debian/Ubuntu: apt-get install docker.io) or pass --docker PATH")
+                "\(command) is not on PATH: install Docker (Debian/Ubuntu: apt-get install docker.io) or pass --docker PATH"
+            )
         }
         docker = found
     }
@@ -51,7 +52,8 @@ package struct ImageRegistry: Sendable {
         let result = try run(
             ["login", "--username", login.user, "--password-stdin", registry], input: Data(login.password.utf8))
         guard result.status == 0 else {
-            throw LaunchError("docker login \(registry) failed (exit \(result.status)): \(Self.lastLine(result.output))")
+            throw LaunchError(
+                "docker login \(registry) failed (exit \(result.status)): \(Self.lastLine(result.output))")
         }
     }
 
@@ -68,7 +70,9 @@ package struct ImageRegistry: Sendable {
     package func push(_ reference: ImageReference) throws(LaunchError) -> String {
         let status = try run(["push", reference.description], passOutput: true).status
         guard status == 0 else { throw LaunchError("docker push \(reference) failed (exit \(status))") }
-        let inspect = try run(["image", "inspect", "-f", "{{range .RepoDigests}}{{println .}}{{end}}", reference.description])
+        let inspect = try run([
+            "image", "inspect", "-f", "{{range .RepoDigests}}{{println .}}{{end}}", reference.description,
+        ])
         let digests = inspect.output.split(separator: "\n").map(String.init)
         guard inspect.status == 0, let pinned = digests.first(where: { $0.hasPrefix(reference.name + "@sha256:") })
         else {

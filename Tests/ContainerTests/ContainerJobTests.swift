@@ -30,7 +30,10 @@ final class ContainerJobTests: XCTestCase {
         try makeDemoProject(reference, scene: scene)
         let demo = try captureProcess(
             head,
-            ["run", chain, "-v", "project:\(reference)", "--workers", "2", "--slots", "1", "--state-dir", reference + "/state"],
+            [
+                "run", chain, "-v", "project:\(reference)", "--workers", "2", "--slots", "1", "--state-dir",
+                reference + "/state",
+            ],
             environment: environment)
         XCTAssertEqual(demo.status, 0, demo.stdout + demo.stderr)
 
@@ -66,7 +69,8 @@ final class ContainerJobTests: XCTestCase {
         var status = ""
         let deadline = Date().addingTimeInterval(300)
         while !status.contains("Workers: 2 up"), Date() < deadline {
-            status = (try? engine.docker(["exec", headContainer, "grow-head", "status", "--address", address]).stdout) ?? ""
+            status =
+                (try? engine.docker(["exec", headContainer, "grow-head", "status", "--address", address]).stdout) ?? ""
             if !status.contains("Workers: 2 up") { usleep(300_000) }
         }
         XCTAssertTrue(status.contains("Workers: 2 up"), "\(status)\n\(logs(engine, tag))")
@@ -104,7 +108,12 @@ final class ContainerJobTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(done, 8)
         let worker = "grow-worker-2-\(tag)"
+        let stopped = Date()
         try engine.run(["stop", "-t", "120", worker])
+        print(
+            "containers: the demo chain's \(expected.split(separator: "\n").count) output files as the demo's; "
+                + "worker 2 stopped after \(done) of 60 tiles, gone \(Int(Date().timeIntervalSince(stopped) * 1000)) ms later"
+        )
         let result = String(decoding: submitOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         submit.waitUntilExit()
         XCTAssertLessThan(done, 60, "the job ended before the worker was stopped")
@@ -127,7 +136,10 @@ final class ContainerJobTests: XCTestCase {
     func outputs(_ project: String) throws -> String {
         let listing = try captureProcess(
             "/bin/sh",
-            ["-c", "cd \"$1\" && find data features maps -type f -print0 | sort -z | xargs -0 sha256sum", "outputs", project])
+            [
+                "-c", "cd \"$1\" && find data features maps -type f -print0 | sort -z | xargs -0 sha256sum", "outputs",
+                project,
+            ])
         guard listing.status == 0 else { throw HarnessError("listing \(project) failed: \(listing.stderr)") }
         return listing.stdout
     }
@@ -137,7 +149,8 @@ final class ContainerJobTests: XCTestCase {
         guard status.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8)),
             let jobs = (object as? [String: Any])?["jobs"] as? [[String: Any]]
         else { return 0 }
-        return jobs.filter { $0["name"] as? String == name }.compactMap { ($0["done"] as? NSNumber)?.intValue }.first ?? 0
+        return jobs.filter { $0["name"] as? String == name }.compactMap { ($0["done"] as? NSNumber)?.intValue }.first
+            ?? 0
     }
 
     func logs(_ engine: DockerEngine, _ tag: String) -> String {

@@ -31,7 +31,8 @@ final class PackerTemplateTests: XCTestCase {
             ], environment: offline)
         XCTAssertEqual(validate.status, 0, validate.stdout + validate.stderr)
         let format = try captureProcess(
-            packer, ["fmt", "-check", PackagePaths.root.appendingPathComponent("docker/aws").path], environment: offline)
+            packer, ["fmt", "-check", PackagePaths.root.appendingPathComponent("docker/aws").path], environment: offline
+        )
         XCTAssertEqual(format.status, 0, "packer fmt would change: \(format.stdout)\(format.stderr)")
 
         // The region has no default: without it the template is refused (validate does check).

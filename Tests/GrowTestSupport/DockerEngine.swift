@@ -5,9 +5,11 @@ import Foundation
 #endif
 
 /// A Docker engine of a test's own: Debian's `dockerd` (docker.io) with vfs storage, no bridge
-/// and no iptables rules, its own data root, exec root, pid file and socket, optionally inside a
-/// network namespace (`ip netns exec`), so that `--net=host` containers share that namespace's
-/// network. `stop()` removes its containers and stops it (and the containerd it started).
+/// and no iptables rules, its own data root, exec root, pid file and socket, in a private mount
+/// namespace (the mounts it makes, such as its network namespace's bind mount, go away with it),
+/// optionally inside a network namespace (`nsenter --net`: `ip netns exec` would remount /sys
+/// and hide the cgroup mounts dockerd needs), so that `--net=host` containers share that
+/// namespace's network. `stop()` removes its containers and stops it (and its containerd).
 ///
 /// The client is Debian's `/usr/bin/docker` (a /usr/local/bin/docker may be a newer client that
 /// wants buildx); `docker(_:)` runs it against this engine, with a client config folder of the
@@ -37,6 +39,9 @@ package final class DockerEngine {
             "dockerd (Debian's docker.io, \(daemonPath))", available: isExecutable(daemonPath), file: file, line: line)
         try requirement(
             "Debian's docker client (\(clientPath))", available: isExecutable(clientPath), file: file, line: line)
+        for tool in ["/usr/bin/unshare", "/usr/bin/nsenter"] {
+            try requirement("util-linux (\(tool))", available: isExecutable(tool), file: file, line: line)
+        }
     }
 
     /// Starts the engine and waits until it answers. `dataRoot`: a folder kept between runs
@@ -69,7 +74,9 @@ package final class DockerEngine {
     private func lockDataRoot() throws {
         let path = dataRoot.path + ".lock"
         lockDescriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lockDescriptor >= 0 else { throw HarnessError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard lockDescriptor >= 0 else {
+            throw HarnessError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
         // Another test process using the same data root: wait for it to finish.
         guard flock(lockDescriptor, LOCK_EX) == 0 else {
             throw HarnessError("cannot lock \(path): \(String(cString: strerror(errno)))")
@@ -87,14 +94,12 @@ package final class DockerEngine {
             "--pidfile", directory.appendingPathComponent("dockerd.pid").path, "-H", host,
         ]
         for registry in insecureRegistries { arguments += ["--insecure-registry", registry] }
+        // nsenter and unshare exec what follows: the process is dockerd itself.
+        var command = ["/usr/bin/unshare", "-m", "--propagation", "private", "--", Self.daemonPath] + arguments
+        if let namespace { command = ["/usr/bin/nsenter", "--net=/run/netns/\(namespace)", "--"] + command }
         let process = Process()
-        if let namespace {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", namespace, Self.daemonPath] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: Self.daemonPath)
-            process.arguments = arguments
-        }
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = log

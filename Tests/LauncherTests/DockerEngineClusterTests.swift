@@ -98,10 +98,11 @@ final class DockerEngineClusterTests: XCTestCase {
         let up = try cluster.growHead(["up", file.path, "--ssh-timeout", "60"])
         XCTAssertEqual(up.status, 0, "up failed:\n\(up.stdout)\n\(up.stderr)\n\(engine.tail())")
         XCTAssertFalse((up.stdout + up.stderr).contains(login.password))
-        let running = try engine.run(["ps", "--format", "{{.Names}} {{.Image}} {{.ID}}"])
+        let running = try engine.run(["ps", "--format", "{{.Names}} {{.ID}}"])
         XCTAssertEqual(running.split(separator: "\n").count, 1, running)
-        XCTAssertTrue(running.hasPrefix("grow_engine \(pinned) "), running)
+        XCTAssertTrue(running.hasPrefix("grow_engine "), running)
         let container = String(running.split(separator: " ").last ?? "")
+        XCTAssertEqual(try engine.run(["inspect", "-f", "{{.Config.Image}}", "grow_engine"]), pinned)
 
         // exec runs in the container: the image's entrypoint is there, the file mount too.
         let exec = try cluster.growHead([
@@ -117,7 +118,7 @@ final class DockerEngineClusterTests: XCTestCase {
             usleep(200_000)
         }
         XCTAssertTrue(status.contains("Workers: 0 up"), status)
-        let processes = try engine.run(["top", "grow_engine", "-eo", "args"])
+        let processes = try engine.run(["top", "grow_engine", "-eo", "pid,args"])
         XCTAssertTrue(processes.contains("grow-head start --port 6379"), processes)
 
         // A second up: same container, set-up unchanged.
@@ -129,7 +130,15 @@ final class DockerEngineClusterTests: XCTestCase {
 
         let down = try cluster.growHead(["down", file.path])
         XCTAssertEqual(down.status, 0, down.stderr)
-        XCTAssertEqual(try engine.run(["ps", "-a", "--format", "{{.Names}}"]), "", "a container is left after down")
+        XCTAssertEqual(try engine.run(["ps", "--format", "{{.Names}}"]), "", "a container runs after down")
+        // `docker run --rm`: the engine removes the stopped container right after the stop.
+        var left = try engine.run(["ps", "-a", "--format", "{{.Names}}"])
+        let deadline = Date().addingTimeInterval(60)
+        while !left.isEmpty, Date() < deadline {
+            usleep(100_000)
+            left = try engine.run(["ps", "-a", "--format", "{{.Names}}"])
+        }
+        XCTAssertEqual(left, "", "a container is left after down")
     }
 
     /// ~/.grow/bin/docker on the host (first on PATH for the commands `up` runs): Debian's
