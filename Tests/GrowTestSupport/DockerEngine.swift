@@ -11,11 +11,15 @@ import Foundation
 /// and hide the cgroup mounts dockerd needs), so that `--net=host` containers share that
 /// namespace's network. `stop()` removes its containers and stops it (and its containerd).
 ///
-/// The client is Debian's `/usr/bin/docker` (a /usr/local/bin/docker may be a newer client that
-/// wants buildx); `docker(_:)` runs it against this engine, with a client config folder of the
-/// engine's own (registry logins never land in the user's ~/.docker).
+/// The client is the package's `/usr/bin/docker` (a /usr/local/bin/docker may be another
+/// version); `docker(_:)` runs it against this engine, with the classic builder (Debian's
+/// default, and the one that needs the Dockerfile's stage order) and a client config folder of
+/// the engine's own (registry logins never land in the user's ~/.docker).
 package final class DockerEngine {
-    package static let daemonPath = "/usr/sbin/dockerd"
+    /// Debian's docker.io, or Docker CE's.
+    package static let daemonPath =
+        ["/usr/sbin/dockerd", "/usr/bin/dockerd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ?? "/usr/sbin/dockerd"
     package static let clientPath = "/usr/bin/docker"
 
     package let name: String
@@ -31,14 +35,19 @@ package final class DockerEngine {
     package var host: String { "unix://\(socket)" }
     package var clientConfig: URL { directory.appendingPathComponent("client") }
     package var logPath: String { directory.appendingPathComponent("dockerd.log").path }
+    /// Beside a kept data root: dockerd refuses to start while the process it names runs, so an
+    /// engine left behind by a killed test process is never joined by a second one.
+    var pidFile: String {
+        keepDataRoot ? dataRoot.path + ".pid" : directory.appendingPathComponent("dockerd.pid").path
+    }
 
     /// Requires dockerd and Debian's docker client (scripts/install-deps installs docker.io).
     package static func require(file: StaticString = #filePath, line: UInt = #line) throws {
         try requireRoot(for: "a Docker engine", file: file, line: line)
         try requirement(
-            "dockerd (Debian's docker.io, \(daemonPath))", available: isExecutable(daemonPath), file: file, line: line)
+            "dockerd (Debian's docker.io, or Docker CE)", available: isExecutable(daemonPath), file: file, line: line)
         try requirement(
-            "Debian's docker client (\(clientPath))", available: isExecutable(clientPath), file: file, line: line)
+            "the docker client in /usr/bin", available: isExecutable(clientPath), file: file, line: line)
         for tool in ["/usr/bin/unshare", "/usr/bin/nsenter"] {
             try requirement("util-linux (\(tool))", available: isExecutable(tool), file: file, line: line)
         }
@@ -91,7 +100,7 @@ package final class DockerEngine {
             "--storage-driver=vfs", "--iptables=false", "--ip-masq=false", "--bridge=none",
             "--config-file", config.path,
             "--data-root", dataRoot.path, "--exec-root", directory.appendingPathComponent("exec").path,
-            "--pidfile", directory.appendingPathComponent("dockerd.pid").path, "-H", host,
+            "--pidfile", pidFile, "-H", host,
         ]
         for registry in insecureRegistries { arguments += ["--insecure-registry", registry] }
         // nsenter and unshare exec what follows: the process is dockerd itself.
