@@ -85,7 +85,8 @@ struct ImagePushCommand: AsyncParsableCommand {
         commandName: "push",
         abstract: "Push an image to ECR: log in with an ECR token, tag, docker push; print the digest.",
         discussion: """
-            Prints `pushed REGISTRY/REPOSITORY@sha256:…` last: a cluster.yaml's docker.image can pin it.
+            Prints `pushed REGISTRY/REPOSITORY@sha256:…` on standard output (docker's progress goes to \
+            standard error): a cluster.yaml's docker.image can pin it.
 
               grow-head image push 123456789012.dkr.ecr.eu-central-1.amazonaws.com/grow:latest --from grow
             """

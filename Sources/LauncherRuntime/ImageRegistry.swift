@@ -65,8 +65,8 @@ package struct ImageRegistry: Sendable {
         }
     }
 
-    /// `docker push REFERENCE` (its progress on this process's output), then the digest the
-    /// registry now has it under: `NAME@sha256:…`, from the image's RepoDigests.
+    /// `docker push REFERENCE` (its progress on this process's standard error), then the digest
+    /// the registry now has it under: `NAME@sha256:…`, from the image's RepoDigests.
     package func push(_ reference: ImageReference) throws(LaunchError) -> String {
         let status = try run(["push", reference.description], passOutput: true).status
         guard status == 0 else { throw LaunchError("docker push \(reference) failed (exit \(status))") }
@@ -85,8 +85,9 @@ package struct ImageRegistry: Sendable {
         text.split(separator: "\n").last.map(String.init) ?? "no output"
     }
 
-    /// Runs docker; `input` is its standard input. `passOutput`: its output goes to ours as it
-    /// comes; otherwise both streams are captured, together.
+    /// Runs docker; `input` is its standard input. `passOutput`: both its streams go to our
+    /// standard error as they come (our standard output stays for the result); otherwise both
+    /// are captured, together.
     func run(_ arguments: [String], input: Data? = nil, passOutput: Bool = false) throws(LaunchError) -> (
         status: Int32, output: String
     ) {
@@ -96,7 +97,10 @@ package struct ImageRegistry: Sendable {
         process.environment = environment
         let output = Pipe()
         let stdin = Pipe()
-        if !passOutput {
+        if passOutput {
+            process.standardOutput = FileHandle.standardError
+            process.standardError = FileHandle.standardError
+        } else {
             process.standardOutput = output
             process.standardError = output
         }

@@ -64,9 +64,11 @@ final class DockerEngineClusterTests: XCTestCase {
         XCTAssertFalse(pushOutput.contains(login.password), "the ECR password was printed")
         XCTAssertTrue(
             push.stderr.contains("grow-head: docker logged in to \(registry.address) as AWS (ECR token"), push.stderr)
+        // Standard output is the digest alone (docker's progress went to standard error).
+        let lines = push.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, push.stdout)
         let pinned = try XCTUnwrap(
-            push.stdout.split(separator: "\n").last.flatMap { $0.hasPrefix("pushed ") ? String($0.dropFirst(7)) : nil },
-            push.stdout)
+            lines.last.flatMap { $0.hasPrefix("pushed ") ? String($0.dropFirst(7)) : nil }, push.stdout)
         XCTAssertTrue(pinned.hasPrefix("\(registry.address)/grow@sha256:"), pinned)
 
         // The host's engine, in its namespace: the registry refuses it until it logs in.
