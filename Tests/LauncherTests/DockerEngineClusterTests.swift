@@ -70,6 +70,8 @@ final class DockerEngineClusterTests: XCTestCase {
         let pinned = try XCTUnwrap(
             lines.last.flatMap { $0.hasPrefix("pushed ") ? String($0.dropFirst(7)) : nil }, push.stdout)
         XCTAssertTrue(pinned.hasPrefix("\(registry.address)/grow@sha256:"), pinned)
+        // The build engine's data root is kept between runs: the pushed tag must not keep old images.
+        try build.run(["rmi", reference])
 
         // The host's engine, in its namespace: the registry refuses it until it logs in.
         let engine = try DockerEngine(name: "host", namespace: host.namespace, insecureRegistries: [registry.address])
