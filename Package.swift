@@ -37,6 +37,9 @@ let package = Package(
     targets: [
         // C libraries.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // BoringSSL's AEAD functions, from the copy swift-crypto links into every binary (its
+        // header says why not swift-crypto's AES.GCM); declarations only, nothing linked here.
+        .systemLibrary(name: "CBoringAEAD"),
         // libgdal, libcurl and libssh2 are not linked but dlopen()ed on first use, so a process maps
         // them (and the ~140 libraries they pull in) only once it touches a raster, S3 or SSH: each
         // C target has the library's headers (libgdal-dev, libcurl4-openssl-dev, libssh2-1-dev) and
@@ -52,10 +55,12 @@ let package = Package(
         .target(name: "GrowBase"),
 
         // Pure cores.
-        // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
+        // The protocol: frames, messages, handshake, sealing, and the NIO handlers that speak it.
         .target(
             name: "Wire",
-            dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
+            dependencies: [
+                "CLZ4", "CBoringAEAD", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging,
+            ]),
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
         .target(
             name: "GrowJob",
@@ -209,7 +214,7 @@ let package = Package(
             name: "WireTests",
             dependencies: [
                 "Wire", "GrowBase", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging,
-                "GrowTestSupport",
+                "GrowTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
