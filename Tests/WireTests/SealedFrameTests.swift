@@ -176,7 +176,7 @@ final class SealedFrameTests: XCTestCase {
                 sealed += 1
             }
         } catch {
-            XCTAssertEqual(error as? WireError, .sealingKeyExhausted(frames: 5, bytes: 85))
+            XCTAssertEqual(error, .sealingKeyExhausted(frames: 5, bytes: 85))
         }
         XCTAssertEqual(sealed, 5, "17 bytes (payload and tag) a frame, 100 allowed")
     }

@@ -96,6 +96,7 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     case tooShort(Int)
     case unreadableFile(String, String)
     case fileTooOpen(String, mode: mode_t)
+    case unwritableFile(String, String)
 
     public var description: String {
         switch self {
@@ -105,6 +106,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
             return "cluster token is shorter than \(minimum) characters"
         case .unreadableFile(let path, let why):
             return "cannot read token file \(path): \(why)"
+        case .unwritableFile(let path, let why):
+            return "cannot write token file \(path): \(why)"
         case .fileTooOpen(let path, let mode):
             return "token file \(path) is readable by others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
         }
