@@ -500,8 +500,9 @@ final class WorkerTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("token").path
-        FileManager.default.createFile(
-            atPath: file, contents: Data((Harness.token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        XCTAssertTrue(
+            FileManager.default.createFile(
+                atPath: file, contents: Data((Harness.token + "\n").utf8), attributes: [.posixPermissions: 0o600]))
         let harness = try Harness(tokenFile: file)
         let (head, _) = try await harness.connect()
         try "copied from the head after a rotation\n".write(toFile: file, atomically: true, encoding: .utf8)
