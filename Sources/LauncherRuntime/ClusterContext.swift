@@ -16,6 +16,9 @@ package struct ClusterContext: Sendable {
     /// Folder holding grow-head and grow-worker to copy (binaries: copy).
     package var localBinaries: String
     package var tokenSecret: String
+    /// After `grow-head token rotate`: the local file with the previous token, sent to every node
+    /// as ~/.grow/token.previous (its time kept: the head's grace period counts from it).
+    package var previousTokenFile: String? = nil
 
     package var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
 

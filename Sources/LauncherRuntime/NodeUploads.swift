@@ -2,7 +2,7 @@ import Foundation
 import Launcher
 
 /// What every node receives over SFTP: the file mounts (listed once, locally), the grow binaries
-/// when they are copied, and the cluster token (mode 0600).
+/// when they are copied, and the cluster token (mode 0600; after a rotation the previous one too).
 package struct NodeUploads: Sendable {
     package struct Item: Sendable {
         /// Remote path as configured (may start with ~/).
@@ -55,6 +55,11 @@ package struct NodeUploads: Sendable {
                 }
                 items.append(Item(remote: NodeCommands.binDirectory + "/" + name, file: file, mode: 0o755))
             }
+        }
+        if let previous = context.previousTokenFile,
+            let file = try? LocalTree.file(URL(fileURLWithPath: previous), relative: "token.previous")
+        {
+            items.append(Item(remote: NodeCommands.growDirectory + "/token.previous", file: file, mode: 0o600))
         }
         let tokenDigest = NodeSetupPlan.sha256("grow-token\n" + context.tokenSecret)
         let digest = NodeSetupPlan.sha256(
