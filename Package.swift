@@ -237,7 +237,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "GrowJob", "ObjectStore", "GrowTestSupport", "HeadRuntime", "Autoscaler", "TileScheduler", "Wire",
-                logging,
+                logging, nioCore,
             ]),
     ],
     swiftLanguageModes: [.v6]
