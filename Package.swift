@@ -155,7 +155,11 @@ let package = Package(
             name: "WireFuzz", dependencies: ["Wire", nioCore], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
         // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
         .executableTarget(
-            name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
+            name: "WireBench",
+            dependencies: [
+                "Wire", "CLZ4", "CBoringAEAD", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Benchmarks/WireBench"),
         .executableTarget(
             name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"],
             path: "Sources/Benchmarks/SchedulerBench"),

@@ -32,19 +32,11 @@ public enum FrameCodec {
         guard header.isSealed else { throw .unsealedFrame(type: header.type) }
         let total = FrameHeader.size + Int(header.wireLength)
         guard buffer.readableBytes >= total else { return nil }
-        let opened: Result<ByteBuffer, WireError> = buffer.withUnsafeReadableBytes { bytes in
-            do throws(WireError) {
-                return .success(
-                    try opener.open(
-                        header: UnsafeRawBufferPointer(rebasing: bytes[0..<FrameHeader.size]),
-                        sealed: UnsafeRawBufferPointer(rebasing: bytes[FrameHeader.size..<total]), allocator: allocator)
-                )
-            } catch {
-                return .failure(error)
-            }
-        }
-        let payload = try opened.get()
-        buffer.moveReaderIndex(forwardBy: total)
+        let length = try opener.openFrame(in: &buffer, wireLength: Int(header.wireLength))
+        buffer.moveReaderIndex(forwardBy: FrameHeader.size)
+        // readSlice cannot fail: the whole frame is there (checked above).
+        guard let payload = buffer.readSlice(length: length) else { return nil }
+        buffer.moveReaderIndex(forwardBy: AESGCMKey.tagSize)
         return try frame(header, payload: payload, allocator: allocator)
     }
 

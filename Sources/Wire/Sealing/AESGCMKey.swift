@@ -28,41 +28,40 @@ final class AESGCMKey: @unchecked Sendable {
     }
 
     /// Encrypts `count` bytes at `text` in place and writes the 16-byte tag right after them
-    /// (the caller has made room for it).
-    func seal(
-        inPlace text: UnsafeMutableRawPointer, count: Int, nonce: UnsafeRawBufferPointer,
-        associatedData: UnsafeRawBufferPointer
-    ) -> Bool {
+    /// (the caller has made room for it), with frame number `frame` as the nonce.
+    func seal(inPlace text: UnsafeMutableRawPointer, count: Int, frame: UInt64, header: UnsafeRawPointer) -> Bool {
         let bytes = text.assumingMemoryBound(to: UInt8.self)
         var written = 0
-        let status = CCryptoBoringSSL_EVP_AEAD_CTX_seal(
-            context, bytes, &written, count + Self.tagSize, nonce.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            nonce.count, bytes, count, associatedData.baseAddress?.assumingMemoryBound(to: UInt8.self),
-            associatedData.count)
+        let status = Self.withNonce(frame) { nonce in
+            CCryptoBoringSSL_EVP_AEAD_CTX_seal(
+                context, bytes, &written, count + Self.tagSize, nonce, Self.nonceSize, bytes, count,
+                header.assumingMemoryBound(to: UInt8.self), FrameHeader.size)
+        }
         return status == 1 && written == count + Self.tagSize
     }
 
-    /// Decrypts `sealed` (ciphertext, then the tag) into `output`, which has room for
-    /// `sealed.count - 16` bytes. False when the tag does not match: then `output` holds nothing
-    /// to use.
+    /// Decrypts `count` bytes (ciphertext, then the tag) at `sealed` into `output`, which has room
+    /// for `count - 16` bytes and may be `sealed` itself. False when the tag does not match: then
+    /// `output` holds nothing to use (in place: the ciphertext is gone).
     func open(
-        _ sealed: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer, nonce: UnsafeRawBufferPointer,
-        associatedData: UnsafeRawBufferPointer
+        _ sealed: UnsafeRawPointer, count: Int, into output: UnsafeMutableRawPointer, frame: UInt64,
+        header: UnsafeRawPointer
     ) -> Bool {
-        guard sealed.count >= Self.tagSize else { return false }
+        guard count >= Self.tagSize else { return false }
         var written = 0
-        let status = CCryptoBoringSSL_EVP_AEAD_CTX_open(
-            context, output.assumingMemoryBound(to: UInt8.self), &written, sealed.count - Self.tagSize,
-            nonce.baseAddress?.assumingMemoryBound(to: UInt8.self), nonce.count,
-            sealed.baseAddress?.assumingMemoryBound(to: UInt8.self), sealed.count,
-            associatedData.baseAddress?.assumingMemoryBound(to: UInt8.self), associatedData.count)
-        return status == 1 && written == sealed.count - Self.tagSize
+        let status = Self.withNonce(frame) { nonce in
+            CCryptoBoringSSL_EVP_AEAD_CTX_open(
+                context, output.assumingMemoryBound(to: UInt8.self), &written, count - Self.tagSize, nonce,
+                Self.nonceSize, sealed.assumingMemoryBound(to: UInt8.self), count,
+                header.assumingMemoryBound(to: UInt8.self), FrameHeader.size)
+        }
+        return status == 1 && written == count - Self.tagSize
     }
 
-    /// The nonce of frame number `counter`: the counter as 8 bytes little-endian, then 4 zero
-    /// bytes. Each direction has its own key, so a counter is never used twice under one key.
-    static func withNonce<T>(_ counter: UInt64, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        var nonce: (UInt64, UInt32) = (counter.littleEndian, 0)
-        return withUnsafeBytes(of: &nonce) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(nonceSize))) }
+    /// The nonce of frame number `frame`: the number as 8 bytes little-endian, then 4 zero bytes.
+    /// Each direction has its own key, so a number is never used twice under one key.
+    private static func withNonce<T>(_ frame: UInt64, _ body: (UnsafePointer<UInt8>) -> T) -> T {
+        var nonce: (UInt64, UInt32) = (frame.littleEndian, 0)
+        return withUnsafeBytes(of: &nonce) { body($0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
     }
 }

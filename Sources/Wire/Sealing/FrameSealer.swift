@@ -39,14 +39,10 @@ public struct FrameSealer: ~Copyable, Sendable {
         buffer.setInteger(UInt32(payloadLength + AESGCMKey.tagSize), at: lengthIndex, endianness: .little)
         buffer.writeRepeatingByte(0, count: AESGCMKey.tagSize)  // room for the tag
         let headerOffset = headerIndex - buffer.readerIndex
-        let key = self.key
-        let sealed = AESGCMKey.withNonce(nextFrame) { nonce in
-            buffer.withUnsafeMutableReadableBytes { bytes in
-                let frame = bytes.baseAddress! + headerOffset
-                return key.seal(
-                    inPlace: frame + FrameHeader.size, count: payloadLength, nonce: nonce,
-                    associatedData: UnsafeRawBufferPointer(start: frame, count: FrameHeader.size))
-            }
+        let (key, frame) = (self.key, nextFrame)
+        let sealed = buffer.withUnsafeMutableReadableBytes { bytes in
+            let start = bytes.baseAddress! + headerOffset
+            return key.seal(inPlace: start + FrameHeader.size, count: payloadLength, frame: frame, header: start)
         }
         // BoringSSL fails only on bad arguments, which the lines above rule out.
         precondition(sealed, "AES-256-GCM refused to seal a frame")
