@@ -18,12 +18,19 @@ enum AEADComparison {
         let header = [UInt8](repeating: 0x47, count: 16)
         let key = SymmetricKey(size: .bits256)
         let keyBytes = key.withUnsafeBytes { Array($0) }
+        // A counter as the nonce, as Wire does (no random nonce to draw per call).
+        var counter: UInt64 = 0
+        func nonce() -> [UInt8] {
+            counter += 1
+            return withUnsafeBytes(of: counter.littleEndian) { Array($0) } + [0, 0, 0, 0]
+        }
         let aesGCM: ([UInt8]) throws -> Int = { message in
-            let box = try AES.GCM.seal(message, using: key, authenticating: header)
+            let box = try AES.GCM.seal(message, using: key, nonce: AES.GCM.Nonce(data: nonce()), authenticating: header)
             return try AES.GCM.open(box, using: key, authenticating: header).count
         }
         let chaChaPoly: ([UInt8]) throws -> Int = { message in
-            let box = try ChaChaPoly.seal(message, using: key, authenticating: header)
+            let box = try ChaChaPoly.seal(
+                message, using: key, nonce: ChaChaPoly.Nonce(data: nonce()), authenticating: header)
             return try ChaChaPoly.open(box, using: key, authenticating: header).count
         }
         var figures: [Figure] = []
