@@ -18,6 +18,10 @@ final class TokenRotationClusterTests: XCTestCase {
         for copy in [tokenA, tokenB] { try copyToken(from: cluster.tokenFile, to: copy) }
         let workerA = try startWorker(cluster, "a", tokenFile: tokenA)
         let workerB = try startWorker(cluster, "b", tokenFile: tokenB)
+        // Started here, not by the harness, so ended here too.
+        defer {
+            for worker in [workerA, workerB] where worker.isRunning { cluster.kill9(worker) }
+        }
         let markers = try cluster.makeMarkers()
         let tiles = 60
         let job = try cluster.writeJob(
@@ -62,6 +66,7 @@ final class TokenRotationClusterTests: XCTestCase {
             head.contains("closing a connection proven with a cluster token that is no longer accepted"), head)
         // So is any worker that starts with the old token now; worker A stays.
         let late = try startWorker(cluster, "late", tokenFile: tokenB)
+        defer { if late.isRunning { cluster.kill9(late) } }
         late.waitUntilExit()
         XCTAssertEqual(late.terminationStatus, 2, cluster.log("worker-late"))
         XCTAssertTrue(workerA.isRunning)

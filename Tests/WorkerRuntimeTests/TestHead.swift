@@ -178,7 +178,8 @@ final class TestConnector: HeadConnector {
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).get()
         let session = PeerSession(
-            role: .worker, name: "test-head", version: 1, sessionID: 1, heartbeatIntervalMs: heartbeatIntervalMs)
+            role: .worker, name: "test-head", version: ProtocolVersion.supported.upperBound, sessionID: 1,
+            heartbeatIntervalMs: heartbeatIntervalMs)
         state.withLock { $0.plans.append(.accept(WireConnection(channel: wrapped, session: session))) }
         return HeadEnd(channel: channel)
     }
