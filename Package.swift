@@ -116,12 +116,7 @@ let package = Package(
             ]),
         .target(
             name: "WorkerRuntime",
-            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "InstanceMetadata", nioCore, nioPosix, logging]),
-        // EC2's instance metadata service (IMDSv2) over plain HTTP on NIO: what a worker needs to
-        // see its spot interruption notice coming, and nothing heavier.
-        .target(
-            name: "InstanceMetadata",
-            dependencies: ["GrowBase", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")]),
+            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "AWSCore", nioCore, nioPosix, logging]),
         // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
         // the shell that runs them over SSH (libssh2).
         .target(
@@ -139,13 +134,13 @@ let package = Package(
             dependencies: [
                 "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster",
                 "EOPipelines", "EOGrowBridge", "HeadRuntime",
-                "GrowCLI", "Launcher", "LauncherRuntime", argumentParser, logging,
+                "GrowCLI", "Launcher", "LauncherRuntime", "AWSCore", argumentParser, logging,
             ]
         ),
         .executableTarget(
             name: "GrowWorker",
             dependencies: [
-                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "InstanceMetadata", "GrowCLI",
+                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "AWSCore", "GrowCLI",
                 argumentParser, logging,
             ]
         ),
@@ -230,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "WorkerRuntimeTests",
             dependencies: [
-                "WorkerRuntime", "InstanceMetadata", "Exec", "GrowBase", "GrowJob", "Wire", "GrowTestSupport", nioCore,
+                "WorkerRuntime", "AWSCore", "Exec", "GrowBase", "GrowJob", "Wire", "GrowTestSupport", nioCore,
                 .product(name: "NIOEmbedded", package: "swift-nio"), logging,
             ]
         ),

@@ -1,3 +1,4 @@
+import Foundation
 import GrowBase
 import Synchronization
 
@@ -14,7 +15,7 @@ package final class InstanceMetadataClient: Sendable {
     package let endpoint: InstanceMetadataEndpoint
     /// Seconds a token is asked to live (AWS allows 1 to 21,600).
     package let tokenTTL: Int
-    private let token = Mutex<(value: String, expiresMs: UInt64)?>(nil)
+    private let token = Mutex<InstanceMetadataToken?>(nil)
     private let pool = HandlePool(keep: 2)
     private let settings = TransferSettings(connectTimeout: 2, stallTimeout: 5, totalTimeout: 5)
     private let retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.2, maxDelay: 1)
@@ -28,6 +29,14 @@ package final class InstanceMetadataClient: Sendable {
     /// `meta-data/spot/instance-action`); nil when the service answers 404 (nothing there).
     package func get(_ path: String) throws(AWSError) -> String? {
         try getBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `get` for async callers (the worker's notice watcher): the blocking call on a global
+    /// queue, so no task thread waits on the network.
+    package func fetch(_ path: String) async throws -> String? {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try self.get(path) }) }
+        }
     }
 
     package func getBytes(_ path: String) throws(AWSError) -> [UInt8]? {
@@ -67,10 +76,12 @@ package final class InstanceMetadataClient: Sendable {
 
     private var subject: String { "the instance metadata service at \(endpoint)" }
 
-    /// A token valid for at least another minute, PUT for when there is none.
+    /// A token with more than a tenth of its life (or a minute) left, PUT for when there is none.
     private func sessionToken() throws(AWSError) -> String {
         let now = Clock.monotonicMs()
-        if let cached = token.withLock({ $0 }), now + 60_000 < cached.expiresMs { return cached.value }
+        if let cached = token.withLock({ $0 }), !cached.needsRefresh(nowMs: now, ttlSeconds: tokenTTL) {
+            return cached.value
+        }
         let response = try send(
             HTTPRequest(
                 method: "PUT", url: "\(endpoint.url)/latest/api/token",
@@ -86,7 +97,7 @@ package final class InstanceMetadataClient: Sendable {
                 status: response.status)
         }
         let value = String(decoding: response.body, as: UTF8.self).trimmingSpaces
-        token.withLock { $0 = (value, now + UInt64(tokenTTL) * 1000) }
+        token.withLock { $0 = InstanceMetadataToken(value: value, obtainedAtMs: now, ttlSeconds: tokenTTL) }
         return value
     }
 

@@ -20,6 +20,22 @@ package struct InstanceMetadataEndpoint: Sendable, Equatable, CustomStringConver
 
     package var description: String { url }
 
+    /// `http://HOST[:PORT]` as a user writes it (a trailing slash is fine); nil for anything
+    /// else, so a typo is an error and not a service never found.
+    package static func parse(_ text: String) -> InstanceMetadataEndpoint? {
+        guard text.hasPrefix("http://") else { return nil }
+        var rest = text.dropFirst("http://".count)
+        while rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard !rest.isEmpty, !rest.contains("/") else { return nil }
+        var host = rest
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
+            guard let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+            host = rest[..<colon]
+        }
+        guard !host.isEmpty, host != "[]" else { return nil }
+        return InstanceMetadataEndpoint(url: "http://" + rest)
+    }
+
     package static func resolve(environment: [String: String], readFile: (String) -> String?)
         -> InstanceMetadataEndpoint?
     {

@@ -47,6 +47,7 @@ extension Autoscaler {
 
     mutating func listed(_ listing: [ProviderNode], now: UInt64) {
         listOutstanding = false
+        listedOnce = true
         var alive: [NodeID: ProviderNode] = [:]
         for node in listing where node.isAlive { alive[node.id] = node }
         for id in nodes.keys.sorted() {

@@ -50,7 +50,7 @@ extension Autoscaler {
     }
 
     mutating func scaleUp(now: UInt64) {
-        guard now >= throttledUntil else { return }
+        guard listedOnce, now >= throttledUntil else { return }
         var want: [String: Int] = [:]
         var counted =
             nodes.values.reduce(0) { $0 + ($1.isCounted ? 1 : 0) } + launches.values.reduce(0) { $0 + $1.count }

@@ -25,7 +25,8 @@
 ///   next type is tried); a throttled one holds every launch back, doubling the wait.
 /// - The provider is listed every `listIntervalMs`: nodes it no longer has are forgotten (and
 ///   replaced through the demand), running nodes of the cluster it has and the autoscaler did
-///   not know (a restarted head) are adopted.
+///   not know (a restarted head, `up`'s min_workers) are adopted. Nothing is launched before
+///   the first listing answered.
 package struct Autoscaler: Sendable {
     struct PendingLaunch: Sendable, Hashable {
         var nodeType: String
@@ -50,6 +51,9 @@ package struct Autoscaler: Sendable {
     var throttleBackoffMs: UInt64
     var nextListMs: UInt64 = 0
     var listOutstanding = false
+    /// Nothing is launched before the provider's nodes were listed once: a head that starts
+    /// beside nodes `up` (or its previous run) launched adopts them instead of launching more.
+    var listedOnce = false
     /// Slots the workers of each type registered with (they win over the configured guess).
     var learnedSlots: [String: Int] = [:]
     /// Nodes released lately: a listing that still shows them does not adopt them again.
@@ -60,8 +64,11 @@ package struct Autoscaler: Sendable {
     var goingNow = 0
     package internal(set) var counters = AutoscalerCounters()
 
-    package init(config: AutoscalerConfig) {
+    /// `listFirst`: launch nothing before the provider's first listing answered (false: the
+    /// caller knows the provider has none of the cluster's nodes yet).
+    package init(config: AutoscalerConfig, listFirst: Bool = true) {
         self.config = config
+        listedOnce = !listFirst
         throttleBackoffMs = max(1, config.throttleBackoffMs)
     }
 

@@ -3,6 +3,8 @@ import EOPipelines
 import Foundation
 import GrowCLI
 import HeadRuntime
+import Launcher
+import LauncherRuntime
 import Logging
 import TileScheduler
 import Wire
@@ -16,6 +18,12 @@ struct StartCommand: AsyncParsableCommand {
             --state-dir; a restarted head resumes its jobs from there. Workers and clients prove
             they hold the cluster token; the head creates the token file if there is none.
             SIGTERM or Ctrl-C: the journal is flushed, workers are told to stop, the head exits.
+
+            With --cluster (what `grow-head up` leaves on the head of a `provider: type: aws`
+            cluster, ~/.grow/cluster.yaml with its key beside it) the head scales the workers with
+            the work: it launches spot or on-demand instances within min_workers..max_workers, sets
+            them up over SSH as `up` does, replaces interrupted and lost ones, and terminates (or
+            stops, with cache_stopped_nodes) those idle past idle_timeout_minutes.
             """)
 
     @Option(help: "TCP port to listen on.") var port = 6379
@@ -39,6 +47,8 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(help: "Do not take unstarted tiles back from busy workers for idle ones.") var noStealing = false
     @Flag(help: "Do not run backup copies of the slowest tiles at the end of a job.") var noBackups = false
     @Flag(help: "On SIGTERM leave the workers running (they reconnect to the next head).") var keepWorkers = false
+    @Option(help: "Autoscale the EC2 workers of this cluster file (the copy `up` leaves at ~/.grow/cluster.yaml).")
+    var cluster: String?
 
     func run() async throws {
         try await reportingUserErrors {
@@ -64,6 +74,9 @@ struct StartCommand: AsyncParsableCommand {
             let fromEnvironment = !(ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty
             config.tokenFile = fromEnvironment ? nil : tokenFile
             config.tokenGraceMs = UInt64(tokenGrace * 1000)
+            if let cluster {
+                config.autoscaling = try autoscaling(cluster: cluster, logger: logger)
+            }
             let server: HeadServer
             do {
                 server = try HeadServer(config: config, logger: logger)
@@ -82,6 +95,30 @@ struct StartCommand: AsyncParsableCommand {
             }
             try await server.stop(stopWorkers: !keepWorkers)
         }
+    }
+
+    /// The autoscaler's policy, EC2 and SSH set-up from the cluster file on the head.
+    private func autoscaling(cluster: String, logger: Logger) throws -> Autoscaling {
+        let secret = try ClusterOptions.tokenSecret(file: tokenFile, create: false)
+        let built = try UserError.wrap {
+            var context = try ClusterContext.load(
+                path: cluster, home: DefaultPaths.home, tokenSecret: secret,
+                localBinaries: ClusterOptions.binaryDirectory,
+                policy: .acceptNew, sshTimeout: 300, onHead: true)
+            if (ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty {
+                context.tokenFile = tokenFile  // new workers get the token current when they are set up
+            }
+            return try EC2HeadAutoscaling.make(context: context, home: DefaultPaths.home) { line in
+                logger.info("\(line)")
+            }
+        }
+        logger.info(
+            "autoscaling the cluster's EC2 workers",
+            metadata: [
+                "cluster file": "\(cluster)", "max workers": "\(built.config.maxWorkers)",
+                "idle timeout s": "\(built.config.idleTimeoutMs / 1000)",
+            ])
+        return Autoscaling(config: built.config, provider: built.provider, setup: built.setup)
     }
 
     private func loadOrCreateToken(logger: Logger) throws -> ClusterToken {

@@ -1,10 +1,10 @@
+import AWSCore
 import ArgumentParser
 import EOGrowBridge
 import EOPipelines
 import Exec
 import Foundation
 import GrowCLI
-import InstanceMetadata
 import Logging
 import Wire
 import WorkerRuntime
@@ -91,18 +91,19 @@ struct GrowWorker: AsyncParsableCommand {
         guard noticePollInterval > 0, noticeMargin >= 0 else {
             throw fail("--notice-poll-interval must be above 0 and --notice-margin at least 0")
         }
-        var metadata: IMDSClient?
-        if spotNotices == .on || (spotNotices == .auto && (imdsEndpoint != nil || SpotNoticeMode.isEC2())) {
-            let text = imdsEndpoint ?? IMDSEndpoint.ec2.description
-            guard let endpoint = IMDSEndpoint(url: text) else {
+        var metadata: InstanceMetadataClient?
+        let onEC2 = InstanceMetadataEndpoint.isEC2 { try? String(contentsOfFile: $0, encoding: .utf8) }
+        if spotNotices == .on || (spotNotices == .auto && (imdsEndpoint != nil || onEC2)) {
+            let text = imdsEndpoint ?? InstanceMetadataEndpoint.awsDefault.url
+            guard let endpoint = InstanceMetadataEndpoint.parse(text) else {
                 throw fail("--imds-endpoint \"\(text)\" is not http://HOST[:PORT]")
             }
-            metadata = IMDSClient(endpoint: endpoint)
+            metadata = InstanceMetadataClient(endpoint: endpoint)
         }
         var node = nodeID ?? ProcessInfo.processInfo.environment["GROW_NODE_ID"] ?? ""
         if node.isEmpty, let metadata {
             do {
-                node = try await metadata.get("/latest/meta-data/instance-id") ?? ""
+                node = try await metadata.fetch("meta-data/instance-id") ?? ""
             } catch {
                 logger.warning(
                     "cannot read this instance's id from the metadata service", metadata: ["error": "\(error)"])
@@ -152,17 +153,4 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 /// Whether the worker watches for spot interruption notices.
 enum SpotNoticeMode: String, ExpressibleByArgument, Sendable {
     case auto, on, off
-
-    /// This machine is an EC2 instance: its firmware says so (Nitro), or its Xen UUID does.
-    static func isEC2() -> Bool {
-        for file in ["/sys/class/dmi/id/sys_vendor", "/sys/class/dmi/id/board_vendor"] {
-            if let text = try? String(contentsOfFile: file, encoding: .utf8), text.contains("Amazon EC2") {
-                return true
-            }
-        }
-        if let uuid = try? String(contentsOfFile: "/sys/hypervisor/uuid", encoding: .utf8) {
-            return uuid.lowercased().hasPrefix("ec2")
-        }
-        return false
-    }
 }

@@ -8,6 +8,10 @@ package struct NodeCommands: Equatable, Sendable {
     /// Where grow keeps its files on the node (binaries in bin/, the token, logs).
     package static let growDirectory = "~/.grow"
     package static let binDirectory = "~/.grow/bin"
+    /// What `up` leaves on the head of an aws cluster for its autoscaler (Ray's
+    /// ~/ray_bootstrap_config.yaml and ~/ray_bootstrap_key.pem): `grow-head start --cluster`.
+    package static let clusterFile = "~/.grow/cluster.yaml"
+    package static let clusterKey = "~/.grow/cluster-key"
 
     package init(config: ClusterConfig, node: NodeIdentity) {
         self.node = node

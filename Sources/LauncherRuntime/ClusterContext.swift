@@ -16,16 +16,25 @@ package struct ClusterContext: Sendable {
     /// Folder holding grow-head and grow-worker to copy (binaries: copy).
     package var localBinaries: String
     package var tokenSecret: String
-    /// After `grow-head token rotate`: the local file with the previous token, sent to every node
+    /// Where `tokenSecret` came from, if a file: a head's autoscaler reads it again for every
+    /// worker it sets up, so one launched after `grow-head token rotate` gets the current token.
+    package var tokenFile: String? = nil
+    /// The head receives the cluster file and key for its autoscaler (an aws cluster's, once its
+    /// instances are resolved into nodes).
+    package var shipsClusterFileToHead = false
+    /// After `grow-head token rotate`: the local file with the previous token, sent to the head
     /// as ~/.grow/token.previous (its time kept: the head's grace period counts from it).
     package var previousTokenFile: String? = nil
 
     package var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
 
     /// Reads and checks cluster.yaml and the key file. `home` is this machine's home directory.
+    /// `onHead`: the copy `up` left on the head (`NodeCommands.clusterFile`), for the head's
+    /// autoscaler: the key is the one `up` put beside it, and each file mount's source is its
+    /// copy on the head (workers it launches get them from there, as Ray's do).
     package static func load(
         path: String, home: String, tokenSecret: String, localBinaries: String, policy: KnownHostsPolicy,
-        sshTimeout: Double
+        sshTimeout: Double, onHead: Bool = false
     ) throws(LaunchError) -> ClusterContext {
         let name = path
         let text: String
@@ -40,7 +49,11 @@ package struct ClusterContext: Sendable {
         } catch {
             throw LaunchError(error.description)
         }
-        let config = parsed.config
+        var config = parsed.config
+        if onHead {
+            config.auth.sshPrivateKey = NodeCommands.clusterKey
+            config.fileMounts = config.fileMounts.map { FileMount(remote: $0.remote, local: $0.remote, line: $0.line) }
+        }
         let keyLine = config.auth.privateKeyLine
         let keyPlace = keyLine > 0 ? "\(name):\(keyLine)" : name
         guard let written = config.auth.sshPrivateKey else {

@@ -17,6 +17,11 @@ package enum EC2ClusterOperations {
             throw LaunchError("\(context.configPath): head_node_type: missing")
         }
         let network = try provider.bootstrap(publicKey: publicKey(privateKey: context.privateKey))
+        if !config.headStartCommands.contains(where: { $0.contains("--cluster") }) {
+            board.print(
+                "warning: \(config.startCommandsKey(.head)) do not pass `grow-head start --cluster \(NodeCommands.clusterFile)`: the head will not scale the workers"
+            )
+        }
 
         // The head: one, on-demand, found by its tags.
         var heads = try provider.instances(kind: .head).sorted { ($0.launchTime ?? 0) < ($1.launchTime ?? 0) }
@@ -135,6 +140,7 @@ package enum EC2ClusterOperations {
         // Workers join the head at its private address; this machine logs in where it can.
         let workers = running.filter { $0.id != headID }.compactMap { provider.address($0) }
         var resolved = context
+        resolved.shipsClusterFileToHead = true
         resolved.config.provider = .local(
             LocalProvider(headIP: head.privateIP ?? headAddress, workerIPs: workers, externalHeadIP: headAddress))
         return resolved

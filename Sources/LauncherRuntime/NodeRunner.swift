@@ -68,7 +68,8 @@ package final class NodeRunner: @unchecked Sendable {
             $0.status == 0 && !$0.stdout.isEmpty ? $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
         }
         let plan = NodeSetupPlan(
-            config: context.config, node: node, contentDigest: uploads.digest, storedHash: storedHash, options: options)
+            config: context.config, node: node, contentDigest: uploads.digest(for: node.role), storedHash: storedHash,
+            options: options)
         if plan.upToDate {
             log.note(
                 "set-up unchanged (hash \(plan.hash.prefix(12))): skipping file mounts, initialization and setup commands"
@@ -178,7 +179,7 @@ package final class NodeRunner: @unchecked Sendable {
         do {
             try ssh.makeDirectories(uploads.directories.map(resolve))
             _ = try ssh.capture("chmod 700 \(quoteForShell(resolve(NodeCommands.growDirectory)))")
-            for item in uploads.items {
+            for item in uploads.items(for: node.role) {
                 let path = resolve(item.remote)
                 let mode = item.mode ?? item.file.mode
                 if let remote = try ssh.stat(path), remote.size == item.file.size,

@@ -1,5 +1,5 @@
+import AWSCore
 import GrowBase
-import InstanceMetadata
 import Logging
 import Wire
 
@@ -7,17 +7,19 @@ import Wire
 /// recommendation, and turns them into the worker's drain (deadline: the notice's time less the
 /// margin) and a word to the head. Runs beside the worker until it ends or the task is cancelled.
 package struct InterruptionWatcher: Sendable {
-    package static let instanceActionPath = "/latest/meta-data/spot/instance-action"
-    package static let rebalancePath = "/latest/meta-data/events/recommendations/rebalance"
+    package static let instanceActionPath = "meta-data/spot/instance-action"
+    package static let rebalancePath = "meta-data/events/recommendations/rebalance"
 
-    let client: IMDSClient
+    let client: InstanceMetadataClient
     let pollIntervalMs: UInt64
     /// Running tiles must be done this long before the machine goes (results reported, the
     /// head's reissue made) — what is still running then is reissued.
     let marginMs: UInt64
     let logger: Logger
 
-    package init(client: IMDSClient, pollIntervalMs: UInt64 = 2000, marginMs: UInt64 = 15_000, logger: Logger) {
+    package init(
+        client: InstanceMetadataClient, pollIntervalMs: UInt64 = 2000, marginMs: UInt64 = 15_000, logger: Logger
+    ) {
         self.client = client
         self.pollIntervalMs = max(10, pollIntervalMs)
         self.marginMs = marginMs
@@ -33,7 +35,7 @@ package struct InterruptionWatcher: Sendable {
             metadata: ["metadata service": "\(client.endpoint)", "every ms": "\(pollIntervalMs)"])
         while !Task.isCancelled {
             do {
-                if let body = try await client.get(Self.instanceActionPath) {
+                if let body = try await client.fetch(Self.instanceActionPath) {
                     let notice = try InterruptionNotice.instanceAction(body)
                     let deadline = notice.timeUnixMs > marginMs ? notice.timeUnixMs - marginMs : 0
                     logger.warning(
@@ -47,7 +49,7 @@ package struct InterruptionWatcher: Sendable {
                         deadlineUnixMs: deadline, cause: .interruption, terminationUnixMs: notice.timeUnixMs)
                     return
                 }
-                if !rebalanceSeen, let body = try await client.get(Self.rebalancePath) {
+                if !rebalanceSeen, let body = try await client.fetch(Self.rebalancePath) {
                     let recommendation = try InterruptionNotice.rebalance(body)
                     rebalanceSeen = true
                     await worker.noteRebalance(noticeUnixMs: recommendation.noticeUnixMs)

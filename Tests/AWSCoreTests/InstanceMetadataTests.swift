@@ -9,8 +9,7 @@ import XCTest
 /// instance profile's credentials signing real EC2 calls to moto (signatures checked).
 final class InstanceMetadataTests: XCTestCase {
     func testTokenFirstThenPathsAnd404IsNothing() throws {
-        let imds = try InstanceProfileStandIn()
-        try imds.configure(role: nil, credentials: [], paths: ["meta-data/instance-id": "i-0abc"])
+        let imds = try IMDSStandIn(instanceID: "i-0abc")
         let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url), tokenTTL: 300)
         XCTAssertEqual(try client.get("meta-data/instance-id"), "i-0abc")
         XCTAssertNil(try client.get("meta-data/spot/instance-action"), "404 is no notice")
@@ -19,24 +18,39 @@ final class InstanceMetadataTests: XCTestCase {
         XCTAssertEqual(counts["PUT /latest/api/token 200"], 1, "one token for all calls: \(counts)")
         XCTAssertNil(counts.keys.first { $0.hasSuffix(" 401") }, "no GET went without a token: \(counts)")
         // A notice appears: the next poll sees it.
-        try imds.configure(
-            role: nil, credentials: [],
-            paths: ["meta-data/spot/instance-action": #"{"action":"terminate","time":"2026-11-30T12:02:00Z"}"#])
+        imds.setInstanceAction(time: Date(timeIntervalSince1970: 1_796_040_120))
         XCTAssertEqual(
-            try client.get("meta-data/spot/instance-action"), #"{"action":"terminate","time":"2026-11-30T12:02:00Z"}"#)
+            try client.get("meta-data/spot/instance-action"),
+            #"{"action": "terminate", "time": "2026-11-30T12:02:00Z"}"#)
     }
 
     func testADroppedTokenIsReplacedOnce() throws {
-        let imds = try InstanceProfileStandIn()
-        try imds.configure(role: nil, credentials: [], paths: ["meta-data/instance-id": "i-1"])
+        let imds = try IMDSStandIn(instanceID: "i-1")
         let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url))
         XCTAssertEqual(try client.get("meta-data/instance-id"), "i-1")
         // The service restarts: every token it gave is void.
-        try imds.configure(role: nil, credentials: [], paths: ["meta-data/instance-id": "i-1"], tokenGeneration: 1)
+        imds.forgetTokens()
         XCTAssertEqual(try client.get("meta-data/instance-id"), "i-1")
         let counts = imds.counts()
         XCTAssertEqual(counts["GET /latest/meta-data/instance-id 401"], 1, "\(counts)")
         XCTAssertEqual(counts["PUT /latest/api/token 200"], 2, "\(counts)")
+    }
+
+    func testTheTokenIsRenewedBeforeItsTTLRunsOut() throws {
+        let imds = try IMDSStandIn()
+        let client = InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: imds.url), tokenTTL: 1)
+        // Reads over three seconds with a one-second token: each read carries a live token.
+        let end = Date().addingTimeInterval(3)
+        var reads = 0
+        while Date() < end {
+            XCTAssertNil(try client.get("meta-data/spot/instance-action"))
+            reads += 1
+            usleep(100_000)
+        }
+        let statuses = imds.requests.filter { $0.method == "GET" }.map(\.status)
+        XCTAssertEqual(statuses, Array(repeating: 404, count: reads), "never a 401: renewed in time")
+        XCTAssertGreaterThanOrEqual(imds.tokenTTLs.count, 3, "a fresh token at least every second")
+        XCTAssertLessThan(imds.tokenTTLs.count, reads, "not one per read")
     }
 
     func testNothingListeningIsOneLineNamingTheService() throws {
@@ -56,13 +70,13 @@ final class InstanceMetadataTests: XCTestCase {
     /// again before they expire, not after.
     func testInstanceProfileCredentialsSignEC2AndAreRefreshedBeforeExpiry() throws {
         let moto = try MotoServer(name: "imdsec2")
-        let imds = try InstanceProfileStandIn()
+        let imds = try IMDSStandIn()
         let start = Int(Date().timeIntervalSince1970)
         // Two sessions of a role moto knows (it checks key, secret and token); the first expires
         // in an hour, the second in two.
         let sessions = try moto.assumedRoleCredentials(role: "grow-node", count: 2)
         XCTAssertEqual(sessions.count, 2)
-        try imds.configure(
+        imds.setInstanceProfile(
             role: "grow-node",
             credentials: sessions.enumerated().map { index, session in
                 .init(
@@ -96,9 +110,9 @@ final class InstanceMetadataTests: XCTestCase {
 
     /// A refresh that fails keeps the cached credentials while they last, and says why after.
     func testAFailedRefreshKeepsTheCachedCredentialsUntilTheyExpire() throws {
-        let imds = try InstanceProfileStandIn()
+        let imds = try IMDSStandIn()
         let start = Int(Date().timeIntervalSince1970)
-        try imds.configure(
+        imds.setInstanceProfile(
             role: "grow-node",
             credentials: [.init(accessKeyID: "ASIA1", secretAccessKey: "s", token: "t", expiration: start + 240)])
         let skew = Mutex<UInt64>(0)
@@ -107,7 +121,7 @@ final class InstanceMetadataTests: XCTestCase {
             now: { UInt64(Date().timeIntervalSince1970 * 1000) + skew.withLock { $0 } })
         XCTAssertEqual(try provider.current()?.accessKeyID, "ASIA1")
         // The role's credentials vanish from the service; 20 s on, inside the margin, a fetch fails.
-        try imds.configure(role: "grow-node", credentials: [])
+        imds.setInstanceProfile(role: "grow-node", credentials: [])
         skew.withLock { $0 = 20_000 }
         XCTAssertEqual(try provider.current()?.accessKeyID, "ASIA1", "still valid: kept")
         let path = "GET /latest/meta-data/iam/security-credentials/grow-node 404"
@@ -123,9 +137,9 @@ final class InstanceMetadataTests: XCTestCase {
 
     func testRefusedInstanceProfileKeysNameTheRole() throws {
         let moto = try MotoServer(name: "imdsbad")
-        let imds = try InstanceProfileStandIn()
+        let imds = try IMDSStandIn()
         let session = try XCTUnwrap(moto.assumedRoleCredentials(role: "grow-node", count: 1).first)
-        try imds.configure(
+        imds.setInstanceProfile(
             role: "grow-node",
             credentials: [
                 .init(

@@ -8,8 +8,10 @@ struct AutoscalerHarness {
     var now: UInt64 = 1_000
     private var nodeCount = 0
 
-    init(_ config: AutoscalerConfig) {
-        autoscaler = Autoscaler(config: config)
+    /// `listFirst`: as a head does, launch nothing before the first listing; most tests start
+    /// from a provider known to be empty.
+    init(_ config: AutoscalerConfig, listFirst: Bool = false) {
+        autoscaler = Autoscaler(config: config, listFirst: listFirst)
     }
 
     /// A spot type of `slots` slots, as most tests use.

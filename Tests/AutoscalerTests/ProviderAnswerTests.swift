@@ -92,6 +92,25 @@ final class ProviderAnswerTests: XCTestCase {
         XCTAssertEqual(harness.autoscaler.counters.nodesDisappeared, 1)
     }
 
+    /// A head starting beside the min_workers `up` launched: it lists first and adopts them
+    /// instead of launching its own.
+    func testNothingIsLaunchedBeforeTheFirstListingAndListedNodesCountTowardsTheMinimum() {
+        var harness = AutoscalerHarness(
+            AutoscalerConfig(nodeTypes: [AutoscalerHarness.spot(min: 2, max: 4)]), listFirst: true)
+        let first = harness.handle(.tick)
+        XCTAssertEqual(first.lists, 1)
+        XCTAssertEqual(first.launches, [], "nothing before the listing")
+        XCTAssertEqual(harness.handle(.load(waiting: 0, running: 0)).launches, [])
+        let listed = harness.handle(
+            .listed([ProviderNode(id: "i-a", nodeType: "spot"), ProviderNode(id: "i-b", nodeType: "spot")]))
+        XCTAssertEqual(listed.launches, [], "the two listed nodes are the minimum")
+        // An empty cluster gets its minimum at the listing.
+        var empty = AutoscalerHarness(
+            AutoscalerConfig(nodeTypes: [AutoscalerHarness.spot(min: 2, max: 4)]), listFirst: true)
+        XCTAssertEqual(empty.handle(.tick).launches, [])
+        XCTAssertEqual(empty.handle(.listed([])).launches.map(\.count), [2])
+    }
+
     func testRunningNodesOfTheClusterFromBeforeARestartAreAdopted() {
         var harness = AutoscalerHarness(
             AutoscalerConfig(nodeTypes: [AutoscalerHarness.spot(max: 4)], bootTimeoutMs: 60_000))

@@ -4,11 +4,13 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// EC2's instance metadata service as the tests need it, on 127.0.0.1 (or any address): IMDSv2
-/// only (a GET without a valid token is 401), tokens that expire after the TTL the client asked
-/// for, `spot/instance-action` and `events/recommendations/rebalance` 404 until a test sets a
-/// notice, then the JSON AWS sends; `instance-id` answers the id it was made with. It counts what
-/// it was asked and when it first handed out each notice.
+/// EC2's instance metadata service as the tests need it: IMDSv2 only (a GET without a valid
+/// token is 401; a token expires after the TTL the client asked for), `instance-id`, any other
+/// path a test sets (`local-ipv4`), an instance profile's role and credentials (the nth fetch
+/// gets the nth set, the last one from then on), and `spot/instance-action` and
+/// `events/recommendations/rebalance`, 404 until a test sets a notice, then the JSON AWS sends.
+/// It listens on loopback, or at 169.254.169.254 inside a test host's network namespace, and
+/// counts what it was asked and when it first handed out each notice.
 package final class IMDSStandIn: Sendable {
     package struct Request: Sendable, Equatable {
         package var method: String
@@ -16,8 +18,28 @@ package final class IMDSStandIn: Sendable {
         package var status: Int
     }
 
+    /// One set of instance profile credentials as IMDS serves it.
+    package struct Credentials: Sendable {
+        package var accessKeyID: String
+        package var secretAccessKey: String
+        package var token: String
+        /// Unix seconds.
+        package var expiration: Int
+
+        package init(accessKeyID: String, secretAccessKey: String, token: String, expiration: Int) {
+            self.accessKeyID = accessKeyID
+            self.secretAccessKey = secretAccessKey
+            self.token = token
+            self.expiration = expiration
+        }
+    }
+
     struct State {
         var tokens: [String: Date] = [:]
+        var paths: [String: String] = [:]
+        var role: String?
+        var credentials: [Credentials] = []
+        var credentialFetches = 0
         var instanceAction: String?
         var rebalance: String?
         var requests: [Request] = []
@@ -29,13 +51,18 @@ package final class IMDSStandIn: Sendable {
     package let instanceID: String
     private let state = Mutex(State())
     private let channel: any Channel
+    package let host: String
     package let port: Int
 
-    /// Starts listening on `host`, port 0 (any free one) unless given.
-    package init(instanceID: String = "i-0123456789abcdef0", host: String = "127.0.0.1", port: Int = 0) throws {
+    /// Starts listening on `host`, port 0 (any free one) unless given; inside the network
+    /// namespace `namespace` (`ip netns` name) when given.
+    package init(
+        instanceID: String = "i-0123456789abcdef0", host: String = "127.0.0.1", port: Int = 0, namespace: String? = nil
+    ) throws {
         self.instanceID = instanceID
+        self.host = host
         let box = HandlerBox()
-        channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -43,7 +70,12 @@ package final class IMDSStandIn: Sendable {
                     try channel.pipeline.syncOperations.addHandler(StandInHandler(standIn: box))
                 }
             }
-            .bind(host: host, port: port).wait()
+        if let namespace {
+            let socket = try listeningSocket(inNamespace: namespace, host: host, port: port)
+            channel = try bootstrap.withBoundSocket(socket).wait()
+        } else {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        }
         self.port = channel.localAddress?.port ?? port
         box.set(self)
     }
@@ -52,7 +84,21 @@ package final class IMDSStandIn: Sendable {
         channel.close(promise: nil)
     }
 
-    package var url: String { "http://127.0.0.1:\(port)" }
+    package var url: String { port == 80 ? "http://\(host)" : "http://\(host):\(port)" }
+
+    /// `text` at `/latest/<path>` from now on (e.g. `meta-data/local-ipv4`).
+    package func setPath(_ path: String, _ text: String) {
+        state.withLock { $0.paths[path] = text }
+    }
+
+    /// The instance profile from now on: `role` (nil: none) and the credentials its fetches get.
+    package func setInstanceProfile(role: String?, credentials: [Credentials]) {
+        state.withLock {
+            $0.role = role
+            $0.credentials = credentials
+            $0.credentialFetches = 0
+        }
+    }
 
     /// From now on `spot/instance-action` answers `{"action": ACTION, "time": TIME}`.
     package func setInstanceAction(_ action: String = "terminate", time: Date) {
@@ -72,11 +118,27 @@ package final class IMDSStandIn: Sendable {
     }
 
     package var requests: [Request] { state.withLock { $0.requests } }
+    /// Requests so far by `METHOD /path status` (`GET /latest/meta-data/instance-id 401`).
+    package func counts() -> [String: Int] {
+        requests.reduce(into: [:]) { $0["\($1.method) \($1.path) \($1.status)", default: 0] += 1 }
+    }
     /// The TTLs clients asked for, one per token handed out.
     package var tokenTTLs: [Int] { state.withLock { $0.tokenTTLs } }
     /// When a notice was first answered with its JSON (nil: not yet).
     package var firstServedNotice: Date? { state.withLock { $0.firstServedNotice } }
     package var firstServedRebalance: Date? { state.withLock { $0.firstServedRebalance } }
+
+    /// What IMDS answers for a role: its credentials as JSON.
+    static func document(_ set: Credentials) -> String {
+        let object: [String: String] = [
+            "Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": set.accessKeyID,
+            "SecretAccessKey": set.secretAccessKey, "Token": set.token,
+            "Expiration": iso8601(Date(timeIntervalSince1970: TimeInterval(set.expiration))),
+            "LastUpdated": iso8601(Date()),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
 
     static func iso8601(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -101,9 +163,17 @@ package final class IMDSStandIn: Sendable {
             guard let token = headers.first(name: "X-aws-ec2-metadata-token"), let expiry = state.tokens[token],
                 expiry > now
             else { return (401, "") }
+            let credentialsPrefix = "/latest/meta-data/iam/security-credentials/"
             switch path {
             case "/latest/meta-data/instance-id":
                 return (200, instanceID)
+            case credentialsPrefix:
+                return state.role.map { (200, $0) } ?? (404, "")
+            case credentialsPrefix + (state.role ?? "\u{0}"):
+                guard !state.credentials.isEmpty else { return (404, "") }
+                let set = state.credentials[min(state.credentialFetches, state.credentials.count - 1)]
+                state.credentialFetches += 1
+                return (200, Self.document(set))
             case "/latest/meta-data/spot/instance-action":
                 guard let body = state.instanceAction else { return (404, "") }
                 if state.firstServedNotice == nil { state.firstServedNotice = now }
@@ -113,7 +183,8 @@ package final class IMDSStandIn: Sendable {
                 if state.firstServedRebalance == nil { state.firstServedRebalance = now }
                 return (200, body)
             default:
-                return (404, "")
+                let relative = path.hasPrefix("/latest/") ? String(path.dropFirst("/latest/".count)) : path
+                return state.paths[relative].map { (200, $0) } ?? (404, "")
             }
         }
         state.withLock { $0.requests.append(Request(method: method.rawValue, path: path, status: status)) }

@@ -19,10 +19,14 @@ package final class MotoServer {
     private var process: Process?
     private let logPath: String
 
-    package var endpoint: String { "http://127.0.0.1:\(port)" }
+    /// Where it listens: loopback, or a test bridge's address that hosts in network namespaces
+    /// reach.
+    package let host: String
+    package var endpoint: String { "http://\(host):\(port)" }
     package var pid: Int32 { process?.processIdentifier ?? 0 }
 
-    package init(name: String, checkSignatures: Bool = true) throws {
+    package init(name: String, checkSignatures: Bool = true, host: String = "127.0.0.1") throws {
+        self.host = host
         directory = uniqueTemporaryURL("s3-\(name)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         logPath = directory + "/moto.log"
@@ -43,7 +47,7 @@ package final class MotoServer {
         _ = try requirement("a python3 on PATH with boto3", Self.pythonWithBoto3)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: motoServer)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        process.arguments = ["-H", host, "-p", String(port)]
         var environment = ProcessInfo.processInfo.environment
         if checkSignatures { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "4" }
         environment["PYTHONPATH"] = directory + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
@@ -56,7 +60,7 @@ package final class MotoServer {
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(60)
-        while !acceptsConnections(port: port) {
+        while !acceptsConnections(port: port, host: host) {
             guard process.isRunning, Date() < deadline else {
                 throw HarnessError("moto_server did not come up on port \(port): \(tail())")
             }

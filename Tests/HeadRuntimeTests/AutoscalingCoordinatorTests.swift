@@ -31,17 +31,24 @@ final class AutoscalingCoordinatorTests: XCTestCase {
         return id
     }
 
-    func testTheFirstTickLaunchesTheMinimumAndListsTheProvider() {
+    /// The first tick, and the provider's answer to its listing: no node of the cluster yet.
+    func start(_ h: inout CoordinatorHarness) {
+        h.handle(.tick)
+        h.handle(.autoscaler(.listed([])))
+    }
+
+    func testTheFirstTickListsTheProviderAndItsAnswerLaunchesTheMinimum() {
         var h = harness()
-        let first = h.handle(.tick)
-        XCTAssertEqual(first.providerCalls, [.launch(request: 1, nodeType: "spot", count: 1), .list])
+        XCTAssertEqual(h.handle(.tick).providerCalls, [.list], "nothing launched before the listing")
         h.advance(ms: 100)
         XCTAssertEqual(h.handle(.tick).providerCalls, [], "the autoscaler is told every second, not every tick")
+        XCTAssertEqual(
+            h.handle(.autoscaler(.listed([]))).providerCalls, [.launch(request: 1, nodeType: "spot", count: 1)])
     }
 
     func testAJobsTilesAreTheDemand() throws {
         var h = harness()
-        h.handle(.tick)
+        start(&h)
         h.handle(.autoscaler(.launched(request: 1, nodes: [ProviderNode(id: "i-1", nodeType: "spot")])))
         h.handle(.autoscaler(.listed([ProviderNode(id: "i-1", nodeType: "spot")])))
         let client = h.connect(.client, "cli")
@@ -53,7 +60,7 @@ final class AutoscalingCoordinatorTests: XCTestCase {
 
     func testASpotNoticeLaunchesTheReplacementInTheSameStepAsTheRevoke() throws {
         var h = harness()
-        h.handle(.tick)
+        start(&h)
         h.handle(.autoscaler(.launched(request: 1, nodes: [ProviderNode(id: "i-1", nodeType: "spot")])))
         let client = h.connect(.client, "cli")
         let (job, _) = try h.submit(noopJob(tiles: 2), from: client)
@@ -80,7 +87,7 @@ final class AutoscalingCoordinatorTests: XCTestCase {
 
     func testAnIdleWorkerIsToldToStopAndItsNodeTerminatedOnceItIsGone() throws {
         var h = harness(idleTimeoutMs: 5000)
-        h.handle(.tick)
+        start(&h)
         h.handle(
             .autoscaler(
                 .launched(

@@ -79,6 +79,7 @@ final class EC2AutoscalingProviderTests: XCTestCase {
         var autoscaler = Autoscaler(
             config: AutoscalerConfig(
                 nodeTypes: [NodeTypeSpec(name: "grow.spot.c5", maxWorkers: 3, slots: 2)], idleTimeoutMs: 1000))
+        _ = autoscaler.handle(.listed(try ec2.list()), now: 0)
         let directives = autoscaler.handle(.load(waiting: 4, running: 0), now: 0)
         guard case .launch(let request, let type, let count)? = directives.first else {
             return XCTFail("\(directives)")

@@ -17,6 +17,8 @@ final class TestCluster {
         let address: String
         let home: URL
         let server: TestSSHServer
+        /// The bridge's end of its veth pair.
+        let link: String
     }
 
     let directory: URL
@@ -28,6 +30,7 @@ final class TestCluster {
     private(set) var hosts: [Host] = []
     private var namespaces: [String] = []
     private var links: [String] = []
+    private var hostsMade = 0
     /// More pid-file folders and folders to remove (docker staging under /tmp).
     var extraRunDirectories: [URL] = []
     var extraDirectories: [URL] = []
@@ -80,7 +83,8 @@ final class TestCluster {
     /// own home directory.
     @discardableResult
     func addHost(name hostName: String, address: String, prefixLength: Int) throws -> Host {
-        let index = hosts.count
+        let index = hostsMade
+        hostsMade += 1
         let namespace = "grl\(tag)-\(index)"
         let outside = "grv\(tag)\(index)"
         let inside = "grh\(tag)\(index)"
@@ -98,10 +102,24 @@ final class TestCluster {
         let server = try TestSSHServer(
             directory: directory.appendingPathComponent("sshd-\(hostName)"), address: address, port: port,
             userKey: key, namespace: namespace, home: home)
-        let host = Host(name: hostName, namespace: namespace, address: address, home: home, server: server)
+        let host = Host(
+            name: hostName, namespace: namespace, address: address, home: home, server: server, link: outside)
         hosts.append(host)
         try server.start()
         return host
+    }
+
+    /// The host at `address` goes away as a reclaimed machine does: its grow processes are
+    /// killed, its sshd stops and its namespace (with its network) is deleted. Its home stays for
+    /// the test to read.
+    func removeHost(address: String) {
+        guard let index = hosts.firstIndex(where: { $0.address == address }) else { return }
+        let host = hosts.remove(at: index)
+        for pid in Self.pids(inRunDirectory: host.home.appendingPathComponent(".grow/run")) { kill(pid, SIGKILL) }
+        host.server.stop()
+        _ = try? runProcess("/usr/sbin/ip", ["netns", "del", host.namespace])
+        namespaces.removeAll { $0 == host.namespace }
+        links.removeAll { $0 == host.link }
     }
 
     /// An address on the bridge's subnet where no host answers.
@@ -126,13 +144,15 @@ final class TestCluster {
 
     /// Live processes named in the hosts' ~/.grow/run pid files.
     func launchedProcesses() -> [pid_t] {
+        (hosts.map { $0.home.appendingPathComponent(".grow/run") } + extraRunDirectories).flatMap(Self.pids)
+    }
+
+    static func pids(inRunDirectory run: URL) -> [pid_t] {
         var pids: [pid_t] = []
-        for run in hosts.map({ $0.home.appendingPathComponent(".grow/run") }) + extraRunDirectories {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? [] {
-                let text = (try? String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)) ?? ""
-                if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 {
-                    pids.append(pid)
-                }
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? [] {
+            let text = (try? String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)) ?? ""
+            if let pid = text.split(separator: " ").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 {
+                pids.append(pid)
             }
         }
         return pids

@@ -1,7 +1,7 @@
+import AWSCore
 import Foundation
 import GrowBase
 import GrowTestSupport
-import InstanceMetadata
 import Wire
 import WorkerRuntime
 import XCTest
@@ -15,7 +15,7 @@ final class SpotNoticeTests: XCTestCase {
     /// Starts watching `standIn` for `harness`'s worker; the task ends with the worker.
     func watch(_ standIn: IMDSStandIn, _ harness: Harness, marginMs: UInt64) throws -> Task<Void, Never> {
         let watcher = InterruptionWatcher(
-            client: IMDSClient(endpoint: try XCTUnwrap(IMDSEndpoint(url: standIn.url))), pollIntervalMs: 50,
+            client: InstanceMetadataClient(endpoint: InstanceMetadataEndpoint(url: standIn.url)), pollIntervalMs: 50,
             marginMs: marginMs, logger: harness.logs.logger)
         let worker = harness.worker
         return Task { await watcher.watch(worker) }

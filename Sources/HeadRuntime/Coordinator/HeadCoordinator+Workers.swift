@@ -169,7 +169,8 @@ extension HeadCoordinator {
                 workerID: worker.key, host: worker.host, state: worker.state, slots: worker.slots,
                 busySlots: worker.heartbeat.busySlots, queuedTiles: worker.heartbeat.queuedTiles,
                 load: worker.heartbeat.load, rssBytes: worker.heartbeat.rssBytes, tilesDone: worker.tilesDone,
-                lastHeartbeatAgoMs: now.monotonicMs > worker.lastHeardMs ? now.monotonicMs - worker.lastHeardMs : 0)
+                lastHeartbeatAgoMs: now.monotonicMs > worker.lastHeardMs ? now.monotonicMs - worker.lastHeardMs : 0,
+                nodeID: worker.nodeID)
         }
     }
 }

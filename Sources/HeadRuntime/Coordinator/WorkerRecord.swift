@@ -14,6 +14,8 @@ struct WorkerRecord {
     var heartbeat = Heartbeat(busySlots: 0, queuedTiles: 0, load: 0, rssBytes: 0)
     var lastHeardMs: UInt64
     var tilesDone: UInt64 = 0
+    /// The machine it runs on at its provider (an EC2 instance id), when it said.
+    var nodeID: String
     /// The connection it registered on; nil once that is gone.
     var connection: ConnectionID?
 
@@ -25,6 +27,7 @@ struct WorkerRecord {
         cpus = register.cpus
         memoryBytes = register.memoryBytes
         incarnation = register.incarnation
+        nodeID = register.nodeID
         lastHeardMs = nowMs
         self.connection = connection
     }

@@ -172,10 +172,12 @@ public struct WorkerSummary: WireRecord, Equatable {
     public var rssBytes: UInt64
     public var tilesDone: UInt64
     public var lastHeartbeatAgoMs: UInt64
+    /// The machine it runs on at its provider (an EC2 instance id); empty when not known.
+    public var nodeID: String
 
     public init(
         workerID: String, host: String, state: State, slots: UInt32, busySlots: UInt32, queuedTiles: UInt32,
-        load: Double, rssBytes: UInt64, tilesDone: UInt64, lastHeartbeatAgoMs: UInt64
+        load: Double, rssBytes: UInt64, tilesDone: UInt64, lastHeartbeatAgoMs: UInt64, nodeID: String = ""
     ) {
         self.workerID = workerID
         self.host = host
@@ -187,6 +189,7 @@ public struct WorkerSummary: WireRecord, Equatable {
         self.rssBytes = rssBytes
         self.tilesDone = tilesDone
         self.lastHeartbeatAgoMs = lastHeartbeatAgoMs
+        self.nodeID = nodeID
     }
 
     public init(from reader: inout WireReader) throws(WireError) {
@@ -202,6 +205,7 @@ public struct WorkerSummary: WireRecord, Equatable {
         rssBytes = try reader.varint("WorkerSummary.rssBytes")
         tilesDone = try reader.varint("WorkerSummary.tilesDone")
         lastHeartbeatAgoMs = try reader.varint("WorkerSummary.lastHeartbeatAgoMs")
+        nodeID = reader.isAtEnd ? "" : try reader.string("WorkerSummary.nodeID")
     }
 
     public func encode(to buffer: inout WireWriter) {
@@ -215,6 +219,7 @@ public struct WorkerSummary: WireRecord, Equatable {
         buffer.writeVarint(rssBytes)
         buffer.writeVarint(tilesDone)
         buffer.writeVarint(lastHeartbeatAgoMs)
+        buffer.writeLengthPrefixedString(nodeID)
     }
 }
 

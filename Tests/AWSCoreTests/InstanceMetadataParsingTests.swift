@@ -1,5 +1,6 @@
-import InstanceMetadata
 import XCTest
+
+@testable import AWSCore
 
 /// The pure parts: notices, endpoints, the token's renewal rule.
 final class InstanceMetadataParsingTests: XCTestCase {
@@ -24,21 +25,20 @@ final class InstanceMetadataParsingTests: XCTestCase {
         XCTAssertThrowsError(try InterruptionNotice.rebalance(#"{"time": "2026-11-30T09:58:00Z"}"#))
     }
 
-    func testEndpoints() {
-        XCTAssertEqual(IMDSEndpoint(url: "http://169.254.169.254"), .ec2)
-        XCTAssertEqual(IMDSEndpoint(url: "http://127.0.0.1:8111/"), IMDSEndpoint(host: "127.0.0.1", port: 8111))
-        XCTAssertEqual(IMDSEndpoint(url: "http://[fd00:ec2::254]"), IMDSEndpoint(host: "fd00:ec2::254", port: 80))
+    func testEndpointsAsAUserWritesThem() {
+        XCTAssertEqual(InstanceMetadataEndpoint.parse("http://169.254.169.254"), .awsDefault)
+        XCTAssertEqual(InstanceMetadataEndpoint.parse("http://127.0.0.1:8111/")?.url, "http://127.0.0.1:8111")
+        XCTAssertEqual(InstanceMetadataEndpoint.parse("http://[fd00:ec2::254]")?.url, "http://[fd00:ec2::254]")
         for bad in ["https://169.254.169.254", "169.254.169.254", "http://", "http://h:0", "http://h/path"] {
-            XCTAssertNil(IMDSEndpoint(url: bad), bad)
+            XCTAssertNil(InstanceMetadataEndpoint.parse(bad), bad)
         }
-        XCTAssertEqual(IMDSEndpoint.ec2.description, "http://169.254.169.254")
     }
 
     func testATokenIsRenewedWithATenthOfItsLifeLeftAtMostAMinute() {
-        let short = IMDSToken(value: "t", obtainedAtMs: 1000, ttlSeconds: 10)
+        let short = InstanceMetadataToken(value: "t", obtainedAtMs: 1000, ttlSeconds: 10)
         XCTAssertFalse(short.needsRefresh(nowMs: 9_999, ttlSeconds: 10))
         XCTAssertTrue(short.needsRefresh(nowMs: 10_000, ttlSeconds: 10), "1 s before the 11 s expiry")
-        let long = IMDSToken(value: "t", obtainedAtMs: 0, ttlSeconds: 21_600)
+        let long = InstanceMetadataToken(value: "t", obtainedAtMs: 0, ttlSeconds: 21_600)
         XCTAssertFalse(long.needsRefresh(nowMs: 21_539_999, ttlSeconds: 21_600))
         XCTAssertTrue(long.needsRefresh(nowMs: 21_540_000, ttlSeconds: 21_600), "a minute before")
     }

@@ -1,6 +1,6 @@
-/// An IMDSv2 session token and when it stops being valid. Pure, so the refresh rule is tested
+/// An IMDSv2 session token (a credential of sorts: never logged) and when it stops being valid. Pure, so the refresh rule is tested
 /// without a clock.
-package struct IMDSToken: Sendable, Equatable {
+package struct InstanceMetadataToken: Sendable, Equatable {
     package var value: String
     /// Monotonic milliseconds at which the service stops accepting it.
     package var expiresAtMs: UInt64
