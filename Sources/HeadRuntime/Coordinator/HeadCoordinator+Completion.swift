@@ -66,6 +66,7 @@ extension HeadCoordinator {
         if let error { log(.error, "could not write the job's records", ["job": "\(id)", "error": "\(error)"]) }
         jobs[id]?.phase = .finished(at: ended)
         actions.append(.journal(.jobFinished(job: id, finishedUnixMs: ended)))
+        if let finishedJob = jobs[id] { noteDashboardJobEnded(finishedJob, atUnixMs: now.unixMs) }
         log(
             .info, "job finished",
             [

@@ -1,0 +1,43 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A Hummingbird application run in a task of its own, with a start that returns the bound port
+/// and a stop that ends open streams first (they check `stopping`) and then the server.
+final class HTTPServer: Sendable {
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+    let stopping = Atomic<Bool>(false)
+
+    /// Binds `host:port` with `router` and returns the port bound (useful with 0).
+    func start(router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger) async throws -> Int {
+        let (bound, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? port)
+                continuation.finish()
+            }, logger: logger)
+        let running = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
+        task.withLock { $0 = running }
+        for await port in bound { return port }
+        // The server ended before it ran: its error says why.
+        try await running.value
+        throw HTTPServerError.notStarted
+    }
+
+    func stop() async {
+        stopping.store(true, ordering: .relaxed)
+        guard let running = task.withLock({ $0 }) else { return }
+        running.cancel()
+        _ = await running.result
+    }
+}
+
+struct HTTPServerError: Error, CustomStringConvertible {
+    static let notStarted = HTTPServerError()
+    var description: String { "the HTTP server stopped before it listened" }
+}
