@@ -41,7 +41,7 @@ package enum DashboardPage {
         header .dim { color:var(--dim); }
         #live { width:10px; height:10px; border-radius:50%; background:#64748b; display:inline-block; }
         #live.on { background:#22c55e; }
-        main { display:grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 1fr); gap:14px; padding:14px 18px; }
+        main { display:grid; grid-template-columns: minmax(0, 2.4fr) minmax(380px, 1fr); gap:14px; padding:14px 18px; }
         section { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px; }
         h2 { font-size:14px; margin:0 0 8px; color:var(--dim); font-weight:600; text-transform:uppercase; letter-spacing:.04em; }
         table { width:100%; border-collapse:collapse; font-variant-numeric:tabular-nums; }
@@ -52,8 +52,9 @@ package enum DashboardPage {
         .bar { width:120px; height:8px; background:#1e293b; border-radius:4px; overflow:hidden; display:inline-block; vertical-align:middle; }
         .bar > span { display:block; height:100%; background:#22c55e; }
         #mapbox { position:relative; width:100%; }
-        #map { width:100%; image-rendering:pixelated; image-rendering:crisp-edges; background:#0b1222; display:block; cursor:crosshair; }
-        #mapbox img.quicklook { position:absolute; opacity:.85; pointer-events:none; image-rendering:auto; }
+        #workers { font-size:12px; }
+        #map { image-rendering:pixelated; image-rendering:crisp-edges; background:#0b1222; display:block; cursor:crosshair; }
+        #mapframe img.quicklook { position:absolute; opacity:.85; pointer-events:none; image-rendering:auto; }
         .legend { display:flex; flex-wrap:wrap; gap:12px; margin:8px 0; }
         .legend span.sw { display:inline-block; width:11px; height:11px; border-radius:2px; margin-right:4px; vertical-align:-1px; }
         .controls { display:flex; gap:14px; align-items:center; margin-bottom:8px; color:var(--dim); }
@@ -72,7 +73,7 @@ package enum DashboardPage {
           <div>
             <section>
               <h2>Jobs</h2>
-              <table id="jobs"><thead><tr><th>job</th><th>name</th><th>progress</th><th>done</th><th>running</th><th>failed</th><th>rate</th><th>ETA</th></tr></thead><tbody></tbody></table>
+              <table id="jobs"><thead><tr><th>job</th><th>name</th><th>progress</th><th>done</th><th>on workers</th><th>failed</th><th>rate</th><th>ETA</th></tr></thead><tbody></tbody></table>
             </section>
             <section style="margin-top:14px">
               <h2 id="maptitle">Map</h2>
@@ -82,7 +83,7 @@ package enum DashboardPage {
                 <label><input type="checkbox" id="showql" checked> quicklook</label>
               </div>
               <div class="legend" id="legend"></div>
-              <div id="mapbox"><canvas id="map" width="1" height="1" aria-label="tile map"></canvas></div>
+              <div id="mapbox"><div id="mapframe" style="position:relative"><canvas id="map" width="1" height="1" aria-label="tile map"></canvas></div></div>
               <ol id="cells" class="sr-only" aria-label="tiles"></ol>
             </section>
           </div>
@@ -90,7 +91,7 @@ package enum DashboardPage {
             <section id="detail"><h2>Tile</h2><p class="empty">Click a tile on the map.</p></section>
             <section style="margin-top:14px">
               <h2>Workers</h2>
-              <table id="workers"><thead><tr><th>worker</th><th>state</th><th>slots</th><th>busy</th><th>queued</th><th>load</th><th>RSS</th><th>heard</th><th>node</th></tr></thead><tbody></tbody></table>
+              <table id="workers"><thead><tr><th>worker</th><th>state</th><th>busy</th><th>queued</th><th>load</th><th>RSS</th><th>heard</th></tr></thead><tbody></tbody></table>
             </section>
           </div>
         </main>
@@ -200,10 +201,12 @@ package enum DashboardPage {
             const tr = el("tr"), name = el("td");
             const sw = el("span"); sw.className = "sw"; const c = colourOfWorker(w.id);
             sw.style.cssText = `display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:5px;background:rgb(${c.join(",")})`;
-            name.append(sw, w.name); name.title = w.host;
-            tr.append(name, el("td", w.state), el("td", w.slots), el("td", w.busy), el("td", w.queued), el("td", w.load.toFixed(2)),
-              el("td", mib(w.rss)), el("td", (w.heardAgoMs / 1000).toFixed(1) + " s ago"),
-              el("td", [w.node, w.nodeType, w.market].filter(Boolean).join(" · ") || "–"));
+            name.append(sw, w.name);
+            name.title = [w.host, w.node, w.nodeType, w.market].filter(Boolean).join(" · ");
+            const node = [w.nodeType, w.market].filter(Boolean).join(" · ");
+            if (node) name.append(el("div", node, "empty"));
+            tr.append(name, el("td", w.state), el("td", `${w.busy}/${w.slots}`), el("td", w.queued), el("td", w.load.toFixed(2)),
+              el("td", mib(w.rss)), el("td", (w.heardAgoMs / 1000).toFixed(1) + " s"));
             return tr;
           }));
         }
@@ -211,8 +214,9 @@ package enum DashboardPage {
           const m = maps[selected]; if (!m) return;
           const canvas = document.getElementById("map");
           canvas.width = m.w; canvas.height = m.h;
+          fitMap();
           document.getElementById("maptitle").textContent = `Map · job ${m.job} ${m.name} · ${m.tiles} tiles`;
-          const box = document.getElementById("mapbox");
+          const box = document.getElementById("mapframe");
           box.querySelectorAll("img.quicklook").forEach(i => i.remove());
           for (const q of m.quicklooks) {
             const img = el("img", undefined, "quicklook"); img.src = q.url; img.alt = `quicklook EPSG:${q.epsg}`;
@@ -228,6 +232,15 @@ package enum DashboardPage {
           } else list.replaceChildren();
           m.dirty = true;
         }
+        // The canvas has a pixel per cell; it is shown scaled to the box, at most 62 % of the window's height.
+        function fitMap() {
+          const m = maps[selected]; if (!m) return;
+          const box = document.getElementById("mapbox"), canvas = document.getElementById("map");
+          const scale = Math.min(box.clientWidth / m.w, window.innerHeight * 0.62 / m.h);
+          canvas.style.width = Math.floor(m.w * scale) + "px"; canvas.style.height = Math.floor(m.h * scale) + "px";
+          document.getElementById("mapframe").style.width = canvas.style.width;
+        }
+        window.addEventListener("resize", fitMap);
         function renderLegend() {
           const m = maps[selected], legend = document.getElementById("legend");
           if (!m) { legend.replaceChildren(); return; }

@@ -67,7 +67,7 @@ package final class HeadMetrics: Sendable {
                         state.tileGauges[key]
                         ?? Gauge(
                             label: "grow_tiles",
-                            dimensions: [("job", "\(job.id)"), ("name", job.name), ("state", name)],
+                            dimensions: [("job_id", "\(job.id)"), ("job_name", job.name), ("state", name)],
                             factory: factory)
                     state.tileGauges[key] = gauge
                     gauge.record(count)
