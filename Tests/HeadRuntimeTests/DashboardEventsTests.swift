@@ -110,6 +110,34 @@ final class DashboardEventsTests: XCTestCase {
         XCTAssertEqual(tile.lastError, "exit 7")
     }
 
+    func testAFinalStepsQuicklooksAreLaidOverTheMap() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47]
+        var config = CoordinatorConfig(stateDirectory: "/state", dashboard: true)
+        config.finalizer = { _, _ in
+            JobFinalization(title: "maps") { .done(["map written"], images: [.init(epsg: 32633, png: png)]) }
+        }
+        var h = CoordinatorHarness(config: config)
+        let feed = DashboardFeed()
+        let client = h.connect(.client, "cli")
+        let (job, prepared) = try h.submit(noopJob(tiles: 1), from: client)
+        feed.apply(dashboardEvents(prepared))
+        let worker = h.worker("w1", slots: 1)
+        h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: worker))
+        let done = h.handle(
+            .received(
+                .tileDone(
+                    TileDone(results: [TileResult(job: job, index: 0, attempt: 1, durationMicros: 5, detail: "")])),
+                from: worker))
+        guard case .finalize(job, let step)? = done.last(where: { if case .finalize = $0 { true } else { false } })
+        else { return XCTFail("\(done)") }
+        feed.apply(dashboardEvents(h.handle(.finalizationEnded(job, step.run()))))
+        XCTAssertEqual(feed.quicklook(job: job, index: 0), png)
+        let map = try JSONSerialization.jsonObject(with: Data(feed.mapJSON(job: job)!.utf8)) as! [String: Any]
+        let quicklooks = try XCTUnwrap(map["quicklooks"] as? [[String: Any]])
+        XCTAssertEqual(quicklooks.first?["epsg"] as? Int, 32633)
+        XCTAssertEqual(quicklooks.first?["url"] as? String, "api/jobs/\(job)/quicklook/0")
+    }
+
     func testWithoutADashboardTheCoordinatorEmitsNothingForIt() throws {
         var h = CoordinatorHarness()
         let client = h.connect(.client, "cli")

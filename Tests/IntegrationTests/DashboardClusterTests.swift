@@ -103,8 +103,12 @@ final class DashboardClusterTests: XCTestCase {
         let cluster = try ClusterHarness(name: "prometheus")
         let port = try freeLoopbackPort()
         try cluster.startHead(extra: ["--dashboard-port", "\(port)"])
-        try cluster.startWorker("w1", slots: 2)
-        try cluster.startWorker("w2", slots: 2)
+        // The workers serve their own metrics.
+        let workerPorts = [try freeLoopbackPort(), try freeLoopbackPort()]
+        for (index, workerPort) in workerPorts.enumerated() {
+            try cluster.startWorker(
+                "w\(index + 1)", slots: 2, extra: ["--metrics-port", "\(workerPort)", "--metrics-bind", "127.0.0.1"])
+        }
         let prometheusPort = try freeLoopbackPort()
         let config = try cluster.writeJob(
             "prometheus.yml",
@@ -155,6 +159,15 @@ final class DashboardClusterTests: XCTestCase {
         let least = try XCTUnwrap(query(#"min_over_time(grow_tiles{job_id="1",state="done"}[10m])"#))
         XCTAssertLessThan(least, Double(tiles))
         XCTAssertEqual(try query(#"grow_workers{state="active"}"#), 2)
+        // Each worker counts what it ran; together, every tile once.
+        var ranByWorkers = 0
+        for workerPort in workerPorts {
+            let text = try curl(["http://127.0.0.1:\(workerPort)/metrics"]).output
+            let line = text.split(separator: "\n").first { $0.hasPrefix(#"grow_worker_tiles_total{outcome="done"}"#) }
+            ranByWorkers += Int(line?.split(separator: " ").last ?? "") ?? 0
+            XCTAssertTrue(text.contains("grow_worker_tile_duration_seconds_count"), text)
+        }
+        XCTAssertEqual(ranByWorkers, tiles)
         XCTAssertGreaterThan(try query("grow_tile_duration_seconds_count") ?? 0, Double(tiles) - 1)
     }
 

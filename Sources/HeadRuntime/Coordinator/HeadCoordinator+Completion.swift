@@ -36,8 +36,9 @@ extension HeadCoordinator {
         }
         var lines: [String] = []
         switch finalization {
-        case .done(let outputs)?:
+        case .done(let outputs, let images)?:
             lines += outputs
+            noteDashboardQuicklooks(id, images)
         case .failed(let error)?:
             lines.append("final step failed: \(error)")
             log(.error, "job's final step failed", ["job": "\(id)", "error": "\(error)"])

@@ -1,4 +1,5 @@
 import Dashboard
+import GrowJob
 import TileScheduler
 import Wire
 
@@ -54,6 +55,12 @@ extension HeadCoordinator {
     mutating func noteDashboardError(job: JobID, position: UInt32, error: String) {
         guard config.dashboard else { return }
         dashboardEvents.append(.tileError(job: job, position: position, error: error))
+    }
+
+    /// The pictures a job's final step made, laid over its map.
+    mutating func noteDashboardQuicklooks(_ job: JobID, _ images: [JobFinalization.Image]) {
+        guard config.dashboard, !images.isEmpty else { return }
+        dashboardEvents.append(.quicklooks(job: job, images.map { Quicklook(epsg: $0.epsg, png: $0.png) }))
     }
 
     mutating func noteDashboardJobEnded(_ job: HeadJob, atUnixMs: UInt64) {
