@@ -10,13 +10,21 @@ extension HeadCoordinator {
     /// The states of the tiles the scheduler changed during this input, once per tile.
     mutating func collectTileChanges() {
         guard config.dashboard else { return }
-        let changed = scheduler.takeChangedTiles()
+        var changed = scheduler.takeChangedTiles()
         guard !changed.isEmpty else { return }
+        // Each tile once (its state is read now, so which of its changes came last does not matter).
+        if changed.count > 1 {
+            changed.sort { ($0.job, $0.index) < ($1.job, $1.index) }
+            var unique = 1
+            for next in 1..<changed.count where changed[next] != changed[unique - 1] {
+                changed[unique] = changed[next]
+                unique += 1
+            }
+            changed.removeLast(changed.count - unique)
+        }
         var changes: [TileChange] = []
         changes.reserveCapacity(changed.count)
-        var seen = Set<TileRef>(minimumCapacity: changed.count)
-        // Latest first, so a tile that changed twice is reported in its final state only.
-        for tile in changed.reversed() where seen.insert(tile).inserted {
+        for tile in changed {
             guard let state = scheduler.tileState(tile) else { continue }
             let attempt = scheduler.attempt(of: tile) ?? 0
             if state == .done, let finished = finishedThisInput[tile] {
@@ -31,7 +39,7 @@ extension HeadCoordinator {
             }
         }
         finishedThisInput.removeAll(keepingCapacity: true)
-        dashboardEvents.append(.tiles(changes.reversed()))
+        dashboardEvents.append(.tiles(changes))
     }
 
     /// A job's map opens (`settled`: positions already finished, failed or quarantined).
