@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries.
@@ -121,7 +122,12 @@ let package = Package(
             ]),
         // The HTTP shell: the dashboard's page, event stream and API (Hummingbird), /metrics
         // (swift-prometheus) for the head and the workers.
-        .target(name: "DashboardServer", dependencies: ["Dashboard", hummingbird, prometheus, metrics, logging]),
+        .target(
+            name: "DashboardServer",
+            dependencies: [
+                "Dashboard", hummingbird, prometheus, metrics, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "WorkerRuntime",
             dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "AWSCore", nioCore, nioPosix, logging, metrics]),

@@ -1,12 +1,14 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
-/// A Hummingbird application run in a task of its own, with a start that returns the bound port
-/// and a stop that ends open streams first (they check `stopping`) and then the server.
+/// A Hummingbird application run in a service group of its own, with a start that returns the
+/// bound port and a stop that ends open streams first (they check `stopping`), then shuts the
+/// server down gracefully (no request is cut off mid-answer).
 final class HTTPServer: Sendable {
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
     let stopping = Atomic<Bool>(false)
 
     /// Binds `host:port` with `router` and returns the port bound (useful with 0).
@@ -18,22 +20,23 @@ final class HTTPServer: Sendable {
                 continuation.yield(channel.localAddress?.port ?? port)
                 continuation.finish()
             }, logger: logger)
-        let running = Task {
+        let group = ServiceGroup(services: [app], logger: logger)
+        let task = Task {
             defer { continuation.finish() }
-            try await app.run()
+            try await group.run()
         }
-        task.withLock { $0 = running }
+        running.withLock { $0 = (group, task) }
         for await port in bound { return port }
         // The server ended before it ran: its error says why.
-        try await running.value
+        try await task.value
         throw HTTPServerError.notStarted
     }
 
     func stop() async {
         stopping.store(true, ordering: .relaxed)
-        guard let running = task.withLock({ $0 }) else { return }
-        running.cancel()
-        _ = await running.result
+        guard let (group, task) = running.withLock({ $0 }) else { return }
+        await group.triggerGracefulShutdown()
+        _ = await task.result
     }
 }
 
