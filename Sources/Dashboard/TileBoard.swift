@@ -32,10 +32,19 @@ package struct TileBoard: Sendable {
             openedSinceBatch.append(opening.job)
             forgetOldJobs()
         case .tiles(let changes):
-            for change in changes {
-                guard maps[change.job] != nil else { continue }
-                let wasClean = maps[change.job]!.dirty.isEmpty
-                if maps[change.job]!.apply(change), wasClean { dirtyJobs.append(change.job) }
+            // Changes come in runs of one job: each run takes the job's map out once.
+            var index = 0
+            while index < changes.count {
+                let job = changes[index].job
+                var end = index + 1
+                while end < changes.count && changes[end].job == job { end += 1 }
+                if var map = maps.removeValue(forKey: job) {
+                    let wasClean = map.dirty.isEmpty
+                    for change in changes[index..<end] { map.apply(change) }
+                    if wasClean && !map.dirty.isEmpty { dirtyJobs.append(job) }
+                    maps[job] = map
+                }
+                index = end
             }
         case .tileError(let job, let position, let error):
             maps[job]?.noteError(position, error)

@@ -25,20 +25,19 @@ extension HeadCoordinator {
         var changes: [TileChange] = []
         changes.reserveCapacity(changed.count)
         for tile in changed {
-            guard let state = scheduler.tileState(tile) else { continue }
-            let attempt = scheduler.attempt(of: tile) ?? 0
-            if state == .done, let finished = finishedThisInput[tile] {
+            guard let (state, attempt, holder) = scheduler.tileView(tile) else { continue }
+            if state == .done, !finishedThisInput.isEmpty, let finished = finishedThisInput[tile] {
                 changes.append(
                     TileChange(
                         job: tile.job, position: tile.index, state: state, worker: finished.worker, attempt: attempt,
                         durationMicros: finished.micros))
             } else {
-                let worker = state == .queued || state == .running ? scheduler.holders(of: tile).first ?? 0 : 0
                 changes.append(
-                    TileChange(job: tile.job, position: tile.index, state: state, worker: worker, attempt: attempt))
+                    TileChange(job: tile.job, position: tile.index, state: state, worker: holder ?? 0, attempt: attempt)
+                )
             }
         }
-        finishedThisInput.removeAll(keepingCapacity: true)
+        if !finishedThisInput.isEmpty { finishedThisInput.removeAll(keepingCapacity: true) }
         dashboardEvents.append(.tiles(changes))
     }
 
