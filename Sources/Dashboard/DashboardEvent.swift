@@ -4,8 +4,9 @@ import TileScheduler
 /// What the head tells the dashboard, in the order it happens: the coordinator emits these (only
 /// when a dashboard is on) and the shell hands them to the `DashboardFeed`.
 package enum DashboardEvent: Sendable {
-    /// A job's map starts (a submission, or a job the journal kept).
-    case jobOpened(JobOpening)
+    /// A job's map starts (a submission, or a job the journal kept). Boxed: the opening is
+    /// large and rare, and every `.tiles` event would otherwise be as large as it.
+    indirect case jobOpened(JobOpening)
     /// Tiles whose state, worker or attempt moved, as the scheduler has them now.
     case tiles([TileChange])
     /// A tile's last error (a failed attempt, or the reason it failed or was quarantined).
