@@ -59,7 +59,16 @@ final class DashboardClusterTests: XCTestCase {
             return try browser.number(done) == tiles && table.contains("finished")
         }
         XCTAssertLessThan(middle, tiles, "the middle screenshot was taken while the job ran")
+        try cluster.eventually("the workers panel shows both workers idle") {
+            let workers = try browser.evaluate("document.querySelector('#workers tbody').textContent") as? String ?? ""
+            return workers.components(separatedBy: "0/2").count - 1 == 2
+        }
         try browser.screenshot(folder + "/dashboard-end.png")
+        // The same map coloured by the worker that ran each tile.
+        _ = try browser.evaluate(
+            "(async () => { const r = document.querySelector('input[value=worker]'); r.checked = true; r.onchange(); await new Promise(f => setTimeout(f, 300)); return 1; })()"
+        )
+        try browser.screenshot(folder + "/dashboard-by-worker.png")
 
         // The DOM: one cell per tile, every one done; the legend counts agree.
         let domFile = cluster.directory.appendingPathComponent("dom.html")
