@@ -44,6 +44,9 @@ let package = Package(
     targets: [
         // C libraries.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // BoringSSL's AEAD functions, from the copy swift-crypto links into every binary (its
+        // header says why not swift-crypto's AES.GCM); declarations only, nothing linked here.
+        .systemLibrary(name: "CBoringAEAD"),
         // libgdal, libcurl and libssh2 are not linked but dlopen()ed on first use, so a process maps
         // them (and the ~140 libraries they pull in) only once it touches a raster, S3 or SSH: each
         // C target has the library's headers (libgdal-dev, libcurl4-openssl-dev, libssh2-1-dev) and
@@ -59,10 +62,12 @@ let package = Package(
         .target(name: "GrowBase"),
 
         // Pure cores.
-        // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
+        // The protocol: frames, messages, handshake, sealing, and the NIO handlers that speak it.
         .target(
             name: "Wire",
-            dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
+            dependencies: [
+                "CLZ4", "CBoringAEAD", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging,
+            ]),
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
         .target(
             name: "GrowJob",
@@ -164,7 +169,11 @@ let package = Package(
             name: "WireFuzz", dependencies: ["Wire", nioCore], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
         // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
         .executableTarget(
-            name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
+            name: "WireBench",
+            dependencies: [
+                "Wire", "CLZ4", "CBoringAEAD", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Benchmarks/WireBench"),
         .executableTarget(
             name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"],
             path: "Sources/Benchmarks/SchedulerBench"),
@@ -223,7 +232,7 @@ let package = Package(
             name: "WireTests",
             dependencies: [
                 "Wire", "GrowBase", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging,
-                "GrowTestSupport",
+                "GrowTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GrowJob", "TileScheduler"]),
@@ -249,7 +258,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "GrowJob", "ObjectStore", "GrowTestSupport", "HeadRuntime", "Autoscaler", "TileScheduler", "Wire",
-                logging,
+                logging, nioCore,
             ]),
     ],
     swiftLanguageModes: [.v6]

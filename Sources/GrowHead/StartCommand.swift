@@ -38,6 +38,8 @@ struct StartCommand: AsyncParsableCommand {
     @Option(help: "Directory for the journal and records.") var stateDir = DefaultPaths.stateDirectory
     @Option(help: "Cluster token file (created with mode 0600 if missing; GROW_TOKEN wins if set).")
     var tokenFile = DefaultPaths.tokenFile
+    @Option(help: "Seconds after `grow-head token rotate` during which the previous token is still accepted.")
+    var tokenGrace = 3600.0
     @Option(help: "Seconds without a heartbeat after which a worker is lost.") var heartbeatTimeout = 5.0
     @Option(help: "Seconds between worker heartbeats.") var heartbeatInterval = 1.0
     @Option(
@@ -74,10 +76,15 @@ struct StartCommand: AsyncParsableCommand {
             scheduler.quarantineAfterLosses = quarantineAfter
             scheduler.stealing = !noStealing
             scheduler.backupCopies = !noBackups
+            guard tokenGrace >= 0 else { throw UserError("--token-grace must be at least 0") }
             var config = HeadConfig(
                 host: bind, port: port, stateDirectory: stateDir, token: token,
                 heartbeatIntervalMs: UInt32(heartbeatInterval * 1000), scheduler: scheduler,
                 resumeGraceMs: resumeGrace.map { UInt64(max(0, $0) * 1000) }, finalizer: ExportMapsFinalization.step)
+            // The files are read again for rotations, unless the token came from GROW_TOKEN.
+            let fromEnvironment = !(ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty
+            config.tokenFile = fromEnvironment ? nil : tokenFile
+            config.tokenGraceMs = UInt64(tokenGrace * 1000)
             if let cluster {
                 config.autoscaling = try autoscaling(cluster: cluster, logger: logger)
             }
@@ -143,10 +150,13 @@ struct StartCommand: AsyncParsableCommand {
     private func autoscaling(cluster: String, logger: Logger) throws -> Autoscaling {
         let secret = try ClusterOptions.tokenSecret(file: tokenFile, create: false)
         let built = try UserError.wrap {
-            let context = try ClusterContext.load(
+            var context = try ClusterContext.load(
                 path: cluster, home: DefaultPaths.home, tokenSecret: secret,
                 localBinaries: ClusterOptions.binaryDirectory,
                 policy: .acceptNew, sshTimeout: 300, onHead: true)
+            if (ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty {
+                context.tokenFile = tokenFile  // new workers get the token current when they are set up
+            }
             return try EC2HeadAutoscaling.make(context: context, home: DefaultPaths.home) { line in
                 logger.info("\(line)")
             }
@@ -169,6 +179,10 @@ struct StartCommand: AsyncParsableCommand {
             _ = try UserError.wrap { try ClusterToken.createTokenFile(at: tokenFile) }
             logger.info("created a new cluster token", metadata: ["file": "\(tokenFile)"])
         }
-        return try UserError.wrap { try ClusterToken.load(environment: environment, file: tokenFile) }
+        let token = try UserError.wrap { try ClusterToken.load(environment: environment, file: tokenFile) }
+        if (environment[ClusterToken.environmentVariable] ?? "").isEmpty {
+            _ = try UserError.wrap { try TokenFiles.load(tokenFile) }  // the previous token's file too
+        }
+        return token
     }
 }

@@ -19,6 +19,9 @@ struct GrowWorker: AsyncParsableCommand {
             Connects to the head (and reconnects with backoff whenever the connection drops),
             runs tiles in parallel slots, and keeps working while the head is away. SIGTERM
             (or a spot interruption) drains it: running tiles finish and are reported, then it exits.
+            The token file is read again before every connection and on SIGHUP: after
+            `grow-head token rotate`, copy the new file here and send SIGHUP, and the worker
+            reconnects with the new token while its tiles run on.
             On EC2 it polls the instance metadata service (IMDSv2) for the spot interruption notice
             and drains with the notice's time less --notice-margin as its deadline; a rebalance
             recommendation is passed on to the head (whose autoscaler may start a replacement).
@@ -110,9 +113,11 @@ struct GrowWorker: AsyncParsableCommand {
                     "cannot read this instance's id from the metadata service", metadata: ["error": "\(error)"])
             }
         }
+        let fromEnvironment = !(ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty
         var config = WorkerConfig(
             host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
-            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000), nodeID: node)
+            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000), nodeID: node,
+            tokenFile: fromEnvironment ? nil : tokenFile)
         var metricsServer: MetricsServer?
         if let metricsPort {
             guard (0...65535).contains(metricsPort) else { throw fail("--metrics-port must be 0...65535") }
@@ -136,6 +141,12 @@ struct GrowWorker: AsyncParsableCommand {
                 await runtime.drain(reason: "SIGTERM")
             }
         }
+        let hangupSignals = Signals.hangup()  // from now on SIGHUP no longer ends the process
+        let hangups = Task {
+            for await _ in hangupSignals {
+                await runtime.reloadToken()
+            }
+        }
         let watcher = metadata.map { client in
             let watcher = InterruptionWatcher(
                 client: client, pollIntervalMs: UInt64(noticePollInterval * 1000),
@@ -144,6 +155,7 @@ struct GrowWorker: AsyncParsableCommand {
         }
         let ending = await runtime.run()
         signals.cancel()
+        hangups.cancel()
         watcher?.cancel()
         await metricsServer?.stop()
         switch ending {

@@ -12,6 +12,13 @@ package struct HeadConfig: Sendable {
     package var port: Int
     package var stateDirectory: String
     package var token: ClusterToken
+    /// The file `token` came from: read again for rotations (`grow-head token rotate`); nil when
+    /// the token came from GROW_TOKEN or the caller.
+    package var tokenFile: String?
+    /// How long after a rotation the previous token is still accepted.
+    package var tokenGraceMs: UInt64 = 3_600_000
+    /// How often the token files are read again.
+    package var tokenReloadInterval: TimeAmount = .seconds(1)
     package var name: String
     /// How often workers heartbeat (sent to them in Welcome).
     package var heartbeatIntervalMs: UInt32

@@ -15,6 +15,9 @@ final class HeadShell {
     let loop: any EventLoop
     private var coordinator: HeadCoordinator
     private var channels: [ConnectionID: any Channel] = [:]
+    /// Who each connection's peer is and the token it proved (for closing it when that token is
+    /// no longer accepted).
+    private var peers: [ConnectionID: (name: String, token: ClusterToken?)] = [:]
     private var nextConnectionID: ConnectionID = 1
     /// Channels written to while handling the current input; flushed once at its end.
     private var touched: Set<ConnectionID> = []
@@ -56,13 +59,29 @@ final class HeadShell {
         let id = nextConnectionID
         nextConnectionID += 1
         channels[id] = channel
+        peers[id] = (session.name, session.token)
         handle(.connected(id, role: session.role, name: session.name))
         return id
     }
 
     func disconnected(_ id: ConnectionID) {
         channels[id] = nil
+        peers[id] = nil
         handle(.disconnected(id))
+    }
+
+    /// Closes every connection proven with a token not in `accepted` (the previous token, once
+    /// its grace period after a rotation is over). Its peer reconnects with the current token,
+    /// or is refused; its tiles are handled as after any dropped connection.
+    func closeConnections(notProvenWith accepted: [ClusterToken]) {
+        for (id, peer) in peers {
+            guard let token = peer.token, !accepted.contains(token) else { continue }
+            logger.warning(
+                "closing a connection proven with a cluster token that is no longer accepted (rotated, grace period over)",
+                metadata: ["peer": "\(peer.name)"])
+            peers[id] = nil
+            channels[id]?.close(promise: nil)
+        }
     }
 
     func handle(_ input: HeadInput) {
