@@ -17,6 +17,9 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collections")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 
 let package = Package(
     name: "grow",
@@ -33,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries.
@@ -107,16 +114,28 @@ let package = Package(
         // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.
         .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
 
+        // The dashboard's core: the tile map's state per job and where each tile is drawn, the
+        // batched change stream, login sessions, the page itself. No IO.
+        .target(name: "Dashboard", dependencies: ["GrowJob", "TileScheduler"]),
+
         // Runtimes (the network shells around the cores).
         .target(
             name: "HeadRuntime",
             dependencies: [
-                "GrowBase", "Wire", "TileScheduler", "Autoscaler", "GrowJob", "ProjectStorage", "JobRecords", nioCore,
-                nioPosix, logging,
+                "GrowBase", "Wire", "TileScheduler", "Autoscaler", "GrowJob", "ProjectStorage", "JobRecords", "Dashboard",
+                nioCore, nioPosix, logging, metrics,
+            ]),
+        // The HTTP shell: the dashboard's page, event stream and API (Hummingbird), /metrics
+        // (swift-prometheus) for the head and the workers.
+        .target(
+            name: "DashboardServer",
+            dependencies: [
+                "Dashboard", hummingbird, prometheus, metrics, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .target(
             name: "WorkerRuntime",
-            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "AWSCore", nioCore, nioPosix, logging]),
+            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "AWSCore", nioCore, nioPosix, logging, metrics]),
         // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
         // the shell that runs them over SSH (libssh2).
         .target(
@@ -133,15 +152,15 @@ let package = Package(
             name: "GrowHead",
             dependencies: [
                 "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster",
-                "EOPipelines", "EOGrowBridge", "HeadRuntime",
+                "EOPipelines", "EOGrowBridge", "HeadRuntime", "Dashboard", "DashboardServer",
                 "GrowCLI", "Launcher", "LauncherRuntime", "AWSCore", argumentParser, logging,
             ]
         ),
         .executableTarget(
             name: "GrowWorker",
             dependencies: [
-                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "AWSCore", "GrowCLI",
-                argumentParser, logging,
+                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "AWSCore", "GrowCLI", "DashboardServer",
+                argumentParser, logging, metrics,
             ]
         ),
 
@@ -216,9 +235,12 @@ let package = Package(
                 "GrowTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GrowJob", "TileScheduler"]),
         .testTarget(
             name: "HeadRuntimeTests",
-            dependencies: ["HeadRuntime", "TileScheduler", "Autoscaler", "GrowJob", "JobRecords", "Wire", logging]
+            dependencies: [
+                "HeadRuntime", "TileScheduler", "Autoscaler", "GrowJob", "JobRecords", "Wire", "Dashboard", logging,
+            ]
         ),
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test
         // drives; its spot-notice watcher against a metadata stand-in on loopback.

@@ -1,5 +1,6 @@
 import AWSCore
 import ArgumentParser
+import DashboardServer
 import EOGrowBridge
 import EOPipelines
 import Exec
@@ -62,6 +63,9 @@ struct GrowWorker: AsyncParsableCommand {
     var python: String?
     @Option(help: "Least important log messages shown: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
+    @Option(help: "Serve this worker's Prometheus metrics at /metrics on this port (default: none; 0: any free port).")
+    var metricsPort: Int?
+    @Option(help: "Address of --metrics-port.") var metricsBind = "0.0.0.0"
 
     func run() async throws {
         let fail: (String) -> ExitCode = { message in
@@ -110,10 +114,23 @@ struct GrowWorker: AsyncParsableCommand {
             }
         }
         let fromEnvironment = !(ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty
-        let config = WorkerConfig(
+        var config = WorkerConfig(
             host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
             prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000), nodeID: node,
             tokenFile: fromEnvironment ? nil : tokenFile)
+        var metricsServer: MetricsServer?
+        if let metricsPort {
+            guard (0...65535).contains(metricsPort) else { throw fail("--metrics-port must be 0...65535") }
+            let server = MetricsServer()
+            config.metrics = WorkerMetrics(factory: server.metricsFactory)
+            do {
+                let bound = try await server.start(host: metricsBind, port: metricsPort, logger: logger)
+                logger.info("metrics listening", metadata: ["url": "http://\(metricsBind):\(bound)/metrics"])
+            } catch {
+                throw fail("cannot listen on \(metricsBind):\(metricsPort) for metrics: \(error)")
+            }
+            metricsServer = server
+        }
         let runner = TileExecutor(
             eoPipelines: EOPipelineRunner(),
             eoGrow: EOGrowRunner(
@@ -140,6 +157,7 @@ struct GrowWorker: AsyncParsableCommand {
         signals.cancel()
         hangups.cancel()
         watcher?.cancel()
+        await metricsServer?.stop()
         switch ending {
         case .refused(let message): throw fail(message)
         case .drained: logger.info("drained; exiting")

@@ -1,4 +1,5 @@
 import Autoscaler
+import Dashboard
 import Foundation
 import GrowJob
 import NIOCore
@@ -37,6 +38,11 @@ package struct HeadConfig: Sendable {
     package var instance = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
     /// The cluster scales with the work through this provider; nil: no autoscaling.
     package var autoscaling: Autoscaling?
+    /// The dashboard's state, fed with the coordinator's events; nil: no dashboard (the
+    /// coordinator then computes none of them).
+    package var dashboard: DashboardFeed?
+    /// The head's metrics; nil: none are kept.
+    package var metrics: HeadMetrics?
 
     package init(
         host: String = "0.0.0.0",
@@ -75,7 +81,8 @@ extension HeadConfig {
         CoordinatorConfig(
             scheduler: scheduler, resumeGraceMs: resumeGraceMs, stateDirectory: stateDirectory,
             hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer, instance: instance,
-            autoscaler: autoscaling?.config, autoscaleIntervalMs: autoscaling?.intervalMs ?? 1000)
+            autoscaler: autoscaling?.config, autoscaleIntervalMs: autoscaling?.intervalMs ?? 1000,
+            dashboard: dashboard != nil)
     }
 }
 

@@ -179,9 +179,17 @@ package actor Worker {
     }
 
     private func currentHeartbeat() -> Heartbeat {
-        Heartbeat(
+        let heartbeat = Heartbeat(
             busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
             rssBytes: ProcessStats.residentBytes(), rebalanceNoticeUnixMs: rebalanceNoticeUnixMs)
+        if let metrics = config.metrics {
+            metrics.busySlots.record(Int(heartbeat.busySlots))
+            metrics.queuedTiles.record(Int(heartbeat.queuedTiles))
+            metrics.rssBytes.record(Int(heartbeat.rssBytes))
+            metrics.load.record(heartbeat.load)
+            metrics.connected.record(writer != nil ? 1 : 0)
+        }
+        return heartbeat
     }
 
     private func waitForEnding() async {
@@ -228,6 +236,7 @@ package actor Worker {
                     continue
                 }
                 logger.warning("connection to the head closed; reconnecting")
+                config.metrics?.reconnects.increment()
             } catch WireError.refusedByPeer(let reason, let text)
                 where reason == .authenticationFailed || reason == .noCommonVersion
             {
@@ -495,6 +504,10 @@ package actor Worker {
     }
 
     private func record(_ tile: QueuedTile, _ outcome: TileOutcome, micros: UInt64) {
+        if let metrics = config.metrics {
+            metrics.tileDuration.recordMicroseconds(micros)
+            if case .done = outcome { metrics.tilesDone.increment() } else { metrics.tilesFailed.increment() }
+        }
         switch outcome {
         case .done(let detail):
             unsentResults.append(

@@ -25,6 +25,8 @@ package struct WorkerConfig: Sendable {
     /// The provider's id of this machine (an EC2 instance id; empty: none), told to the head so
     /// its autoscaler knows which node this worker runs on.
     package var nodeID: String
+    /// Where the worker's metrics go; nil: none are kept.
+    package var metrics: WorkerMetrics?
 
     package init(
         host: String, port: Int, token: ClusterToken, slots: Int, workDirectory: String, workerID: String,

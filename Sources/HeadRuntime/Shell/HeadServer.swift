@@ -34,6 +34,9 @@ package final class HeadServer: @unchecked Sendable {
             ProviderShell(provider: $0.provider, setup: $0.setup, logger: logger)
         }
         (journal, recovered) = try Journal.open(directory: config.stateDirectory)
+        if let metrics = config.metrics {
+            journal.observeSyncs { duration in metrics.journalFsync.record(duration: duration) }
+        }
         if recovered.droppedTailBytes > 0 {
             logger.warning(
                 "journal ended in a torn record; dropped it", metadata: ["bytes": "\(recovered.droppedTailBytes)"])
@@ -60,7 +63,7 @@ package final class HeadServer: @unchecked Sendable {
                 config: config.coordinator, recovered: recovered, now: HeadShell.now())
             let shell = HeadShell(
                 coordinator: coordinator, journal: journal, records: records, pool: pool, provider: provider,
-                logger: logger, loop: loop)
+                dashboard: config.dashboard, metrics: config.metrics, logger: logger, loop: loop)
             return NIOLoopBound(shell, eventLoop: loop)
         }.get()
         self.shell = shell
@@ -70,6 +73,9 @@ package final class HeadServer: @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let metrics = config.metrics {
+                        try channel.pipeline.syncOperations.addHandler(WireByteCounter(metrics: metrics))
+                    }
                     let handshake = ServerHandshake(
                         tokens: tokens.accepted(atUnixMs: Clock.unixMs()), headName: config.name,
                         sessionID: UInt64.random(in: 1...UInt64.max), heartbeatIntervalMs: config.heartbeatIntervalMs)

@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import GrowBase
 import Logging
@@ -27,11 +28,18 @@ final class HeadShell {
     private let provider: ProviderShell?
     let logger: Logger
     private var reportedJournalFailure = false
+    /// Where the dashboard's events go, when it is on.
+    private let dashboard: DashboardFeed?
+    /// The head's metrics, when something serves them.
+    let metrics: HeadMetrics?
 
     init(
         coordinator: HeadCoordinator, journal: Journal, records: RecordsKeeper, pool: NIOThreadPool,
-        provider: ProviderShell? = nil, logger: Logger, loop: any EventLoop
+        provider: ProviderShell? = nil, dashboard: DashboardFeed? = nil, metrics: HeadMetrics? = nil, logger: Logger,
+        loop: any EventLoop
     ) {
+        self.dashboard = dashboard
+        self.metrics = metrics
         self.provider = provider
         self.coordinator = coordinator
         self.journal = journal
@@ -85,6 +93,7 @@ final class HeadShell {
             logger.critical("the journal can no longer be written; progress from now on is not durable: \(failure)")
         }
         execute(coordinator.handle(input, at: Self.now()))
+        if case .progressTick = input, let metrics { metrics.update(coordinator.metricsSnapshot()) }
     }
 
     private func execute(_ actions: [HeadAction]) {
@@ -103,6 +112,9 @@ final class HeadShell {
             channels[id]?.close(promise: nil)
         case .journal(let record):
             journal.append(record)
+            if let metrics, case .tileFinished(_, _, _, let micros, _) = record {
+                metrics.tileDuration.recordMicroseconds(micros)
+            }
         case .prepareJob(let job, let spec, let place):
             let logger = self.logger
             let records = self.records
@@ -130,6 +142,8 @@ final class HeadShell {
         case .provider(let call):
             let bound = NIOLoopBound(self, eventLoop: loop)
             provider?.run(call, on: loop) { event in bound.value.handle(.autoscaler(event)) }
+        case .dashboard(let events):
+            dashboard?.apply(events)
         }
     }
 
