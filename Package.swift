@@ -17,6 +17,9 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collections")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 
 let package = Package(
     name: "grow",
@@ -33,10 +36,17 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries.
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // BoringSSL's AEAD functions, from the copy swift-crypto links into every binary (its
+        // header says why not swift-crypto's AES.GCM); declarations only, nothing linked here.
+        .systemLibrary(name: "CBoringAEAD"),
         // libgdal, libcurl and libssh2 are not linked but dlopen()ed on first use, so a process maps
         // them (and the ~140 libraries they pull in) only once it touches a raster, S3 or SSH: each
         // C target has the library's headers (libgdal-dev, libcurl4-openssl-dev, libssh2-1-dev) and
@@ -52,10 +62,12 @@ let package = Package(
         .target(name: "GrowBase"),
 
         // Pure cores.
-        // The protocol: frames, messages, handshake, and the NIO handlers that speak it.
+        // The protocol: frames, messages, handshake, sealing, and the NIO handlers that speak it.
         .target(
             name: "Wire",
-            dependencies: ["CLZ4", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging]),
+            dependencies: [
+                "CLZ4", "CBoringAEAD", nioCore, nioPosix, .product(name: "Crypto", package: "swift-crypto"), logging,
+            ]),
         // Jobs: the config language, job specs, tile sets, pipeline parameters. No IO.
         .target(
             name: "GrowJob",
@@ -102,16 +114,28 @@ let package = Package(
         // A job's records: pipeline.log, finished.json, failed.json, pipeline-report.json.
         .target(name: "JobRecords", dependencies: ["GrowJob", "ProjectStorage"]),
 
+        // The dashboard's core: the tile map's state per job and where each tile is drawn, the
+        // batched change stream, login sessions, the page itself. No IO.
+        .target(name: "Dashboard", dependencies: ["GrowJob", "TileScheduler"]),
+
         // Runtimes (the network shells around the cores).
         .target(
             name: "HeadRuntime",
             dependencies: [
-                "GrowBase", "Wire", "TileScheduler", "Autoscaler", "GrowJob", "ProjectStorage", "JobRecords", nioCore,
-                nioPosix, logging,
+                "GrowBase", "Wire", "TileScheduler", "Autoscaler", "GrowJob", "ProjectStorage", "JobRecords", "Dashboard",
+                nioCore, nioPosix, logging, metrics,
+            ]),
+        // The HTTP shell: the dashboard's page, event stream and API (Hummingbird), /metrics
+        // (swift-prometheus) for the head and the workers.
+        .target(
+            name: "DashboardServer",
+            dependencies: [
+                "Dashboard", hummingbird, prometheus, metrics, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .target(
             name: "WorkerRuntime",
-            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "AWSCore", nioCore, nioPosix, logging]),
+            dependencies: ["GrowBase", "Wire", "GrowJob", "Exec", "AWSCore", nioCore, nioPosix, logging, metrics]),
         // The cluster launcher: cluster.yaml, docker command lines, node set-up plans (pure), and
         // the shell that runs them over SSH (libssh2).
         .target(
@@ -128,15 +152,15 @@ let package = Package(
             name: "GrowHead",
             dependencies: [
                 "GrowBase", "Wire", "TileScheduler", "GrowJob", "ProjectStorage", "ObjectStore", "GDALRaster",
-                "EOPipelines", "EOGrowBridge", "HeadRuntime",
+                "EOPipelines", "EOGrowBridge", "HeadRuntime", "Dashboard", "DashboardServer",
                 "GrowCLI", "Launcher", "LauncherRuntime", "AWSCore", argumentParser, logging,
             ]
         ),
         .executableTarget(
             name: "GrowWorker",
             dependencies: [
-                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "AWSCore", "GrowCLI",
-                argumentParser, logging,
+                "Wire", "Exec", "EOPipelines", "EOGrowBridge", "WorkerRuntime", "AWSCore", "GrowCLI", "DashboardServer",
+                argumentParser, logging, metrics,
             ]
         ),
 
@@ -145,7 +169,11 @@ let package = Package(
             name: "WireFuzz", dependencies: ["Wire", nioCore], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
         // Benchmarks live outside the test suite (scripts/bench runs them in release mode).
         .executableTarget(
-            name: "WireBench", dependencies: ["Wire", "CLZ4", nioCore], path: "Sources/Benchmarks/WireBench"),
+            name: "WireBench",
+            dependencies: [
+                "Wire", "CLZ4", "CBoringAEAD", nioCore, .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Benchmarks/WireBench"),
         .executableTarget(
             name: "SchedulerBench", dependencies: ["TileScheduler", "SchedulerSimulation"],
             path: "Sources/Benchmarks/SchedulerBench"),
@@ -208,12 +236,15 @@ let package = Package(
             name: "WireTests",
             dependencies: [
                 "Wire", "GrowBase", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), logging,
-                "GrowTestSupport",
+                "GrowTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "GrowJob", "TileScheduler"]),
         .testTarget(
             name: "HeadRuntimeTests",
-            dependencies: ["HeadRuntime", "TileScheduler", "Autoscaler", "GrowJob", "JobRecords", "Wire", logging]
+            dependencies: [
+                "HeadRuntime", "TileScheduler", "Autoscaler", "GrowJob", "JobRecords", "Wire", "Dashboard", logging,
+            ]
         ),
         // The worker against an in-memory head (NIO's testing channels) and a tile runner the test
         // drives; its spot-notice watcher against a metadata stand-in on loopback.
@@ -231,7 +262,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "GrowJob", "ObjectStore", "GrowTestSupport", "HeadRuntime", "Autoscaler", "TileScheduler", "Wire",
-                logging,
+                logging, nioCore,
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -41,6 +41,8 @@
       (LIBSSH2_SESSION * a, const char *b, unsigned int c, unsigned int d, unsigned int e, const char *f,             \
        unsigned int g),                                                                                               \
       (a, b, c, d, e, f, g))                                                                                          \
+    R(LIBSSH2_CHANNEL *, libssh2_channel_direct_tcpip_ex,                                                             \
+      (LIBSSH2_SESSION * a, const char *b, int c, const char *d, int e), (a, b, c, d, e))                             \
     R(int, libssh2_channel_process_startup,                                                                           \
       (LIBSSH2_CHANNEL * a, const char *b, unsigned int c, const char *d, unsigned int e), (a, b, c, d, e))           \
     R(int, libssh2_channel_request_pty_ex,                                                                            \

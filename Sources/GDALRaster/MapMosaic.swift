@@ -17,6 +17,8 @@ package enum MapMosaic {
         package var tiles: Int
         package var mapKey: String
         package var quicklookKey: String?
+        /// The quicklook's bytes (at most 1024 pixels a side), for the dashboard.
+        package var quicklookPNG: [UInt8]?
         /// How long building this map took.
         package var seconds: Double
     }
@@ -107,15 +109,18 @@ package enum MapMosaic {
             }
             try storage.upload(group.mapKey, fromFile: map)
             var quicklookKey: String?
+            var quicklookPNG: [UInt8]?
             if parameters.quicklook != .none {
                 let png = temporary + "/quicklook.png"
                 try Quicklook.write(of: map, to: png, style: parameters.quicklook, work: temporary)
                 quicklookKey = (group.mapKey as NSString).deletingPathExtension + ".png"
                 try storage.upload(quicklookKey ?? "", fromFile: png)
+                quicklookPNG = FileManager.default.contents(atPath: png).map { [UInt8]($0) }
             }
             return Output(
                 epsg: group.epsg, time: group.time, tiles: group.keys.count, mapKey: group.mapKey,
-                quicklookKey: quicklookKey, seconds: Double(Clock.monotonicMs() - start) / 1000)
+                quicklookKey: quicklookKey, quicklookPNG: quicklookPNG,
+                seconds: Double(Clock.monotonicMs() - start) / 1000)
         }
     }
 

@@ -24,10 +24,18 @@ struct ClusterOptions: ParsableArguments {
         }
         guard sshTimeout > 0 else { throw UserError("--ssh-timeout must be positive") }
         let secret = try Self.tokenSecret(file: tokenFile, create: createToken)
-        let context = try UserError.wrap {
+        var context = try UserError.wrap {
             try ClusterContext.load(
                 path: path, home: DefaultPaths.home, tokenSecret: secret, localBinaries: Self.binaryDirectory,
                 policy: policy, sshTimeout: sshTimeout)
+        }
+        // After `grow-head token rotate` the nodes get the previous token too, for the head's grace.
+        let previous = TokenFiles.previousPath(of: tokenFile)
+        if (ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty,
+            FileManager.default.fileExists(atPath: previous)
+        {
+            _ = try UserError.wrap { try TokenFiles.load(tokenFile) }  // 0600 and a usable token, as on the head
+            context.previousTokenFile = previous
         }
         for warning in context.warnings {
             FileHandle.standardError.write(Data("grow-head: warning: \(warning)\n".utf8))

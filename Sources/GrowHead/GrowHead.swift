@@ -19,7 +19,7 @@ struct GrowHead: AsyncParsableCommand {
             StartCommand.self, SubmitCommand.self, StatusCommand.self, CancelCommand.self, RunCommand.self,
             ValidateCommand.self, TemplateCommand.self,
             TokenCommand.self, StorageCommand.self, UpCommand.self, DownCommand.self,
-            AttachCommand.self, ExecCommand.self, DaemonCommand.self, ImageCommand.self,
+            AttachCommand.self, ExecCommand.self, DaemonCommand.self, DashboardCommand.self, ImageCommand.self,
         ]
     )
 

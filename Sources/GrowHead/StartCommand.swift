@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dashboard
+import DashboardServer
 import EOPipelines
 import Foundation
 import GrowCLI
@@ -24,6 +26,11 @@ struct StartCommand: AsyncParsableCommand {
             the work: it launches spot or on-demand instances within min_workers..max_workers, sets
             them up over SSH as `up` does, replaces interrupted and lost ones, and terminates (or
             stops, with cache_stopped_nodes) those idle past idle_timeout_minutes.
+
+            The dashboard (the tile map, jobs, workers) and Prometheus' /metrics listen on
+            127.0.0.1:8265; reach them from a laptop with `grow-head dashboard CLUSTER.yaml`. Bound
+            to another address, the dashboard asks for the cluster token (a login form; the
+            session lives in a cookie) and /metrics wants it as a bearer token.
             """)
 
     @Option(help: "TCP port to listen on.") var port = 6379
@@ -31,6 +38,8 @@ struct StartCommand: AsyncParsableCommand {
     @Option(help: "Directory for the journal and records.") var stateDir = DefaultPaths.stateDirectory
     @Option(help: "Cluster token file (created with mode 0600 if missing; GROW_TOKEN wins if set).")
     var tokenFile = DefaultPaths.tokenFile
+    @Option(help: "Seconds after `grow-head token rotate` during which the previous token is still accepted.")
+    var tokenGrace = 3600.0
     @Option(help: "Seconds without a heartbeat after which a worker is lost.") var heartbeatTimeout = 5.0
     @Option(help: "Seconds between worker heartbeats.") var heartbeatInterval = 1.0
     @Option(
@@ -47,6 +56,10 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(help: "On SIGTERM leave the workers running (they reconnect to the next head).") var keepWorkers = false
     @Option(help: "Autoscale the EC2 workers of this cluster file (the copy `up` leaves at ~/.grow/cluster.yaml).")
     var cluster: String?
+    @Option(help: "Address of the dashboard and /metrics (anything but loopback asks for the token).")
+    var dashboardBind = "127.0.0.1"
+    @Option(help: "Port of the dashboard and /metrics (0: any free port).") var dashboardPort = 8265
+    @Flag(help: "No dashboard and no /metrics.") var noDashboard = false
 
     func run() async throws {
         try await reportingUserErrors {
@@ -63,13 +76,22 @@ struct StartCommand: AsyncParsableCommand {
             scheduler.quarantineAfterLosses = quarantineAfter
             scheduler.stealing = !noStealing
             scheduler.backupCopies = !noBackups
+            guard tokenGrace >= 0 else { throw UserError("--token-grace must be at least 0") }
             var config = HeadConfig(
                 host: bind, port: port, stateDirectory: stateDir, token: token,
                 heartbeatIntervalMs: UInt32(heartbeatInterval * 1000), scheduler: scheduler,
                 resumeGraceMs: resumeGrace.map { UInt64(max(0, $0) * 1000) }, finalizer: ExportMapsFinalization.step)
+            // The files are read again for rotations, unless the token came from GROW_TOKEN.
+            let fromEnvironment = !(ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty
+            config.tokenFile = fromEnvironment ? nil : tokenFile
+            config.tokenGraceMs = UInt64(tokenGrace * 1000)
             if let cluster {
                 config.autoscaling = try autoscaling(cluster: cluster, logger: logger)
             }
+            guard (0...65535).contains(dashboardPort) else { throw UserError("--dashboard-port must be 0...65535") }
+            let dashboard = noDashboard ? nil : try makeDashboard(name: config.name, port: port)
+            config.dashboard = dashboard?.feed
+            config.metrics = dashboard.map { HeadMetrics(factory: $0.metricsFactory) }
             let server: HeadServer
             do {
                 server = try HeadServer(config: config, logger: logger)
@@ -82,22 +104,59 @@ struct StartCommand: AsyncParsableCommand {
             } catch {
                 throw UserError("cannot listen on \(bind):\(port): \(error)")
             }
+            if let dashboard {
+                // The head runs without it rather than not at all (a second head on one machine).
+                do {
+                    let bound = try await dashboard.start(logger: logger)
+                    logger.info(
+                        "dashboard listening",
+                        metadata: [
+                            "url":
+                                "http://\(dashboardBind.contains(":") ? "[\(dashboardBind)]" : dashboardBind):\(bound)/",
+                            "login": "\(dashboard.requiresLogin ? "cluster token" : "none (loopback)")",
+                        ])
+                } catch {
+                    logger.warning(
+                        "no dashboard: cannot listen on \(dashboardBind):\(dashboardPort): \(error)")
+                }
+            }
             for await signal in Signals.termination() {
                 logger.info("stopping on signal \(signal)")
                 break
             }
+            await dashboard?.stop()
             try await server.stop(stopWorkers: !keepWorkers)
         }
+    }
+
+    /// The dashboard's state, registry and server; the login form compares with the token's text.
+    private func makeDashboard(name: String, port: Int) throws -> DashboardServer {
+        let environment = ProcessInfo.processInfo.environment
+        let secret: String
+        if let fromEnvironment = environment[ClusterToken.environmentVariable], !fromEnvironment.isEmpty {
+            secret = fromEnvironment
+        } else {
+            secret = try UserError.wrap { try String(contentsOfFile: tokenFile, encoding: .utf8) }
+        }
+        let host = ProcessInfo.processInfo.hostName
+        return DashboardServer(
+            feed: DashboardFeed(),
+            settings: DashboardSettings(
+                host: dashboardBind, port: dashboardPort, title: "\(host):\(port)",
+                token: Array(secret.trimmingCharacters(in: .whitespacesAndNewlines).utf8)))
     }
 
     /// The autoscaler's policy, EC2 and SSH set-up from the cluster file on the head.
     private func autoscaling(cluster: String, logger: Logger) throws -> Autoscaling {
         let secret = try ClusterOptions.tokenSecret(file: tokenFile, create: false)
         let built = try UserError.wrap {
-            let context = try ClusterContext.load(
+            var context = try ClusterContext.load(
                 path: cluster, home: DefaultPaths.home, tokenSecret: secret,
                 localBinaries: ClusterOptions.binaryDirectory,
                 policy: .acceptNew, sshTimeout: 300, onHead: true)
+            if (ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty {
+                context.tokenFile = tokenFile  // new workers get the token current when they are set up
+            }
             return try EC2HeadAutoscaling.make(context: context, home: DefaultPaths.home) { line in
                 logger.info("\(line)")
             }
@@ -120,6 +179,10 @@ struct StartCommand: AsyncParsableCommand {
             _ = try UserError.wrap { try ClusterToken.createTokenFile(at: tokenFile) }
             logger.info("created a new cluster token", metadata: ["file": "\(tokenFile)"])
         }
-        return try UserError.wrap { try ClusterToken.load(environment: environment, file: tokenFile) }
+        let token = try UserError.wrap { try ClusterToken.load(environment: environment, file: tokenFile) }
+        if (environment[ClusterToken.environmentVariable] ?? "").isEmpty {
+            _ = try UserError.wrap { try TokenFiles.load(tokenFile) }  // the previous token's file too
+        }
+        return token
     }
 }

@@ -12,7 +12,8 @@ struct UpCommand: AsyncParsableCommand {
             SSH, file_mounts (only changed files are sent), initialization_commands, docker (pull, \
             run with --net=host), setup_commands and head_/worker_setup_commands, then the start \
             commands. The head first, then all workers in parallel; workers get GROW_HEAD_IP and \
-            RAY_HEAD_IP. The cluster token goes to ~/.grow/token (0600) on every node. A node whose \
+            RAY_HEAD_IP. The cluster token goes to ~/.grow/token (0600) on every node, and after \
+            `grow-head token rotate` the previous one to ~/.grow/token.previous. A node whose \
             set-up did not change since the last `up` only runs its start commands.
 
             Logs: ~/.grow/clusters/NAME/logs/. Exit 2 when a node fails (the others still come up).

@@ -3,9 +3,20 @@
 /// raster work. Blocking work, so the head runs it off its event loop.
 package struct JobFinalization: Sendable {
     package enum Outcome: Sendable, Equatable {
-        /// Lines for the job's log.
-        case done([String])
+        /// Lines for the job's log, and the pictures of what it made (for the dashboard).
+        case done([String], images: [Image] = [])
         case failed(String)
+    }
+
+    /// A small picture of one UTM zone's map (export_maps' quicklook PNG).
+    package struct Image: Sendable, Equatable {
+        package var epsg: Int32
+        package var png: [UInt8]
+
+        package init(epsg: Int32, png: [UInt8]) {
+            self.epsg = epsg
+            self.png = png
+        }
     }
 
     package let title: String

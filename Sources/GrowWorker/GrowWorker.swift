@@ -1,5 +1,6 @@
 import AWSCore
 import ArgumentParser
+import DashboardServer
 import EOGrowBridge
 import EOPipelines
 import Exec
@@ -18,6 +19,9 @@ struct GrowWorker: AsyncParsableCommand {
             Connects to the head (and reconnects with backoff whenever the connection drops),
             runs tiles in parallel slots, and keeps working while the head is away. SIGTERM
             (or a spot interruption) drains it: running tiles finish and are reported, then it exits.
+            The token file is read again before every connection and on SIGHUP: after
+            `grow-head token rotate`, copy the new file here and send SIGHUP, and the worker
+            reconnects with the new token while its tiles run on.
             On EC2 it polls the instance metadata service (IMDSv2) for the spot interruption notice
             and drains with the notice's time less --notice-margin as its deadline; a rebalance
             recommendation is passed on to the head (whose autoscaler may start a replacement).
@@ -59,6 +63,9 @@ struct GrowWorker: AsyncParsableCommand {
     var python: String?
     @Option(help: "Least important log messages shown: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
+    @Option(help: "Serve this worker's Prometheus metrics at /metrics on this port (default: none; 0: any free port).")
+    var metricsPort: Int?
+    @Option(help: "Address of --metrics-port.") var metricsBind = "0.0.0.0"
 
     func run() async throws {
         let fail: (String) -> ExitCode = { message in
@@ -106,9 +113,24 @@ struct GrowWorker: AsyncParsableCommand {
                     "cannot read this instance's id from the metadata service", metadata: ["error": "\(error)"])
             }
         }
-        let config = WorkerConfig(
+        let fromEnvironment = !(ProcessInfo.processInfo.environment[ClusterToken.environmentVariable] ?? "").isEmpty
+        var config = WorkerConfig(
             host: host, port: port, token: token, slots: slotCount, workDirectory: workDir, workerID: id,
-            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000), nodeID: node)
+            prefetchPerSlot: prefetch, drainGraceMs: UInt64(drainGrace * 1000), nodeID: node,
+            tokenFile: fromEnvironment ? nil : tokenFile)
+        var metricsServer: MetricsServer?
+        if let metricsPort {
+            guard (0...65535).contains(metricsPort) else { throw fail("--metrics-port must be 0...65535") }
+            let server = MetricsServer()
+            config.metrics = WorkerMetrics(factory: server.metricsFactory)
+            do {
+                let bound = try await server.start(host: metricsBind, port: metricsPort, logger: logger)
+                logger.info("metrics listening", metadata: ["url": "http://\(metricsBind):\(bound)/metrics"])
+            } catch {
+                throw fail("cannot listen on \(metricsBind):\(metricsPort) for metrics: \(error)")
+            }
+            metricsServer = server
+        }
         let runner = TileExecutor(
             eoPipelines: EOPipelineRunner(),
             eoGrow: EOGrowRunner(
@@ -119,6 +141,12 @@ struct GrowWorker: AsyncParsableCommand {
                 await runtime.drain(reason: "SIGTERM")
             }
         }
+        let hangupSignals = Signals.hangup()  // from now on SIGHUP no longer ends the process
+        let hangups = Task {
+            for await _ in hangupSignals {
+                await runtime.reloadToken()
+            }
+        }
         let watcher = metadata.map { client in
             let watcher = InterruptionWatcher(
                 client: client, pollIntervalMs: UInt64(noticePollInterval * 1000),
@@ -127,7 +155,9 @@ struct GrowWorker: AsyncParsableCommand {
         }
         let ending = await runtime.run()
         signals.cancel()
+        hangups.cancel()
         watcher?.cancel()
+        await metricsServer?.stop()
         switch ending {
         case .refused(let message): throw fail(message)
         case .drained: logger.info("drained; exiting")

@@ -1,4 +1,5 @@
 import Autoscaler
+import Dashboard
 import Foundation
 import GrowJob
 import NIOCore
@@ -11,6 +12,13 @@ package struct HeadConfig: Sendable {
     package var port: Int
     package var stateDirectory: String
     package var token: ClusterToken
+    /// The file `token` came from: read again for rotations (`grow-head token rotate`); nil when
+    /// the token came from GROW_TOKEN or the caller.
+    package var tokenFile: String?
+    /// How long after a rotation the previous token is still accepted.
+    package var tokenGraceMs: UInt64 = 3_600_000
+    /// How often the token files are read again.
+    package var tokenReloadInterval: TimeAmount = .seconds(1)
     package var name: String
     /// How often workers heartbeat (sent to them in Welcome).
     package var heartbeatIntervalMs: UInt32
@@ -30,6 +38,11 @@ package struct HeadConfig: Sendable {
     package var instance = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
     /// The cluster scales with the work through this provider; nil: no autoscaling.
     package var autoscaling: Autoscaling?
+    /// The dashboard's state, fed with the coordinator's events; nil: no dashboard (the
+    /// coordinator then computes none of them).
+    package var dashboard: DashboardFeed?
+    /// The head's metrics; nil: none are kept.
+    package var metrics: HeadMetrics?
 
     package init(
         host: String = "0.0.0.0",
@@ -68,7 +81,8 @@ extension HeadConfig {
         CoordinatorConfig(
             scheduler: scheduler, resumeGraceMs: resumeGraceMs, stateDirectory: stateDirectory,
             hostName: ProcessInfo.processInfo.hostName, finalizer: finalizer, instance: instance,
-            autoscaler: autoscaling?.config, autoscaleIntervalMs: autoscaling?.intervalMs ?? 1000)
+            autoscaler: autoscaling?.config, autoscaleIntervalMs: autoscaling?.intervalMs ?? 1000,
+            dashboard: dashboard != nil)
     }
 }
 

@@ -16,9 +16,15 @@ package struct ClusterContext: Sendable {
     /// Folder holding grow-head and grow-worker to copy (binaries: copy).
     package var localBinaries: String
     package var tokenSecret: String
+    /// Where `tokenSecret` came from, if a file: a head's autoscaler reads it again for every
+    /// worker it sets up, so one launched after `grow-head token rotate` gets the current token.
+    package var tokenFile: String? = nil
     /// The head receives the cluster file and key for its autoscaler (an aws cluster's, once its
     /// instances are resolved into nodes).
     package var shipsClusterFileToHead = false
+    /// After `grow-head token rotate`: the local file with the previous token, sent to the head
+    /// as ~/.grow/token.previous (its time kept: the head's grace period counts from it).
+    package var previousTokenFile: String? = nil
 
     package var logDirectory: String { localGrowDirectory + "/clusters/\(config.clusterName)/logs" }
 

@@ -271,3 +271,20 @@ extension NodeRunner {
         return commands.docker == nil ? hostPath : "\(commandHome)/.grow/\(name)"
     }
 }
+
+extension NodeRunner {
+    /// `dashboard`: carries connections accepted on `listener` to the node's `remotePort` on its
+    /// loopback (where the head's dashboard listens) until `stop` says so.
+    package func forward(
+        listener: Int32, remotePort: Int, stop: () -> Bool, onConnection: (String) -> Void
+    ) throws(LaunchError) {
+        let ssh = try connect()
+        do {
+            try ssh.forward(
+                listener: listener, remoteHost: "127.0.0.1", remotePort: remotePort, stop: stop,
+                onConnection: onConnection)
+        } catch {
+            throw fail(error.description)
+        }
+    }
+}

@@ -3,7 +3,8 @@ import Launcher
 
 /// What every node receives over SFTP: the file mounts (listed once, locally), the grow binaries
 /// when they are copied, and the cluster token (mode 0600); the head of an aws cluster also gets
-/// the cluster file and the key its autoscaler sets workers up with.
+/// the cluster file and the key its autoscaler sets workers up with, and after a token rotation
+/// every head the previous token, for its grace period.
 package struct NodeUploads: Sendable {
     package struct Item: Sendable {
         /// Remote path as configured (may start with ~/).
@@ -66,6 +67,11 @@ package struct NodeUploads: Sendable {
             }
         }
         var headItems: [Item] = []
+        if let previous = context.previousTokenFile,
+            let file = try? LocalTree.file(URL(fileURLWithPath: previous), relative: "token.previous")
+        {
+            headItems.append(Item(remote: NodeCommands.growDirectory + "/token.previous", file: file, mode: 0o600))
+        }
         if context.shipsClusterFileToHead {
             for (local, remote) in [
                 (context.configPath, NodeCommands.clusterFile), (context.privateKey, NodeCommands.clusterKey),

@@ -29,6 +29,13 @@ package struct SSHNodeSetup: NodeSetup {
         guard let address = node.privateIP else { throw LaunchError("\(node.id) has no private address") }
         var workerContext = context
         workerContext.config.provider = .local(LocalProvider(headIP: headAddress, workerIPs: [address]))
+        if let file = context.tokenFile,
+            let current = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines),
+            !current.isEmpty
+        {
+            workerContext.tokenSecret = current  // rotated since the head started, perhaps
+        }
         let uploads = try NodeUploads.collect(context: workerContext, binaries: options.binaries, home: home)
         let worker = NodeIdentity(role: .worker, address: address)
         log("setting up \(node.id) (\(node.nodeType)) at \(address)")

@@ -24,6 +24,9 @@ struct JobTiles: Sendable {
     var counters = JobCounters()
     /// Retryable failures a tile may have before it fails for good.
     var maxAttempts = 3
+    /// Tiles whose state changed since the scheduler's owner last took them; nil when nobody
+    /// asked (`Scheduler.tracksChanges`), so an untracked scheduler pays nothing.
+    var changed: [UInt32]?
 
     init(id: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32]) {
         self.id = id
@@ -65,6 +68,7 @@ struct JobTiles: Sendable {
         counts[old] -= 1
         counts[Int(newState.rawValue)] += 1
         state[Int(index)] = newState.rawValue
+        changed?.append(index)
     }
 
     func count(_ state: TileState) -> Int { counts[Int(state.rawValue)] }

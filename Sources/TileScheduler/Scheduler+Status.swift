@@ -41,6 +41,15 @@ extension Scheduler {
 
     package func tileState(_ tile: TileRef) -> TileState? { job(of: tile)?.state(of: tile.index) }
 
+    /// A tile's state, current attempt and the worker holding its primary copy (nil: none), in
+    /// one look-up: what a live view of the job needs of each changed tile.
+    package func tileView(_ tile: TileRef) -> (state: TileState, attempt: UInt32, holder: WorkerID?)? {
+        guard let slot = jobIndex[tile.job], jobs[slot].contains(tile.index) else { return nil }
+        let state = jobs[slot].state(of: tile.index)
+        let holder = state == .queued || state == .running ? copies[tile]?.primary : nil
+        return (state, UInt32(jobs[slot].attempt[Int(tile.index)]), holder)
+    }
+
     /// The attempt number the tile's next (or current) run carries.
     package func attempt(of tile: TileRef) -> UInt32? {
         job(of: tile).map { UInt32($0.attempt[Int(tile.index)]) }

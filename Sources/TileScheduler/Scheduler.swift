@@ -62,9 +62,25 @@ package struct Scheduler: Sendable {
     var totalPending = 0
     var totalRunning = 0
     package internal(set) var counters = SchedulerCounters()
+    /// Keep a list of the tiles whose state changes (`takeChangedTiles`), for a live view of
+    /// the jobs. Set before jobs are submitted; jobs submitted before are not tracked.
+    package var tracksChanges = false
 
     package init(config: SchedulerConfig = SchedulerConfig()) {
         self.config = config
+    }
+
+    /// The tiles whose state changed since the last call, in the order they changed (a tile that
+    /// changed twice is listed twice). Empty unless `tracksChanges`.
+    package mutating func takeChangedTiles() -> [TileRef] {
+        guard tracksChanges else { return [] }
+        var tiles: [TileRef] = []
+        for slot in jobs.indices where jobs[slot].changed?.isEmpty == false {
+            let id = jobs[slot].id
+            for index in jobs[slot].changed! { tiles.append(TileRef(job: id, index: index)) }
+            jobs[slot].changed!.removeAll(keepingCapacity: true)
+        }
+        return tiles
     }
 
     /// Applies one event observed at `now` (monotonic milliseconds) and returns what to do.
@@ -134,6 +150,7 @@ package struct Scheduler: Sendable {
         guard jobIndex[id] == nil, tileCount >= 0, tileCount <= Int(UInt32.max) else { return }
         var job = JobTiles(id: id, tileCount: tileCount, order: order, alreadyFinished: alreadyFinished)
         job.maxAttempts = max(1, maxAttempts)
+        if tracksChanges { job.changed = [] }
         let jobSlot = jobs.count
         jobs.append(job)
         jobIndex[id] = jobSlot

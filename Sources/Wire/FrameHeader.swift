@@ -4,17 +4,20 @@ import NIOCore
 ///
 ///     offset 0  magic 'G' 'W'   2 bytes
 ///     offset 2  version         u8   (1)
-///     offset 3  flags           u8   (bit 0: payload is an LZ4 block)
+///     offset 3  flags           u8   (bit 0: payload is an LZ4 block; bit 1: sealed)
 ///     offset 4  message type    u16
 ///     offset 6  reserved        u16  (0; ignored by readers)
-///     offset 8  wire length     u32  (payload bytes that follow the header)
-///     offset 12 raw length      u32  (payload bytes after decompression)
+///     offset 8  wire length     u32  (payload bytes that follow the header; sealed: with the tag)
+///     offset 12 raw length      u32  (payload bytes after opening and decompression)
 public struct FrameHeader: Equatable, Sendable {
     public static let size = 16
     public static let magic: UInt16 = 0x5747  // "GW" read as little-endian u16
     public static let version: UInt8 = 1
     public static let compressedFlag: UInt8 = 0x01
-    static let knownFlags: UInt8 = compressedFlag
+    /// The payload is AES-256-GCM ciphertext followed by its 16-byte tag (every frame after the
+    /// handshake; see `FrameSealer`).
+    public static let sealedFlag: UInt8 = 0x02
+    static let knownFlags: UInt8 = compressedFlag | sealedFlag
 
     public var flags: UInt8
     public var type: UInt16
@@ -22,6 +25,10 @@ public struct FrameHeader: Equatable, Sendable {
     public var rawLength: UInt32
 
     public var isCompressed: Bool { flags & Self.compressedFlag != 0 }
+    public var isSealed: Bool { flags & Self.sealedFlag != 0 }
+
+    /// Bytes of payload on the wire, without a sealed frame's tag.
+    var payloadWireLength: Int { Int(wireLength) - (isSealed ? AESGCMKey.tagSize : 0) }
 
     public init(flags: UInt8, type: UInt16, wireLength: UInt32, rawLength: UInt32) {
         self.flags = flags
@@ -53,10 +60,18 @@ public struct FrameHeader: Equatable, Sendable {
         guard magic == Self.magic else { throw .badMagic(magic) }
         guard version == Self.version else { throw .unsupportedFrameVersion(version) }
         guard flags & ~Self.knownFlags == 0 else { throw .unknownFlags(flags) }
-        guard Int(wireLength) <= maxFrameSize else { throw .frameTooLarge(length: wireLength, limit: maxFrameSize) }
-        guard Int(rawLength) <= maxFrameSize else { throw .frameTooLarge(length: rawLength, limit: maxFrameSize) }
         let header = FrameHeader(flags: flags, type: type, wireLength: wireLength, rawLength: rawLength)
-        if !header.isCompressed && wireLength != rawLength {
+        // A sealed frame's wire length counts its tag too.
+        let tag = header.isSealed ? AESGCMKey.tagSize : 0
+        guard Int(wireLength) <= maxFrameSize + tag else {
+            throw .frameTooLarge(length: wireLength, limit: maxFrameSize + tag)
+        }
+        guard Int(rawLength) <= maxFrameSize else { throw .frameTooLarge(length: rawLength, limit: maxFrameSize) }
+        if header.isSealed && Int(wireLength) < tag {
+            throw .sealedLengthMismatch(wire: wireLength, raw: rawLength)
+        }
+        if !header.isCompressed && header.payloadWireLength != Int(rawLength) {
+            if header.isSealed { throw .sealedLengthMismatch(wire: wireLength, raw: rawLength) }
             throw .lengthMismatch(wire: wireLength, raw: rawLength)
         }
         return header

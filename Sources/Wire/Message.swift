@@ -122,6 +122,17 @@ public enum Message: Equatable, Sendable {
         try FrameCodec.encode(type: kind.rawValue, into: &buffer, limits: limits) { $0.writeBytes(writer.bytes) }
     }
 
+    /// Appends the whole frame, sealed by `sealer` (every frame after the handshake).
+    public func encodeFrame(into buffer: inout ByteBuffer, sealer: inout FrameSealer, limits: WireLimits = .default)
+        throws(WireError)
+    {
+        var writer = WireWriter(capacity: 64)
+        encodePayload(to: &writer)
+        try FrameCodec.encode(type: kind.rawValue, into: &buffer, sealer: &sealer, limits: limits) {
+            $0.writeBytes(writer.bytes)
+        }
+    }
+
     /// Decodes a frame's payload. Fields after the ones this version knows are ignored, so a newer
     /// peer may append fields to any message.
     public init(frame: Frame) throws(WireError) {

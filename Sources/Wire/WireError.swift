@@ -10,6 +10,21 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptCompressedPayload
     case decompressedSizeMismatch(expected: UInt32, actual: Int)
     case truncatedFrame(have: Int)
+    case sealedLengthMismatch(wire: UInt32, raw: UInt32)
+
+    // Sealing (frames after the handshake)
+    /// A frame in clear after the handshake, when every frame must be sealed.
+    case unsealedFrame(type: UInt16)
+    /// A sealed frame before the handshake has made the keys to open it.
+    case sealedFrameBeforeKeys(type: UInt16)
+    /// The frame due (number `frame`) does not open: altered in transit, or sealed with another key.
+    case frameFailedToOpen(frame: UInt64)
+    /// A copy of frame `copyOf` arrived where frame `expected` was due.
+    case replayedFrame(copyOf: UInt64, expected: UInt64)
+    /// Frame `got` arrived where frame `expected` was due: frames were dropped or reordered.
+    case frameOutOfOrder(got: UInt64, expected: UInt64)
+    /// This direction's key has sealed (or opened) as much as it may; a new connection has new keys.
+    case sealingKeyExhausted(frames: UInt64, bytes: UInt64)
 
     // Messages
     case unknownMessageType(UInt16)
@@ -43,6 +58,21 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
             return "LZ4 payload decompressed to \(actual) bytes, header said \(expected)"
         case .truncatedFrame(let have):
             return "connection ended inside a frame (\(have) bytes of it received)"
+        case .sealedLengthMismatch(let wire, let raw):
+            return "sealed frame declares wire length \(wire) (payload and 16-byte tag) but raw length \(raw)"
+        case .unsealedFrame(let type):
+            return "frame of type \(type) arrived in clear after the handshake (every frame must be sealed)"
+        case .sealedFrameBeforeKeys(let type):
+            return "sealed frame of type \(type) arrived before the handshake made the session keys"
+        case .frameFailedToOpen(let frame):
+            return "sealed frame \(frame) failed to open: altered in transit or sealed with another key"
+        case .replayedFrame(let copy, let expected):
+            return "sealed frame replayed: a copy of frame \(copy) arrived where frame \(expected) was due"
+        case .frameOutOfOrder(let got, let expected):
+            return
+                "sealed frame out of order: frame \(got) arrived where frame \(expected) was due (frames dropped or reordered)"
+        case .sealingKeyExhausted(let frames, let bytes):
+            return "session key used up (\(frames) frames, \(bytes) bytes); a new connection gets new keys"
         case .unknownMessageType(let type):
             return "unknown message type \(type)"
         case .truncatedMessage(let what):

@@ -13,6 +13,13 @@ public struct WireLimits: Sendable, Equatable {
     /// compressed, and if that does not pay, the whole payload is sent raw without trying.
     public var probeThreshold: Int
     public var probeSize: Int
+    /// Frames one direction of a connection may seal under its session key. The frame number is
+    /// the nonce, so the connection must close before it could wrap; a new one has new keys.
+    public var sealedFramesPerKey: UInt64
+    /// Bytes (payloads and tags) one direction may seal under its key. AES-GCM's safety margin
+    /// shrinks with the data sealed under one key; 2^36 bytes (64 GiB) keeps an attacker's
+    /// advantage below 2^-60 (RFC 8446 §5.5 sets its limit for TLS the same way).
+    public var sealedBytesPerKey: UInt64
 
     public static let defaultMaxFrameSize = 64 << 20
 
@@ -21,13 +28,17 @@ public struct WireLimits: Sendable, Equatable {
         compressionThreshold: Int = 1024,
         minimumSavingsDivisor: Int = 4,
         probeThreshold: Int = 64 << 10,
-        probeSize: Int = 16 << 10
+        probeSize: Int = 16 << 10,
+        sealedFramesPerKey: UInt64 = UInt64.max,
+        sealedBytesPerKey: UInt64 = 1 << 36
     ) {
         self.maxFrameSize = maxFrameSize
         self.compressionThreshold = compressionThreshold
         self.minimumSavingsDivisor = minimumSavingsDivisor
         self.probeThreshold = probeThreshold
         self.probeSize = probeSize
+        self.sealedFramesPerKey = sealedFramesPerKey
+        self.sealedBytesPerKey = sealedBytesPerKey
     }
 
     /// The largest compressed size that still pays for `rawLength` bytes.

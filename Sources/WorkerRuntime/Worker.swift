@@ -44,6 +44,12 @@ package actor Worker {
     private var idleSlots: [CheckedContinuation<QueuedTile?, Never>] = []
 
     private var writer: NIOAsyncChannelOutboundWriter<Message>?
+    /// The connection to the head, to drop it when the token changes.
+    private var channel: (any Channel)?
+    /// The token the next connection is proven with (read again from its file before each).
+    private var token: ClusterToken
+    /// The connection was dropped on purpose, to reconnect with a new token.
+    private var reconnectingWithNewToken = false
     private var heartbeatIntervalMs: UInt64 = 1000
     private var startedBatch: [UInt32: [Wire.TileAssignment]] = [:]
     private var unsentResults: [TileResult] = []
@@ -75,6 +81,7 @@ package actor Worker {
     /// `connector` defaults to TCP to `config.host:config.port` with `config.token`.
     package init(config: WorkerConfig, runner: any TileRunner, logger: Logger, connector: (any HeadConnector)? = nil) {
         self.config = config
+        self.token = config.token
         self.runner = runner
         self.logger = logger
         self.connector = connector ?? TCPHeadConnector(config: config)
@@ -172,9 +179,17 @@ package actor Worker {
     }
 
     private func currentHeartbeat() -> Heartbeat {
-        Heartbeat(
+        let heartbeat = Heartbeat(
             busySlots: UInt32(running.count), queuedTiles: UInt32(queue.count), load: ProcessStats.loadAverage(),
             rssBytes: ProcessStats.residentBytes(), rebalanceNoticeUnixMs: rebalanceNoticeUnixMs)
+        if let metrics = config.metrics {
+            metrics.busySlots.record(Int(heartbeat.busySlots))
+            metrics.queuedTiles.record(Int(heartbeat.queuedTiles))
+            metrics.rssBytes.record(Int(heartbeat.rssBytes))
+            metrics.load.record(heartbeat.load)
+            metrics.connected.record(writer != nil ? 1 : 0)
+        }
+        return heartbeat
     }
 
     private func waitForEnding() async {
@@ -203,8 +218,10 @@ package actor Worker {
         var backoffMs = config.reconnectInitialMs
         while ending == nil {
             do {
-                let connection = try await connector.connect()
+                if readTokenFile() { logger.info("the cluster token file changed: connecting with the new token") }
+                let connection = try await connector.connect(token: token)
                 backoffMs = config.reconnectInitialMs
+                channel = connection.channel.channel
                 try await connection.channel.executeThenClose { inbound, outbound in
                     await self.attach(outbound, session: connection.session)
                     for try await message in inbound {
@@ -214,7 +231,12 @@ package actor Worker {
                 }
                 detach()
                 if connectionEndIsExpected { return }
+                if reconnectingWithNewToken {
+                    reconnectingWithNewToken = false
+                    continue
+                }
                 logger.warning("connection to the head closed; reconnecting")
+                config.metrics?.reconnects.increment()
             } catch WireError.refusedByPeer(let reason, let text)
                 where reason == .authenticationFailed || reason == .noCommonVersion
             {
@@ -231,12 +253,14 @@ package actor Worker {
                     return
                 }
                 detach()
+                reconnectingWithNewToken = false
                 if connectionEndIsExpected { return }
                 logger.warning(
                     "connection to the head failed; retrying",
                     metadata: ["error": "\(error)", "retry in ms": "\(backoffMs)"])
             } catch {
                 detach()
+                reconnectingWithNewToken = false
                 if connectionEndIsExpected { return }
                 logger.warning(
                     "connection to the head failed; retrying",
@@ -284,6 +308,44 @@ package actor Worker {
 
     private func detach() {
         writer = nil
+        channel = nil
+    }
+
+    // MARK: - Token
+
+    /// Reads the token file again, when the token came from one; true when the token changed. A
+    /// file that cannot be read leaves the token as it was, and the log says why.
+    private func readTokenFile() -> Bool {
+        guard let file = config.tokenFile else { return false }
+        do {
+            let fresh = try ClusterToken.load(environment: [:], file: file)
+            guard fresh != token else { return false }
+            token = fresh
+            return true
+        } catch {
+            logger.warning(
+                "cannot read the token file again; keeping the token read before", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// SIGHUP: reads the token file again. A new token (after `grow-head token rotate`) makes the
+    /// worker reconnect at once, so its connection is proven with the new token before the head
+    /// stops accepting the old one; running tiles go on and are reported on the new connection.
+    package func reloadToken() {
+        guard config.tokenFile != nil else {
+            logger.info("SIGHUP: the cluster token comes from GROW_TOKEN; there is no file to read again")
+            return
+        }
+        guard readTokenFile() else {
+            logger.info("SIGHUP: the cluster token file is unchanged")
+            return
+        }
+        logger.info("the cluster token file changed: reconnecting with the new token")
+        if let channel {
+            reconnectingWithNewToken = true
+            channel.close(promise: nil)
+        }
     }
 
     private func heartbeatLoop() async {
@@ -442,6 +504,10 @@ package actor Worker {
     }
 
     private func record(_ tile: QueuedTile, _ outcome: TileOutcome, micros: UInt64) {
+        if let metrics = config.metrics {
+            metrics.tileDuration.recordMicroseconds(micros)
+            if case .done = outcome { metrics.tilesDone.increment() } else { metrics.tilesFailed.increment() }
+        }
         switch outcome {
         case .done(let detail):
             unsentResults.append(

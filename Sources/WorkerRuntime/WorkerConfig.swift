@@ -5,6 +5,9 @@ package struct WorkerConfig: Sendable {
     package var host: String
     package var port: Int
     package var token: ClusterToken
+    /// The file `token` came from: read again before every connection attempt and on SIGHUP, so a
+    /// rotated token is picked up; nil when the token came from GROW_TOKEN.
+    package var tokenFile: String?
     package var slots: Int
     package var workDirectory: String
     /// Stable identity: a reconnecting worker with the same id keeps its tiles.
@@ -22,12 +25,16 @@ package struct WorkerConfig: Sendable {
     /// The provider's id of this machine (an EC2 instance id; empty: none), told to the head so
     /// its autoscaler knows which node this worker runs on.
     package var nodeID: String
+    /// Where the worker's metrics go; nil: none are kept.
+    package var metrics: WorkerMetrics?
 
     package init(
         host: String, port: Int, token: ClusterToken, slots: Int, workDirectory: String, workerID: String,
         prefetchPerSlot: Int = 2, reconnectInitialMs: UInt64 = 100, reconnectMaxMs: UInt64 = 5000,
-        drainGraceMs: UInt64 = 120_000, redeliveryWindowMs: UInt64 = 5000, nodeID: String = ""
+        drainGraceMs: UInt64 = 120_000, redeliveryWindowMs: UInt64 = 5000, nodeID: String = "",
+        tokenFile: String? = nil
     ) {
+        self.tokenFile = tokenFile
         self.nodeID = nodeID
         self.host = host
         self.port = port

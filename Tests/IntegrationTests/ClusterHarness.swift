@@ -53,7 +53,10 @@ final class ClusterHarness {
             [
                 "start", "--port", "\(port)", "--bind", bind, "--state-dir", stateDirectory.path, "--token-file",
                 tokenFile.path,
-            ] + extra,
+            ]
+                + (extra.contains { $0.hasPrefix("--dashboard") || $0 == "--no-dashboard" }
+                    ? [] : ["--dashboard-port", "0"])
+                + extra,
             log: "head", environment: environment)
         head = process
         try waitForPort()

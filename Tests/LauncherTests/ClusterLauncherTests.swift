@@ -1,4 +1,5 @@
 import Foundation
+import GrowTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -61,6 +62,7 @@ final class ClusterLauncherTests: XCTestCase {
             usleep(200_000)
         }
         XCTAssertTrue(status.contains("Workers: 2 up"), status)
+        try checkDashboardForward(cluster, file: file)
 
         // submit --start runs `up` again: nothing changed, so no node repeats its set-up.
         let job = cluster.directory.appendingPathComponent("job.json")
@@ -187,5 +189,45 @@ final class ClusterLauncherTests: XCTestCase {
         XCTAssertEqual(down.status, 0, down.stderr)
         XCTAssertEqual(FakeDocker.calls(home: host.home).last, "stop grow_test")
         XCTAssertEqual(cluster.launchedProcesses(), [], "grow processes left after down")
+    }
+
+    /// `grow-head dashboard CLUSTER.yaml`: a local URL whose page and API come from the head's
+    /// dashboard (on the head host's own loopback) through the SSH connection.
+    func checkDashboardForward(_ cluster: TestCluster, file: URL) throws {
+        try requirement("curl", available: which("curl") != nil, from: .installDeps)
+        let process = Process()
+        process.executableURL = TestCluster.headBinary
+        process.arguments = ["dashboard", file.path, "--port", "0"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = cluster.localHome.path
+        environment["GROW_TOKEN"] = nil
+        process.environment = environment
+        let output = cluster.directory.appendingPathComponent("dashboard-forward.log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        var url: String?
+        for _ in 0..<600 where url == nil {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+/"#, options: .regularExpression) {
+                url = String(text[range])
+            }
+            if !process.isRunning { break }
+            usleep(100_000)
+        }
+        let base = try XCTUnwrap(url, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+        let page = try runProcess(which("curl")!, ["-s", "--max-time", "30", base])
+        XCTAssertTrue(page.output.contains("<canvas"), page.output)
+        let state = try runProcess(which("curl")!, ["-s", "--max-time", "30", base + "api/state"])
+        XCTAssertTrue(state.output.contains(#""workers":[{"#), state.output)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 }

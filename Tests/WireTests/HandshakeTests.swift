@@ -22,7 +22,7 @@ final class HandshakeTests: XCTestCase {
         guard case .send(let proofMessage) = proof else { return (proof, challenge) }
         let serverResult = server.receive(proofMessage)
         switch serverResult {
-        case .complete(let welcome, _): return (client.receive(welcome), serverResult)
+        case .complete(let welcome, _, _): return (client.receive(welcome), serverResult)
         case .reject(let refusal?, _): return (client.receive(refusal), serverResult)
         default: return (.fail(.authenticationFailed("server neither completed nor refused")), serverResult)
         }
@@ -32,12 +32,14 @@ final class HandshakeTests: XCTestCase {
         var client = ClientHandshake(token: token, role: .worker, name: "w1")
         var head = server(token)
         let (clientEnd, serverEnd) = run(client: &client, server: &head)
-        guard case .complete(let session) = clientEnd else { return XCTFail("client: \(clientEnd)") }
+        guard case .complete(let session, _) = clientEnd else { return XCTFail("client: \(clientEnd)") }
         XCTAssertEqual(
-            session, PeerSession(role: .worker, name: "head", version: 1, sessionID: 7, heartbeatIntervalMs: 1000))
-        guard case .complete(_, let peer) = serverEnd else { return XCTFail("server: \(serverEnd)") }
+            session,
+            PeerSession(role: .worker, name: "head", version: 2, sessionID: 7, heartbeatIntervalMs: 1000, token: token))
+        guard case .complete(_, let peer, _) = serverEnd else { return XCTFail("server: \(serverEnd)") }
         XCTAssertEqual(peer.name, "w1")
         XCTAssertEqual(peer.role, .worker)
+        XCTAssertEqual(peer.token, token)
     }
 
     func testWrongTokenIsRefusedByTheHead() {
@@ -105,9 +107,44 @@ final class HandshakeTests: XCTestCase {
         XCTAssertEqual(refused.reason, .noCommonVersion)
     }
 
+    func testAVersionOnePeerIsRefusedNotServedInClear() {
+        // Version 1 sent every frame in clear; this head speaks only the sealed version 2.
+        var head = server(token)
+        let old = ClientHandshake(token: token, role: .worker, name: "old", versions: 1...1)
+        guard case .reject(.refused(let refused)?, let error) = head.receive(.hello(old.hello)) else {
+            return XCTFail()
+        }
+        XCTAssertEqual(refused.reason, .noCommonVersion)
+        XCTAssertEqual(error, .noCommonProtocolVersion(ours: 2...2, theirs: 1...1))
+        // And a version-1 head's Challenge is refused by this peer.
+        var client = ClientHandshake(token: token, role: .worker, name: "new")
+        guard
+            case .fail(.noCommonProtocolVersion) = client.receive(
+                .challenge(Challenge(version: 1, nonce: Array(repeating: 3, count: 32), headName: "old head")))
+        else { return XCTFail() }
+    }
+
+    func testAHeadAcceptsEachOfItsTokensAndSaysWhichOneWasProven() {
+        let previous = try! ClusterToken(secret: "the token before the rotation")
+        for (peerToken, expected) in [(token, token), (previous, previous)] {
+            var client = ClientHandshake(token: peerToken, role: .worker, name: "w")
+            var head = ServerHandshake(tokens: [token, previous], headName: "h", sessionID: 1, heartbeatIntervalMs: 1)
+            let (clientEnd, serverEnd) = run(client: &client, server: &head)
+            guard case .complete(let clientSession, let clientKeys) = clientEnd,
+                case .complete(_, let session, let headKeys) = serverEnd
+            else { return XCTFail("\(clientEnd) \(serverEnd)") }
+            XCTAssertEqual(session.token, expected)
+            XCTAssertEqual(clientSession.token, expected)
+            XCTAssertEqual(clientKeys.sealing, headKeys.opening, "the keys come from the token both hold")
+        }
+        var stranger = ClientHandshake(token: wrongToken, role: .worker, name: "w")
+        var head = ServerHandshake(tokens: [token, previous], headName: "h", sessionID: 1, heartbeatIntervalMs: 1)
+        guard case .reject(_, .authenticationFailed) = run(client: &stranger, server: &head).1 else { return XCTFail() }
+    }
+
     func testShortNonceIsAProtocolViolation() {
         var head = server(token)
-        let hello = Hello(minVersion: 1, maxVersion: 1, role: .worker, name: "w", nonce: [1, 2, 3])
+        let hello = Hello(minVersion: 2, maxVersion: 2, role: .worker, name: "w", nonce: [1, 2, 3])
         guard case .reject(.refused(let refused)?, _) = head.receive(.hello(hello)) else { return XCTFail() }
         XCTAssertEqual(refused.reason, .protocolViolation)
     }

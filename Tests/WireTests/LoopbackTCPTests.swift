@@ -23,6 +23,11 @@ final class LoopbackHead: @unchecked Sendable {
                 context.writeAndFlush(wrapOutboundOut(.jobStatus(JobStatus(jobs: [summary]))), promise: nil)
             }
         }
+
+        /// As the head does: a frame that does not decode (or open) ends the connection.
+        func errorCaught(context: ChannelHandlerContext, error: Error) {
+            context.close(promise: nil)
+        }
     }
 
     init(token: ClusterToken, handshakeTimeout: TimeAmount, limits: WireLimits = .default) throws {
@@ -195,6 +200,62 @@ final class LoopbackTCPTests: XCTestCase {
         let bigReply = try await big.sendAndCollectUntilClosed([], bytes: oversized)
         XCTAssertEqual(bigReply, [])
         try await goodClientRoundTrip(job: 4)
+    }
+
+    func testAVersionOnePeerIsRefusedWithTheReasonCodeOfOldOverTCP() async throws {
+        let old = ClientHandshake(token: token, role: .worker, name: "v1 worker", versions: 1...1)
+        let peer = try await RawPeer.connect(port: head.port)
+        let received = try await peer.sendAndCollectUntilClosed([.hello(old.hello)])
+        XCTAssertEqual(received, [.refused(Refused(reason: .noCommonVersion, text: "no common protocol version"))])
+        try await goodClientRoundTrip(job: 5)
+    }
+
+    func testAFrameInClearAfterTheHandshakeClosesTheConnection() async throws {
+        // A peer that proves the token but then speaks in clear (as version 1 did) gets nothing.
+        let peer = try await RawPeer.connect(port: head.port)
+        var client = ClientHandshake(token: token, role: .client, name: "clear")
+        let received: [Message] = try await peer.channel.executeThenClose { inbound, outbound in
+            try await outbound.write(.hello(client.hello))
+            var iterator = inbound.makeAsyncIterator()
+            guard let challenge = try await iterator.next(), case .send(let proof) = client.receive(challenge) else {
+                throw WireError.authenticationFailed("no challenge")
+            }
+            try await outbound.write(proof)
+            guard case .welcome = try await iterator.next() else { throw WireError.authenticationFailed("no welcome") }
+            try await outbound.write(.queryJobs(JobRef(job: 1)))
+            var after: [Message] = []
+            do {
+                while let message = try await iterator.next() { after.append(message) }
+            } catch {
+                // A reset counts as closed too.
+            }
+            return after
+        }
+        XCTAssertEqual(received, [], "no answer to a frame in clear")
+        try await goodClientRoundTrip(job: 6)
+    }
+
+    func testAConnectionWhoseKeyIsUsedUpClosesAndTheNextGetsNewKeys() async throws {
+        // Three frames a direction per key here: the fourth request cannot be sealed.
+        let limits = WireLimits(sealedFramesPerKey: 3)
+        let connection = try await WireClient.connect(
+            host: "127.0.0.1", port: head.port, token: token, role: .client, name: "busy", limits: limits)
+        let answered: Int = try await connection.channel.executeThenClose { inbound, outbound in
+            var iterator = inbound.makeAsyncIterator()
+            var answers = 0
+            do {
+                for job in 0..<5 {
+                    try await outbound.write(.queryJobs(JobRef(job: UInt32(job))))
+                    guard try await iterator.next() != nil else { break }
+                    answers += 1
+                }
+            } catch {
+                // The sealer's refusal closes the connection; the write or the read says so.
+            }
+            return answers
+        }
+        XCTAssertEqual(answered, 3)
+        try await goodClientRoundTrip(job: 7)
     }
 
     func testAForeignProtocolIsClosedOnItsFirstBytesNotAtTheHandshakeTimeout() async throws {

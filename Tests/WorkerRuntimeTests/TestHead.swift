@@ -157,6 +157,7 @@ final class TestConnector: HeadConnector {
 
     private struct State {
         var attempts = 0
+        var tokens: [ClusterToken] = []
         var plans: [Plan] = []
     }
 
@@ -164,6 +165,8 @@ final class TestConnector: HeadConnector {
 
     /// Calls of `connect()` so far, the one waiting included.
     var attempts: Int { state.withLock { $0.attempts } }
+    /// The token each call of `connect(token:)` was given, in order.
+    var tokens: [ClusterToken] { state.withLock { $0.tokens } }
 
     /// The next connection the worker makes. `heartbeatIntervalMs` is the head's: a long one
     /// keeps heartbeats (and the idle worker's repeated RequestTiles) out of a test.
@@ -175,7 +178,8 @@ final class TestConnector: HeadConnector {
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).get()
         let session = PeerSession(
-            role: .worker, name: "test-head", version: 1, sessionID: 1, heartbeatIntervalMs: heartbeatIntervalMs)
+            role: .worker, name: "test-head", version: ProtocolVersion.supported.upperBound, sessionID: 1,
+            heartbeatIntervalMs: heartbeatIntervalMs)
         state.withLock { $0.plans.append(.accept(WireConnection(channel: wrapped, session: session))) }
         return HeadEnd(channel: channel)
     }
@@ -185,8 +189,11 @@ final class TestConnector: HeadConnector {
         state.withLock { $0.plans.append(.fail(error)) }
     }
 
-    func connect() async throws -> WireConnection {
-        state.withLock { $0.attempts += 1 }
+    func connect(token: ClusterToken) async throws -> WireConnection {
+        state.withLock {
+            $0.attempts += 1
+            $0.tokens.append(token)
+        }
         while true {
             let plan = state.withLock { state -> Plan? in
                 state.plans.isEmpty ? nil : state.plans.removeFirst()

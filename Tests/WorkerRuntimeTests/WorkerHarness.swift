@@ -20,12 +20,17 @@ final class WorkerHarness: Sendable {
     let madeBetween: ClosedRange<UInt64>
     private let result = Mutex<Worker.Ending?>(nil)
 
-    init(slots: Int = 1, prefetch: Int = 2, drainGraceMs: UInt64 = 60_000, nodeID: String = "") throws {
+    static let token = "worker runtime tests"
+
+    init(
+        slots: Int = 1, prefetch: Int = 2, drainGraceMs: UInt64 = 60_000, nodeID: String = "",
+        tokenFile: String? = nil
+    ) throws {
         config = WorkerConfig(
-            host: "head.test", port: 6379, token: try ClusterToken(secret: "worker runtime tests"), slots: slots,
+            host: "head.test", port: 6379, token: try ClusterToken(secret: Self.token), slots: slots,
             workDirectory: Self.workDirectory, workerID: "worker-under-test", prefetchPerSlot: prefetch,
             reconnectInitialMs: 10, reconnectMaxMs: 50, drainGraceMs: drainGraceMs, redeliveryWindowMs: 60_000,
-            nodeID: nodeID)
+            nodeID: nodeID, tokenFile: tokenFile)
         let before = Clock.unixMs()
         worker = Worker(config: config, runner: runner, logger: logs.logger, connector: connector)
         madeBetween = before...Clock.unixMs()

@@ -1,4 +1,5 @@
 import Exec
+import Foundation
 import GrowBase
 import GrowJob
 import Wire
@@ -456,6 +457,61 @@ final class WorkerTests: XCTestCase {
                 "the head at head.test:6379 refused this worker: authentication failed (is the cluster token the head's?)"
             ))
         XCTAssertEqual(harness.connector.attempts, 1)
+    }
+
+    // MARK: - Token rotation
+
+    func testSIGHUPWithARotatedTokenFileReconnectsWithTheNewTokenWhileTilesRun() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("worker-token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("token").path
+        func write(_ secret: String, mode: Int = 0o600) throws {
+            try (secret + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
+        }
+        try write(Harness.token)
+        let harness = try Harness(slots: 1, prefetch: 0, tokenFile: file)
+        let (head, _) = try await harness.connect()
+        try await head.send(Harness.definition(), Harness.assign([(0, 1)]))
+        _ = try await head.expectStarted(job: 1, [TileAssignment(0)])
+
+        await harness.worker.reloadToken()  // nothing new: the connection stays
+        try write("the rotated cluster token", mode: 0o644)
+        await harness.worker.reloadToken()  // a file others can read is not taken
+        XCTAssertEqual(harness.connector.attempts, 1)
+
+        try write("the rotated cluster token")
+        await harness.worker.reloadToken()
+        let again = try await harness.connector.accept()
+        let register = try await again.nextWrite("RegisterWorker with the new token")
+        guard case .registerWorker(let registration) = register.first else { return XCTFail("\(register)") }
+        XCTAssertEqual(registration.running, [TileRun(job: 1, index: 0, attempt: 1)], "the tile ran on meanwhile")
+        XCTAssertEqual(
+            harness.connector.tokens,
+            [try ClusterToken(secret: Harness.token), try ClusterToken(secret: "the rotated cluster token")])
+        XCTAssertEqual(harness.logs.warnings.count, 1, "only the unreadable file: \(harness.logs.warnings)")
+        XCTAssertTrue(harness.logs.warnings[0].hasPrefix("cannot read the token file again"))
+        try await harness.stop(through: again)
+    }
+
+    func testEveryReconnectReadsTheTokenFileAgain() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("worker-token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("token").path
+        XCTAssertTrue(
+            FileManager.default.createFile(
+                atPath: file, contents: Data((Harness.token + "\n").utf8), attributes: [.posixPermissions: 0o600]))
+        let harness = try Harness(tokenFile: file)
+        let (head, _) = try await harness.connect()
+        try "copied from the head after a rotation\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        try await head.close()
+        let again = try await harness.connector.accept()
+        _ = try await again.nextWrite("RegisterWorker")
+        XCTAssertEqual(harness.connector.tokens.last, try ClusterToken(secret: "copied from the head after a rotation"))
+        try await harness.stop(through: again)
     }
 
     // MARK: - Heartbeats

@@ -1,10 +1,12 @@
 import CLZ4
+import Crypto
 import Foundation
 import NIOCore
 import Wire
 
 // Wire throughput on one core: small messages through encode+decode, 1 MiB raster payloads with
-// and without LZ4, and memcpy / LZ4 itself on the same bytes as the machine's reference.
+// and without LZ4, each in clear and sealed (as every frame after the handshake is), memcpy / LZ4
+// itself on the same bytes as the machine's reference, and the two AEADs side by side.
 // Usage: WireBench [--payload FILE] [--json OUT]
 // FILE holds raw uint16 raster bytes (scripts/bench makes it from real imagery).
 
@@ -62,6 +64,28 @@ func smallMessageSeconds(_ messages: [Message], count: Int) throws -> (Double, I
 let (smallSeconds, smallSum) = try smallMessageSeconds(smallMessages, count: smallCount)
 var checksum = smallSum
 let smallRate = Double(smallCount) / smallSeconds
+
+/// The same, sealed: encode, seal, open, decode. The frame numbers run on across the rounds, as
+/// on a connection.
+func sealedSmallMessageSeconds(_ messages: [Message], count: Int) throws -> (Double, Int) {
+    let key = SymmetricKey(size: .bits256)
+    var sealer = FrameSealer(key: key)
+    var opener = FrameOpener(key: key)
+    var buffer = ByteBufferAllocator().buffer(capacity: 1 << 16)
+    var sum = 0
+    let elapsed = try best {
+        for i in 0..<count {
+            buffer.clear()
+            try messages[i % messages.count].encodeFrame(into: &buffer, sealer: &sealer)
+            guard let frame = try FrameCodec.decode(from: &buffer, opener: &opener) else { fatalError("no frame") }
+            if case .requestTiles(let r) = try Message(frame: frame) { sum &+= Int(r.count) }
+        }
+    }
+    return (elapsed, sum)
+}
+let (sealedSmallSeconds, sealedSmallSum) = try sealedSmallMessageSeconds(smallMessages, count: smallCount)
+checksum &+= sealedSmallSum
+let sealedSmallRate = Double(smallCount) / sealedSmallSeconds
 let averageSmallBytes =
     try smallMessages.map { m -> Int in
         var b = ByteBufferAllocator().buffer(capacity: 64)
@@ -123,6 +147,39 @@ for i in stride(from: 0, to: mebibyte, by: 2) {
 let classMap = try payloadThroughput(classes, limits: WireLimits())
 checksum &+= plain.sum &+ lz4.sum &+ forced.sum &+ classMap.sum
 
+/// 1 MiB payloads sealed: compressed first (by the policy), then sealed, opened, decompressed.
+func sealedPayloadThroughput(_ payload: ByteBuffer, limits: WireLimits) throws -> (
+    gbps: Double, wireBytes: Int, sum: Int
+) {
+    let key = SymmetricKey(size: .bits256)
+    var sealer = FrameSealer(key: key, limits: limits)
+    var opener = FrameOpener(key: key, limits: limits)
+    var sum = 0
+    var out = ByteBufferAllocator().buffer(capacity: 2 * mebibyte)
+    var wireBytes = 0
+    let elapsed = try best {
+        for _ in 0..<payloadRounds {
+            out.clear()
+            try FrameCodec.encode(type: 19, into: &out, sealer: &sealer, limits: limits) { target in
+                var copy = payload
+                target.writeBuffer(&copy)
+            }
+            wireBytes = out.readableBytes
+            guard let frame = try FrameCodec.decode(from: &out, opener: &opener, limits: limits) else {
+                fatalError("no frame")
+            }
+            sum &+= frame.payload.readableBytes
+        }
+    }
+    return (Double(payloadRounds * mebibyte) / elapsed / 1e9, wireBytes, sum)
+}
+let sealedPlain = try sealedPayloadThroughput(payload, limits: WireLimits(compressionThreshold: .max))
+let sealedLZ4 = try sealedPayloadThroughput(payload, limits: WireLimits())
+let sealedClassMap = try sealedPayloadThroughput(classes, limits: WireLimits())
+checksum &+= sealedPlain.sum &+ sealedLZ4.sum &+ sealedClassMap.sum
+
+let aeads = try AEADComparison.run(raster: raster, smallSize: averageSmallBytes - FrameHeader.size)
+
 // MARK: References on the same bytes
 
 var copyTarget = [UInt8](repeating: 0, count: mebibyte)
@@ -154,6 +211,16 @@ let rawLZ4GBps = Double(payloadRounds * mebibyte) / rawLZ4Seconds / 1e9
 
 let results: [String: Any] = [
     "small_messages_per_second": smallRate,
+    "sealed_small_messages_per_second": sealedSmallRate,
+    "sealed_payload_raw_gbps": sealedPlain.gbps,
+    "sealed_payload_lz4_gbps": sealedLZ4.gbps,
+    "sealed_class_map_lz4_gbps": sealedClassMap.gbps,
+    "aead_comparison": aeads.map {
+        [
+            "name": $0.name, "small_seal_open_nanoseconds": $0.smallNanoseconds,
+            "mebibyte_seal_open_gbps": $0.mebibyteGBps,
+        ]
+    },
     "small_message_average_frame_bytes": averageSmallBytes,
     "payload_bytes": mebibyte,
     "payload_source": payloadPath ?? "synthetic",
@@ -173,6 +240,11 @@ print(
     String(
         format: "small messages (encode+decode, one core): %.2f M/s (goal >= 2 M/s), %d bytes per frame",
         smallRate / 1e6, averageSmallBytes))
+print(
+    String(
+        format:
+            "small messages sealed (encode+seal+open+decode, one core): %.2f M/s (goal >= 1.5 M/s), %d bytes per frame",
+        sealedSmallRate / 1e6, averageSmallBytes + 16))
 print(String(format: "1 MiB raster, no LZ4:           %.2f GB/s", plain.gbps))
 func line(_ label: String, _ result: (gbps: Double, wireBytes: Int, sum: Int)) {
     print(
@@ -183,8 +255,19 @@ func line(_ label: String, _ result: (gbps: Double, wireBytes: Int, sum: Int)) {
 line("1 MiB raster, LZ4 policy on:   ", lz4)
 line("1 MiB raster, LZ4 forced:      ", forced)
 line("1 MiB class map, LZ4 policy on:", classMap)
+line("1 MiB raster, no LZ4, sealed:  ", sealedPlain)
+line("1 MiB raster, LZ4 on, sealed:  ", sealedLZ4)
+line("1 MiB class map, LZ4, sealed:  ", sealedClassMap)
 print(String(format: "memcpy of the same 1 MiB:       %.2f GB/s", memcpyGBps))
 print(String(format: "liblz4 compress+decompress:     %.2f GB/s (raster)", rawLZ4GBps))
+print("AEADs, one seal + one open (\(averageSmallBytes - FrameHeader.size)-byte payload; the 1 MiB raster):")
+for figure in aeads {
+    print(
+        String(
+            format: "  %@ %6.0f ns small   %6.2f GB/s 1 MiB",
+            figure.name.padding(toLength: 42, withPad: " ", startingAt: 0), figure.smallNanoseconds,
+            figure.mebibyteGBps))
+}
 if let jsonPath {
     let data = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
     try data.write(to: URL(fileURLWithPath: jsonPath))

@@ -21,12 +21,15 @@ package struct CoordinatorConfig: Sendable {
     package var autoscaler: AutoscalerConfig?
     /// How often the autoscaler is told the load and the time.
     package var autoscaleIntervalMs: UInt64
+    /// Emit `.dashboard` actions (tile states, jobs, workers) for a live view.
+    package var dashboard: Bool
 
     package init(
         scheduler: SchedulerConfig = SchedulerConfig(), resumeGraceMs: UInt64 = 5000, stateDirectory: String,
         hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }, instance: String = "0",
-        autoscaler: AutoscalerConfig? = nil, autoscaleIntervalMs: UInt64 = 1000
+        autoscaler: AutoscalerConfig? = nil, autoscaleIntervalMs: UInt64 = 1000, dashboard: Bool = false
     ) {
+        self.dashboard = dashboard
         self.autoscaler = autoscaler
         self.autoscaleIntervalMs = max(1, autoscaleIntervalMs)
         self.instance = instance

@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import GrowJob
 import JobRecords
@@ -28,6 +29,8 @@ package enum HeadAction: Sendable {
     case log(Logger.Level, String, Logger.Metadata)
     /// Call the node provider off the loop; answer `.autoscaler(…)`.
     case provider(ProviderCall)
+    /// Hand the dashboard what it shows (tile states, jobs, workers); no answer.
+    case dashboard([DashboardEvent])
 }
 
 /// Where a job's records live: a local folder, and for a project in object storage the prefix

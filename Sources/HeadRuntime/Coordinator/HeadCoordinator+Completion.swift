@@ -36,8 +36,9 @@ extension HeadCoordinator {
         }
         var lines: [String] = []
         switch finalization {
-        case .done(let outputs)?:
+        case .done(let outputs, let images)?:
             lines += outputs
+            noteDashboardQuicklooks(id, images)
         case .failed(let error)?:
             lines.append("final step failed: \(error)")
             log(.error, "job's final step failed", ["job": "\(id)", "error": "\(error)"])
@@ -66,6 +67,7 @@ extension HeadCoordinator {
         if let error { log(.error, "could not write the job's records", ["job": "\(id)", "error": "\(error)"]) }
         jobs[id]?.phase = .finished(at: ended)
         actions.append(.journal(.jobFinished(job: id, finishedUnixMs: ended)))
+        if let finishedJob = jobs[id] { noteDashboardJobEnded(finishedJob, atUnixMs: now.unixMs) }
         log(
             .info, "job finished",
             [

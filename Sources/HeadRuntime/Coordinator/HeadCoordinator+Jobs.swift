@@ -106,6 +106,7 @@ extension HeadCoordinator {
     mutating func accept(_ job: HeadJob, alreadyFinished: [UInt32]) {
         jobs[job.id] = job
         jobOrder.append(job.id)
+        openDashboardJob(job)
         schedule(
             .jobSubmitted(
                 job: job.id, tileCount: job.tileCount, order: job.curveOrder(), alreadyFinished: alreadyFinished,
@@ -149,6 +150,7 @@ extension HeadCoordinator {
             job.phase = .finished(at: ended)
             jobs[job.id] = job
             jobOrder.append(job.id)
+            openDashboardJob(job)
             return
         }
         actions.append(.reopenRecords(job.id, spec, records: job.records))

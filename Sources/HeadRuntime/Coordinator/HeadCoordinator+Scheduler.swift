@@ -47,6 +47,7 @@ extension HeadCoordinator {
                 .journal(
                     .tileFinished(job: job, index: index, attempt: attempt, durationMicros: micros, worker: key)))
             workers[worker]?.tilesDone += 1
+            if config.dashboard { finishedThisInput[TileRef(job: job, index: index)] = (worker, micros) }
             guard jobs[job] != nil else { return }
             jobs[job]?.finished.append(index)
             jobs[job]?.durations.add(micros)
@@ -56,12 +57,14 @@ extension HeadCoordinator {
             actions.append(.journal(.tileFailed(job: job, index: index, attempts: attempts, error: error)))
             guard let name = jobs[job]?.tileName(ofPosition: index) else { return }
             jobs[job]?.failures[index] = .init(error: error, attempts: attempts, quarantined: false)
+            noteDashboardError(job: job, position: index, error: error)
             record(job, "tile \(name) failed for good after \(attempts) attempts: \(error)")
         case .tileQuarantined(let job, let index, let reason):
             let attempts = scheduler.attempt(of: TileRef(job: job, index: index)) ?? 0
             actions.append(.journal(.tileQuarantined(job: job, index: index, reason: reason)))
             guard let name = jobs[job]?.tileName(ofPosition: index) else { return }
             jobs[job]?.failures[index] = .init(error: reason, attempts: attempts, quarantined: true)
+            noteDashboardError(job: job, position: index, error: reason)
             record(job, "tile \(name) quarantined: \(reason)")
             log(.warning, "tile quarantined", ["job": "\(job)", "tile": "\(name)", "reason": "\(reason)"])
         }

@@ -110,6 +110,7 @@ extension HeadCoordinator {
                 failure.job,
                 "tile \(job.tileName(ofPosition: position)) attempt \(failure.attempt) failed on \(key): \(failure.error)"
             )
+            noteDashboardError(job: failure.job, position: position, error: failure.error)
             failures.append(
                 TileScheduler.TileFailure(
                     TileRef(job: failure.job, index: position), attempt: failure.attempt, error: failure.error,

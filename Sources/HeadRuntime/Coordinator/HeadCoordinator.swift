@@ -1,4 +1,5 @@
 import Autoscaler
+import Dashboard
 import Foundation
 import GrowJob
 import JobRecords
@@ -42,6 +43,10 @@ package struct HeadCoordinator {
     var now: HeadTime
     /// The actions of the input being handled.
     var actions: [HeadAction] = []
+    /// The dashboard's events of the input being handled (only with `config.dashboard`).
+    var dashboardEvents: [DashboardEvent] = []
+    /// Tiles finished during the input being handled: who ran them and for how long.
+    var finishedThisInput: [TileRef: (worker: WorkerID, micros: UInt64)] = [:]
 
     /// A head that starts on its journal: unfinished jobs resume (their records reopen through
     /// the returned actions of the first `handle`), finished ones are kept for `status`.
@@ -49,6 +54,7 @@ package struct HeadCoordinator {
         self.config = config
         self.now = now
         scheduler = Scheduler(config: config.scheduler)
+        scheduler.tracksChanges = config.dashboard
         autoscaler = config.autoscaler.map { Autoscaler(config: $0) }
         nextJobID = max(recovered.nextJobID, 1)
         for job in recovered.jobs { recover(job) }
@@ -83,12 +89,14 @@ package struct HeadCoordinator {
             autoscale(event)
         }
         journalChangedCounters()
+        flushDashboardEvents()
         defer { actions = [] }
         return actions
     }
 
     /// The actions of the start itself (reopening the records of resumed jobs).
     package mutating func takeStartActions() -> [HeadAction] {
+        flushDashboardEvents()
         defer { actions = [] }
         return actions
     }
@@ -169,6 +177,7 @@ package struct HeadCoordinator {
             send(.jobStatus(Wire.JobStatus(jobs: list)), to: id)
         }
         actions.append(.flushLogs)
+        noteDashboardWorkers()
     }
 
     static let stopping = Message.shutdown(Shutdown(reason: "head stopping", graceful: true))

@@ -64,6 +64,9 @@ struct HeadJob {
 
     var tileCount: Int { selected?.count ?? spec.tiles.count }
 
+    /// The spec's tile index of each scheduler position; nil when every tile runs in index order.
+    var selectedPositions: [UInt32]? { selected }
+
     var finishedUnixMs: UInt64? {
         if case .finished(let at) = phase { return at }
         return nil

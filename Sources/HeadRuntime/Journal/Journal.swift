@@ -82,6 +82,8 @@ package final class Journal: @unchecked Sendable {
     private var closed = false
     private var writerRunning = false
     private var failureStorage: JournalError?
+    /// Told how long each fsync of a batch took (the head's metrics).
+    private var syncObserver: (@Sendable (Duration) -> Void)?
 
     private init(path: String, directory: String, fd: Int32, lockFD: Int32, baseBytes: Int, interval: Duration) {
         self.path = path
@@ -140,6 +142,13 @@ package final class Journal: @unchecked Sendable {
         Self.appendFramed(to: &pending) { record.encode(to: &$0) }
         appendedBytes += pending.count - before
         if before == 0 { condition.broadcast() }
+    }
+
+    /// Calls `observer` (on the writer thread) with how long each batch's fsync took.
+    package func observeSyncs(_ observer: @escaping @Sendable (Duration) -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        syncObserver = observer
     }
 
     /// Blocks until everything appended so far is written and fsync'd (or writing failed: see
@@ -230,7 +239,9 @@ package final class Journal: @unchecked Sendable {
 
             lastSync = clock.now
             let (written, error) = Self.writeAll(fd, batch, path: path)
+            let syncStart = clock.now
             let failure = error ?? Self.fsyncFile(fd, path: path)
+            let syncTime = clock.now - syncStart
             if batch.capacity > 1 << 22 {
                 batch = []
                 batch.reserveCapacity(1 << 16)
@@ -239,6 +250,7 @@ package final class Journal: @unchecked Sendable {
             }
 
             condition.lock()
+            if error == nil { syncObserver?(syncTime) }
             writtenBytes += written
             if let failure {
                 failureStorage = failure

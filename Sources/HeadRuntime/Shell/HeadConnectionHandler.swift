@@ -36,6 +36,7 @@ final class HeadConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is WireError { shell.metrics?.framesRejected.increment() }
         shell.logger.warning("closing connection after error", metadata: ["peer": "\(peer)", "error": "\(error)"])
         context.close(promise: nil)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GrowBase
 import Logging
 import NIOCore
 import NIOPosix
@@ -33,6 +34,9 @@ package final class HeadServer: @unchecked Sendable {
             ProviderShell(provider: $0.provider, setup: $0.setup, logger: logger)
         }
         (journal, recovered) = try Journal.open(directory: config.stateDirectory)
+        if let metrics = config.metrics {
+            journal.observeSyncs { duration in metrics.journalFsync.record(duration: duration) }
+        }
         if recovered.droppedTailBytes > 0 {
             logger.warning(
                 "journal ended in a torn record; dropped it", metadata: ["bytes": "\(recovered.droppedTailBytes)"])
@@ -52,12 +56,14 @@ package final class HeadServer: @unchecked Sendable {
         let (logger, journal, recovered, records, pool, loop, provider) = (
             self.logger, self.journal, self.recovered, self.records, self.pool, self.loop, self.provider
         )
+        let tokens = HeadTokens(
+            token: config.token, file: config.tokenFile, graceMs: config.tokenGraceMs, logger: logger)
         let shell: NIOLoopBound<HeadShell> = try await loop.submit {
             let coordinator = HeadCoordinator(
                 config: config.coordinator, recovered: recovered, now: HeadShell.now())
             let shell = HeadShell(
                 coordinator: coordinator, journal: journal, records: records, pool: pool, provider: provider,
-                logger: logger, loop: loop)
+                dashboard: config.dashboard, metrics: config.metrics, logger: logger, loop: loop)
             return NIOLoopBound(shell, eventLoop: loop)
         }.get()
         self.shell = shell
@@ -67,9 +73,12 @@ package final class HeadServer: @unchecked Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let metrics = config.metrics {
+                        try channel.pipeline.syncOperations.addHandler(WireByteCounter(metrics: metrics))
+                    }
                     let handshake = ServerHandshake(
-                        token: config.token, headName: config.name, sessionID: UInt64.random(in: 1...UInt64.max),
-                        heartbeatIntervalMs: config.heartbeatIntervalMs)
+                        tokens: tokens.accepted(atUnixMs: Clock.unixMs()), headName: config.name,
+                        sessionID: UInt64.random(in: 1...UInt64.max), heartbeatIntervalMs: config.heartbeatIntervalMs)
                     try WirePipeline.addServerHandlers(
                         to: channel.pipeline.syncOperations, handshake: handshake, limits: config.limits,
                         timeout: config.handshakeTimeout, logger: logger)
@@ -86,6 +95,16 @@ package final class HeadServer: @unchecked Sendable {
         timers.append(
             loop.scheduleRepeatedTask(initialDelay: config.progressInterval, delay: config.progressInterval) { _ in
                 shell.value.handle(.progressTick)
+            })
+        // Rotations: the files are read on the thread pool, connections closed on the loop.
+        timers.append(
+            loop.scheduleRepeatedTask(initialDelay: config.tokenReloadInterval, delay: config.tokenReloadInterval) {
+                _ in
+                pool.runIfActive(eventLoop: loop) {
+                    tokens.refresh(atUnixMs: Clock.unixMs(), logger: logger)
+                }.whenSuccess {
+                    shell.value.closeConnections(notProvenWith: tokens.accepted(atUnixMs: Clock.unixMs()))
+                }
             })
         let port = channel.localAddress?.port ?? config.port
         logger.info(

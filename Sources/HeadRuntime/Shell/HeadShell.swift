@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import GrowBase
 import Logging
@@ -14,6 +15,9 @@ final class HeadShell {
     let loop: any EventLoop
     private var coordinator: HeadCoordinator
     private var channels: [ConnectionID: any Channel] = [:]
+    /// Who each connection's peer is and the token it proved (for closing it when that token is
+    /// no longer accepted).
+    private var peers: [ConnectionID: (name: String, token: ClusterToken?)] = [:]
     private var nextConnectionID: ConnectionID = 1
     /// Channels written to while handling the current input; flushed once at its end.
     private var touched: Set<ConnectionID> = []
@@ -24,11 +28,18 @@ final class HeadShell {
     private let provider: ProviderShell?
     let logger: Logger
     private var reportedJournalFailure = false
+    /// Where the dashboard's events go, when it is on.
+    private let dashboard: DashboardFeed?
+    /// The head's metrics, when something serves them.
+    let metrics: HeadMetrics?
 
     init(
         coordinator: HeadCoordinator, journal: Journal, records: RecordsKeeper, pool: NIOThreadPool,
-        provider: ProviderShell? = nil, logger: Logger, loop: any EventLoop
+        provider: ProviderShell? = nil, dashboard: DashboardFeed? = nil, metrics: HeadMetrics? = nil, logger: Logger,
+        loop: any EventLoop
     ) {
+        self.dashboard = dashboard
+        self.metrics = metrics
         self.provider = provider
         self.coordinator = coordinator
         self.journal = journal
@@ -48,13 +59,29 @@ final class HeadShell {
         let id = nextConnectionID
         nextConnectionID += 1
         channels[id] = channel
+        peers[id] = (session.name, session.token)
         handle(.connected(id, role: session.role, name: session.name))
         return id
     }
 
     func disconnected(_ id: ConnectionID) {
         channels[id] = nil
+        peers[id] = nil
         handle(.disconnected(id))
+    }
+
+    /// Closes every connection proven with a token not in `accepted` (the previous token, once
+    /// its grace period after a rotation is over). Its peer reconnects with the current token,
+    /// or is refused; its tiles are handled as after any dropped connection.
+    func closeConnections(notProvenWith accepted: [ClusterToken]) {
+        for (id, peer) in peers {
+            guard let token = peer.token, !accepted.contains(token) else { continue }
+            logger.warning(
+                "closing a connection proven with a cluster token that is no longer accepted (rotated, grace period over)",
+                metadata: ["peer": "\(peer.name)"])
+            peers[id] = nil
+            channels[id]?.close(promise: nil)
+        }
     }
 
     func handle(_ input: HeadInput) {
@@ -66,6 +93,7 @@ final class HeadShell {
             logger.critical("the journal can no longer be written; progress from now on is not durable: \(failure)")
         }
         execute(coordinator.handle(input, at: Self.now()))
+        if case .progressTick = input, let metrics { metrics.update(coordinator.metricsSnapshot()) }
     }
 
     private func execute(_ actions: [HeadAction]) {
@@ -84,6 +112,9 @@ final class HeadShell {
             channels[id]?.close(promise: nil)
         case .journal(let record):
             journal.append(record)
+            if let metrics, case .tileFinished(_, _, _, let micros, _) = record {
+                metrics.tileDuration.recordMicroseconds(micros)
+            }
         case .prepareJob(let job, let spec, let place):
             let logger = self.logger
             let records = self.records
@@ -111,6 +142,8 @@ final class HeadShell {
         case .provider(let call):
             let bound = NIOLoopBound(self, eventLoop: loop)
             provider?.run(call, on: loop) { event in bound.value.handle(.autoscaler(event)) }
+        case .dashboard(let events):
+            dashboard?.apply(events)
         }
     }
 

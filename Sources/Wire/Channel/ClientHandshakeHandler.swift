@@ -1,8 +1,9 @@
 import NIOCore
 
 /// Runs `ClientHandshake` on a new outbound connection: sends Hello when the connection is up,
-/// answers the Challenge, checks the head's Welcome. Completes `promise` with the session (and
-/// leaves the pipeline) or fails it and closes the connection.
+/// answers the Challenge, checks the head's Welcome. Then it starts the connection's sealing,
+/// completes `promise` with the session and leaves the pipeline; or it fails the promise and
+/// closes the connection.
 public final class ClientHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = Message
     public typealias InboundOut = Message
@@ -10,11 +11,16 @@ public final class ClientHandshakeHandler: ChannelInboundHandler, RemovableChann
 
     private var machine: ClientHandshake
     private let promise: EventLoopPromise<PeerSession>
+    private let sealing: ConnectionSealing
     private let timeout: TimeAmount
     private var timer: Scheduled<Void>?
     private var done = false
 
-    public init(machine: ClientHandshake, timeout: TimeAmount, promise: EventLoopPromise<PeerSession>) {
+    init(
+        machine: ClientHandshake, timeout: TimeAmount, sealing: ConnectionSealing,
+        promise: EventLoopPromise<PeerSession>
+    ) {
+        self.sealing = sealing
         self.machine = machine
         self.timeout = timeout
         self.promise = promise
@@ -52,9 +58,11 @@ public final class ClientHandshakeHandler: ChannelInboundHandler, RemovableChann
         switch machine.receive(unwrapInboundIn(data)) {
         case .send(let reply):
             context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
-        case .complete(let session):
+        case .complete(let session, let keys):
             done = true
             timer?.cancel()
+            // Frames the head sends right behind its Welcome are decoded with these keys.
+            sealing.start(with: keys)
             promise.succeed(session)
             context.fireUserInboundEventTriggered(WireEvent.authenticated(session))
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)

@@ -4,7 +4,8 @@ import NIOCore
 /// Runs `ServerHandshake` on a freshly accepted connection. Until it succeeds, every inbound
 /// message goes to the handshake and nothing reaches the handlers behind it; a failure (wrong
 /// proof, wrong order, no Hello within the timeout, an undecodable frame) closes the connection.
-/// On success it fires `WireEvent.authenticated` and leaves the pipeline.
+/// On success it sends the Welcome, starts the connection's sealing, fires
+/// `WireEvent.authenticated` and leaves the pipeline.
 public final class ServerHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = Message
     public typealias InboundOut = Message
@@ -14,15 +15,18 @@ public final class ServerHandshakeHandler: ChannelInboundHandler, RemovableChann
     private let timeout: TimeAmount
     private let logger: Logger
     private let onAuthenticated: EventLoopPromise<PeerSession>?
+    private let sealing: ConnectionSealing
     private var timer: Scheduled<Void>?
     private var done = false
 
-    public init(
+    init(
         machine: ServerHandshake,
         timeout: TimeAmount,
         logger: Logger,
+        sealing: ConnectionSealing,
         onAuthenticated: EventLoopPromise<PeerSession>? = nil
     ) {
+        self.sealing = sealing
         self.machine = machine
         self.timeout = timeout
         self.logger = logger
@@ -51,10 +55,12 @@ public final class ServerHandshakeHandler: ChannelInboundHandler, RemovableChann
         switch machine.receive(unwrapInboundIn(data)) {
         case .send(let reply):
             context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
-        case .complete(let welcome, let session):
+        case .complete(let welcome, let session, let keys):
             done = true
             timer?.cancel()
+            // The Welcome is the last frame in clear; the peer's next frame is already sealed.
             context.writeAndFlush(wrapOutboundOut(welcome), promise: nil)
+            sealing.start(with: keys)
             onAuthenticated?.succeed(session)
             context.fireUserInboundEventTriggered(WireEvent.authenticated(session))
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)

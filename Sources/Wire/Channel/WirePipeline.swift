@@ -1,8 +1,10 @@
 import Logging
 import NIOCore
 
-/// Puts the protocol's handlers on a channel: frame decoding and encoding, then the handshake.
-/// Handlers added after these see only authenticated traffic.
+/// Puts the protocol's handlers on a channel: frame decoding and encoding (sharing the
+/// connection's sealing state), then the handshake, which starts the sealing when it succeeds.
+/// Handlers added after these see only authenticated traffic, and every frame they send or
+/// receive is sealed.
 public enum WirePipeline {
     public static let defaultHandshakeTimeout = TimeAmount.seconds(10)
 
@@ -15,11 +17,13 @@ public enum WirePipeline {
         logger: Logger,
         onAuthenticated: EventLoopPromise<PeerSession>? = nil
     ) throws {
-        try pipeline.addHandler(ByteToMessageHandler(MessageDecoder(limits: limits)))
-        try pipeline.addHandler(MessageToByteHandler(MessageEncoder(limits: limits)))
+        let sealing = ConnectionSealing(limits: limits)
+        try pipeline.addHandler(ByteToMessageHandler(MessageDecoder(sealing: sealing, limits: limits)))
+        try pipeline.addHandler(MessageToByteHandler(MessageEncoder(sealing: sealing, limits: limits)))
         try pipeline.addHandler(
             ServerHandshakeHandler(
-                machine: handshake, timeout: timeout, logger: logger, onAuthenticated: onAuthenticated)
+                machine: handshake, timeout: timeout, logger: logger, sealing: sealing,
+                onAuthenticated: onAuthenticated)
         )
     }
 
@@ -31,8 +35,10 @@ public enum WirePipeline {
         timeout: TimeAmount = defaultHandshakeTimeout,
         promise: EventLoopPromise<PeerSession>
     ) throws {
-        try pipeline.addHandler(ByteToMessageHandler(MessageDecoder(limits: limits)))
-        try pipeline.addHandler(MessageToByteHandler(MessageEncoder(limits: limits)))
-        try pipeline.addHandler(ClientHandshakeHandler(machine: handshake, timeout: timeout, promise: promise))
+        let sealing = ConnectionSealing(limits: limits)
+        try pipeline.addHandler(ByteToMessageHandler(MessageDecoder(sealing: sealing, limits: limits)))
+        try pipeline.addHandler(MessageToByteHandler(MessageEncoder(sealing: sealing, limits: limits)))
+        try pipeline.addHandler(
+            ClientHandshakeHandler(machine: handshake, timeout: timeout, sealing: sealing, promise: promise))
     }
 }

@@ -1,10 +1,12 @@
 /// A worker's or client's side of the handshake (see `ServerHandshake` for the sequence). The
 /// peer sends its proof only after the Challenge, and trusts the head only after checking the
 /// head's proof in Welcome: a rogue head that lacks the token learns nothing and gets nowhere.
+/// Only then does it derive the session keys (`KeySchedule`) that seal every later frame.
 public struct ClientHandshake: Sendable {
     public enum Action: Equatable, Sendable {
         case send(Message)
-        case complete(PeerSession)
+        /// The head is proven; from now on every frame is sealed with these keys.
+        case complete(PeerSession, SessionKeys)
         case fail(WireError)
     }
 
@@ -66,8 +68,10 @@ public struct ClientHandshake: Sendable {
                     name: headName,
                     version: version,
                     sessionID: welcome.sessionID,
-                    heartbeatIntervalMs: welcome.heartbeatIntervalMs
-                )
+                    heartbeatIntervalMs: welcome.heartbeatIntervalMs,
+                    token: token
+                ),
+                SessionKeys.peer(token: token, transcript: transcript)
             )
 
         case (_, .refused(let refused)):

@@ -8,7 +8,9 @@ import Crypto
 
 /// The shared secret of a cluster. It keys the handshake's HMACs and is never sent, printed or
 /// logged: `description` is redacted on purpose.
-public struct ClusterToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct ClusterToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public static let minimumLength = 16
     public static let environmentVariable = "GROW_TOKEN"
 
@@ -18,6 +20,15 @@ public struct ClusterToken: Sendable, CustomStringConvertible, CustomDebugString
     public var description: String { "ClusterToken(<redacted>)" }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: []) }
+
+    /// Compares in constant time for tokens of one length (a head compares a peer's token with
+    /// the ones it accepts).
+    public static func == (lhs: ClusterToken, rhs: ClusterToken) -> Bool {
+        guard lhs.secretBytes.count == rhs.secretBytes.count else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(lhs.secretBytes, rhs.secretBytes) { difference |= left ^ right }
+        return difference == 0
+    }
 
     public init(secret: String) throws(TokenError) {
         let trimmed = secret.trimmingWhitespace()
@@ -85,6 +96,7 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     case tooShort(Int)
     case unreadableFile(String, String)
     case fileTooOpen(String, mode: mode_t)
+    case unwritableFile(String, String)
 
     public var description: String {
         switch self {
@@ -94,6 +106,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
             return "cluster token is shorter than \(minimum) characters"
         case .unreadableFile(let path, let why):
             return "cannot read token file \(path): \(why)"
+        case .unwritableFile(let path, let why):
+            return "cannot write token file \(path): \(why)"
         case .fileTooOpen(let path, let mode):
             return "token file \(path) is readable by others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
         }

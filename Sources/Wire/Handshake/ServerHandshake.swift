@@ -5,12 +5,15 @@
 ///     peer → head   Proof      HMAC(token, client label ‖ transcript)
 ///     head → peer   Welcome    HMAC(token, server label ‖ transcript), session parameters
 ///
-/// Anything else, in any other order, fails the handshake.
+/// Anything else, in any other order, fails the handshake. A head may accept more than one token
+/// (after `grow-head token rotate`, the previous one for a grace period): the Proof is checked
+/// against each, and the one it proves keys the Welcome and the session.
 public struct ServerHandshake: Sendable {
     public enum Action: Equatable, Sendable {
         case send(Message)
-        /// Send the Welcome; from now on the peer is authenticated.
-        case complete(send: Message, session: PeerSession)
+        /// Send the Welcome (in clear); from now on the peer is authenticated and every frame
+        /// both ways is sealed with `keys`.
+        case complete(send: Message, session: PeerSession, keys: SessionKeys)
         /// Send the refusal (if any), then close.
         case reject(send: Message?, error: WireError)
     }
@@ -21,7 +24,7 @@ public struct ServerHandshake: Sendable {
         case finished
     }
 
-    private let token: ClusterToken
+    private let tokens: [ClusterToken]
     private let versions: ClosedRange<UInt16>
     private let headName: String
     private let nonce: [UInt8]
@@ -37,7 +40,22 @@ public struct ServerHandshake: Sendable {
         versions: ClosedRange<UInt16> = ProtocolVersion.supported,
         nonce: [UInt8]? = nil
     ) {
-        self.token = token
+        self.init(
+            tokens: [token], headName: headName, sessionID: sessionID, heartbeatIntervalMs: heartbeatIntervalMs,
+            versions: versions, nonce: nonce)
+    }
+
+    /// `tokens`: every token the head accepts now, the current one first.
+    public init(
+        tokens: [ClusterToken],
+        headName: String,
+        sessionID: UInt64,
+        heartbeatIntervalMs: UInt32,
+        versions: ClosedRange<UInt16> = ProtocolVersion.supported,
+        nonce: [UInt8]? = nil
+    ) {
+        precondition(!tokens.isEmpty, "a head accepts at least one token")
+        self.tokens = tokens
         self.headName = headName
         self.sessionID = sessionID
         self.heartbeatIntervalMs = heartbeatIntervalMs
@@ -68,8 +86,11 @@ public struct ServerHandshake: Sendable {
             return .send(.challenge(challenge))
 
         case (.awaitingProof(let hello, let version, let transcript), .proof(let proof)):
-            guard HandshakeMAC.verify(proof.mac, label: HandshakeMAC.clientLabel, transcript: transcript, token: token)
-            else {
+            // Every token is tried, so the time taken does not say which one matched.
+            let proven = tokens.filter {
+                HandshakeMAC.verify(proof.mac, label: HandshakeMAC.clientLabel, transcript: transcript, token: $0)
+            }
+            guard let token = proven.first else {
                 return fail(
                     .authenticationFailed,
                     .authenticationFailed("peer \"\(hello.name)\" sent a wrong proof (wrong cluster token?)"))
@@ -81,11 +102,13 @@ public struct ServerHandshake: Sendable {
                 name: hello.name,
                 version: version,
                 sessionID: sessionID,
-                heartbeatIntervalMs: heartbeatIntervalMs
+                heartbeatIntervalMs: heartbeatIntervalMs,
+                token: token
             )
             return .complete(
                 send: .welcome(Welcome(mac: mac, sessionID: sessionID, heartbeatIntervalMs: heartbeatIntervalMs)),
-                session: session
+                session: session,
+                keys: SessionKeys.head(token: token, transcript: transcript)
             )
 
         case (.awaitingHello, _):
