@@ -1,3 +1,4 @@
+import Foundation
 import TileScheduler
 
 /// The page's jobs and workers panels and the tile detail, as JSON.
@@ -8,113 +9,88 @@ enum Overview {
     ]
 
     /// `{"seq":N,"now":ms,"jobs":[{"job","name","pipeline","tiles","counts":{state:n},
-    /// "submitted","ended","cancelled","rate","eta"}],"workers":[{…}]}`; newest job first.
+    /// "submitted","ended","cancelled","rate","eta"}],"workers":[{…}]}`; newest job first. A few
+    /// dozen rows at most, fetched when jobs or workers change: plain `JSONEncoder` (only the
+    /// per-tile stream and the maps need `JSONBytes`). Absent values are left out.
     static func json(board: TileBoard, rates: [JobID: RateTracker], sequence: UInt64, unixMs: UInt64) -> String {
-        var out = JSONBytes(capacity: 4096)
-        out.append("{\"seq\":")
-        out.append(sequence)
-        out.append(",\"now\":")
-        out.append(unixMs)
-        out.append(",\"jobs\":[")
-        for (index, job) in board.order.reversed().enumerated() {
-            guard let map = board.maps[job] else { continue }
-            if index > 0 { out.append(",") }
-            out.append("{\"job\":")
-            out.append(UInt64(job))
-            out.append(",\"name\":")
-            out.append(string: map.name)
-            out.append(",\"pipeline\":")
-            out.append(string: map.pipeline)
-            out.append(",\"tiles\":")
-            out.append(map.tileCount)
-            out.append(",\"counts\":{")
-            for (i, state) in TileState.allCases.enumerated() {
-                if i > 0 { out.append(",") }
-                out.append("\"")
-                out.append(stateNames[state]!)
-                out.append("\":")
-                out.append(map.count(state))
-            }
-            out.append("},\"submitted\":")
-            out.append(map.submittedUnixMs)
-            out.append(",\"ended\":")
-            if let ended = map.endedUnixMs { out.append(ended) } else { out.append("null") }
-            out.append(",\"cancelled\":")
-            out.append(map.cancelled ? "true" : "false")
-            let rate = map.endedUnixMs == nil ? rates[job]?.perSecond ?? 0 : 0
-            out.append(",\"rate\":")
-            out.append(rate)
-            out.append(",\"eta\":")
+        let jobs = board.order.reversed().compactMap { job -> JobPanel? in
+            guard let map = board.maps[job] else { return nil }
+            let running = map.endedUnixMs == nil
             let remaining =
                 map.tileCount - map.count(.done) - map.count(.failed) - map.count(.quarantined)
                 - map.count(.cancelled)
-            if map.endedUnixMs == nil, let left = rates[job]?.secondsLeft(remaining: remaining) {
-                out.append(left)
-            } else {
-                out.append("null")
-            }
-            out.append("}")
+            return JobPanel(
+                job: UInt64(job), name: map.name, pipeline: map.pipeline, tiles: map.tileCount,
+                counts: Dictionary(
+                    uniqueKeysWithValues: TileState.allCases.map { ("\(stateNames[$0]!)", map.count($0)) }),
+                submitted: map.submittedUnixMs, ended: map.endedUnixMs, cancelled: map.cancelled,
+                rate: running ? rates[job]?.perSecond ?? 0 : 0,
+                eta: running ? rates[job]?.secondsLeft(remaining: remaining) : nil)
         }
-        out.append("],\"workers\":[")
-        for (index, row) in board.workers.values.sorted(by: { $0.id < $1.id }).enumerated() {
-            if index > 0 { out.append(",") }
-            out.append("{\"id\":")
-            out.append(row.id)
-            out.append(",\"name\":")
-            out.append(string: row.name)
-            out.append(",\"host\":")
-            out.append(string: row.host)
-            out.append(",\"state\":")
-            out.append(string: row.state)
-            out.append(",\"slots\":")
-            out.append(UInt64(row.slots))
-            out.append(",\"busy\":")
-            out.append(UInt64(row.busy))
-            out.append(",\"queued\":")
-            out.append(UInt64(row.queued))
-            out.append(",\"load\":")
-            out.append(row.load)
-            out.append(",\"rss\":")
-            out.append(row.rssBytes)
-            out.append(",\"done\":")
-            out.append(row.tilesDone)
-            out.append(",\"heardAgoMs\":")
-            out.append(row.lastHeardAgoMs)
-            out.append(",\"node\":")
-            out.append(string: row.node)
-            out.append(",\"nodeType\":")
-            out.append(string: row.nodeType)
-            out.append(",\"market\":")
-            out.append(string: row.market)
-            out.append("}")
-        }
-        out.append("]}")
-        return out.string
+        let workers = board.workers.values.sorted { $0.id < $1.id }.map(WorkerPanel.init)
+        return encode(Panels(seq: sequence, now: unixMs, jobs: jobs, workers: workers))
     }
 
     static func json(_ detail: TileDetail, workerName: String?) -> String {
-        var out = JSONBytes()
-        out.append("{\"job\":")
-        out.append(UInt64(detail.job))
-        out.append(",\"position\":")
-        out.append(UInt64(detail.position))
-        out.append(",\"name\":")
-        out.append(string: detail.name)
-        out.append(",\"state\":\"")
-        out.append(stateNames[detail.state]!)
-        out.append("\",\"worker\":")
-        if let workerName { out.append(string: workerName) } else { out.append("null") }
-        out.append(",\"attempt\":")
-        out.append(UInt64(detail.attempt))
-        out.append(",\"durationMs\":")
-        if detail.state == .done { out.append(UInt64(detail.durationMs)) } else { out.append("null") }
-        out.append(",\"lastError\":")
-        if let error = detail.lastError { out.append(string: error) } else { out.append("null") }
-        out.append(",\"x\":")
-        out.append(detail.x)
-        out.append(",\"y\":")
-        out.append(detail.y)
-        out.append("}")
-        return out.string
+        encode(
+            TilePanel(
+                job: UInt64(detail.job), position: detail.position, name: detail.name,
+                state: "\(stateNames[detail.state]!)", worker: workerName, attempt: detail.attempt,
+                durationMs: detail.state == .done ? detail.durationMs : nil, lastError: detail.lastError, x: detail.x,
+                y: detail.y))
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    struct Panels: Encodable {
+        var seq: UInt64
+        var now: UInt64
+        var jobs: [JobPanel]
+        var workers: [WorkerPanel]
+    }
+
+    struct JobPanel: Encodable {
+        var job: UInt64
+        var name: String
+        var pipeline: String
+        var tiles: Int
+        var counts: [String: Int]
+        var submitted: UInt64
+        var ended: UInt64?
+        var cancelled: Bool
+        var rate: Double
+        var eta: Double?
+    }
+
+    struct WorkerPanel: Encodable {
+        var id: UInt64
+        var name, host, state: String
+        var slots, busy, queued: UInt32
+        var load: Double
+        var rss, done, heardAgoMs: UInt64
+        var node, nodeType, market: String
+
+        init(_ row: WorkerRow) {
+            (id, name, host, state) = (UInt64(row.id), row.name, row.host, row.state)
+            (slots, busy, queued, load) = (row.slots, row.busy, row.queued, row.load)
+            (rss, done, heardAgoMs) = (row.rssBytes, row.tilesDone, row.lastHeardAgoMs)
+            (node, nodeType, market) = (row.node, row.nodeType, row.market)
+        }
+    }
+
+    struct TilePanel: Encodable {
+        var job: UInt64
+        var position: UInt32
+        var name: String
+        var state: String
+        var worker: String?
+        var attempt: UInt32
+        var durationMs: UInt32?
+        var lastError: String?
+        var x, y: Int
     }
 }

@@ -39,27 +39,42 @@ struct StatusCommand: AsyncParsableCommand {
     /// The head's status over SSH; an aws cluster's instances before it.
     private func clusterStatus(_ cluster: String) throws {
         let loaded = try clusterOptions.context(cluster, tokenFile: connection.tokenFile)
-        let context = try UserError.wrap { try loaded.withLiveNodes() }
-        guard let head = context.head else { throw UserError("\(cluster): no head node") }
-        let runner = NodeRunner(context: context, node: head, board: ProgressBoard(quiet: true))
-        if case .aws(let aws) = loaded.config.provider, !json {
-            let instances = try UserError.wrap {
-                try EC2NodeProvider(config: loaded.config, ec2: EC2NodeProvider.client(config: loaded.config))
-                    .instances()
-            }
+        guard case .aws(let aws) = loaded.config.provider else {
+            return try headStatus(
+                NodeRunner(context: loaded, node: try head(of: loaded), board: ProgressBoard(quiet: true)))
+        }
+        // One listing of the instances serves both the login to the head and the table.
+        let (context, instances) = try UserError.wrap {
+            let provider = try EC2NodeProvider(
+                config: loaded.config, ec2: EC2NodeProvider.client(config: loaded.config))
+            let instances = try provider.instances()
+            return (try EC2ClusterOperations.liveContext(loaded, provider: provider, instances: instances), instances)
+        }
+        let runner = NodeRunner(context: context, node: try head(of: context), board: ProgressBoard(quiet: true))
+        if !json {
             var output = Data()
             _ = try UserError.wrap {
                 try runner.execute("grow-head status --json") { chunk in
                     if case .stdout(let data) = chunk { output.append(data) }
                 }
             }
-            let done = StatusReport.tilesDoneByNode(json: output)
             print(
                 StatusReport.instances(
-                    instances, cluster: loaded.config.clusterName, region: aws.region, tilesDone: done,
+                    instances, cluster: loaded.config.clusterName, region: aws.region,
+                    tilesDone: StatusReport.tilesDoneByNode(json: output),
                     nowMs: UInt64(Date().timeIntervalSince1970 * 1000)))
             print("")
         }
+        try headStatus(runner)
+    }
+
+    private func head(of context: ClusterContext) throws -> NodeIdentity {
+        guard let head = context.head else { throw UserError("\(context.configPath): no head node") }
+        return head
+    }
+
+    /// The head's own `status` (or `status --json`) over SSH, its output passed on.
+    private func headStatus(_ runner: NodeRunner) throws {
         let status = try UserError.wrap {
             try runner.execute("grow-head status" + (json ? " --json" : "")) { ExecCommand.forward($0) }
         }

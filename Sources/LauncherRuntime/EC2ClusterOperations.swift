@@ -119,10 +119,13 @@ package enum EC2ClusterOperations {
 
     /// The context with the cluster's running instances as its nodes (exec, attach, status and
     /// submit talk to them over SSH as to named machines).
-    package static func liveContext(_ context: ClusterContext, provider: EC2NodeProvider) throws(LaunchError)
-        -> ClusterContext
-    {
-        let running = try provider.instances().filter { $0.state == "running" }
+    /// `instances`: the cluster's, when the caller listed them already.
+    package static func liveContext(
+        _ context: ClusterContext, provider: EC2NodeProvider, instances: [EC2Instance]? = nil
+    ) throws(LaunchError) -> ClusterContext {
+        let listed: [EC2Instance]
+        if let instances { listed = instances } else { listed = try provider.instances() }
+        let running = listed.filter { $0.state == "running" }
         guard let head = running.first(where: { $0.tags[EC2NodeTags.kind] == "head" }) else {
             throw LaunchError(
                 "\(context.configPath): no running head is tagged for cluster \(context.config.clusterName); run `grow-head up` first"

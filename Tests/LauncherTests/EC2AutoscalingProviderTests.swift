@@ -8,70 +8,11 @@ import XCTest
 
 /// The EC2 provider behind the autoscaler's protocol, against moto (signatures checked) with the
 /// fault proxy in front: the autoscaler's own directives carried out on EC2.
-final class EC2AutoscalingProviderTests: XCTestCase {
-    var moto: MotoServer!
-    var proxy: EC2FaultProxy!
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        moto = try MotoServer(name: name.filter { $0.isLetter })
-        proxy = try EC2FaultProxy(moto: moto)
-        directory = uniqueTemporaryURL("ec2-autoscaling")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        proxy = nil
-        moto = nil
-        if let directory { try? FileManager.default.removeItem(at: directory) }
-    }
-
-    /// Two spot worker types over two zones, as EC2ProviderMotoTests' cluster.
+final class EC2AutoscalingProviderTests: EC2MotoTestCase {
+    /// The autoscaler's provider on EC2ProviderMotoTests' cluster, its network bootstrapped.
     func adapter(cacheStopped: Bool = false) throws -> EC2AutoscalingProvider {
-        let key = directory.appendingPathComponent("id_ed25519")
-        try TestSSHServer.keygen(type: "ed25519", at: key)
-        let yaml = """
-            cluster_name: grow-autoscale
-            max_workers: 6
-            provider:
-                type: aws
-                region: us-east-1
-                availability_zone: us-east-1a,us-east-1b
-                cache_stopped_nodes: \(cacheStopped)
-                use_internal_ips: true
-            auth:
-                ssh_user: ubuntu
-                ssh_private_key: \(key.path)
-            available_node_types:
-                grow.head:
-                    node_config:
-                        InstanceType: m5.large
-                        ImageId: ami-12c6146b
-                grow.spot.c5:
-                    max_workers: 3
-                    node_config:
-                        InstanceType: c5.large
-                        ImageId: ami-12c6146b
-                        InstanceMarketOptions: {MarketType: spot}
-                grow.spot.m5:
-                    max_workers: 3
-                    node_config:
-                        InstanceType: m5.large
-                        ImageId: ami-12c6146b
-                        InstanceMarketOptions: {MarketType: spot}
-            head_node_type: grow.head
-            """
-        let config = try ClusterConfigParser.parse(yaml: yaml, file: "cluster.yaml").config
-        let credentials = AWSCredentials(
-            accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey, source: .environment)
-        let ec2 = EC2Client(
-            config: AWSServiceConfig(
-                service: "ec2", region: "us-east-1", endpoint: proxy.url, credentials: .fixed(credentials),
-                retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2)))
-        let provider = try EC2NodeProvider(config: config, ec2: ec2)
-        let publicKey = try String(contentsOf: key.appendingPathExtension("pub"), encoding: .utf8)
-            .split(separator: " ").prefix(2).joined(separator: " ")
-        return EC2AutoscalingProvider(provider: provider, network: try provider.bootstrap(publicKey: publicKey))
+        let provider = try provider(try clusterYAML(cacheStopped: cacheStopped))
+        return EC2AutoscalingProvider(provider: provider, network: try provider.bootstrap(publicKey: try publicKey()))
     }
 
     func testTheAutoscalersLaunchesListsAndTerminatesGoToEC2ByTags() throws {

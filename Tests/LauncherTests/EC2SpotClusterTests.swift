@@ -72,7 +72,8 @@ final class EC2SpotClusterTests: EC2CloudTestCase {
             "no replacement launched before the instance was reclaimed")
         let notice = try XCTUnwrap(victim.metadata.firstServedNotice, "the worker never read its notice")
         XCTAssertLessThan(
-            Double(replacement.instance.launchTime ?? 0) / 1000, reclaimAt.timeIntervalSince1970,
+            Double(try XCTUnwrap(replacement.instance.launchTime, "EC2 gave no launch time")) / 1000,
+            reclaimAt.timeIntervalSince1970,
             "launched at the notice, not at the loss")
 
         // AWS takes the instance at the notice's time.
