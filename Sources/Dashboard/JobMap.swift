@@ -97,6 +97,13 @@ package struct JobMap: Sendable {
         return true
     }
 
+    /// Applies a run of changes; true when the map had no pending changes before and has now.
+    mutating func apply(_ changes: ArraySlice<TileChange>) -> Bool {
+        let wasClean = dirty.isEmpty
+        for change in changes { apply(change) }
+        return wasClean && !dirty.isEmpty
+    }
+
     mutating func noteError(_ position: UInt32, _ error: String) {
         guard Int(position) < state.count else { return }
         // The detail panel shows the end of the error; keep a bounded tail.

@@ -32,17 +32,15 @@ package struct TileBoard: Sendable {
             openedSinceBatch.append(opening.job)
             forgetOldJobs()
         case .tiles(let changes):
-            // Changes come in runs of one job: each run takes the job's map out once.
+            // Changes come in runs of one job: each run finds the job's map once and changes it
+            // in place (`values[i]`: `maps[job]?` would copy the map in and out of an Optional).
             var index = 0
             while index < changes.count {
                 let job = changes[index].job
                 var end = index + 1
                 while end < changes.count && changes[end].job == job { end += 1 }
-                if var map = maps.removeValue(forKey: job) {
-                    let wasClean = map.dirty.isEmpty
-                    for change in changes[index..<end] { map.apply(change) }
-                    if wasClean && !map.dirty.isEmpty { dirtyJobs.append(job) }
-                    maps[job] = map
+                if let slot = maps.index(forKey: job), maps.values[slot].apply(changes[index..<end]) {
+                    dirtyJobs.append(job)
                 }
                 index = end
             }

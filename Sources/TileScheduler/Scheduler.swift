@@ -65,6 +65,9 @@ package struct Scheduler: Sendable {
     /// Keep a list of the tiles whose state changes (`takeChangedTiles`), for a live view of
     /// the jobs. Set before jobs are submitted; jobs submitted before are not tracked.
     package var tracksChanges = false
+    /// The jobs (slots) whose `changed` list is not empty: a head that ran many jobs looks at
+    /// the few with changes, not at all of them, on every input.
+    var slotsWithChanges: [Int] = []
 
     package init(config: SchedulerConfig = SchedulerConfig()) {
         self.config = config
@@ -75,11 +78,12 @@ package struct Scheduler: Sendable {
     package mutating func takeChangedTiles() -> [TileRef] {
         guard tracksChanges else { return [] }
         var tiles: [TileRef] = []
-        for slot in jobs.indices where jobs[slot].changed?.isEmpty == false {
+        for slot in slotsWithChanges {
             let id = jobs[slot].id
             for index in jobs[slot].changed! { tiles.append(TileRef(job: id, index: index)) }
             jobs[slot].changed!.removeAll(keepingCapacity: true)
         }
+        slotsWithChanges.removeAll(keepingCapacity: true)
         return tiles
     }
 
@@ -207,6 +211,7 @@ package struct Scheduler: Sendable {
         let old = jobs[jobSlot].state(of: index)
         if old == .pending { totalPending -= 1 }
         if state == .pending { totalPending += 1 }
+        if tracksChanges, jobs[jobSlot].changed?.isEmpty == true { slotsWithChanges.append(jobSlot) }
         jobs[jobSlot].set(index, state)
     }
 

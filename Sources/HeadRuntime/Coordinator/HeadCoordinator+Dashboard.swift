@@ -7,11 +7,12 @@ import Wire
 /// tile state changes (as the scheduler has them after it), jobs opening and ending, errors, and
 /// now and then the workers, as one `.dashboard` action per input. Off, none of it is computed.
 extension HeadCoordinator {
-    /// The states of the tiles the scheduler changed during this input, once per tile.
+    /// The states of the tiles the scheduler changed during this input, once per tile. A tile
+    /// becomes done only through a result, which `persist` noted with its worker and duration.
     mutating func collectTileChanges() {
         guard config.dashboard else { return }
         var changed = scheduler.takeChangedTiles()
-        guard !changed.isEmpty else { return }
+        guard !changed.isEmpty || !finishedTiles.isEmpty else { return }
         // Each tile once (its state is read now, so which of its changes came last does not matter).
         if changed.count > 1 {
             changed.sort { ($0.job, $0.index) < ($1.job, $1.index) }
@@ -22,22 +23,14 @@ extension HeadCoordinator {
             }
             changed.removeLast(changed.count - unique)
         }
-        var changes: [TileChange] = []
-        changes.reserveCapacity(changed.count)
+        var changes = finishedTiles
+        finishedTiles = []
+        changes.reserveCapacity(changes.count + changed.count)
         for tile in changed {
-            guard let (state, attempt, holder) = scheduler.tileView(tile) else { continue }
-            if state == .done, !finishedThisInput.isEmpty, let finished = finishedThisInput[tile] {
-                changes.append(
-                    TileChange(
-                        job: tile.job, position: tile.index, state: state, worker: finished.worker, attempt: attempt,
-                        durationMicros: finished.micros))
-            } else {
-                changes.append(
-                    TileChange(job: tile.job, position: tile.index, state: state, worker: holder ?? 0, attempt: attempt)
-                )
-            }
+            guard let (state, attempt, holder) = scheduler.tileView(tile), state != .done else { continue }
+            changes.append(
+                TileChange(job: tile.job, position: tile.index, state: state, worker: holder ?? 0, attempt: attempt))
         }
-        if !finishedThisInput.isEmpty { finishedThisInput.removeAll(keepingCapacity: true) }
         dashboardEvents.append(.tiles(changes))
     }
 
@@ -57,6 +50,14 @@ extension HeadCoordinator {
         for (position, info) in job.failures {
             dashboardEvents.append(.tileError(job: job.id, position: position, error: info.error))
         }
+    }
+
+    /// A tile done: who ran it and for how long (the scheduler's view has neither).
+    mutating func noteDashboardDone(job: JobID, position: UInt32, attempt: UInt32, worker: WorkerID, micros: UInt64) {
+        guard config.dashboard else { return }
+        finishedTiles.append(
+            TileChange(
+                job: job, position: position, state: .done, worker: worker, attempt: attempt, durationMicros: micros))
     }
 
     mutating func noteDashboardError(job: JobID, position: UInt32, error: String) {

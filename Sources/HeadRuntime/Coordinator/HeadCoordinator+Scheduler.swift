@@ -47,7 +47,7 @@ extension HeadCoordinator {
                 .journal(
                     .tileFinished(job: job, index: index, attempt: attempt, durationMicros: micros, worker: key)))
             workers[worker]?.tilesDone += 1
-            if config.dashboard { finishedThisInput[TileRef(job: job, index: index)] = (worker, micros) }
+            noteDashboardDone(job: job, position: index, attempt: attempt, worker: worker, micros: micros)
             guard jobs[job] != nil else { return }
             jobs[job]?.finished.append(index)
             jobs[job]?.durations.add(micros)

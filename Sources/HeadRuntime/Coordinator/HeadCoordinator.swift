@@ -45,8 +45,9 @@ package struct HeadCoordinator {
     var actions: [HeadAction] = []
     /// The dashboard's events of the input being handled (only with `config.dashboard`).
     var dashboardEvents: [DashboardEvent] = []
-    /// Tiles finished during the input being handled: who ran them and for how long.
-    var finishedThisInput: [TileRef: (worker: WorkerID, micros: UInt64)] = [:]
+    /// Tiles finished during the input being handled, with who ran them and for how long (only
+    /// with `config.dashboard`).
+    var finishedTiles: [TileChange] = []
 
     /// A head that starts on its journal: unfinished jobs resume (their records reopen through
     /// the returned actions of the first `handle`), finished ones are kept for `status`.
