@@ -57,6 +57,17 @@ struct JobTiles: Sendable {
         pool = TileDeque(entries)
     }
 
+    /// This job with no tiles (its counters kept): what a finished job needs to keep once
+    /// nothing can change its tiles any more.
+    func withoutTiles() -> JobTiles {
+        var emptied = JobTiles(id: id, tileCount: 0, order: nil, alreadyFinished: [])
+        emptied.finishedEmitted = finishedEmitted
+        emptied.counters = counters
+        emptied.maxAttempts = maxAttempts
+        emptied.changed = changed == nil ? nil : []
+        return emptied
+    }
+
     func state(of index: UInt32) -> TileState {
         TileState(rawValue: state[Int(index)]) ?? .pending
     }

@@ -164,6 +164,14 @@ package struct Scheduler: Sendable {
         feedHungry(excluding: nil, out: &out)
     }
 
+    /// Drops a finished job's per-tile state (about 5 bytes a tile); its counters stay for
+    /// `counters(of:)`, and a late result for one of its tiles is ignored as for any unknown tile.
+    package mutating func forgetTiles(of id: JobID) {
+        guard let slot = jobIndex[id], jobs[slot].finishedEmitted else { return }
+        jobs[slot] = jobs[slot].withoutTiles()
+        slotsWithChanges.removeAll { $0 == slot }
+    }
+
     mutating func cancelJob(_ id: JobID, out: inout [SchedulerDirective]) {
         guard let jobSlot = jobIndex[id], !jobs[jobSlot].finishedEmitted else { return }
         for slot in workers.indices where workers[slot].alive {

@@ -143,6 +143,36 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(h.handle(.progressTick).sent(to: watcher), [])
     }
 
+    func testARunningHeadKeepsTheNewestFinishedJobsAsTheJournalDoes() throws {
+        var h = CoordinatorHarness(config: CoordinatorConfig(stateDirectory: "/state", keepFinishedJobs: 2))
+        let client = h.connect(.client, "cli")
+        let worker = h.worker("w1", slots: 1)
+        var ids: [JobID] = []
+        for name in ["a", "b", "c"] {
+            let (job, _) = try h.submit(noopJob(tiles: 1, extra: #", "name": "\#(name)""#), from: client)
+            ids.append(job)
+            h.handle(.received(.requestTiles(RequestTiles(count: 1)), from: worker))
+            let run = try XCTUnwrap(h.log.assigned(to: worker).last { $0.job == job })
+            h.handle(
+                .received(
+                    .tileDone(
+                        TileDone(results: [
+                            TileResult(
+                                job: job, index: run.index, attempt: run.attempt, durationMicros: 1_000, detail: "")
+                        ])), from: worker))
+            h.handle(.finalRecordsWritten(job, error: nil))
+            XCTAssertNil(
+                h.coordinator.scheduler.tileView(TileRef(job: job, index: 0)), "a finished job's tiles are dropped")
+            XCTAssertEqual(h.coordinator.jobs[job]?.finished, [])
+            XCTAssertEqual(h.coordinator.jobs[job]?.finishedCount, 1)
+        }
+        let answer = h.handle(.received(.queryJobs(JobRef(job: 0)), from: client))
+        guard case .jobStatus(let status)? = answer.sent(to: client).first else { return XCTFail("\(answer)") }
+        XCTAssertEqual(status.jobs.map(\.job), Array(ids.dropFirst()))
+        XCTAssertEqual(status.jobs.map(\.done), [1, 1])
+        XCTAssertEqual(status.jobs.map(\.state), [.finished, .finished])
+    }
+
     func testFailuresAreRetriedThenListedWithTheirAttempts() throws {
         var h = CoordinatorHarness()
         let client = h.connect(.client, "cli")

@@ -43,6 +43,37 @@ final class JobTests: XCTestCase {
         XCTAssertEqual(h.send(.jobCancelled(job: 1)).finishedJobs, [])
     }
 
+    func testAFinishedJobsTilesCanBeForgottenItsCountersStayAndLateResultsAreIgnored() {
+        var h = Harness(SchedulerConfig(prefetchPerSlot: 0))
+        h.scheduler.tracksChanges = true
+        h.submit(1, tiles: 2)
+        h.submit(2, tiles: 3)
+        h.join(1, slots: 2)
+        h.request(1)
+        h.start(1, [tile(1, 0), tile(1, 1)])
+        h.fail(1, tile(1, 1))
+        // An open job is not forgotten.
+        h.scheduler.forgetTiles(of: 1)
+        XCTAssertEqual(h.scheduler.jobStatus(1)?.running, 1)
+        h.request(1)
+        h.start(1, [tile(1, 1)])
+        XCTAssertEqual(h.done(1, [tile(1, 0), tile(1, 1)], attempt: 2).finishedJobs, [1])
+
+        // Its changes not taken yet: they go with it.
+        h.scheduler.forgetTiles(of: 1)
+        XCTAssertEqual(h.scheduler.counters(of: 1)?.retries, 1)
+        XCTAssertNil(h.scheduler.tileView(tile(1, 0)))
+        XCTAssertEqual(h.done(1, [tile(1, 0)], attempt: 2), [])
+        XCTAssertEqual(h.scheduler.takeChangedTiles(), [])
+        XCTAssertEqual(h.send(.jobCancelled(job: 1)).finishedJobs, [])
+        XCTAssertEqual(h.send(.jobSubmitted(job: 1, tileCount: 5, order: nil, alreadyFinished: [])), [])
+        // The other job goes on as before.
+        h.request(1)
+        XCTAssertEqual(h.queued(1).count + h.running(1).count, 2)
+        XCTAssertEqual(h.scheduler.jobStatus(2)?.queued, 2)
+        h.assertConsistent()
+    }
+
     func testCancelDropsPendingCancelsHeldTilesAndFinishesTheJob() {
         var h = Harness(SchedulerConfig(prefetchPerSlot: 1))
         h.submit(1, tiles: 100)

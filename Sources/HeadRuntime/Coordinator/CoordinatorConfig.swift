@@ -23,13 +23,18 @@ package struct CoordinatorConfig: Sendable {
     package var autoscaleIntervalMs: UInt64
     /// Emit `.dashboard` actions (tile states, jobs, workers) for a live view.
     package var dashboard: Bool
+    /// Finished jobs kept for `status` (the newest; the journal keeps as many across a restart),
+    /// so that a head running job after job holds a bounded amount.
+    package var keepFinishedJobs: Int
 
     package init(
         scheduler: SchedulerConfig = SchedulerConfig(), resumeGraceMs: UInt64 = 5000, stateDirectory: String,
         hostName: String = "", finalizer: @escaping JobFinalizer = { _, _ in nil }, instance: String = "0",
-        autoscaler: AutoscalerConfig? = nil, autoscaleIntervalMs: UInt64 = 1000, dashboard: Bool = false
+        autoscaler: AutoscalerConfig? = nil, autoscaleIntervalMs: UInt64 = 1000, dashboard: Bool = false,
+        keepFinishedJobs: Int = Journal.defaultKeepFinishedJobs
     ) {
         self.dashboard = dashboard
+        self.keepFinishedJobs = max(1, keepFinishedJobs)
         self.autoscaler = autoscaler
         self.autoscaleIntervalMs = max(1, autoscaleIntervalMs)
         self.instance = instance

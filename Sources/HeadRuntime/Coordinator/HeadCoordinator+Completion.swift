@@ -67,6 +67,8 @@ extension HeadCoordinator {
         if let error { log(.error, "could not write the job's records", ["job": "\(id)", "error": "\(error)"]) }
         jobs[id]?.phase = .finished(at: ended)
         actions.append(.journal(.jobFinished(job: id, finishedUnixMs: ended)))
+        scheduler.forgetTiles(of: id)
+        jobs[id]?.dropFinishedList()
         if let finishedJob = jobs[id] { noteDashboardJobEnded(finishedJob, atUnixMs: now.unixMs) }
         log(
             .info, "job finished",
@@ -82,6 +84,13 @@ extension HeadCoordinator {
             connections[connection]?.watching.remove(id)
             connections[connection]?.awaitingEnd.remove(id)
         }
+        forgetOldFinishedJobs()
+    }
+
+    /// Keeps the newest `keepFinishedJobs` finished jobs, as the journal does across a restart.
+    mutating func forgetOldFinishedJobs() {
+        let finished = jobs.values.filter { $0.finishedUnixMs != nil }.map(\.id).sorted()
+        for id in finished.dropLast(config.keepFinishedJobs) { jobs[id] = nil }
     }
 
     /// pipeline-report.json for a job that ended at `endedUnixMs`.

@@ -86,7 +86,7 @@ extension HeadCoordinator {
                     recordsPath: job.records.path)))
         if !skipped.isEmpty { actions.append(.journal(.tilesSkipped(job: id, indices: skipped))) }
         job.skipped = skipped.count
-        job.finished = skipped
+        job.setFinished(skipped)
         let submitter = pending.client.flatMap { connections[$0]?.name } ?? "a client that left"
         record(
             id,
@@ -130,7 +130,7 @@ extension HeadCoordinator {
             id: recovered.job, spec: spec, specJSON: recovered.spec,
             records: RecordsPlace(path: recovered.recordsPath, mirror: records.mirror),
             submittedUnixMs: recovered.submittedUnixMs)
-        job.finished = Array(Set(recovered.skipped).union(recovered.finished)).sorted()
+        job.setFinished(Array(Set(recovered.skipped).union(recovered.finished)).sorted())
         job.skipped = recovered.skipped.count
         job.durations = TileDurations(
             count: recovered.finished.count, sumMicros: recovered.durationMicrosSum,
@@ -198,7 +198,7 @@ extension HeadCoordinator {
         return Wire.JobSummary(
             job: job.id, name: job.spec.name, state: state,
             total: UInt64(job.tileCount), pending: UInt64((counts?.pending ?? 0) + (counts?.queued ?? 0)),
-            running: UInt64(counts?.running ?? 0), done: UInt64(job.finished.count),
+            running: UInt64(counts?.running ?? 0), done: UInt64(job.finishedCount),
             failed: UInt64(job.failedCount + (job.finalizationFailed ? 1 : 0)),
             quarantined: UInt64(job.quarantinedCount), retries: UInt64(counters.retries),
             submittedUnixMs: job.submittedUnixMs, finishedUnixMs: job.finishedUnixMs ?? 0,

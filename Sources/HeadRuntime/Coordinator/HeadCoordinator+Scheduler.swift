@@ -49,7 +49,7 @@ extension HeadCoordinator {
             workers[worker]?.tilesDone += 1
             noteDashboardDone(job: job, position: index, attempt: attempt, worker: worker, micros: micros)
             guard jobs[job] != nil else { return }
-            jobs[job]?.finished.append(index)
+            jobs[job]?.noteFinished(index)
             jobs[job]?.durations.add(micros)
             jobs[job]?.tilesByWorker[key, default: 0] += 1
         case .tileFailed(let job, let index, let error):

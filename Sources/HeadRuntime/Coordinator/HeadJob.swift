@@ -16,8 +16,10 @@ struct HeadJob {
     private let positions: [UInt32: UInt32]?
 
     var phase: Phase = .running
-    /// Positions of finished tiles, in the order they finished (skipped tiles included).
-    var finished: [UInt32] = []
+    /// Positions of finished tiles, in the order they finished (skipped tiles included); emptied
+    /// once the job's records are written, when only `finishedCount` is needed.
+    private(set) var finished: [UInt32] = []
+    private(set) var finishedCount = 0
     /// Tiles not run because their output already existed (skip_existing).
     var skipped = 0
     var failures: [UInt32: FailedTileInfo] = [:]
@@ -73,7 +75,22 @@ struct HeadJob {
     }
 
     var isOpen: Bool { phase == .running || phase == .finalizing }
-    var done: Int { finished.count - skipped }
+    var done: Int { finishedCount - skipped }
+
+    mutating func noteFinished(_ position: UInt32) {
+        finished.append(position)
+        finishedCount += 1
+    }
+
+    mutating func setFinished(_ positions: [UInt32]) {
+        finished = positions
+        finishedCount = positions.count
+    }
+
+    /// A finished job's records are written: its list of finished tiles goes (4 bytes a tile).
+    mutating func dropFinishedList() {
+        finished = []
+    }
     var failedCount: Int { failures.values.filter { !$0.quarantined }.count }
     var quarantinedCount: Int { failures.values.filter(\.quarantined).count }
 

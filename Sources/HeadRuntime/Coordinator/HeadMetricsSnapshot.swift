@@ -31,9 +31,9 @@ extension HeadCoordinator {
             } else {
                 // A job the journal kept as ended: what it recorded.
                 tiles = [
-                    .pending: 0, .queued: 0, .running: 0, .done: job.finished.count, .failed: job.failedCount,
+                    .pending: 0, .queued: 0, .running: 0, .done: job.finishedCount, .failed: job.failedCount,
                     .quarantined: job.quarantinedCount,
-                    .cancelled: max(0, job.tileCount - job.finished.count - job.failures.count),
+                    .cancelled: max(0, job.tileCount - job.finishedCount - job.failures.count),
                 ]
             }
             jobList.append(.init(id: id, name: job.spec.name, tiles: tiles))

@@ -56,6 +56,9 @@ import Wire
 /// `journal.lock` in the same directory is held (flock) while a journal is open, so two heads
 /// cannot share a state directory; the kernel releases it when the process dies.
 package final class Journal: @unchecked Sendable {
+    /// Finished jobs a restarted head recovers (and a running one keeps for `status`).
+    package static let defaultKeepFinishedJobs = 50
+
     /// "GROWJNL" and the format version.
     static let header: [UInt8] = Array("GROWJNL".utf8) + [1]
     static let version: UInt8 = 1
@@ -99,7 +102,7 @@ package final class Journal: @unchecked Sendable {
     /// torn or corrupt tail (reported in the state), and compacts it (see the type's comment).
     /// `commitInterval` is the least time between two fsyncs of appended records.
     package static func open(
-        directory: String, keepFinishedJobs: Int = 50, commitInterval: Duration = .milliseconds(5)
+        directory: String, keepFinishedJobs: Int = defaultKeepFinishedJobs, commitInterval: Duration = .milliseconds(5)
     ) throws(JournalError) -> (Journal, JournalState) {
         try makeDirectory(directory)
         let path = directory + "/journal"
