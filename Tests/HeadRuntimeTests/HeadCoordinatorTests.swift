@@ -169,6 +169,7 @@ final class HeadCoordinatorTests: XCTestCase {
         let answer = h.handle(.received(.queryJobs(JobRef(job: 0)), from: client))
         guard case .jobStatus(let status)? = answer.sent(to: client).first else { return XCTFail("\(answer)") }
         XCTAssertEqual(status.jobs.map(\.job), Array(ids.dropFirst()))
+        XCTAssertEqual(h.coordinator.jobOrder, Array(ids.dropFirst()), "every input walks jobOrder: it stays short")
         XCTAssertEqual(status.jobs.map(\.done), [1, 1])
         XCTAssertEqual(status.jobs.map(\.state), [.finished, .finished])
     }

@@ -87,10 +87,14 @@ extension HeadCoordinator {
         forgetOldFinishedJobs()
     }
 
-    /// Keeps the newest `keepFinishedJobs` finished jobs, as the journal does across a restart.
+    /// Keeps the newest `keepFinishedJobs` finished jobs, as the journal does across a restart
+    /// (and `jobOrder`, which every input walks, as short).
     mutating func forgetOldFinishedJobs() {
-        let finished = jobs.values.filter { $0.finishedUnixMs != nil }.map(\.id).sorted()
-        for id in finished.dropLast(config.keepFinishedJobs) { jobs[id] = nil }
+        let finished = jobOrder.filter { jobs[$0]?.finishedUnixMs != nil }
+        let forgotten = Set(finished.dropLast(config.keepFinishedJobs))
+        guard !forgotten.isEmpty else { return }
+        for id in forgotten { jobs[id] = nil }
+        jobOrder.removeAll { forgotten.contains($0) }
     }
 
     /// pipeline-report.json for a job that ended at `endedUnixMs`.

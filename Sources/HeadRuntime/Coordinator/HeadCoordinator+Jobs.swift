@@ -151,6 +151,7 @@ extension HeadCoordinator {
             jobs[job.id] = job
             jobOrder.append(job.id)
             openDashboardJob(job)
+            jobs[job.id]?.dropFinishedList()
             return
         }
         actions.append(.reopenRecords(job.id, spec, records: job.records))

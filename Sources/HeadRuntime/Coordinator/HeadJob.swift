@@ -91,6 +91,7 @@ struct HeadJob {
     mutating func dropFinishedList() {
         finished = []
     }
+
     var failedCount: Int { failures.values.filter { !$0.quarantined }.count }
     var quarantinedCount: Int { failures.values.filter(\.quarantined).count }
 
