@@ -27,6 +27,8 @@ struct JobTiles: Sendable {
     /// Tiles whose state changed since the scheduler's owner last took them; nil when nobody
     /// asked (`Scheduler.tracksChanges`), so an untracked scheduler pays nothing.
     var changed: [UInt32]?
+    /// The job finished and its tiles were dropped (`withoutTiles`).
+    private(set) var tilesForgotten = false
 
     init(id: JobID, tileCount: Int, order: [UInt32]?, alreadyFinished: [UInt32]) {
         self.id = id
@@ -65,6 +67,7 @@ struct JobTiles: Sendable {
         emptied.counters = counters
         emptied.maxAttempts = maxAttempts
         emptied.changed = changed == nil ? nil : []
+        emptied.tilesForgotten = true
         return emptied
     }
 

@@ -9,8 +9,9 @@ extension Scheduler {
     /// Pending tiles across all jobs.
     package var pendingCount: Int { totalPending }
 
+    /// The job's tiles by state; nil for an unknown job or one whose tiles were forgotten.
     package func jobStatus(_ job: JobID) -> JobStatus? {
-        guard let slot = jobIndex[job] else { return nil }
+        guard let slot = jobIndex[job], !jobs[slot].tilesForgotten else { return nil }
         let tiles = jobs[slot]
         return JobStatus(
             job: job, tileCount: tiles.tileCount, pending: tiles.count(.pending),

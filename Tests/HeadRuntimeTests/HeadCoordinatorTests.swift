@@ -172,6 +172,8 @@ final class HeadCoordinatorTests: XCTestCase {
         XCTAssertEqual(h.coordinator.jobOrder, Array(ids.dropFirst()), "every input walks jobOrder: it stays short")
         XCTAssertEqual(status.jobs.map(\.done), [1, 1])
         XCTAssertEqual(status.jobs.map(\.state), [.finished, .finished])
+        XCTAssertEqual(
+            h.coordinator.metricsSnapshot().jobs.map { $0.tiles[.done] }, [1, 1], "/metrics counts them still")
     }
 
     func testFailuresAreRetriedThenListedWithTheirAttempts() throws {

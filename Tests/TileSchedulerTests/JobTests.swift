@@ -62,6 +62,7 @@ final class JobTests: XCTestCase {
         // Its changes not taken yet: they go with it.
         h.scheduler.forgetTiles(of: 1)
         XCTAssertEqual(h.scheduler.counters(of: 1)?.retries, 1)
+        XCTAssertNil(h.scheduler.jobStatus(1), "its tile counts are gone with its tiles")
         XCTAssertNil(h.scheduler.tileView(tile(1, 0)))
         XCTAssertEqual(h.done(1, [tile(1, 0)], attempt: 2), [])
         XCTAssertEqual(h.scheduler.takeChangedTiles(), [])

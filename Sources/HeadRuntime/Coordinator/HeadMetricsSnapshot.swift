@@ -29,7 +29,7 @@ extension HeadCoordinator {
                     .failed: status.failed, .quarantined: status.quarantined, .cancelled: status.cancelled,
                 ]
             } else {
-                // A job the journal kept as ended: what it recorded.
+                // An ended job (the scheduler forgot its tiles, or the journal kept it): its counts.
                 tiles = [
                     .pending: 0, .queued: 0, .running: 0, .done: job.finishedCount, .failed: job.failedCount,
                     .quarantined: job.quarantinedCount,
