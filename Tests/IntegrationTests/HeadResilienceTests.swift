@@ -1,5 +1,7 @@
 import Foundation
 import GrowTestSupport
+import HeadRuntime
+import TileScheduler
 import XCTest
 
 #if canImport(Glibc)
@@ -113,6 +115,11 @@ final class HeadResilienceTests: XCTestCase {
             let log = cluster.log("head")
             return log.contains("worker lost: connection closed") && log.contains("worker lost: no heartbeat")
         }
+        // The head logs a loss before its journal's next group commit (within 5 ms): kill it
+        // only once a copy of its journal replays with both losses counted.
+        cluster.eventually("the journal to hold both losses") {
+            (try? journaledCounters(in: cluster.stateDirectory))?.first?.workersLost == 2
+        }
         XCTAssertLessThan(cluster.markerCount(markers), 240, "the head is restarted mid-job")
         cluster.kill9(head)
         kill(frozen.processIdentifier, SIGKILL)
@@ -133,4 +140,17 @@ final class HeadResilienceTests: XCTestCase {
         XCTAssertEqual(perWorker.values.reduce(0, +), 240)
         XCTAssertGreaterThan(perWorker["killed"] ?? 0, 0, "tiles finished before the restart are in the report")
     }
+}
+
+/// The counters of each job in the head's journal, read from a copy (the head holds the
+/// directory's lock, and opening a journal compacts it).
+func journaledCounters(in stateDirectory: URL) throws -> [JobCounters] {
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("journal-copy-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: copy) }
+    try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+        at: stateDirectory.appendingPathComponent("journal"), to: copy.appendingPathComponent("journal"))
+    let (journal, state) = try Journal.open(directory: copy.path)
+    journal.close()
+    return state.jobs.map(\.counters)
 }
