@@ -106,15 +106,7 @@ package final class DockerEngine {
         // nsenter and unshare exec what follows: the process is dockerd itself.
         var command = ["/usr/bin/unshare", "-m", "--propagation", "private", "--", Self.daemonPath] + arguments
         if let namespace { command = ["/usr/bin/nsenter", "--net=/run/netns/\(namespace)", "--"] + command }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try startLoggedProcess(command[0], Array(command.dropFirst()), logPath: logPath)
         self.process = process
         // A safety net only: an engine answers within seconds.
         let deadline = Date().addingTimeInterval(120)

@@ -64,6 +64,21 @@ package func runProcess(_ executable: String, _ arguments: [String], environment
 }
 
 /// The first executable `name` on PATH (`environment`'s, the test's own by default).
+/// Starts `executable` in the background with its standard output and error in a new file at
+/// `logPath` and no standard input; the caller waits for it and stops it.
+package func startLoggedProcess(_ executable: String, _ arguments: [String], logPath: String) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+    let log = FileHandle(forWritingAtPath: logPath)
+    process.standardOutput = log
+    process.standardError = log
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
 package func which(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
     for folder in (environment["PATH"] ?? "").split(separator: ":") {
         let path = "\(folder)/\(name)"

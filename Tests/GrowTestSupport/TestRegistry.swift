@@ -68,16 +68,9 @@ package final class TestRegistry {
     }
 
     private func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
-        process.arguments = ["serve", directory.appendingPathComponent("config.yml").path]
-        let logPath = directory.appendingPathComponent("registry.log").path
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let logFile = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = logFile
-        process.standardError = logFile
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try startLoggedProcess(
+            Self.path, ["serve", directory.appendingPathComponent("config.yml").path],
+            logPath: directory.appendingPathComponent("registry.log").path)
         self.process = process
         let deadline = Date().addingTimeInterval(60)
         while !acceptsConnections(port: port, host: host) {
